@@ -1,6 +1,46 @@
+using Fast.Cli.Commands;
+using Fast.Cli.CommandLine;
+
 namespace Fast.Cli;
 
+/// <summary>Entry point: picks the command and turns every failure into one line and an exit code.</summary>
 internal static class Program
 {
-    private static int Main(string[] args) => args.Length == 0 ? 0 : 2;
+    private static readonly Dictionary<string, Func<string[], int>> s_commands = new(StringComparer.Ordinal)
+    {
+        ["demo"] = DemoCommand.Run,
+        ["synth"] = SynthCommand.Run,
+        ["inspect"] = InspectCommand.Run,
+    };
+
+    private static int Main(string[] args)
+    {
+        if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
+        {
+            Console.Out.Write(Usage.Text);
+            return args.Length == 0 ? ExitCodes.Usage : ExitCodes.Ok;
+        }
+
+        if (args[0] is "--version" or "version")
+        {
+            Console.Out.WriteLine($"fastmerge {typeof(Program).Assembly.GetName().Version}");
+            return ExitCodes.Ok;
+        }
+
+        if (!s_commands.TryGetValue(args[0], out Func<string[], int>? command))
+        {
+            Console.Error.WriteLine($"fastmerge: unknown command '{args[0]}' (try 'fastmerge --help')");
+            return ExitCodes.Usage;
+        }
+
+        using var cancellation = new CancellationTokenSource();
+        ConsoleCancel.Token = cancellation.Token;
+        Console.CancelKeyPress += (_, e) =>
+        {
+            e.Cancel = true;
+            cancellation.Cancel();
+        };
+
+        return ErrorReporter.Run(() => command(args[1..]));
+    }
 }

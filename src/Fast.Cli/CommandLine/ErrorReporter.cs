@@ -1,0 +1,50 @@
+using Fast.SafeTensors;
+
+namespace Fast.Cli.CommandLine;
+
+/// <summary>
+/// Maps exceptions to one line on stderr and an exit code. Errors a user can cause never show a
+/// stack trace; an unexpected exception is labelled as a FastMerge bug (set FASTMERGE_DEBUG=1 for
+/// the trace).
+/// </summary>
+internal static class ErrorReporter
+{
+    public static int Run(Func<int> command)
+    {
+        try
+        {
+            return command();
+        }
+        catch (Exception ex) when (IsUserError(ex))
+        {
+            Console.Error.WriteLine($"fastmerge: {OneLine(ex.Message)}");
+            return ExitCodes.Usage;
+        }
+        catch (OperationCanceledException)
+        {
+            Console.Error.WriteLine("fastmerge: cancelled; no output was written");
+            return ExitCodes.Cancelled;
+        }
+        catch (Exception ex)
+        {
+            Console.Error.WriteLine($"fastmerge: internal error (please report): {ex.GetType().Name}: {OneLine(ex.Message)}");
+            if (Environment.GetEnvironmentVariable("FASTMERGE_DEBUG") == "1")
+            {
+                Console.Error.WriteLine(ex);
+            }
+
+            return ExitCodes.InternalError;
+        }
+    }
+
+    private static bool IsUserError(Exception ex) => ex is UsageException
+        or SafeTensorsFormatException
+        or FileNotFoundException
+        or DirectoryNotFoundException
+        or UnauthorizedAccessException
+        or PathTooLongException
+        || (ex is IOException && ex.GetType() == typeof(IOException))
+        || UserErrors.IsUserError(ex);
+
+    private static string OneLine(string message) => message.ReplaceLineEndings(" ").Trim();
+}

@@ -1,0 +1,20 @@
+namespace Fast.Cli.CommandLine;
+
+/// <summary>Process exit codes shared by every command.</summary>
+internal static class ExitCodes
+{
+    /// <summary>Success; for <c>check</c>, a healthy model.</summary>
+    public const int Ok = 0;
+
+    /// <summary><c>check</c> found problems.</summary>
+    public const int ProblemsFound = 1;
+
+    /// <summary>Bad input: unreadable or malformed file, bad flag, impossible recipe.</summary>
+    public const int Usage = 2;
+
+    /// <summary>A bug in FastMerge rather than in the input.</summary>
+    public const int InternalError = 70;
+
+    /// <summary>Interrupted by Ctrl+C (128 + SIGINT).</summary>
+    public const int Cancelled = 130;
+}

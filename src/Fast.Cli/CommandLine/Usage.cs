@@ -1,0 +1,21 @@
+namespace Fast.Cli.CommandLine;
+
+/// <summary>The text of <c>fastmerge --help</c>.</summary>
+internal static class Usage
+{
+    public const string Text = """
+        fastmerge: fast, exact Stable Diffusion checkpoint merging (safetensors)
+
+        usage:
+          fastmerge demo [--dir DIR] [--scale N]
+              generate two SD1.5-layout checkpoints and merge them (the README's first command)
+          fastmerge synth --arch sd1|sd1-inpaint|sd2|sdxl -o OUT [--scale N] [--dtype fp16|bf16|fp32]
+                          [--seed S] [--ema] [--junk] [--overwrite]
+              write a synthetic checkpoint with the real key names and shapes
+          fastmerge inspect FILE [--json] [--no-mmap]
+              tensor count, dtypes, sizes and metadata of a safetensors file
+
+        exit codes: 0 ok, 1 problems found (check), 2 bad input or usage, 70 internal error, 130 cancelled
+
+        """;
+}
