@@ -68,8 +68,8 @@ internal static class HeaderStructureValidator
                         string key = objectLevel == 1 ? reader.GetString()! : KnownKeys.GetOrAllocate(ref reader);
                         if (!keysByDepth[objectLevel]!.Add(key))
                         {
-                            throw new SafeTensorsFormatException(
-                                filePath, FormatRule.DuplicateKey, rootIsObject && objectLevel == 2 ? rootKeys[^1] : null, $"\"{key}\" at byte {reader.TokenStartIndex}");
+                            string? tensor = rootIsObject && objectLevel == 2 && rootKeys[^1] != KnownKeys.Metadata ? rootKeys[^1] : null;
+                            throw new SafeTensorsFormatException(filePath, FormatRule.DuplicateKey, tensor, $"\"{key}\" at byte {reader.TokenStartIndex}");
                         }
 
                         if (objectLevel == 1)
