@@ -1,0 +1,249 @@
+using System.Buffers.Binary;
+using System.Security.Cryptography;
+using Microsoft.Win32.SafeHandles;
+
+namespace Fast.SafeTensors;
+
+/// <summary>
+/// Streams a safetensors file whose header is planned up front (SPEC §1.2). Tensor bytes go straight
+/// to their final place with positional writes, from any number of threads and in any order, into a
+/// temporary file in the destination folder; <see cref="Commit"/> checks every byte was written, flushes,
+/// and renames it into place. Disposing without committing (cancellation, error) deletes the temporary
+/// file, and a killed process leaves the output path untouched: never a torn file.
+/// </summary>
+public sealed class SafeTensorsWriter : IDisposable
+{
+    private readonly TensorInfo[] _layout;
+    private readonly Dictionary<string, TensorInfo> _byName;
+    private readonly WrittenRanges[] _written;
+    private readonly bool _overwrite;
+    private readonly SafeFileHandle _handle;
+    private readonly Lock _stateLock = new();
+    private volatile bool _committed;
+    private volatile bool _disposed;
+
+    private SafeTensorsWriter(string path, string tempPath, SafeFileHandle handle, TensorInfo[] layout, long headerLength, bool overwrite)
+    {
+        Path = path;
+        TempPath = tempPath;
+        _handle = handle;
+        _layout = layout;
+        _overwrite = overwrite;
+        HeaderLength = headerLength;
+        _byName = new Dictionary<string, TensorInfo>(layout.Length, StringComparer.Ordinal);
+        _written = new WrittenRanges[layout.Length];
+        for (int i = 0; i < layout.Length; i++)
+        {
+            layout[i].Owner = this;
+            _byName.Add(layout[i].Name, layout[i]);
+            _written[i] = new WrittenRanges();
+        }
+    }
+
+    /// <summary>The final output path (full path).</summary>
+    public string Path { get; }
+
+    /// <summary>The temporary file being written, in the same folder as <see cref="Path"/>.</summary>
+    public string TempPath { get; }
+
+    /// <summary>N: the JSON header's byte count, padding included.</summary>
+    public long HeaderLength { get; }
+
+    /// <summary>Where the data buffer starts: 8 + N, a multiple of 8.</summary>
+    public long DataOffset => HeaderValidator.PrefixLength + HeaderLength;
+
+    /// <summary>Total size of the output file.</summary>
+    public long FileLength => DataOffset + (_layout.Length == 0 ? 0 : _layout[^1].DataEnd);
+
+    /// <summary>Every tensor in data order, with its planned byte range.</summary>
+    public IReadOnlyList<TensorInfo> Layout => _layout;
+
+    /// <summary>The planned tensor called <paramref name="name"/>.</summary>
+    /// <exception cref="KeyNotFoundException">No such tensor was planned.</exception>
+    public TensorInfo this[string name] =>
+        _byName.TryGetValue(name, out TensorInfo? t)
+            ? t
+            : throw new KeyNotFoundException($"{Path}: no tensor '{SafeTensorsFormatException.OneLine(name)}' was planned");
+
+    /// <summary>
+    /// Plans the file and creates its temporary file, already holding the header and sized to the
+    /// final length (disk space is reserved now, so a full disk fails here, not midway).
+    /// </summary>
+    /// <param name="path">Output path; its folder must exist.</param>
+    /// <param name="tensors">Every tensor the file will hold (any order; the writer decides the data order).</param>
+    /// <param name="metadata"><c>__metadata__</c> entries, written in the given order; omitted when empty.</param>
+    /// <param name="overwrite">Replace an existing file at <paramref name="path"/> on commit.</param>
+    /// <exception cref="SafeTensorsWriteException"><paramref name="path"/> exists and <paramref name="overwrite"/> is false.</exception>
+    /// <exception cref="ArgumentException">Duplicate or invalid tensor names, negative dimensions, sizes overflowing 64 bits, duplicate metadata keys.</exception>
+    public static SafeTensorsWriter Create(
+        string path, IEnumerable<TensorSpec> tensors, IEnumerable<KeyValuePair<string, string>>? metadata = null, bool overwrite = false)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        string fullPath = System.IO.Path.GetFullPath(path);
+        string directory = System.IO.Path.GetDirectoryName(fullPath) ?? throw new ArgumentException($"{path} is not a file path.", nameof(path));
+        string fileName = System.IO.Path.GetFileName(fullPath);
+        if (fileName.Length == 0)
+        {
+            throw new ArgumentException($"{path} is not a file path.", nameof(path));
+        }
+
+        if (!overwrite && (File.Exists(fullPath) || Directory.Exists(fullPath)))
+        {
+            throw new SafeTensorsWriteException(fullPath, WriteFailure.OutputExists, "output file already exists; choose another name or allow overwriting");
+        }
+
+        TensorInfo[] layout = TensorLayoutPlanner.Plan(tensors);
+        KeyValuePair<string, string>[] entries = ValidateMetadata(metadata);
+        byte[] header = HeaderJsonWriter.Build(layout, entries);
+        if (header.Length > HeaderValidator.MaxHeaderLength)
+        {
+            throw new ArgumentException($"The header would be {header.Length} bytes, over the format's 100,000,000-byte limit.", nameof(tensors));
+        }
+
+        long dataLength = layout.Length == 0 ? 0 : layout[^1].DataEnd;
+        long fileLength = checked(HeaderValidator.PrefixLength + header.Length + dataLength);
+
+        // A leading dot hides the partial file from casual listings; the random part keeps two
+        // concurrent writers of the same output apart.
+        string tempPath = System.IO.Path.Combine(directory, $".{fileName}.{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6))}.tmp");
+        SafeFileHandle handle = File.OpenHandle(tempPath, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, FileOptions.None, preallocationSize: fileLength);
+        try
+        {
+            RandomAccess.SetLength(handle, fileLength);
+            Span<byte> prefix = stackalloc byte[HeaderValidator.PrefixLength];
+            BinaryPrimitives.WriteUInt64LittleEndian(prefix, (ulong)header.Length);
+            RandomAccess.Write(handle, prefix, 0);
+            RandomAccess.Write(handle, header, HeaderValidator.PrefixLength);
+            return new SafeTensorsWriter(fullPath, tempPath, handle, layout, header.Length, overwrite);
+        }
+        catch
+        {
+            handle.Dispose();
+            File.Delete(tempPath);
+            throw;
+        }
+    }
+
+    /// <summary>Writes <paramref name="data"/> into the tensor called <paramref name="name"/> at <paramref name="offsetInTensor"/>.</summary>
+    /// <exception cref="KeyNotFoundException">No such tensor was planned.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The bytes would fall outside the tensor.</exception>
+    public void Write(string name, long offsetInTensor, ReadOnlySpan<byte> data) => Write(this[name], offsetInTensor, data);
+
+    /// <summary>
+    /// Writes <paramref name="data"/> into <paramref name="tensor"/> (from <see cref="Layout"/>) at
+    /// <paramref name="offsetInTensor"/>. Thread-safe; ranges may come in any order and be rewritten.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The bytes would fall outside the tensor.</exception>
+    /// <exception cref="ArgumentException">The tensor was not planned by this writer.</exception>
+    /// <exception cref="InvalidOperationException">The writer was committed.</exception>
+    public void Write(TensorInfo tensor, long offsetInTensor, ReadOnlySpan<byte> data)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        ArgumentNullException.ThrowIfNull(tensor);
+        if (_committed)
+        {
+            throw new InvalidOperationException($"{Path}: already committed; no more writes.");
+        }
+
+        if (!ReferenceEquals(tensor.Owner, this))
+        {
+            throw new ArgumentException($"Tensor '{SafeTensorsFormatException.OneLine(tensor.Name)}' was not planned by this writer.", nameof(tensor));
+        }
+
+        if (offsetInTensor < 0 || offsetInTensor > tensor.ByteLength - data.Length)
+        {
+            throw new ArgumentOutOfRangeException(
+                nameof(offsetInTensor), $"Bytes {offsetInTensor}..+{data.Length} are outside tensor '{SafeTensorsFormatException.OneLine(tensor.Name)}' ({tensor.ByteLength} bytes).");
+        }
+
+        RandomAccess.Write(_handle, data, DataOffset + tensor.DataStart + offsetInTensor);
+        _written[tensor.DataOrdinal].Add(offsetInTensor, offsetInTensor + data.Length);
+    }
+
+    /// <summary>
+    /// Checks every tensor byte was written, flushes the file to disk and renames it to <see cref="Path"/>.
+    /// Call once, after every <see cref="Write(TensorInfo, long, ReadOnlySpan{byte})"/> has returned.
+    /// </summary>
+    /// <exception cref="SafeTensorsWriteException">Some bytes were never written (the writer stays usable), or the output appeared meanwhile and overwriting was not allowed.</exception>
+    public void Commit()
+    {
+        lock (_stateLock)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (_committed)
+            {
+                throw new InvalidOperationException($"{Path}: already committed.");
+            }
+
+            foreach (TensorInfo t in _layout)
+            {
+                if (_written[t.DataOrdinal].FirstMissing(t.ByteLength) is { } missing)
+                {
+                    throw new SafeTensorsWriteException(
+                        Path, WriteFailure.Incomplete,
+                        $"tensor '{SafeTensorsFormatException.OneLine(t.Name)}' bytes {missing.Start}..{missing.End} of {t.ByteLength} were never written; output not created",
+                        t.Name);
+                }
+            }
+
+            RandomAccess.FlushToDisk(_handle);
+            _handle.Dispose();
+            _committed = true;
+            try
+            {
+                File.Move(TempPath, Path, _overwrite);
+            }
+            catch (IOException) when (!_overwrite && File.Exists(Path))
+            {
+                File.Delete(TempPath);
+                throw new SafeTensorsWriteException(Path, WriteFailure.OutputExists, "output file appeared while writing; choose another name or allow overwriting");
+            }
+            catch
+            {
+                File.Delete(TempPath);
+                throw;
+            }
+        }
+    }
+
+    /// <summary>Closes the writer; without a successful <see cref="Commit"/> the temporary file is deleted and the output path is untouched.</summary>
+    public void Dispose()
+    {
+        lock (_stateLock)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
+            if (!_committed)
+            {
+                _handle.Dispose();
+                File.Delete(TempPath);
+            }
+        }
+    }
+
+    private static KeyValuePair<string, string>[] ValidateMetadata(IEnumerable<KeyValuePair<string, string>>? metadata)
+    {
+        if (metadata is null)
+        {
+            return [];
+        }
+
+        KeyValuePair<string, string>[] entries = [.. metadata];
+        var keys = new HashSet<string>(StringComparer.Ordinal);
+        foreach ((string key, string value) in entries)
+        {
+            ArgumentNullException.ThrowIfNull(key, nameof(metadata));
+            ArgumentNullException.ThrowIfNull(value, nameof(metadata));
+            if (!keys.Add(key))
+            {
+                throw new ArgumentException($"Metadata key '{SafeTensorsFormatException.OneLine(key)}' is given twice.", nameof(metadata));
+            }
+        }
+
+        return entries;
+    }
+}
