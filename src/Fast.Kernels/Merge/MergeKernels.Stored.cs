@@ -79,6 +79,14 @@ public static partial class MergeKernels
         Guard.NoPartialOverlap(b, destination, bType == destinationType, nameof(b));
         Guard.NoPartialOverlap(c, destination, cType == destinationType, nameof(c));
 
+        switch (bType)
+        {
+            case ElementType.F16: StoredDriver.Run(a, aType, b, bType, c, cType, destination, destinationType, new AddDifferenceOperator<F16RoundTrip>(alpha)); return;
+            case ElementType.BF16: StoredDriver.Run(a, aType, b, bType, c, cType, destination, destinationType, new AddDifferenceOperator<BF16RoundTrip>(alpha)); return;
+            case ElementType.F32 or ElementType.F64: StoredDriver.Run(a, aType, b, bType, c, cType, destination, destinationType, new AddDifferenceOperator<IdentityRoundTrip>(alpha)); return;
+        }
+
+        // fp8 B: the difference is rounded through B's format block by block.
         const int Block = StoredDriver.BlockElements;
         Span<float> aBuffer = stackalloc float[Block];
         Span<float> bBuffer = stackalloc float[Block];

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Fast.Kernels.Conversion;
 
 namespace Fast.Kernels.Simd;
 
@@ -25,6 +26,16 @@ internal static class StoredDriver
         Guard.SameLength(n, Guard.ElementCount(destination, destinationType, nameof(destination)), nameof(destination));
         Guard.NoPartialOverlap(x, destination, xType == destinationType, nameof(x));
         Guard.NoPartialOverlap(y, destination, yType == destinationType, nameof(y));
+
+        if (xType == yType && xType == destinationType)
+        {
+            switch (xType)
+            {
+                case ElementType.F16: FusedDriver.Run<F16Codec, TOp>(x, y, destination, n, op); return;
+                case ElementType.BF16: FusedDriver.Run<BF16Codec, TOp>(x, y, destination, n, op); return;
+                case ElementType.F32: FusedDriver.Run<F32Codec, TOp>(x, y, destination, n, op); return;
+            }
+        }
 
         Span<float> xBuffer = stackalloc float[BlockElements];
         Span<float> yBuffer = stackalloc float[BlockElements];
@@ -55,6 +66,16 @@ internal static class StoredDriver
         Guard.NoPartialOverlap(x, destination, xType == destinationType, nameof(x));
         Guard.NoPartialOverlap(y, destination, yType == destinationType, nameof(y));
         Guard.NoPartialOverlap(z, destination, zType == destinationType, nameof(z));
+
+        if (xType == yType && xType == zType && xType == destinationType)
+        {
+            switch (xType)
+            {
+                case ElementType.F16: FusedDriver.Run<F16Codec, TOp>(x, y, z, destination, n, op); return;
+                case ElementType.BF16: FusedDriver.Run<BF16Codec, TOp>(x, y, z, destination, n, op); return;
+                case ElementType.F32: FusedDriver.Run<F32Codec, TOp>(x, y, z, destination, n, op); return;
+            }
+        }
 
         Span<float> xBuffer = stackalloc float[BlockElements];
         Span<float> yBuffer = stackalloc float[BlockElements];

@@ -36,6 +36,8 @@ public class ElementwiseOpTests
             CheckTernary(new SumTwiceOperator(w, 0.3f), $"sumTwice {w}");
             CheckTernary(MergeKernels.TripleLerp(w, 0.3), $"tripleLerp {w}");
             CheckTernary(MergeKernels.TripleLinear(w, -w), $"tripleLinear {w}");
+            CheckTernary(new AddDifferenceOperator<F16RoundTrip>(w), $"addDifference f16 {w}");
+            CheckTernary(new AddDifferenceOperator<BF16RoundTrip>(w), $"addDifference bf16 {w}");
         }
     }
 
