@@ -1,0 +1,161 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
+namespace Fast.Kernels.Conversion;
+
+/// <summary>
+/// binary16 and bfloat16 lane conversions on 32-bit lanes (the 16-bit pattern zero-extended), the same bit
+/// manipulation as <see cref="ScalarConvert"/> written with vector compares and selects, so every lane gives
+/// exactly the scalar result. .NET exposes no F16C/AVX512-FP16 conversion intrinsics, hence integer code.
+/// </summary>
+internal static class HalfLanes
+{
+    private const float MinNormalF16 = 1.0f / 16384.0f; // 2^-14
+
+    // ---------------- Vector128 ----------------
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> F16ToSingle(Vector128<uint> h)
+    {
+        Vector128<uint> bits = h & Vector128.Create(0x7FFFu);
+        Vector128<uint> sign = (h & Vector128.Create(0x8000u)) << 16;
+        Vector128<uint> infOrNaN = Vector128.GreaterThanOrEqual(bits.AsInt32(), Vector128.Create(0x7C00)).AsUInt32();
+        Vector128<uint> subnormal = Vector128.LessThan(bits.AsInt32(), Vector128.Create(0x0400)).AsUInt32();
+        Vector128<uint> t = (bits << 13) + Vector128.Create(0x3800_0000u);
+        t += infOrNaN & Vector128.Create(0x3800_0000u);
+        t += subnormal & Vector128.Create(0x0080_0000u);
+        // Subnormals were given the exponent of 2^-14; subtracting 2^-14 leaves m·2^-24 exactly. A select (not a
+        // subtraction of zero) keeps every other lane's bits untouched, signalling NaNs included.
+        Vector128<float> f = t.AsSingle();
+        f = Vector128.ConditionalSelect(subnormal.AsSingle(), f - Vector128.Create(MinNormalF16), f);
+        return (f.AsUInt32() | sign).AsSingle();
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<uint> SingleToF16(Vector128<float> value)
+    {
+        Vector128<uint> u = value.AsUInt32();
+        Vector128<uint> sign = (u >> 16) & Vector128.Create(0x8000u);
+        Vector128<uint> a = u & Vector128.Create(0x7FFF_FFFFu);
+        Vector128<int> ai = a.AsInt32();
+        Vector128<uint> normal = (a - Vector128.Create(0x3800_0000u - 0x0FFFu) + ((a >> 13) & Vector128.Create(1u))) >> 13;
+        Vector128<float> magic = Vector128.Create(ScalarConvert.SubnormalMagicF16).AsSingle();
+        Vector128<uint> subnormal = (a.AsSingle() + magic).AsUInt32() - magic.AsUInt32();
+        Vector128<uint> nan = Vector128.Create(0x7E00u) | ((a >> 13) & Vector128.Create(0x3FFu));
+        Vector128<uint> r = Vector128.ConditionalSelect(Vector128.GreaterThanOrEqual(ai, Vector128.Create(0x3880_0000)).AsUInt32(), normal, subnormal);
+        r = Vector128.ConditionalSelect(Vector128.GreaterThanOrEqual(ai, Vector128.Create(0x477F_F000)).AsUInt32(), Vector128.Create(0x7C00u), r);
+        r = Vector128.ConditionalSelect(Vector128.GreaterThan(ai, Vector128.Create(0x7F80_0000)).AsUInt32(), nan, r);
+        return r | sign;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> BF16ToSingle(Vector128<uint> b) => (b << 16).AsSingle();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<uint> SingleToBF16(Vector128<float> value)
+    {
+        Vector128<uint> u = value.AsUInt32();
+        Vector128<uint> rounded = (u + Vector128.Create(0x7FFFu) + ((u >> 16) & Vector128.Create(1u))) >> 16;
+        Vector128<uint> nan = (u >> 16) | Vector128.Create(0x0040u);
+        Vector128<uint> isNaN = Vector128.GreaterThan((u & Vector128.Create(0x7FFF_FFFFu)).AsInt32(), Vector128.Create(0x7F80_0000)).AsUInt32();
+        return Vector128.ConditionalSelect(isNaN, nan, rounded);
+    }
+
+    // ---------------- Vector256 ----------------
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> F16ToSingle(Vector256<uint> h)
+    {
+        Vector256<uint> bits = h & Vector256.Create(0x7FFFu);
+        Vector256<uint> sign = (h & Vector256.Create(0x8000u)) << 16;
+        Vector256<uint> infOrNaN = Vector256.GreaterThanOrEqual(bits.AsInt32(), Vector256.Create(0x7C00)).AsUInt32();
+        Vector256<uint> subnormal = Vector256.LessThan(bits.AsInt32(), Vector256.Create(0x0400)).AsUInt32();
+        Vector256<uint> t = (bits << 13) + Vector256.Create(0x3800_0000u);
+        t += infOrNaN & Vector256.Create(0x3800_0000u);
+        t += subnormal & Vector256.Create(0x0080_0000u);
+        // Subnormals were given the exponent of 2^-14; subtracting 2^-14 leaves m·2^-24 exactly. A select (not a
+        // subtraction of zero) keeps every other lane's bits untouched, signalling NaNs included.
+        Vector256<float> f = t.AsSingle();
+        f = Vector256.ConditionalSelect(subnormal.AsSingle(), f - Vector256.Create(MinNormalF16), f);
+        return (f.AsUInt32() | sign).AsSingle();
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<uint> SingleToF16(Vector256<float> value)
+    {
+        Vector256<uint> u = value.AsUInt32();
+        Vector256<uint> sign = (u >> 16) & Vector256.Create(0x8000u);
+        Vector256<uint> a = u & Vector256.Create(0x7FFF_FFFFu);
+        Vector256<int> ai = a.AsInt32();
+        Vector256<uint> normal = (a - Vector256.Create(0x3800_0000u - 0x0FFFu) + ((a >> 13) & Vector256.Create(1u))) >> 13;
+        Vector256<float> magic = Vector256.Create(ScalarConvert.SubnormalMagicF16).AsSingle();
+        Vector256<uint> subnormal = (a.AsSingle() + magic).AsUInt32() - magic.AsUInt32();
+        Vector256<uint> nan = Vector256.Create(0x7E00u) | ((a >> 13) & Vector256.Create(0x3FFu));
+        Vector256<uint> r = Vector256.ConditionalSelect(Vector256.GreaterThanOrEqual(ai, Vector256.Create(0x3880_0000)).AsUInt32(), normal, subnormal);
+        r = Vector256.ConditionalSelect(Vector256.GreaterThanOrEqual(ai, Vector256.Create(0x477F_F000)).AsUInt32(), Vector256.Create(0x7C00u), r);
+        r = Vector256.ConditionalSelect(Vector256.GreaterThan(ai, Vector256.Create(0x7F80_0000)).AsUInt32(), nan, r);
+        return r | sign;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> BF16ToSingle(Vector256<uint> b) => (b << 16).AsSingle();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<uint> SingleToBF16(Vector256<float> value)
+    {
+        Vector256<uint> u = value.AsUInt32();
+        Vector256<uint> rounded = (u + Vector256.Create(0x7FFFu) + ((u >> 16) & Vector256.Create(1u))) >> 16;
+        Vector256<uint> nan = (u >> 16) | Vector256.Create(0x0040u);
+        Vector256<uint> isNaN = Vector256.GreaterThan((u & Vector256.Create(0x7FFF_FFFFu)).AsInt32(), Vector256.Create(0x7F80_0000)).AsUInt32();
+        return Vector256.ConditionalSelect(isNaN, nan, rounded);
+    }
+
+    // ---------------- Vector512 ----------------
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> F16ToSingle(Vector512<uint> h)
+    {
+        Vector512<uint> bits = h & Vector512.Create(0x7FFFu);
+        Vector512<uint> sign = (h & Vector512.Create(0x8000u)) << 16;
+        Vector512<uint> infOrNaN = Vector512.GreaterThanOrEqual(bits.AsInt32(), Vector512.Create(0x7C00)).AsUInt32();
+        Vector512<uint> subnormal = Vector512.LessThan(bits.AsInt32(), Vector512.Create(0x0400)).AsUInt32();
+        Vector512<uint> t = (bits << 13) + Vector512.Create(0x3800_0000u);
+        t += infOrNaN & Vector512.Create(0x3800_0000u);
+        t += subnormal & Vector512.Create(0x0080_0000u);
+        // Subnormals were given the exponent of 2^-14; subtracting 2^-14 leaves m·2^-24 exactly. A select (not a
+        // subtraction of zero) keeps every other lane's bits untouched, signalling NaNs included.
+        Vector512<float> f = t.AsSingle();
+        f = Vector512.ConditionalSelect(subnormal.AsSingle(), f - Vector512.Create(MinNormalF16), f);
+        return (f.AsUInt32() | sign).AsSingle();
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<uint> SingleToF16(Vector512<float> value)
+    {
+        Vector512<uint> u = value.AsUInt32();
+        Vector512<uint> sign = (u >> 16) & Vector512.Create(0x8000u);
+        Vector512<uint> a = u & Vector512.Create(0x7FFF_FFFFu);
+        Vector512<int> ai = a.AsInt32();
+        Vector512<uint> normal = (a - Vector512.Create(0x3800_0000u - 0x0FFFu) + ((a >> 13) & Vector512.Create(1u))) >> 13;
+        Vector512<float> magic = Vector512.Create(ScalarConvert.SubnormalMagicF16).AsSingle();
+        Vector512<uint> subnormal = (a.AsSingle() + magic).AsUInt32() - magic.AsUInt32();
+        Vector512<uint> nan = Vector512.Create(0x7E00u) | ((a >> 13) & Vector512.Create(0x3FFu));
+        Vector512<uint> r = Vector512.ConditionalSelect(Vector512.GreaterThanOrEqual(ai, Vector512.Create(0x3880_0000)).AsUInt32(), normal, subnormal);
+        r = Vector512.ConditionalSelect(Vector512.GreaterThanOrEqual(ai, Vector512.Create(0x477F_F000)).AsUInt32(), Vector512.Create(0x7C00u), r);
+        r = Vector512.ConditionalSelect(Vector512.GreaterThan(ai, Vector512.Create(0x7F80_0000)).AsUInt32(), nan, r);
+        return r | sign;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> BF16ToSingle(Vector512<uint> b) => (b << 16).AsSingle();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<uint> SingleToBF16(Vector512<float> value)
+    {
+        Vector512<uint> u = value.AsUInt32();
+        Vector512<uint> rounded = (u + Vector512.Create(0x7FFFu) + ((u >> 16) & Vector512.Create(1u))) >> 16;
+        Vector512<uint> nan = (u >> 16) | Vector512.Create(0x0040u);
+        Vector512<uint> isNaN = Vector512.GreaterThan((u & Vector512.Create(0x7FFF_FFFFu)).AsInt32(), Vector512.Create(0x7F80_0000)).AsUInt32();
+        return Vector512.ConditionalSelect(isNaN, nan, rounded);
+    }
+}

@@ -1,0 +1,32 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
+namespace Fast.Kernels.Conversion;
+
+/// <summary>Loads 16-bit patterns zero-extended into 32-bit lanes, and stores the low 16 bits of 32-bit lanes back.</summary>
+internal static class LaneLoad
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<uint> Load4x16(ref byte source) =>
+        Vector128.WidenLower(Vector128.CreateScalarUnsafe(Unsafe.ReadUnaligned<ulong>(ref source)).AsUInt16());
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store4x16(ref byte destination, Vector128<uint> lanes) =>
+        Unsafe.WriteUnaligned(ref destination, Vector128.Narrow(lanes, lanes).AsUInt64().ToScalar());
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<uint> Load8x16(ref byte source) =>
+        Vector256.WidenLower(Unsafe.ReadUnaligned<Vector128<ushort>>(ref source).ToVector256Unsafe());
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store8x16(ref byte destination, Vector256<uint> lanes) =>
+        Unsafe.WriteUnaligned(ref destination, Vector256.Narrow(lanes, lanes).GetLower());
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<uint> Load16x16(ref byte source) =>
+        Vector512.WidenLower(Unsafe.ReadUnaligned<Vector256<ushort>>(ref source).ToVector512Unsafe());
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store16x16(ref byte destination, Vector512<uint> lanes) =>
+        Unsafe.WriteUnaligned(ref destination, Vector512.Narrow(lanes, lanes).GetLower());
+}

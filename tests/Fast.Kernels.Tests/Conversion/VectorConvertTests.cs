@@ -1,0 +1,133 @@
+using Fast.Kernels.Conversion;
+using Fast.Kernels.Tests.Support;
+using Xunit;
+
+namespace Fast.Kernels.Tests.Conversion;
+
+/// <summary>The public (vectorised) conversions are bit-identical to the scalar oracle at every length.</summary>
+[Trait("Isa", "Core")]
+public class VectorConvertTests
+{
+    public static TheoryData<ElementType> Types => new() { ElementType.F16, ElementType.BF16, ElementType.F32, ElementType.F64, ElementType.F8E4M3, ElementType.F8E5M2 };
+
+    [Fact]
+    public void F16_and_BF16_widening_of_all_65536_patterns_matches_scalar()
+    {
+        var bytes = new byte[65536 * 2];
+        for (int i = 0; i < 65536; i++)
+        {
+            BitConverter.TryWriteBytes(bytes.AsSpan(i * 2), (ushort)i);
+        }
+
+        var widened = new float[65536];
+        ElementConvert.Widen(bytes, ElementType.F16, widened);
+        for (int i = 0; i < 65536; i++)
+        {
+            Assert.Equal(BitConverter.SingleToUInt32Bits(ScalarConvert.F16ToSingle((ushort)i)), BitConverter.SingleToUInt32Bits(widened[i]));
+        }
+
+        ElementConvert.Widen(bytes, ElementType.BF16, widened);
+        for (int i = 0; i < 65536; i++)
+        {
+            Assert.Equal((uint)i << 16, BitConverter.SingleToUInt32Bits(widened[i]));
+        }
+    }
+
+    [Fact]
+    public void Narrowing_of_probe_patterns_matches_scalar_bit_for_bit()
+    {
+        float[] values = ScalarConvertTests.NarrowingProbes().Select(BitConverter.UInt32BitsToSingle).ToArray();
+        var f16 = new byte[values.Length * 2];
+        var bf16 = new byte[values.Length * 2];
+        var e4 = new byte[values.Length];
+        var e5 = new byte[values.Length];
+        ElementConvert.Narrow(values, f16, ElementType.F16);
+        ElementConvert.Narrow(values, bf16, ElementType.BF16);
+        ElementConvert.Narrow(values, e4, ElementType.F8E4M3);
+        ElementConvert.Narrow(values, e5, ElementType.F8E5M2);
+        for (int i = 0; i < values.Length; i++)
+        {
+            Assert.Equal(ScalarConvert.SingleToF16(values[i]), BitConverter.ToUInt16(f16, i * 2));
+            Assert.Equal(ScalarConvert.SingleToBF16(values[i]), BitConverter.ToUInt16(bf16, i * 2));
+            Assert.Equal(ScalarConvert.SingleToF8E4M3(values[i]), e4[i]);
+            Assert.Equal(ScalarConvert.SingleToF8E5M2(values[i]), e5[i]);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Types))]
+    public void Every_length_0_to_257_matches_scalar(ElementType type)
+    {
+        int size = ElementTypeInfo.SizeOf(type);
+        for (int n = 0; n <= 257; n++)
+        {
+            float[] values = TestData.Random(n, seed: n);
+            var stored = new byte[n * size];
+            ElementConvert.Narrow(values, stored, type);
+            var widened = new float[n];
+            ElementConvert.Widen(stored, type, widened);
+            for (int i = 0; i < n; i++)
+            {
+                byte[] one = new byte[size];
+                NarrowOne(values[i], one, type);
+                Assert.True(one.AsSpan().SequenceEqual(stored.AsSpan(i * size, size)), $"{type} n={n} i={i} value={values[i]:R}");
+                Assert.True(Bits.SameF32(WidenOne(one, type), widened[i]), $"{type} widen n={n} i={i}");
+            }
+        }
+    }
+
+    [Fact]
+    public void F64_widening_rounds_to_nearest_float()
+    {
+        double[] doubles = [1.0 + 1e-12, 0.1, -1e-46, 1e-45, 3.4028235677973366e38, 1e300, -1e300, double.NaN, -0.0, 2.0000001192092896];
+        var bytes = new byte[doubles.Length * 8];
+        Buffer.BlockCopy(doubles, 0, bytes, 0, bytes.Length);
+        var widened = new float[doubles.Length];
+        ElementConvert.Widen(bytes, ElementType.F64, widened);
+        for (int i = 0; i < doubles.Length; i++)
+        {
+            Assert.True(Bits.SameF32((float)doubles[i], widened[i]), $"{doubles[i]:R}");
+        }
+    }
+
+    [Fact]
+    public void Convert_goes_through_binary32_and_rejects_bad_lengths()
+    {
+        float[] values = TestData.Random(300, seed: 5);
+        var f16 = new byte[600];
+        ElementConvert.Narrow(values, f16, ElementType.F16);
+        var bf16 = new byte[600];
+        ElementConvert.Convert(f16, ElementType.F16, bf16, ElementType.BF16);
+        var expected = new float[300];
+        ElementConvert.Widen(f16, ElementType.F16, expected);
+        var viaF32 = new byte[600];
+        ElementConvert.Narrow(expected, viaF32, ElementType.BF16);
+        Assert.Equal(viaF32, bf16);
+
+        Assert.Throws<ArgumentException>(() => ElementConvert.Widen(new byte[3], ElementType.F16, new float[1]));
+        Assert.Throws<ArgumentException>(() => ElementConvert.Narrow(new float[2], new byte[2], ElementType.F16));
+    }
+
+    private static void NarrowOne(float value, Span<byte> one, ElementType type)
+    {
+        switch (type)
+        {
+            case ElementType.F16: BitConverter.TryWriteBytes(one, ScalarConvert.SingleToF16(value)); break;
+            case ElementType.BF16: BitConverter.TryWriteBytes(one, ScalarConvert.SingleToBF16(value)); break;
+            case ElementType.F32: BitConverter.TryWriteBytes(one, value); break;
+            case ElementType.F64: BitConverter.TryWriteBytes(one, (double)value); break;
+            case ElementType.F8E4M3: one[0] = ScalarConvert.SingleToF8E4M3(value); break;
+            case ElementType.F8E5M2: one[0] = ScalarConvert.SingleToF8E5M2(value); break;
+        }
+    }
+
+    private static float WidenOne(ReadOnlySpan<byte> one, ElementType type) => type switch
+    {
+        ElementType.F16 => ScalarConvert.F16ToSingle(BitConverter.ToUInt16(one)),
+        ElementType.BF16 => ScalarConvert.BF16ToSingle(BitConverter.ToUInt16(one)),
+        ElementType.F32 => BitConverter.ToSingle(one),
+        ElementType.F64 => (float)BitConverter.ToDouble(one),
+        ElementType.F8E4M3 => ScalarConvert.F8E4M3ToSingle(one[0]),
+        _ => ScalarConvert.F8E5M2ToSingle(one[0]),
+    };
+}
