@@ -1,0 +1,111 @@
+using System.Buffers;
+
+namespace Fast.Kernels.Filters;
+
+/// <summary>
+/// The smoothAdd Gaussian (SPEC §4): σ = 1, radius 4, separable along axis 0, 1, … with each pass stored to
+/// float32, half-sample reflection at the edges. Bit-identical to
+/// <c>scipy.ndimage.gaussian_filter(x, sigma=1, mode='reflect')</c> on float32.
+/// </summary>
+public static class GaussianFilter
+{
+    /// <summary>Filters <paramref name="source"/> (row-major, <paramref name="shape"/>) into <paramref name="destination"/>.</summary>
+    /// <param name="source">Input elements; must not overlap <paramref name="destination"/>.</param>
+    /// <param name="destination">Output elements, same count as <paramref name="source"/>.</param>
+    /// <param name="shape">Axis lengths; empty for a scalar (copied unchanged).</param>
+    /// <param name="maxDegreeOfParallelism">Threads to use; −1 uses every core. The result does not depend on it.</param>
+    /// <exception cref="ArgumentException">The shape does not match the spans, or the spans overlap.</exception>
+    public static unsafe void Apply(ReadOnlySpan<float> source, Span<float> destination, ReadOnlySpan<int> shape, int maxDegreeOfParallelism = -1)
+    {
+        var layout = new FilterShape(shape, source.Length, destination.Length);
+        FilterShape.RequireDistinct(source, destination);
+        if (layout.Count == 0)
+        {
+            return;
+        }
+
+        if (layout.Rank == 0)
+        {
+            destination[0] = source[0];
+            return;
+        }
+
+        // Passes run in a layout whose longest axis is contiguous (lanes run along it); the order of the
+        // passes stays axis 0, 1, … of the original tensor, so only memory order changes, never arithmetic.
+        int[] permutation = AxisPermutation.LongestAxisLast(layout.Dims);
+        bool identity = AxisPermutation.IsIdentity(permutation);
+        int[] dims = new int[layout.Rank];
+        for (int a = 0; a < dims.Length; a++)
+        {
+            dims[a] = layout.Dims[permutation[a]];
+        }
+
+        int count = layout.Count;
+        int rowCount = count / dims[^1];
+        float[] scratchA = ArrayPool<float>.Shared.Rent(count);
+        float[] scratchB = identity ? [] : ArrayPool<float>.Shared.Rent(count);
+        try
+        {
+            fixed (float* sourcePointer = source)
+            fixed (float* destinationPointer = destination)
+            {
+                nint sourceAddress = (nint)sourcePointer;
+                nint destinationAddress = (nint)destinationPointer;
+                FilterShape shapeCopy = layout;
+                nint input;
+                nint scratchAddressA;
+                nint scratchAddressB;
+                fixed (float* a = scratchA)
+                fixed (float* b = scratchB)
+                {
+                    scratchAddressA = (nint)a;
+                    scratchAddressB = (nint)b;
+                    if (identity)
+                    {
+                        input = sourceAddress;
+                    }
+                    else
+                    {
+                        FilterParallel.ForRanges(rowCount, count, maxDegreeOfParallelism, (start, end) =>
+                            AxisPermutation.CopyRows(new ReadOnlySpan<float>((float*)sourceAddress, count), new Span<float>((float*)scratchAddressA, count), shapeCopy, permutation, true, start, end));
+                        input = scratchAddressA;
+                    }
+
+                    // Ping-pong so that, with an identity layout, the last pass lands in the destination.
+                    for (int axis = 0; axis < layout.Rank; axis++)
+                    {
+                        int position = Array.IndexOf(permutation, axis);
+                        nint output;
+                        if (identity)
+                        {
+                            bool lastToDestination = (layout.Rank - 1 - axis) % 2 == 0;
+                            output = lastToDestination ? destinationAddress : scratchAddressA;
+                        }
+                        else
+                        {
+                            output = input == scratchAddressA ? scratchAddressB : scratchAddressA;
+                        }
+
+                        GaussianPasses.Run((float*)input, (float*)output, dims, position, maxDegreeOfParallelism);
+                        input = output;
+                    }
+
+                    if (!identity)
+                    {
+                        nint permuted = input;
+                        FilterParallel.ForRanges(rowCount, count, maxDegreeOfParallelism, (start, end) =>
+                            AxisPermutation.CopyRows(new ReadOnlySpan<float>((float*)permuted, count), new Span<float>((float*)destinationAddress, count), shapeCopy, permutation, false, start, end));
+                    }
+                }
+            }
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(scratchA);
+            if (!identity)
+            {
+                ArrayPool<float>.Shared.Return(scratchB);
+            }
+        }
+    }
+}

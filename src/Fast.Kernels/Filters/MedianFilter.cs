@@ -1,0 +1,135 @@
+using System.Buffers;
+
+namespace Fast.Kernels.Filters;
+
+/// <summary>
+/// The smoothAdd median (SPEC §4): every element becomes the exact median of its 3×…×3 neighbourhood over
+/// all axes, with half-sample reflection at the edges. Bit-identical to
+/// <c>scipy.ndimage.median_filter(x, size=3, mode='reflect')</c> on float32, NaN and signed zeros included.
+/// </summary>
+public static class MedianFilter
+{
+    /// <summary>Filters <paramref name="source"/> (row-major, <paramref name="shape"/>) into <paramref name="destination"/>.</summary>
+    /// <param name="source">Input elements; must not overlap <paramref name="destination"/>.</param>
+    /// <param name="destination">Output elements, same count as <paramref name="source"/>.</param>
+    /// <param name="shape">Axis lengths; empty for a scalar (copied unchanged).</param>
+    /// <param name="maxDegreeOfParallelism">Threads to use; −1 uses every core. The result does not depend on it.</param>
+    /// <exception cref="ArgumentException">The shape does not match the spans, or the spans overlap.</exception>
+    public static void Apply(ReadOnlySpan<float> source, Span<float> destination, ReadOnlySpan<int> shape, int maxDegreeOfParallelism = -1)
+    {
+        var layout = new FilterShape(shape, source.Length, destination.Length);
+        FilterShape.RequireDistinct(source, destination);
+        if (layout.Count == 0)
+        {
+            return;
+        }
+
+        if (layout.Rank == 0)
+        {
+            destination[0] = source[0];
+            return;
+        }
+
+        if (layout.Rank > 4)
+        {
+            // No network is generated beyond 81 values; scipy's own algorithm is exact, just slow.
+            ApplyScipyOrder(source, destination, layout, 0, layout.Count);
+            return;
+        }
+
+        MedianRowDriver.Run(source, destination, layout, maxDegreeOfParallelism);
+        FixSpecialNeighbourhoods(source, destination, layout);
+    }
+
+    /// <summary>
+    /// The networks give the right value everywhere, but only scipy's quickselect decides which zero (±0) is
+    /// returned when zeros of both signs tie, and what comes out around NaN. Those outputs are recomputed.
+    /// </summary>
+    private static void FixSpecialNeighbourhoods(ReadOnlySpan<float> source, Span<float> destination, in FilterShape layout)
+    {
+        if (!SpecialValues.Any(source))
+        {
+            return;
+        }
+
+        const byte NearNaN = 1;
+        const byte NearNegativeZero = 2;
+        byte[] marks = ArrayPool<byte>.Shared.Rent(layout.Count);
+        Span<byte> mark = marks.AsSpan(0, layout.Count);
+        mark.Clear();
+        Span<int> coords = stackalloc int[layout.Rank];
+        for (int p = 0; p < layout.Count; p++)
+        {
+            uint bits = BitConverter.SingleToUInt32Bits(source[p]);
+            byte kind = float.IsNaN(source[p]) ? NearNaN : bits == 0x8000_0000u ? NearNegativeZero : (byte)0;
+            if (kind != 0)
+            {
+                MarkCube(mark, layout, p, kind, coords);
+            }
+        }
+
+        Span<double> buffer = stackalloc double[Pow3(layout.Rank)];
+        for (int q = 0; q < layout.Count; q++)
+        {
+            if ((mark[q] & NearNaN) != 0 || (mark[q] != 0 && destination[q] == 0f))
+            {
+                destination[q] = ScipyRankSelect.MedianAt(source, layout, q, buffer, coords);
+            }
+        }
+
+        ArrayPool<byte>.Shared.Return(marks);
+    }
+
+    /// <summary>Marks every output whose neighbourhood holds input p: the clipped cube of radius 1 around p.</summary>
+    private static void MarkCube(Span<byte> mark, in FilterShape layout, int p, byte kind, Span<int> coords)
+    {
+        int rank = layout.Rank;
+        int rem = p;
+        for (int a = rank - 1; a >= 0; a--)
+        {
+            coords[a] = rem % layout.Dims[a];
+            rem /= layout.Dims[a];
+        }
+
+        int cube = Pow3(rank);
+        for (int f = 0; f < cube; f++)
+        {
+            int digits = f;
+            nint q = 0;
+            bool inside = true;
+            for (int a = rank - 1; a >= 0 && inside; a--)
+            {
+                int c = coords[a] + (digits % 3) - 1;
+                digits /= 3;
+                inside = c >= 0 && c < layout.Dims[a];
+                q += c * layout.Strides[a];
+            }
+
+            if (inside)
+            {
+                mark[(int)q] |= kind;
+            }
+        }
+    }
+
+    private static void ApplyScipyOrder(ReadOnlySpan<float> source, Span<float> destination, in FilterShape layout, int start, int end)
+    {
+        Span<double> buffer = new double[Pow3(layout.Rank)];
+        Span<int> coords = stackalloc int[layout.Rank];
+        for (int q = start; q < end; q++)
+        {
+            destination[q] = ScipyRankSelect.MedianAt(source, layout, q, buffer, coords);
+        }
+    }
+
+    private static int Pow3(int rank)
+    {
+        int size = 1;
+        for (int a = 0; a < rank; a++)
+        {
+            size = checked(size * 3);
+        }
+
+        return size;
+    }
+}

@@ -1,0 +1,129 @@
+using System.Runtime.CompilerServices;
+using System.Buffers;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
+namespace Fast.Kernels.Filters;
+
+/// <summary>
+/// The SIMD median over an <see cref="EdgePaddedLayout"/>. Each output row (lanes along the contiguous axis)
+/// first sorts, per position, the 3^(d−1) values of the outer neighbourhood ("columns"); each sorted column
+/// is shared by the three outputs left of, at and right of it, which then need only the median of three
+/// sorted lists (a pruned merge network).
+/// </summary>
+internal static class MedianRowDriver
+{
+    private const int Lanes = EdgePaddedLayout.Lanes;
+
+    public static unsafe void Run(ReadOnlySpan<float> source, Span<float> destination, in FilterShape shape, int maxDegreeOfParallelism)
+    {
+        using var layout = new EdgePaddedLayout(shape);
+        int rank = shape.Rank;
+        int columnSize = 1;
+        for (int a = 0; a < rank - 1; a++)
+        {
+            columnSize *= 3;
+        }
+
+        nint[] columnOffsets = ColumnOffsets(layout.PaddedStrides, columnSize);
+        fixed (float* sourcePointer = source)
+        fixed (float* destinationPointer = destination)
+        {
+            nint sourceAddress = (nint)sourcePointer;
+            nint destinationAddress = (nint)destinationPointer;
+            int sourceLength = source.Length;
+            long total = (long)layout.PaddedRowCount * layout.RowStride;
+            FilterParallel.ForRanges(layout.PaddedRowCount, total, maxDegreeOfParallelism, (start, end) =>
+                layout.Fill(new ReadOnlySpan<float>((float*)sourceAddress, sourceLength), start, end));
+            FilterParallel.ForRanges(layout.OutputRowCount, (long)layout.OutputRowCount * columnSize * layout.RowLength, maxDegreeOfParallelism, (start, end) =>
+                FilterRows(layout, columnOffsets, columnSize, new Span<float>((float*)destinationAddress, sourceLength), start, end));
+        }
+    }
+
+    private static nint[] ColumnOffsets(nint[] paddedStrides, int columnSize)
+    {
+        var offsets = new nint[columnSize];
+        for (int f = 0; f < columnSize; f++)
+        {
+            int digits = f;
+            nint offset = 0;
+            for (int a = paddedStrides.Length - 1; a >= 0; a--)
+            {
+                offset += ((digits % 3) - 1) * paddedStrides[a];
+                digits /= 3;
+            }
+
+            offsets[f] = offset;
+        }
+
+        return offsets;
+    }
+
+    private static void FilterRows(EdgePaddedLayout layout, nint[] columnOffsets, int columnSize, Span<float> destination, int start, int end)
+    {
+        int rowStride = layout.RowStride;
+        int columnStride = rowStride + (2 * Lanes);
+        int outputLength = EdgePaddedLayout.RoundUp(layout.RowLength, Lanes);
+        float[] columnsArray = ArrayPool<float>.Shared.Rent(columnStride * columnSize);
+        float[] rowArray = ArrayPool<float>.Shared.Rent(outputLength);
+        ref float columns = ref MemoryMarshal.GetArrayDataReference(columnsArray);
+        ref float row = ref MemoryMarshal.GetArrayDataReference(rowArray);
+        ref float padded = ref MemoryMarshal.GetArrayDataReference(layout.Padded);
+        int outerRank = layout.OuterDims.Length;
+        for (int r = start; r < end; r++)
+        {
+            nint paddedBase = 0;
+            nint destinationBase = 0;
+            int rem = r;
+            for (int a = outerRank - 1; a >= 0; a--)
+            {
+                int coord = rem % layout.OuterDims[a];
+                rem /= layout.OuterDims[a];
+                paddedBase += (coord + 1) * layout.PaddedStrides[a];
+                destinationBase += coord * layout.OuterSourceStrides[a];
+            }
+
+            for (int j = 0; j < rowStride; j += Lanes)
+            {
+                ref float at = ref Unsafe.Add(ref padded, paddedBase + j);
+                ref float into = ref Unsafe.Add(ref columns, j);
+                switch (columnSize)
+                {
+                    case 1: MedianSmallNetworks.SortColumn1(ref at, columnOffsets, ref into, columnStride); break;
+                    case 3: MedianSmallNetworks.SortColumn3(ref at, columnOffsets, ref into, columnStride); break;
+                    case 9: MedianNetworks.SortColumn9(ref at, columnOffsets, ref into, columnStride); break;
+                    default: MedianNetworks.SortColumn27(ref at, columnOffsets, ref into, columnStride); break;
+                }
+            }
+
+            for (int j = 0; j < outputLength; j += Lanes)
+            {
+                // Output j's window is padded positions j, j+1, j+2: centre column at j+1.
+                ref float centre = ref Unsafe.Add(ref columns, j + 1);
+                Vector256<float> median = columnSize switch
+                {
+                    1 => MedianSmallNetworks.MedianOfThreeSorted1(ref centre, columnStride),
+                    3 => MedianSmallNetworks.MedianOfThreeSorted3(ref centre, columnStride),
+                    9 => MedianNetworks.MedianOfThreeSorted9(ref centre, columnStride),
+                    _ => MedianNetworks.MedianOfThreeSorted27(ref centre, columnStride),
+                };
+                median.StoreUnsafe(ref row, (nuint)j);
+            }
+
+            if (layout.RowSourceStride == 1)
+            {
+                MemoryMarshal.CreateReadOnlySpan(ref row, layout.RowLength).CopyTo(destination[(int)destinationBase..]);
+            }
+            else
+            {
+                for (int j = 0; j < layout.RowLength; j++)
+                {
+                    destination[(int)(destinationBase + (j * layout.RowSourceStride))] = Unsafe.Add(ref row, j);
+                }
+            }
+        }
+
+        ArrayPool<float>.Shared.Return(columnsArray);
+        ArrayPool<float>.Shared.Return(rowArray);
+    }
+}
