@@ -1,0 +1,89 @@
+using ILGPU;
+using ILGPU.Runtime;
+
+namespace Fast.Kernels.Gpu.Kernels;
+
+/// <summary>
+/// Every kernel compiled once for one accelerator and cached as a launcher on its default stream.
+/// <typeparamref name="TMath"/> picks the rounding-exact arithmetic of that accelerator.
+/// </summary>
+internal sealed class GpuKernels<TMath> : IGpuKernels
+    where TMath : struct, IStrictMath
+{
+    public GpuKernels(Accelerator accelerator)
+    {
+        Lerp = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, float>(
+            ElementwiseKernels.Lerp<TMath>);
+        DoubleLerp = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, float, float, int>(
+            ElementwiseKernels.DoubleLerp<TMath>);
+        WeightedSum3 = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, float, float, float>(
+            ElementwiseKernels.WeightedSum3<TMath>);
+        WeightedSum2 = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, float, float>(
+            ElementwiseKernels.WeightedSum2<TMath>);
+        Difference = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, int>(
+            ElementwiseKernels.Difference<TMath>);
+        AddDifference = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, float>(
+            ElementwiseKernels.AddDifference<TMath>);
+        AddScaled = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, float>(
+            ElementwiseKernels.AddScaled<TMath>);
+        TrainDifference = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, float>(
+            ElementwiseKernels.TrainDifference<TMath>);
+        AnyDifferent = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<int>>(
+            ElementwiseKernels.AnyDifferent);
+
+        WidenHalf = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<ushort>, ArrayView<float>>(ConversionKernels.WidenHalf<TMath>);
+        WidenBFloat16 = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<ushort>, ArrayView<float>>(ConversionKernels.WidenBFloat16);
+        WidenDouble = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<double>, ArrayView<float>>(ConversionKernels.WidenDouble);
+        WidenFp8 = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<byte>, ArrayView<float>, int>(ConversionKernels.WidenFp8<TMath>);
+        NarrowHalf = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<ushort>>(ConversionKernels.NarrowHalf);
+        NarrowBFloat16 = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<ushort>>(ConversionKernels.NarrowBFloat16);
+        NarrowToDouble = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<double>>(ConversionKernels.NarrowToDouble);
+        NarrowFp8 = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<byte>, int>(ConversionKernels.NarrowFp8);
+
+        Median = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, FilterShape>(FilterKernels.Median);
+        GaussianPass = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, int, int>(
+            FilterKernels.GaussianPass<TMath>);
+        DotAndNorms = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<double>, int, int>(
+            ReductionKernels.DotAndNorms<TMath>);
+    }
+
+    public Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, float> Lerp { get; }
+
+    public Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, float, float, int> DoubleLerp { get; }
+
+    public Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, float, float, float> WeightedSum3 { get; }
+
+    public Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, float, float> WeightedSum2 { get; }
+
+    public Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, int> Difference { get; }
+
+    public Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, float> AddDifference { get; }
+
+    public Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, float> AddScaled { get; }
+
+    public Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, float> TrainDifference { get; }
+
+    public Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<int>> AnyDifferent { get; }
+
+    public Action<Index1D, ArrayView<ushort>, ArrayView<float>> WidenHalf { get; }
+
+    public Action<Index1D, ArrayView<ushort>, ArrayView<float>> WidenBFloat16 { get; }
+
+    public Action<Index1D, ArrayView<double>, ArrayView<float>> WidenDouble { get; }
+
+    public Action<Index1D, ArrayView<byte>, ArrayView<float>, int> WidenFp8 { get; }
+
+    public Action<Index1D, ArrayView<float>, ArrayView<ushort>> NarrowHalf { get; }
+
+    public Action<Index1D, ArrayView<float>, ArrayView<ushort>> NarrowBFloat16 { get; }
+
+    public Action<Index1D, ArrayView<float>, ArrayView<double>> NarrowToDouble { get; }
+
+    public Action<Index1D, ArrayView<float>, ArrayView<byte>, int> NarrowFp8 { get; }
+
+    public Action<Index1D, ArrayView<float>, ArrayView<float>, FilterShape> Median { get; }
+
+    public Action<Index1D, ArrayView<float>, ArrayView<float>, int, int> GaussianPass { get; }
+
+    public Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<double>, int, int> DotAndNorms { get; }
+}
