@@ -1,5 +1,3 @@
-using System.Text.Json.Serialization;
-
 namespace Fast.Merging.Recipes;
 
 /// <summary>
@@ -12,7 +10,6 @@ public sealed record MergeRecipe
     public MergeMode Mode { get; init; } = MergeMode.WeightSum;
 
     /// <summary>The calculation within the mode.</summary>
-    [JsonPropertyName("calcmode")]
     public CalcMode CalcMode { get; init; } = CalcMode.Normal;
 
     /// <summary>Base α (the BASE weight when a 25/19-value list is given).</summary>
@@ -40,7 +37,6 @@ public sealed record MergeRecipe
     public PositionIdsPolicy PositionIds { get; init; } = PositionIdsPolicy.Reset;
 
     /// <summary>Output dtype of floating tensors.</summary>
-    [JsonPropertyName("dtype")]
     public OutputDType OutputDType { get; init; } = OutputDType.Keep;
 
     /// <summary>Exclude items: block ids, ranges, <c>VAE</c> or key substrings (see <see cref="Blocks.BlockFilter"/>); excluded keys keep A.</summary>
@@ -59,15 +55,12 @@ public sealed record MergeRecipe
     public MergeInput? C { get; init; }
 
     /// <summary>True when the mode or calcmode reads β.</summary>
-    [JsonIgnore]
     public bool UsesBeta => Mode is MergeMode.TripleSum or MergeMode.SumTwice || CalcMode is CalcMode.Tensor or CalcMode.Tensor2 or CalcMode.Extract;
 
     /// <summary>True when the mode reads model C.</summary>
-    [JsonIgnore]
     public bool UsesModelC => Mode is MergeMode.AddDifference or MergeMode.TripleSum or MergeMode.SumTwice;
 
     /// <summary>True when any block weight list (α, β or scaled sum) is given.</summary>
-    [JsonIgnore]
     public bool UsesBlockWeights => WeightsAlpha is not null || WeightsBeta is not null || ScaledSumWeightsA is not null || ScaledSumWeightsB is not null;
 
     /// <inheritdoc />

@@ -13,7 +13,7 @@ public static class RecipeJson
     public static string Serialize(MergeRecipe recipe)
     {
         ArgumentNullException.ThrowIfNull(recipe);
-        return JsonSerializer.Serialize(recipe, RecipeJsonContext.Default.MergeRecipe);
+        return JsonSerializer.Serialize(RecipeDocument.From(recipe), RecipeJsonContext.Default.RecipeDocument);
     }
 
     /// <summary>Reads a recipe.</summary>
@@ -23,8 +23,9 @@ public static class RecipeJson
         ArgumentNullException.ThrowIfNull(json);
         try
         {
-            return JsonSerializer.Deserialize(json, RecipeJsonContext.Default.MergeRecipe)
+            var document = JsonSerializer.Deserialize(json, RecipeJsonContext.Default.RecipeDocument)
                 ?? throw Malformed("the recipe is null");
+            return document.ToRecipe();
         }
         catch (JsonException ex)
         {

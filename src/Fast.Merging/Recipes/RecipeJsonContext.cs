@@ -10,5 +10,5 @@ namespace Fast.Merging.Recipes;
     RespectRequiredConstructorParameters = true,
     UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
     AllowTrailingCommas = false)]
-[JsonSerializable(typeof(MergeRecipe))]
+[JsonSerializable(typeof(RecipeDocument))]
 internal sealed partial class RecipeJsonContext : JsonSerializerContext;

@@ -158,3 +158,17 @@ public class RecipeTests
         RecipeValidator.EnsureValid(TwoModel(), BlockLayout.Sd);
     }
 }
+
+public class RecipeDefaultsTests
+{
+    [Fact]
+    public void Missing_members_take_the_documented_defaults()
+    {
+        var recipe = RecipeJson.Deserialize("{}");
+        Assert.Equal(new MergeRecipe(), recipe);
+        Assert.Equal(0.5, recipe.Alpha);
+        Assert.Equal(0.3, recipe.Gamma);
+        Assert.NotNull(recipe.A);
+        Assert.Empty(recipe.Exclude);
+    }
+}
