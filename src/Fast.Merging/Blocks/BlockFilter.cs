@@ -1,0 +1,100 @@
+namespace Fast.Merging.Blocks;
+
+/// <summary>
+/// Include/exclude filters (SPEC §5): an excluded key keeps A's tensor. An item is a block id (<c>IN04</c>), a
+/// range of block ids (<c>IN00-IN05</c>, either order, in the SD list order), <c>VAE</c> for every
+/// <c>first_stage_model.</c> key, or otherwise a substring of the key.
+/// </summary>
+/// <remarks>
+/// A key is excluded when it matches an exclude item, or when include items are given and it matches none of them.
+/// (Supermerger toggles a flag once per matching item, so two matching items cancel; a plain "any match" is what
+/// users mean and is what we do.)
+/// </remarks>
+public sealed class BlockFilter
+{
+    private readonly Matcher _exclude;
+    private readonly Matcher? _include;
+
+    /// <summary>Creates a filter from exclude and include items; blank items are ignored.</summary>
+    public BlockFilter(IEnumerable<string>? exclude, IEnumerable<string>? include)
+    {
+        _exclude = new Matcher(exclude ?? []);
+        var includeMatcher = new Matcher(include ?? []);
+        _include = includeMatcher.IsEmpty ? null : includeMatcher;
+    }
+
+    /// <summary>A filter that excludes nothing.</summary>
+    public static BlockFilter None { get; } = new(null, null);
+
+    /// <summary>True when the key, which lies in block <paramref name="blockId"/>, must keep A's tensor.</summary>
+    public bool IsExcluded(string key, string blockId)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        return _exclude.Matches(key, blockId) || (_include is not null && !_include.Matches(key, blockId));
+    }
+
+    private sealed class Matcher
+    {
+        private readonly HashSet<string> _blocks = new(StringComparer.Ordinal);
+        private readonly List<string> _substrings = [];
+        private readonly bool _vae;
+
+        public Matcher(IEnumerable<string> items)
+        {
+            var order = BlockIds.Sd;
+            foreach (var raw in items)
+            {
+                var item = raw.Trim();
+                if (item.Length == 0)
+                {
+                    continue;
+                }
+
+                if (item == BlockIds.Vae)
+                {
+                    _vae = true;
+                }
+                else if (order.Contains(item))
+                {
+                    _blocks.Add(item);
+                }
+                else if (TryRange(item, order, out var range))
+                {
+                    _blocks.UnionWith(range);
+                }
+                else
+                {
+                    _substrings.Add(item);
+                }
+            }
+        }
+
+        public bool IsEmpty => !_vae && _blocks.Count == 0 && _substrings.Count == 0;
+
+        public bool Matches(string key, string blockId) =>
+            _blocks.Contains(blockId) ||
+            (_vae && key.StartsWith("first_stage_model.", StringComparison.Ordinal)) ||
+            _substrings.Exists(s => key.Contains(s, StringComparison.Ordinal));
+
+        private static bool TryRange(string item, IReadOnlyList<string> order, out IEnumerable<string> range)
+        {
+            range = [];
+            var dash = item.IndexOf('-', StringComparison.Ordinal);
+            if (dash <= 0)
+            {
+                return false;
+            }
+
+            var list = order.ToList();
+            int first = list.IndexOf(item[..dash].Trim()), last = list.IndexOf(item[(dash + 1)..].Trim());
+            if (first < 0 || last < 0)
+            {
+                return false;
+            }
+
+            (first, last) = (Math.Min(first, last), Math.Max(first, last));
+            range = list.GetRange(first, last - first + 1);
+            return true;
+        }
+    }
+}

@@ -1,0 +1,79 @@
+namespace Fast.Merging.Recipes;
+
+/// <summary>
+/// Everything that decides a merge's output besides the input bytes: recorded as JSON under
+/// <c>fastmerge.recipe</c> in the output's metadata (see <see cref="RecipeJson"/>). Equality compares lists by content.
+/// </summary>
+public sealed record MergeRecipe
+{
+    /// <summary>How the models are combined.</summary>
+    public MergeMode Mode { get; init; } = MergeMode.WeightSum;
+
+    /// <summary>The calculation within the mode.</summary>
+    public CalcMode CalcMode { get; init; } = CalcMode.Normal;
+
+    /// <summary>Base α (the BASE weight when a 25/19-value list is given).</summary>
+    public double Alpha { get; init; } = 0.5;
+
+    /// <summary>Base β, used by triple sum, sum twice, tensor/tensor2 and extract.</summary>
+    public double Beta { get; init; }
+
+    /// <summary>γ of the extract calcmode (the reference's default 0.3).</summary>
+    public double Gamma { get; init; } = 0.3;
+
+    /// <summary>Block weights for α: a comma-separated list or a preset name (see <see cref="Blocks.BlockWeights"/>).</summary>
+    public string? WeightsAlpha { get; init; }
+
+    /// <summary>Block weights for β: a comma-separated list or a preset name.</summary>
+    public string? WeightsBeta { get; init; }
+
+    /// <summary>Scaled sum: per-block factors for A (list or preset); without it, <see cref="Alpha"/> is A's factor.</summary>
+    public string? ScaledSumWeightsA { get; init; }
+
+    /// <summary>Scaled sum: per-block factors for B (list or preset); without it, <see cref="Beta"/> is B's factor.</summary>
+    public string? ScaledSumWeightsB { get; init; }
+
+    /// <summary>What happens to CLIP position ids.</summary>
+    public PositionIdsPolicy PositionIds { get; init; } = PositionIdsPolicy.Reset;
+
+    /// <summary>Output dtype of floating tensors.</summary>
+    public OutputDType OutputDType { get; init; } = OutputDType.Keep;
+
+    /// <summary>Exclude items: block ids, ranges, <c>VAE</c> or key substrings (see <see cref="Blocks.BlockFilter"/>); excluded keys keep A.</summary>
+    public IReadOnlyList<string> Exclude { get; init; } = [];
+
+    /// <summary>Include items: when given, keys matching none of them keep A.</summary>
+    public IReadOnlyList<string> Include { get; init; } = [];
+
+    /// <summary>Model A, the base whose keys, order and dtypes the output follows.</summary>
+    public MergeInput A { get; init; } = new(string.Empty);
+
+    /// <summary>Model B.</summary>
+    public MergeInput? B { get; init; }
+
+    /// <summary>Model C (add difference, triple sum, sum twice, extract).</summary>
+    public MergeInput? C { get; init; }
+
+    /// <summary>True when the mode or calcmode reads β.</summary>
+    public bool UsesBeta => Mode is MergeMode.TripleSum or MergeMode.SumTwice || CalcMode is CalcMode.Tensor or CalcMode.Tensor2 or CalcMode.Extract;
+
+    /// <summary>True when the mode reads model C.</summary>
+    public bool UsesModelC => Mode is MergeMode.AddDifference or MergeMode.TripleSum or MergeMode.SumTwice;
+
+    /// <summary>True when any block weight list (α, β or scaled sum) is given.</summary>
+    public bool UsesBlockWeights => WeightsAlpha is not null || WeightsBeta is not null || ScaledSumWeightsA is not null || ScaledSumWeightsB is not null;
+
+    /// <inheritdoc />
+    public bool Equals(MergeRecipe? other) =>
+        other is not null &&
+        Mode == other.Mode && CalcMode == other.CalcMode &&
+        Alpha.Equals(other.Alpha) && Beta.Equals(other.Beta) && Gamma.Equals(other.Gamma) &&
+        WeightsAlpha == other.WeightsAlpha && WeightsBeta == other.WeightsBeta &&
+        ScaledSumWeightsA == other.ScaledSumWeightsA && ScaledSumWeightsB == other.ScaledSumWeightsB &&
+        PositionIds == other.PositionIds && OutputDType == other.OutputDType &&
+        Exclude.SequenceEqual(other.Exclude) && Include.SequenceEqual(other.Include) &&
+        A == other.A && B == other.B && C == other.C;
+
+    /// <inheritdoc />
+    public override int GetHashCode() => HashCode.Combine(Mode, CalcMode, Alpha, Beta, WeightsAlpha, A, B, C);
+}
