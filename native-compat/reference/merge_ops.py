@@ -144,7 +144,7 @@ def train_difference(a: Tensor, b: Tensor, c: Tensor, alpha: float) -> Optional[
 def smooth_add(a: Tensor, d: Tensor, alpha: float) -> Tensor:
     filtered_diff = scipy.ndimage.median_filter(d.to(F32).cpu().numpy(), size=3)
     filtered_diff = scipy.ndimage.gaussian_filter(filtered_diff, sigma=1)
-    f = torch.from_numpy(np.ascontiguousarray(filtered_diff))  # reference: torch.tensor(copy), same values
+    f = torch.from_numpy(filtered_diff)  # reference: torch.tensor(...) copies; same values, scipy's output is fresh
     return a.float() + alpha * f
 
 

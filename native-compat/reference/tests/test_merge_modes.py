@@ -8,26 +8,10 @@ import reference_merge
 import sd_blocks as blocks
 from safetensors_io import SafeTensorsFile
 
+from tensor_asserts import assert_same, floating_keys
+
 F32 = torch.float32
 POS = "cond_stage_model.transformer.text_model.embeddings.position_ids"
-
-
-def bits(t):
-    """Bitwise view for exact comparisons that also treat NaN payloads and -0.0 exactly."""
-    if t.dtype in (torch.float16, torch.bfloat16):
-        return t.view(torch.int16)
-    if t.dtype == torch.float32:
-        return t.view(torch.int32)
-    return t
-
-
-def assert_same(x, y, key=""):
-    assert x.dtype == y.dtype and x.shape == y.shape, key
-    assert torch.equal(bits(x), bits(y)), key
-
-
-def floating_keys(sd):
-    return [k for k, v in sd.items() if v.is_floating_point()]
 
 
 def test_ws_alpha0_is_a_and_alpha1_is_b_in_a_dtype(models, merge):
