@@ -27,6 +27,7 @@ import torch
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import merge_ops as ops  # noqa: E402
+import normal_fast as fast  # noqa: E402
 import sd_blocks as blocks  # noqa: E402
 from safetensors_io import (FLOATING, PlannedTensor, SafeTensorsError, SafeTensorsFile,  # noqa: E402
                             StreamingWriter, torch_dtype)
@@ -185,6 +186,7 @@ def _inputs(p: KeyPlan, a, b, c):
 
 
 def merge_normal(mode: str, ta, tb, tc, p: KeyPlan):
+    """The reference's expressions as written (used for the small position-ids tensors)."""
     if mode == "ws":
         return ops.weighted_sum(ta, tb, p.alpha)
     if mode == "ad":
@@ -198,11 +200,29 @@ def merge_normal(mode: str, ta, tb, tc, p: KeyPlan):
     raise AssertionError(mode)
 
 
-def compute(recipe: Recipe, p: KeyPlan, a, b, c, sims) -> Optional[torch.Tensor]:
-    """The merged tensor in the planned dtype, or None when A's bytes are written unchanged."""
+def merge_normal_fast(s: fast.Scratch, mode: str, ta, tb, tc, p: KeyPlan):
+    """Same kernels in the same order as merge_normal, into reused buffers (see normal_fast)."""
+    if mode == "ws":
+        return fast.weighted_sum(s, ta, tb, p.alpha)
+    if mode == "ad":
+        return fast.add_difference(s, ta, tb, tc, p.alpha)
+    if mode == "ts":
+        return fast.triple_sum(s, ta, tb, tc, p.alpha, p.beta)
+    if mode == "st":
+        return fast.sum_twice(s, ta, tb, tc, p.alpha, p.beta)
+    if mode == "ss":
+        return fast.scaled_sum(s, ta, tb, p.alpha, p.beta)
+    raise AssertionError(mode)
+
+
+def compute(recipe: Recipe, p: KeyPlan, a, b, c, sims, scratch: fast.Scratch) -> Optional[torch.Tensor]:
+    """The merged tensor in the planned dtype, or None when A's bytes are written unchanged.
+
+    The result may live in `scratch`: write it before computing the next key.
+    """
     a_dtype = a.tensors[p.key].dtype
     if p.action in ("keep", "pos_keep"):
-        return None if p.out_dtype == a_dtype else a.tensor(p.key).to(torch_dtype(p.out_dtype))
+        return None if p.out_dtype == a_dtype else scratch.convert(a.tensor(p.key), torch_dtype(p.out_dtype))
     if p.action == "pos_reset":
         return torch.arange(p.out_shape[1], dtype=torch.int64).reshape(p.out_shape)
     if p.action == "pos_merge":
@@ -217,7 +237,7 @@ def compute(recipe: Recipe, p: KeyPlan, a, b, c, sims) -> Optional[torch.Tensor]
     full_a, ta, tb, tc = _inputs(p, a, b, c)
     calc = recipe.calc
     if calc == "normal":
-        r = merge_normal(recipe.mode, ta, tb, tc, p)
+        r = merge_normal_fast(scratch, recipe.mode, ta, tb, tc, p)
     elif calc in ("cosineA", "cosineB"):
         if recipe.mode == "ad":
             tb = ops.add_difference_d(tb, tc)  # the reference's theta_1 is B-C after stage 0
@@ -235,12 +255,12 @@ def compute(recipe: Recipe, p: KeyPlan, a, b, c, sims) -> Optional[torch.Tensor]
     else:
         raise AssertionError(calc)
 
-    r = r.to(target)
     if p.channel_slice:
+        r = r.to(target)
         out = full_a.to(target, copy=True)
         out[:, 0:4] = r
         return out
-    return r
+    return scratch.convert(r, target)
 
 
 def cosine_sims(recipe: Recipe, plans: List[KeyPlan], a, b, c):
@@ -355,9 +375,10 @@ def run(argv: Optional[Sequence[str]] = None) -> Dict[str, int]:
     writer = StreamingWriter(args.o, [PlannedTensor(p.key, p.out_dtype, tuple(p.out_shape)) for p in plans],
                              {"format": "pt"})
     counts = {"merged": 0, "kept": 0, "position_ids": 0}
+    scratch = fast.Scratch()
     try:
         for p in plans:
-            r = compute(recipe, p, a, b, c, sims)
+            r = compute(recipe, p, a, b, c, sims, scratch)
             if r is None:
                 writer.write_bytes(p.key, a.raw(p.key))
             else:
