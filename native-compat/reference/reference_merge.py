@@ -19,8 +19,10 @@ import os
 import re
 import sys
 import time
+from collections import deque
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Dict, List, Optional, Sequence
+from typing import Deque, Dict, List, Optional, Sequence
 
 import torch
 
@@ -284,6 +286,30 @@ def cosine_sims(recipe: Recipe, plans: List[KeyPlan], a, b, c):
     return sims
 
 
+def computed(recipe: Recipe, plans: List[KeyPlan], a, b, c, sims, threads: int):
+    """(plan, result) in plan order.
+
+    smoothAdd spends its time in scipy's filters, which release the GIL: like supermerger's
+    "smoothAdd MT" it runs keys on a thread pool (a bounded window, each task with its own
+    buffers). Everything else runs key by key and relies on torch's intra-op threads.
+    """
+    if recipe.calc != "smoothAdd" or threads <= 1:
+        scratch = fast.Scratch()
+        for p in plans:
+            yield p, compute(recipe, p, a, b, c, sims, scratch)
+        return
+    window: Deque = deque()
+    with ThreadPoolExecutor(max_workers=threads) as pool:
+        for p in plans:
+            window.append((p, pool.submit(compute, recipe, p, a, b, c, sims, fast.Scratch())))
+            if len(window) >= 2 * threads:
+                q, f = window.popleft()
+                yield q, f.result()
+        while window:
+            q, f = window.popleft()
+            yield q, f.result()
+
+
 # ------------------------------------------------------------------------------------- CLI
 
 def select_keys(keys: List[str], subset: Optional[str]) -> List[str]:
@@ -375,10 +401,8 @@ def run(argv: Optional[Sequence[str]] = None) -> Dict[str, int]:
     writer = StreamingWriter(args.o, [PlannedTensor(p.key, p.out_dtype, tuple(p.out_shape)) for p in plans],
                              {"format": "pt"})
     counts = {"merged": 0, "kept": 0, "position_ids": 0}
-    scratch = fast.Scratch()
     try:
-        for p in plans:
-            r = compute(recipe, p, a, b, c, sims, scratch)
+        for p, r in computed(recipe, plans, a, b, c, sims, args.threads):
             if r is None:
                 writer.write_bytes(p.key, a.raw(p.key))
             else:

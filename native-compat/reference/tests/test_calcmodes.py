@@ -156,3 +156,15 @@ def test_every_mode_on_sdxl_keeps_a_keys_shapes_and_dtypes(models, merge, mode, 
         assert out[k].dtype == v.dtype and out[k].shape == v.shape, k
         if v.is_floating_point():
             assert bool(torch.isfinite(out[k]).all()), k
+
+
+@pytest.mark.parametrize("mode,calc", [("ad", "smoothAdd"), ("ws", "normal"), ("ws", "cosineA")])
+def test_output_file_is_byte_identical_whatever_the_thread_count(models, tmp_path, mode, calc):
+    import reference_merge
+    files = []
+    for threads in (1, 3):
+        out = str(tmp_path / f"t{threads}.safetensors")
+        reference_merge.run(["-a", models.path["A"], "-b", models.path["B"], "-c", models.path["C"], "-o", out, "-q",
+                             "--mode", mode, "--calc", calc, "--alpha", "0.4", "--threads", str(threads)])
+        files.append(open(out, "rb").read())
+    assert files[0] == files[1]
