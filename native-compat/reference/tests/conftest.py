@@ -40,6 +40,7 @@ def models(tmp_path_factory):
     m.add("XB", "sdxl", 12, torch.float16)
     m.add("XC", "sdxl", 13, torch.float16)
     m.add("INP", "sd1-inpainting", 21, torch.float16)
+    m.add("P2P", "sd1-pix2pix", 22, torch.bfloat16)
     return m
 
 

@@ -146,15 +146,19 @@ def test_sdxl_position_ids_reset_and_bf16_output(models, merge):
         assert_same(out[k], torch.lerp(A[k].to(F32), B[k].to(F32), 0.25).to(torch.bfloat16), k)
 
 
-def test_inpainting_a_merges_only_the_first_four_channels(models, merge):
-    A, B = models.sd["INP"], models.sd["A"]
+@pytest.mark.parametrize("name,channels", [("INP", 9), ("P2P", 8)])
+def test_inpainting_a_merges_only_the_first_four_channels(models, merge, name, channels):
+    A, B = models.sd[name], models.sd["A"]
     key = "model.diffusion_model.input_blocks.0.0.weight"
-    assert A[key].shape[1] == 9 and B[key].shape[1] == 4
-    out = merge(models.path["INP"], models.path["A"], mode="ws", alpha=0.5)
+    assert A[key].shape[1] == channels and B[key].shape[1] == 4
+    out = merge(models.path[name], models.path["A"], mode="ws", alpha=0.5)
     assert_same(out[key][:, 4:], A[key][:, 4:])
-    assert_same(out[key][:, :4], torch.lerp(A[key][:, :4].to(F32), B[key].to(F32), 0.5).half())
-    adt = merge(models.path["INP"], models.path["A"], c=models.path["C"], mode="ad", calc="trainDifference", alpha=0.5)
+    assert_same(out[key][:, :4], torch.lerp(A[key][:, :4].to(F32), B[key].to(F32), 0.5).to(A[key].dtype))
+    other = "model.diffusion_model.input_blocks.1.0.in_layers.2.weight"
+    assert_same(out[other], torch.lerp(A[other].to(F32), B[other].to(F32), 0.5).to(A[other].dtype))
+    adt = merge(models.path[name], models.path["A"], c=models.path["C"], mode="ad", calc="trainDifference", alpha=0.5)
     assert_same(adt[key][:, 4:], A[key][:, 4:])
+    assert not torch.equal(adt[key][:, :4], A[key][:, :4])
 
 
 def test_inpainting_as_b_is_an_error_before_any_output(models, tmp_path, capsys):
