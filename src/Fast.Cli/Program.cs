@@ -8,7 +8,7 @@ internal static class Program
 {
     private static readonly Dictionary<string, Func<string[], int>> s_commands = new(StringComparer.Ordinal)
     {
-        ["demo"] = DemoCommand.Run,
+        
         ["synth"] = SynthCommand.Run,
         ["inspect"] = InspectCommand.Run,
     };
