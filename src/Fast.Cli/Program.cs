@@ -8,8 +8,9 @@ internal static class Program
 {
     private static readonly Dictionary<string, Func<string[], int>> s_commands = new(StringComparer.Ordinal)
     {
-        
+        ["demo"] = DemoCommand.Run,
         ["synth"] = SynthCommand.Run,
+        ["merge"] = MergeCommand.Run,
         ["inspect"] = InspectCommand.Run,
     };
 

@@ -12,6 +12,7 @@ internal sealed class ArgumentReader
     private readonly List<string> _positionals = [];
     private readonly List<(string Name, string? Value)> _options = [];
     private readonly HashSet<int> _consumed = [];
+    private readonly HashSet<int> _missingValue = [];
     private readonly string _command;
 
     public ArgumentReader(string command, IReadOnlyList<string> args, IReadOnlySet<string> switches)
@@ -42,10 +43,14 @@ internal sealed class ArgumentReader
                 {
                     if (i + 1 >= args.Count)
                     {
-                        throw new UsageException($"{command}: option {name} needs a value");
+                        // Reported when the option is read: an unknown trailing flag should say "unknown option".
+                        _missingValue.Add(_options.Count);
+                        _options.Add((name, null));
                     }
-
-                    _options.Add((name, args[++i]));
+                    else
+                    {
+                        _options.Add((name, args[++i]));
+                    }
                 }
             }
             else
@@ -65,7 +70,7 @@ internal sealed class ArgumentReader
         {
             if (_options[i].Name == name || _options[i].Name == alias)
             {
-                if (_options[i].Value is not null)
+                if (_options[i].Value is not null && !_missingValue.Contains(i))
                 {
                     throw new UsageException($"{_command}: {name} takes no value");
                 }
@@ -86,6 +91,11 @@ internal sealed class ArgumentReader
         {
             if (_options[i].Name == name || _options[i].Name == alias)
             {
+                if (_missingValue.Contains(i))
+                {
+                    throw new UsageException($"{_command}: option {name} needs a value");
+                }
+
                 _consumed.Add(i);
                 value = _options[i].Value;
             }
