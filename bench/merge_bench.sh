@@ -1,0 +1,127 @@
+#!/usr/bin/env bash
+# Side-by-side merge benchmarks (merge issue): FastMerge vs the I/O floor vs the PyTorch/scipy reference,
+# all in one run on the same generated full-size models.
+#
+#   bench/merge_bench.sh [ws] [smooth] [sdxl-mem]      (default: all three)
+#
+#   ws        SD1.5-layout fp16 weighted sum with a 26-value list, warm page cache:
+#             FastMerge time / I/O floor (`cp A OUT` + reading B once) and PyTorch reference time / FastMerge.
+#   smooth    SD1.5-layout add difference + smoothAdd: FastMerge on the full model; the reference (scipy)
+#             on an evenly spread subset of keys, extrapolated by element count (reference is per element
+#             linear: every key runs the same median + gaussian per element).
+#   sdxl-mem  SDXL-layout fp16 weighted sum: peak RssAnon (private anonymous memory) sampled every 20 ms
+#             from /proc/PID/status.
+#
+# Prints a table and appends it, with date and CPU, to bench/RESULTS.md. Work files live in
+# $FASTMERGE_BENCH_DIR (default /tmp/fastmerge-bench) and are kept between runs (delete to regenerate).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+work=${FASTMERGE_BENCH_DIR:-/tmp/fastmerge-bench}
+mkdir -p "$work"
+sections=("$@")
+[ ${#sections[@]} -gt 0 ] || sections=(ws smooth sdxl-mem)
+py=/usr/bin/python3
+ref=native-compat/reference/reference_merge.py
+list26=0.5,1,0.9,0.8,0.7,0.6,0.5,0.4,0.3,0.2,0.1,0,0,0.5,0,0.1,0.2,0.3,0.4,0.5,0.6,0.7,0.8,0.9,1,0.5
+
+dotnet build src/Fast.Cli -c Release -v q -nologo >/dev/null
+fm() { dotnet src/Fast.Cli/bin/Release/net10.0/fastmerge.dll "$@"; }
+now() { date +%s.%N; }
+secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+model() { # arch seed dtype path
+  [ -f "$4" ] || fm synth --arch "$1" --seed "$2" --dtype "$3" -o "$4" >/dev/null
+}
+warm() { cat "$@" >/dev/null; }
+
+rows=()
+row() { rows+=("$(printf '| %s | %s | %s |' "$1" "$2" "$3")"); }
+
+for section in "${sections[@]}"; do
+  case "$section" in
+  ws)
+    a=$work/sd1-a.safetensors b=$work/sd1-b.safetensors
+    model sd1 1 fp16 "$a"; model sd1 2 fp16 "$b"
+    warm "$a" "$b"
+    best_floor=999999 best_fm=999999
+    for i in 1 2 3; do
+      rm -f "$work/floor.out"
+      t0=$(now); cp "$a" "$work/floor.out"; cat "$b" >/dev/null; t1=$(now)
+      f=$(secs "$t0" "$t1"); best_floor=$(awk -v x="$f" -v y="$best_floor" 'BEGIN{print (x<y)?x:y}')
+      rm -f "$work/fm.out"
+      t0=$(now); fm merge -a "$a" -b "$b" --mode ws --weights-alpha "$list26" -o "$work/fm.out" --overwrite >/dev/null; t1=$(now)
+      m=$(secs "$t0" "$t1"); best_fm=$(awk -v x="$m" -v y="$best_fm" 'BEGIN{print (x<y)?x:y}')
+    done
+    rm -f "$work/ref.out"
+    t0=$(now); $py $ref -a "$a" -b "$b" --mode ws --weights-alpha "$list26" -o "$work/ref.out" -q; t1=$(now)
+    r=$(secs "$t0" "$t1")
+    row "SD1.5 fp16 ws, 26-value list: FastMerge (best of 3)" "${best_fm} s" "$(ratio "$best_fm" "$best_floor")× I/O floor (target ≤ 1.25)"
+    row "  I/O floor: cp A OUT + read B (best of 3)" "${best_floor} s" "1.00"
+    row "  PyTorch reference (mmap, out= buffers, one write per tensor)" "${r} s" "FastMerge $(ratio "$r" "$best_fm")× faster (target ≥ 6)"
+    rm -f "$work/floor.out" "$work/fm.out" "$work/ref.out"
+    ;;
+  smooth)
+    a=$work/sd1-a.safetensors b=$work/sd1-b.safetensors c=$work/sd1-c.safetensors
+    model sd1 1 fp16 "$a"; model sd1 2 fp16 "$b"; model sd1 3 fp16 "$c"
+    warm "$a" "$b" "$c"
+    t0=$(now); fm merge -a "$a" -b "$b" -c "$c" --mode ad --calc smoothAdd --alpha 0.5 -o "$work/fm.out" --overwrite >/dev/null; t1=$(now)
+    m=$(secs "$t0" "$t1")
+    # The reference runs an evenly spread subset of keys; both sides are scaled by floating elements merged.
+    subset=${SMOOTH_SUBSET_KEYS:-60}
+    t0=$(now); $py $ref -a "$a" -b "$b" -c "$c" --mode ad --calc smoothAdd --alpha 0.5 --keys-subset "$subset" --threads 2 -o "$work/ref.out" -q; t1=$(now)
+    r=$(secs "$t0" "$t1")
+    read -r full_el sub_el < <($py - "$a" "$work/ref.out" <<'EOF'
+import json, struct, sys
+def elements(path):
+    with open(path, "rb") as f:
+        n = struct.unpack("<Q", f.read(8))[0]
+        h = json.loads(f.read(n))
+    total = 0
+    for k, v in h.items():
+        if k == "__metadata__" or k.endswith("position_ids") or v["dtype"] not in ("F16", "BF16", "F32", "F64"):
+            continue
+        e = 1
+        for d in v["shape"]:
+            e *= d
+        total += e
+    return total
+print(elements(sys.argv[1]), elements(sys.argv[2]))
+EOF
+)
+    est=$(awk -v r="$r" -v f="$full_el" -v s="$sub_el" 'BEGIN { printf "%.0f", r * f / s }')
+    row "SD1.5 fp16 ad + smoothAdd: FastMerge, full model" "${m} s" "reference/FastMerge $(ratio "$est" "$m")× (target ≥ 50)"
+    row "  scipy reference, ${subset} keys (${sub_el} of ${full_el} elements), 2 threads" "${r} s" "extrapolated full model: ${est} s"
+    rm -f "$work/fm.out" "$work/ref.out"
+    ;;
+  sdxl-mem)
+    a=$work/sdxl-a.safetensors b=$work/sdxl-b.safetensors
+    model sdxl 1 fp16 "$a"; model sdxl 2 fp16 "$b"
+    rm -f "$work/fm.out"
+    t0=$(now)
+    dotnet src/Fast.Cli/bin/Release/net10.0/fastmerge.dll merge -a "$a" -b "$b" --mode ws --alpha 0.3 -o "$work/fm.out" --overwrite >/dev/null &
+    pid=$!
+    peak=0
+    while kill -0 "$pid" 2>/dev/null; do
+      kb=$(awk '/^RssAnon:/ { print $2 }' "/proc/$pid/status" 2>/dev/null || true)
+      [ -n "$kb" ] && [ "$kb" -gt "$peak" ] && peak=$kb
+      sleep 0.02
+    done
+    wait "$pid"
+    t1=$(now)
+    row "SDXL fp16 ws (6.46 GiB per model): peak RssAnon" "$((peak / 1024)) MiB" "$(secs "$t0" "$t1") s (target < 512 MiB)"
+    rm -f "$work/fm.out"
+    ;;
+  *) echo "unknown section $section" >&2; exit 2 ;;
+  esac
+done
+
+cpu=$(lscpu | awk -F: '/Model name/ { gsub(/^ +/, "", $2); print $2; exit }')
+table=$(printf '| measurement | time / size | ratio |\n|---|---|---|\n'; printf '%s\n' "${rows[@]}")
+echo "$table"
+{
+  echo
+  echo "### merge_bench.sh ${sections[*]} — $(date -u +%Y-%m-%d), $cpu, $(nproc) cores"
+  echo
+  echo "$table"
+} >> "$root/bench/RESULTS.md"
