@@ -18,6 +18,7 @@ public sealed class SafeTensorsWriter : IDisposable
     private readonly WrittenRanges[] _written;
     private readonly bool _overwrite;
     private readonly SafeFileHandle _handle;
+    private readonly EarlyWriteback _writeback;
     private readonly Lock _stateLock = new();
     private volatile bool _committed;
     private volatile bool _disposed;
@@ -27,6 +28,7 @@ public sealed class SafeTensorsWriter : IDisposable
         Path = path;
         TempPath = tempPath;
         _handle = handle;
+        _writeback = new EarlyWriteback(handle);
         _layout = layout;
         _overwrite = overwrite;
         HeaderLength = headerLength;
@@ -158,6 +160,7 @@ public sealed class SafeTensorsWriter : IDisposable
 
         RandomAccess.Write(_handle, data, DataOffset + tensor.DataStart + offsetInTensor);
         _written[tensor.DataOrdinal].Add(offsetInTensor, offsetInTensor + data.Length);
+        _writeback.Written(data.Length);
     }
 
     /// <summary>
@@ -186,6 +189,7 @@ public sealed class SafeTensorsWriter : IDisposable
                 }
             }
 
+            _writeback.Dispose();
             RandomAccess.FlushToDisk(_handle);
             _handle.Dispose();
             _committed = true;
@@ -217,6 +221,7 @@ public sealed class SafeTensorsWriter : IDisposable
             }
 
             _disposed = true;
+            _writeback.Dispose();
             if (!_committed)
             {
                 _handle.Dispose();
