@@ -11,9 +11,10 @@ internal static class CheckProblems
         var problems = new List<CheckProblem>();
         void Add(CheckProblemKind kind, string message, string? fix) => problems.Add(new CheckProblem(kind, message, fix));
 
-        if (r.Recognition.Architecture is null)
+        // A file holding only a component (an extracted text encoder) is not of an unknown architecture.
+        if (r.Recognition.Architecture is null && r.Components.Count == 0)
         {
-            Add(CheckProblemKind.UnknownArchitecture, "no known Stable Diffusion architecture matches the keys", null);
+            Add(CheckProblemKind.UnknownArchitecture, "no known Stable Diffusion architecture or component matches the keys", null);
         }
 
         foreach (ComponentReport c in r.Components)
@@ -43,7 +44,7 @@ internal static class CheckProblems
                 "--position-ids reset");
         }
 
-        if (r.Junk.Count > 0 && r.Recognition.Architecture is not null)
+        if (r.Junk.Count > 0)
         {
             Add(CheckProblemKind.Junk, Invariant($"{r.Junk.Count} keys no loader uses ({r.Junk.Sum(j => j.Bytes):N0} bytes), e.g. {r.Junk[0].Key}"), "--prune");
         }

@@ -21,8 +21,7 @@ public static class ComponentExtractor
         OutputPaths.EnsureWritable(outputPath, overwrite, inputPath);
         using SafeTensorsFile file = SafeTensorsFile.Open(inputPath, mode);
         ArchitectureRecognition recognition = ArchitectureRecognizer.Recognize(file.Tensors.Select(t => new TensorKey(t.Name, t.Shape)));
-        var present = file.Tensors.Select(t => t.Name).ToHashSet(StringComparer.Ordinal);
-        var components = ComponentLocator.Locate(recognition, present).Where(c => c.Role == role && c.Keys.Count > 0).ToList();
+        var components = ComponentLocator.Locate(recognition, ComponentLocator.ShapesOf(file.Tensors.Select(t => new TensorKey(t.Name, t.Shape)))).Where(c => c.Role == role && c.Keys.Count > 0).ToList();
         if (components.Count == 0)
         {
             throw new DoctorException(

@@ -21,8 +21,7 @@ public static class ModelChecker
         options ??= new CheckOptions();
         using SafeTensorsFile file = SafeTensorsFile.Open(path, ReadMode.Buffered);
         ArchitectureRecognition recognition = ArchitectureRecognizer.Recognize(file.Tensors.Select(t => new TensorKey(t.Name, t.Shape)));
-        var present = file.Tensors.Select(t => t.Name).ToHashSet(StringComparer.Ordinal);
-        IReadOnlyList<LocatedComponent> components = ComponentLocator.Locate(recognition, present);
+        IReadOnlyList<LocatedComponent> components = ComponentLocator.Locate(recognition, ComponentLocator.ShapesOf(file.Tensors.Select(t => new TensorKey(t.Name, t.Shape))));
 
         var componentKeys = options.HashComponents
             ? components.SelectMany(c => c.Keys.Select(k => k.Key)).ToHashSet(StringComparer.Ordinal)
@@ -32,7 +31,7 @@ public static class ModelChecker
         Dictionary<string, byte[]> digests = scanner.Digests();
 
         var componentReports = components.Select(c => Describe(file, c, options.HashComponents ? digests : null)).ToList();
-        var junk = Sized(file, recognition.UnknownKeys);
+        var junk = Sized(file, JunkKeys.Of(recognition, components));
         var ema = Sized(file, recognition.EmaKeys);
         var positionIds = file.Tensors
             .Where(t => PositionIdsKeys.IsPositionIds(t.Name))

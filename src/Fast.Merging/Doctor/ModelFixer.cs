@@ -33,8 +33,7 @@ public static class ModelFixer
         using SafeTensorsFile? clip = options.ClipPath is null ? null : SafeTensorsFile.Open(options.ClipPath, options.ReadMode);
 
         ArchitectureRecognition recognition = ArchitectureRecognizer.Recognize(file.Tensors.Select(t => new TensorKey(t.Name, t.Shape)));
-        var present = file.Tensors.Select(t => t.Name).ToHashSet(StringComparer.Ordinal);
-        IReadOnlyList<LocatedComponent> components = ComponentLocator.Locate(recognition, present);
+        IReadOnlyList<LocatedComponent> components = ComponentLocator.Locate(recognition, ComponentLocator.ShapesOf(file.Tensors.Select(t => new TensorKey(t.Name, t.Shape))));
 
         var replaced = new HashSet<string>(StringComparer.Ordinal);
         var added = new List<PlannedCopy>();
@@ -49,7 +48,7 @@ public static class ModelFixer
             clipCount = AddClip(file, clip, recognition, components, replaced, added);
         }
 
-        var junk = recognition.Architecture is null ? [] : recognition.UnknownKeys.ToHashSet(StringComparer.Ordinal);
+        var junk = JunkKeys.Of(recognition, components).ToHashSet(StringComparer.Ordinal);
         var plan = new List<PlannedCopy>();
         int pruned = 0, renamed = 0;
         foreach (TensorInfo t in file.Tensors)

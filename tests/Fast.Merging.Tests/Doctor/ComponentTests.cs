@@ -62,6 +62,11 @@ public sealed class ComponentTests
         var clip = TestCheckpoint.Read(clipFile);
         AssertSameTensors(b.Where(t => t.Name.StartsWith(Clip, StringComparison.Ordinal)), clip);
 
+        // A file holding only a text encoder is located as one, with the same content hash, and is healthy.
+        CheckReport clipReport = ModelChecker.Check(clipFile);
+        Assert.True(clipReport.IsHealthy, string.Join("; ", clipReport.Problems.Select(p => p.Message)));
+        Assert.Equal(ComponentHashes(pathB)["text_encoder"], Assert.Single(clipReport.Components).ContentHash);
+
         string unetFile = dir.File("a.unet.safetensors");
         Assert.Equal(686, ComponentExtractor.Extract(pathA, ComponentRole.Unet, unetFile));
         AssertSameTensors(a.Where(t => t.Name.StartsWith(Unet, StringComparison.Ordinal)), TestCheckpoint.Read(unetFile));
