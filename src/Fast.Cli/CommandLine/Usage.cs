@@ -17,7 +17,7 @@ internal static class Usage
           fastmerge check FILE [--json] [--no-nan-scan]
               architecture, components, missing/unknown keys, position ids, junk, EMA, float64, NaN/Inf, hashes
           fastmerge fix FILE -o OUT [--position-ids reset|keep] [--prune] [--dtype fp16|bf16|fp32|fp8_e4m3|fp8_e5m2]
-                        [--vae FILE] [--clip FILE] [--rename-nai] [--overwrite]
+                        [--vae FILE] [--clip FILE] [--rename-nai] [--nan-to-num] [--overwrite]
               write a repaired copy (the input is never written)
           fastmerge extract FILE --component unet|vae|clip -o OUT [--overwrite]
               write one component as its own file

@@ -63,7 +63,7 @@ internal static class CheckProblems
         {
             Add(CheckProblemKind.NonFinite, Invariant(
                 $"{r.NonFinite.Count} tensors hold NaN/Inf ({r.NonFinite.Sum(n => n.Count.NaN):N0} NaN, {r.NonFinite.Sum(n => n.Count.Inf):N0} Inf), e.g. {r.NonFinite[0].Key}"),
-                null);
+                "--nan-to-num");
         }
 
         return problems;

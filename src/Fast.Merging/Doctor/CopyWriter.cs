@@ -14,7 +14,8 @@ internal static class CopyWriter
 {
     private const int ChunkElements = 1 << 20;
 
-    public static void Write(
+    /// <returns>The number of NaN/Inf elements replaced (copies with <see cref="PlannedCopy.RepairNonFinite"/>).</returns>
+    public static long Write(
         IReadOnlyList<PlannedCopy> plan, string outputPath, IEnumerable<KeyValuePair<string, string>> metadata, bool overwrite, CancellationToken cancellation)
     {
         var specs = plan.Select(p => new TensorSpec(p.Name, p.DType, p.Shape)).ToList();
@@ -41,36 +42,40 @@ internal static class CopyWriter
             }
         }
 
+        long repaired = 0;
         Parallel.ForEach(
             work,
             new ParallelOptions { CancellationToken = cancellation },
             () => (In: new byte[ChunkElements * 8], Out: new byte[ChunkElements * 8]),
             (item, _, buffers) =>
             {
-                Execute(item.Copy, item.Target, item.Start, (int)item.Count, buffers.In, buffers.Out, writer);
+                long changed = Execute(item.Copy, item.Target, item.Start, (int)item.Count, buffers.In, buffers.Out, writer);
+                Interlocked.Add(ref repaired, changed);
                 return buffers;
             },
             _ => { });
         cancellation.ThrowIfCancellationRequested();
         writer.Commit();
+        return repaired;
     }
 
-    private static void Execute(PlannedCopy p, TensorInfo target, long start, int count, byte[] input, byte[] output, SafeTensorsWriter writer)
+    private static long Execute(PlannedCopy p, TensorInfo target, long start, int count, byte[] input, byte[] output, SafeTensorsWriter writer)
     {
         if (p.SourceTensor is null)
         {
             Span<byte> ids = output.AsSpan(0, (int)target.ByteLength);
             PositionIdsReset.Write(ids);
             writer.Write(target, 0, ids.Slice((int)start, count));
-            return;
+            return 0;
         }
 
         if (!p.IsConversion)
         {
             Span<byte> bytes = input.AsSpan(0, count);
             p.Source!.CopyTo(p.SourceTensor, start, bytes);
+            long changed = Repair(p, bytes);
             writer.Write(target, start, bytes);
-            return;
+            return changed;
         }
 
         ElementType from = ElementTypes.Of(p.SourceTensor.DType), to = ElementTypes.Of(p.DType);
@@ -79,6 +84,11 @@ internal static class CopyWriter
         Span<byte> converted = output.AsSpan(0, count * outSize);
         p.Source!.CopyTo(p.SourceTensor, start * inSize, source);
         ElementConvert.Convert(source, from, converted, to);
+        long repaired = Repair(p, converted);
         writer.Write(target, start * outSize, converted);
+        return repaired;
     }
+
+    // After conversion, so values that overflow the narrower dtype are clamped too.
+    private static long Repair(PlannedCopy p, Span<byte> bytes) => p.RepairNonFinite ? NonFiniteRepair.Apply(bytes, p.DType) : 0;
 }

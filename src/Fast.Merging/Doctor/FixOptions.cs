@@ -24,6 +24,9 @@ public sealed record FixOptions
     /// <summary>Renames NAI-style CLIP keys (<c>cond_stage_model.transformer.encoder.*</c>) to the standard <c>…transformer.text_model.*</c>.</summary>
     public bool RenameNai { get; init; }
 
+    /// <summary>Replaces NaN by 0 and ±Inf by the largest finite value of the output dtype, as <c>torch.nan_to_num</c>.</summary>
+    public bool NanToNum { get; init; }
+
     /// <summary>Replace an existing output file.</summary>
     public bool Overwrite { get; init; }
 

@@ -9,6 +9,7 @@ namespace Fast.Merging.Doctor;
 /// <param name="PositionIdsReset">Position-ids keys written as int64 <c>[[0..n-1]]</c>.</param>
 /// <param name="VaeReplaced">VAE tensors taken from <c>--vae</c>.</param>
 /// <param name="ClipReplaced">Text-encoder tensors taken from <c>--clip</c>.</param>
+/// <param name="NonFiniteReplaced">NaN/Inf elements replaced by <c>--nan-to-num</c>.</param>
 public sealed record FixResult(
     string OutputPath,
     int TensorCount,
@@ -17,4 +18,5 @@ public sealed record FixResult(
     int Converted,
     int PositionIdsReset,
     int VaeReplaced,
-    int ClipReplaced);
+    int ClipReplaced,
+    long NonFiniteReplaced);

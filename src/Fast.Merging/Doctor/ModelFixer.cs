@@ -89,13 +89,13 @@ public static class ModelFixer
             }
             else if (p.SourceTensor is { } source)
             {
-                plan[i] = p with { DType = ElementTypes.Output(source.DType, options.DType) };
+                plan[i] = p with { DType = ElementTypes.Output(source.DType, options.DType), RepairNonFinite = options.NanToNum };
             }
         }
 
         int converted = plan.Count(p => p.IsConversion);
-        CopyWriter.Write(plan, outputPath, Metadata(file), options.Overwrite, cancellation);
-        return new FixResult(Path.GetFullPath(outputPath), plan.Count, pruned, renamed, converted, reset, vaeCount, clipCount);
+        long repaired = CopyWriter.Write(plan, outputPath, Metadata(file), options.Overwrite, cancellation);
+        return new FixResult(Path.GetFullPath(outputPath), plan.Count, pruned, renamed, converted, reset, vaeCount, clipCount, repaired);
     }
 
     private static int AddVae(

@@ -8,5 +8,8 @@ namespace Fast.Merging.Doctor;
 /// </summary>
 internal sealed record PlannedCopy(string Name, DType DType, IReadOnlyList<long> Shape, SafeTensorsFile? Source, TensorInfo? SourceTensor)
 {
+    /// <summary>Replace NaN and ±Inf as <c>torch.nan_to_num</c> does, after any conversion.</summary>
+    public bool RepairNonFinite { get; init; }
+
     public bool IsConversion => SourceTensor is not null && SourceTensor.DType != DType;
 }

@@ -44,6 +44,41 @@ public sealed class NonFiniteScannerTests
     }
 
     [Fact]
+    public void Repair_is_nan_to_num_in_the_stored_format()
+    {
+        byte[] f32 = new byte[20];
+        float[] values = [float.NaN, float.PositiveInfinity, float.NegativeInfinity, -1.5f, float.Epsilon];
+        for (int i = 0; i < values.Length; i++)
+        {
+            BinaryPrimitives.WriteSingleLittleEndian(f32.AsSpan(i * 4), values[i]);
+        }
+
+        Assert.Equal(3, NonFiniteRepair.Apply(f32, DType.F32));
+        Assert.Equal(
+            [0f, float.MaxValue, float.MinValue, -1.5f, float.Epsilon],
+            Enumerable.Range(0, 5).Select(i => BinaryPrimitives.ReadSingleLittleEndian(f32.AsSpan(i * 4))));
+
+        byte[] f64 = new byte[16];
+        BinaryPrimitives.WriteDoubleLittleEndian(f64, double.NegativeInfinity);
+        BinaryPrimitives.WriteDoubleLittleEndian(f64.AsSpan(8), 0.1);
+        Assert.Equal(1, NonFiniteRepair.Apply(f64, DType.F64));
+        Assert.Equal(double.MinValue, BinaryPrimitives.ReadDoubleLittleEndian(f64));
+        Assert.Equal(0.1, BinaryPrimitives.ReadDoubleLittleEndian(f64.AsSpan(8)));
+
+        byte[] bf16 = [0x80, 0x7F, 0xC1, 0xFF, 0x80, 0x3F]; // +Inf, NaN, 1.0
+        Assert.Equal(2, NonFiniteRepair.Apply(bf16, DType.BF16));
+        Assert.Equal(new byte[] { 0x7F, 0x7F, 0, 0, 0x80, 0x3F }, bf16);
+
+        byte[] e4m3 = [0xFF, 0x7E, 0x7F];
+        Assert.Equal(2, NonFiniteRepair.Apply(e4m3, DType.F8_E4M3));
+        Assert.Equal(new byte[] { 0, 0x7E, 0 }, e4m3);
+
+        byte[] e5m2 = [0xFC, 0x7D, 0x7B];
+        Assert.Equal(2, NonFiniteRepair.Apply(e5m2, DType.F8_E5M2));
+        Assert.Equal(new byte[] { 0xFB, 0, 0x7B }, e5m2);
+    }
+
+    [Fact]
     public void Stream_scanner_gives_the_same_counts_and_digests_whatever_the_block_size()
     {
         using var dir = new TempFolder();

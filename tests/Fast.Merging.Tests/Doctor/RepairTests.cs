@@ -114,6 +114,20 @@ public sealed class RepairTests
         Assert.Contains(report.Problems, p => p.Kind == CheckProblemKind.NonFinite);
 
         Assert.Empty(ModelChecker.Check(input, new CheckOptions { ScanNonFinite = false }).NonFinite);
+
+        // nan_to_num: NaN -> 0, +Inf -> 65504, -Inf -> -65504; every other byte unchanged.
+        string output = dir.File("repaired.safetensors");
+        FixResult result = ModelFixer.Fix(input, output, new FixOptions { NanToNum = true });
+        Assert.Equal(4, result.NonFiniteReplaced);
+        Assert.True(ModelChecker.Check(output).IsHealthy);
+        var written = TestCheckpoint.Read(output);
+        byte[] before = tensors.Single(t => t.Name == a).Data, after = written[a].Data;
+        Assert.Equal(0, BinaryPrimitives.ReadUInt16LittleEndian(after.AsSpan(2)));
+        Assert.Equal(0, BinaryPrimitives.ReadUInt16LittleEndian(after.AsSpan(10)));
+        Assert.Equal(0x7BFF, BinaryPrimitives.ReadUInt16LittleEndian(after.AsSpan(after.Length - 2)));
+        Assert.Equal(0xFBFF, BinaryPrimitives.ReadUInt16LittleEndian(written[b].Data));
+        Assert.Equal(before.Length, after.Length);
+        Assert.All(Enumerable.Range(0, before.Length / 2).Where(i => i is not (1 or 5) && i != (before.Length / 2) - 1), i => Assert.Equal(BinaryPrimitives.ReadUInt16LittleEndian(before.AsSpan(i * 2)), BinaryPrimitives.ReadUInt16LittleEndian(after.AsSpan(i * 2))));
     }
 
     [Fact]
