@@ -55,6 +55,16 @@ internal static class CheckCommand
             {
                 o.WriteLine($"  {string.Empty,-15} content {c.ContentHash}");
             }
+
+            if (m.MissingKeys.Count > 0)
+            {
+                o.WriteLine($"  {string.Empty,-15} missing: {List(m.MissingKeys, all: false)}");
+            }
+
+            if (m.ShapeMismatches.Count > 0)
+            {
+                o.WriteLine($"  {string.Empty,-15} wrong shape: {List(m.ShapeMismatches, all: false)}");
+            }
         }
 
         foreach (PositionIdsEntry p in r.PositionIds)

@@ -84,6 +84,28 @@ public sealed class ComponentTests
     }
 
     [Fact]
+    public void Extracted_components_reassemble_into_the_pruned_checkpoint_byte_for_byte()
+    {
+        using var dir = new TempFolder();
+        string full = TestCheckpoint.Write(dir.File("full.safetensors"), TestCheckpoint.Create(ema: true, junk: true));
+        string unet = dir.File("unet.safetensors"), vae = dir.File("vae.safetensors"), clip = dir.File("clip.safetensors");
+        ComponentExtractor.Extract(full, ComponentRole.Unet, unet);
+        ComponentExtractor.Extract(full, ComponentRole.Vae, vae);
+        ComponentExtractor.Extract(full, ComponentRole.TextEncoder, clip);
+
+        CheckReport unetOnly = ModelChecker.Check(unet);
+        Assert.Equal(
+            [CheckProblemKind.MissingKeys, CheckProblemKind.MissingKeys],
+            unetOnly.Problems.Select(p => p.Kind));
+
+        string assembled = dir.File("assembled.safetensors"), pruned = dir.File("pruned.safetensors");
+        ModelFixer.Fix(unet, assembled, new FixOptions { VaePath = vae, ClipPath = clip });
+        ModelFixer.Fix(full, pruned, new FixOptions { Prune = true });
+        Assert.Equal(File.ReadAllBytes(pruned), File.ReadAllBytes(assembled));
+        Assert.True(ModelChecker.Check(assembled).IsHealthy);
+    }
+
+    [Fact]
     public void A_vae_of_another_scale_is_refused_before_anything_is_written()
     {
         using var dir = new TempFolder();
