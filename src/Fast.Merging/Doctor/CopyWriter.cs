@@ -1,6 +1,6 @@
+using System.Buffers.Binary;
 using Fast.Kernels;
 using Fast.Merging.Planning;
-using Fast.Merging.PositionIds;
 using Fast.SafeTensors;
 
 namespace Fast.Merging.Doctor;
@@ -63,9 +63,15 @@ internal static class CopyWriter
     {
         if (p.SourceTensor is null)
         {
-            Span<byte> ids = output.AsSpan(0, (int)target.ByteLength);
-            PositionIdsReset.Write(ids);
-            writer.Write(target, 0, ids.Slice((int)start, count));
+            // Position ids [[0..n-1]]: element k of this chunk holds its own index. Byte chunks start at multiples of 8.
+            Span<byte> ids = output.AsSpan(0, count);
+            long first = start / sizeof(long);
+            for (int k = 0; k < count / sizeof(long); k++)
+            {
+                BinaryPrimitives.WriteInt64LittleEndian(ids[(k * sizeof(long))..], first + k);
+            }
+
+            writer.Write(target, start, ids);
             return 0;
         }
 

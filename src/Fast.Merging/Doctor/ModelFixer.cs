@@ -83,8 +83,8 @@ public static class ModelFixer
             PlannedCopy p = plan[i];
             if (options.PositionIds == PositionIdsPolicy.Reset && PositionIdsKeys.IsPositionIds(p.Name))
             {
-                int n = p.Shape.Count == 2 && p.Shape[0] == 1 ? checked((int)p.Shape[1]) : checked((int)p.SourceTensor!.ElementCount);
-                plan[i] = new PlannedCopy(p.Name, DType.I64, PositionIdsReset.Shape(n), null, null);
+                long n = p.Shape.Count == 2 && p.Shape[0] == 1 ? p.Shape[1] : p.SourceTensor!.ElementCount;
+                plan[i] = new PlannedCopy(p.Name, DType.I64, [1, n], null, null);
                 reset++;
             }
             else if (p.SourceTensor is { } source)
