@@ -99,6 +99,7 @@ internal static class StreamingPass
         }
 
         cancellation.ThrowIfCancellationRequested();
+        stop.Token.ThrowIfCancellationRequested();
         return new ModelHashes(Convert.ToHexStringLower(full.GetHashAndReset()), Convert.ToHexStringLower(legacy.GetHashAndReset())[..8]);
     }
 
