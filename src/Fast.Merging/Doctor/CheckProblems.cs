@@ -1,5 +1,6 @@
 using System.Globalization;
 using Fast.Merging.Architectures;
+using Fast.Merging.PositionIds;
 
 namespace Fast.Merging.Doctor;
 
@@ -20,9 +21,12 @@ internal static class CheckProblems
         foreach (ComponentReport c in r.Components)
         {
             ComponentMatch m = c.Component.Match;
-            if (m.MissingKeys.Count > 0)
+
+            // transformers >= 4.31 no longer saves the position-ids buffer; loaders then build the correct one.
+            var missing = m.MissingKeys.Where(k => !PositionIdsKeys.IsPositionIds(k)).ToList();
+            if (missing.Count > 0)
             {
-                Add(CheckProblemKind.MissingKeys, Invariant($"{c.Label} ({m.ComponentName}) lacks {m.MissingKeys.Count} of {m.ExpectedCount} keys, e.g. {m.MissingKeys[0]}"),
+                Add(CheckProblemKind.MissingKeys, Invariant($"{c.Label} ({m.ComponentName}) lacks {missing.Count} of {m.ExpectedCount} keys, e.g. {missing[0]}"),
                     c.Component.Role switch { ComponentRole.Vae => "--vae FILE", ComponentRole.TextEncoder => "--clip FILE", _ => null });
             }
 

@@ -72,6 +72,17 @@ public sealed class PositionIdsDoctorTests
     }
 
     [Fact]
+    public void A_checkpoint_without_position_ids_is_healthy_as_loaders_build_them()
+    {
+        using var dir = new TempFolder();
+        string path = TestCheckpoint.Write(dir.File("no-ids.safetensors"), TestCheckpoint.Create().Where(t => t.Name != Key));
+        CheckReport report = ModelChecker.Check(path);
+        Assert.Empty(report.PositionIds);
+        Assert.Equal([Key], report.Components.Single(c => c.Label == "text_encoder").Component.Match.MissingKeys);
+        Assert.True(report.IsHealthy, string.Join("; ", report.Problems.Select(p => p.Message)));
+    }
+
+    [Fact]
     public void Json_report_has_the_position_ids_schema()
     {
         using var dir = new TempFolder();
