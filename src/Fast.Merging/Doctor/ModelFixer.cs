@@ -81,8 +81,14 @@ public static class ModelFixer
         for (int i = 0; i < plan.Count; i++)
         {
             PlannedCopy p = plan[i];
-            if (options.PositionIds == PositionIdsPolicy.Reset && PositionIdsKeys.IsPositionIds(p.Name))
+            if (PositionIdsKeys.IsPositionIds(p.Name))
             {
+                if (options.PositionIds == PositionIdsPolicy.Keep)
+                {
+                    // Kept means exactly as stored: neither --dtype nor --nan-to-num touches them.
+                    continue;
+                }
+
                 long n = p.Shape.Count == 2 && p.Shape[0] == 1 ? p.Shape[1] : p.SourceTensor!.ElementCount;
                 plan[i] = new PlannedCopy(p.Name, DType.I64, [1, n], null, null);
                 reset++;

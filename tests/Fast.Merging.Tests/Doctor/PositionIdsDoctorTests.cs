@@ -65,7 +65,8 @@ public sealed class PositionIdsDoctorTests
         string input = TestCheckpoint.Write(dir.File("damaged.safetensors"), tensors);
         string output = dir.File("kept.safetensors");
 
-        ModelFixer.Fix(input, output, new FixOptions { PositionIds = Fast.Merging.Recipes.PositionIdsPolicy.Keep });
+        ModelFixer.Fix(input, output, new FixOptions { PositionIds = Fast.Merging.Recipes.PositionIdsPolicy.Keep, DType = Fast.Merging.Recipes.OutputDType.Fp16 });
+        Assert.Equal(DType.F32, TestCheckpoint.Read(output)[Key].DType);
 
         Assert.Equal(damaged.Data, TestCheckpoint.Read(output)[Key].Data);
         Assert.Equal(s_missing, Assert.Single(ModelChecker.Check(output).PositionIds).Report.MissingTokens);
