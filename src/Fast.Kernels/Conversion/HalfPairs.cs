@@ -61,15 +61,6 @@ internal static class HalfPairs
         return low | high;
     }
 
-    /// <summary>Zero-extended halves (one per lane) to binary32.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<float> Widen(Vector128<uint> halves) => WidenEven(halves);
-
-    /// <summary>binary32 to zero-extended halves (one per lane).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<uint> NarrowEach(Vector128<float> value) =>
-        Vector128.ConditionalSelect(Vector128.Create(0x7FFFu), Scaled(value) >> 13, value.AsUInt32() >> 16);
-
     /// <summary>Rounds to the nearest f16 value and widens it back, without leaving binary32.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<float> RoundTrip(Vector128<float> value)
@@ -126,15 +117,6 @@ internal static class HalfPairs
         Vector256<uint> high = Vector256.ConditionalSelect(Vector256.Create(0x7FFF_0000u), Scaled(odd) << 3, odd.AsUInt32() & Vector256.Create(SignBit));
         return low | high;
     }
-
-    /// <summary>Zero-extended halves (one per lane) to binary32.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<float> Widen(Vector256<uint> halves) => WidenEven(halves);
-
-    /// <summary>binary32 to zero-extended halves (one per lane).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<uint> NarrowEach(Vector256<float> value) =>
-        Vector256.ConditionalSelect(Vector256.Create(0x7FFFu), Scaled(value) >> 13, value.AsUInt32() >> 16);
 
     /// <summary>Rounds to the nearest f16 value and widens it back, without leaving binary32.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -213,15 +195,6 @@ internal static class HalfPairs
         Vector512<uint> high = Vector512.ConditionalSelect(Vector512.Create(0x7FFF_0000u), Scaled(odd) << 3, odd.AsUInt32() & Vector512.Create(SignBit));
         return low | high;
     }
-
-    /// <summary>Zero-extended halves (one per lane) to binary32.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<float> Widen(Vector512<uint> halves) => WidenEven(halves);
-
-    /// <summary>binary32 to zero-extended halves (one per lane).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<uint> NarrowEach(Vector512<float> value) =>
-        Vector512.ConditionalSelect(Vector512.Create(0x7FFFu), Scaled(value) >> 13, value.AsUInt32() >> 16);
 
     /// <summary>Rounds to the nearest f16 value and widens it back, without leaving binary32.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
