@@ -30,6 +30,18 @@ public static class GaussianFilter
             return;
         }
 
+        if (layout.Rank == 1)
+        {
+            // A single pass straight into the destination: no permutation and no scratch tensor.
+            fixed (float* sourcePointer = source)
+            fixed (float* destinationPointer = destination)
+            {
+                GaussianPasses.Run(sourcePointer, destinationPointer, layout.Dims, 0, maxDegreeOfParallelism);
+            }
+
+            return;
+        }
+
         // Passes run in a layout whose longest axis is contiguous (lanes run along it); the order of the
         // passes stays axis 0, 1, … of the original tensor, so only memory order changes, never arithmetic.
         int[] permutation = AxisPermutation.LongestAxisLast(layout.Dims);

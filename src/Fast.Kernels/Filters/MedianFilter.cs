@@ -1,4 +1,7 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace Fast.Kernels.Filters;
 
@@ -37,9 +40,50 @@ public static class MedianFilter
             return;
         }
 
-        MedianRowDriver.Run(source, destination, layout, maxDegreeOfParallelism);
+        if (layout.Rank == 1)
+        {
+            // One axis: three values per output, nothing to share between rows; the padded layout and its
+            // bookkeeping would cost more than the medians (bias and norm vectors are this shape).
+            MedianOfThreeNeighbours(source, destination);
+        }
+        else
+        {
+            MedianRowDriver.Run(source, destination, layout, maxDegreeOfParallelism);
+        }
+
         FixSpecialNeighbourhoods(source, destination, layout);
     }
+
+    /// <summary>
+    /// 1-D median: out[i] = median(x[i−1], x[i], x[i+1]) with the edges repeated (radius-1 half-sample reflection),
+    /// the same min/max network as the row driver, so values without NaN and −0 come out identical.
+    /// </summary>
+    private static void MedianOfThreeNeighbours(ReadOnlySpan<float> source, Span<float> destination)
+    {
+        int n = source.Length;
+        ref float x = ref MemoryMarshal.GetReference(source);
+        ref float d = ref MemoryMarshal.GetReference(destination);
+        destination[0] = Median3(source[0], source[0], source[Math.Min(1, n - 1)]);
+        destination[n - 1] = Median3(source[Math.Max(n - 2, 0)], source[n - 1], source[n - 1]);
+        int i = 1;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            for (; i + Vector256<float>.Count < n; i += Vector256<float>.Count)
+            {
+                Vector256<float> a = Vector256.LoadUnsafe(ref x, (nuint)(i - 1));
+                Vector256<float> b = Vector256.LoadUnsafe(ref x, (nuint)i);
+                Vector256<float> c = Vector256.LoadUnsafe(ref x, (nuint)(i + 1));
+                Vector256.MaxNative(Vector256.MinNative(a, b), Vector256.MinNative(Vector256.MaxNative(a, b), c)).StoreUnsafe(ref d, (nuint)i);
+            }
+        }
+
+        for (; i < n - 1; i++)
+        {
+            Unsafe.Add(ref d, i) = Median3(Unsafe.Add(ref x, i - 1), Unsafe.Add(ref x, i), Unsafe.Add(ref x, i + 1));
+        }
+    }
+
+    private static float Median3(float a, float b, float c) => Math.Max(Math.Min(a, b), Math.Min(Math.Max(a, b), c));
 
     /// <summary>
     /// The networks give the right value everywhere, but only scipy's quickselect decides which zero (±0) is

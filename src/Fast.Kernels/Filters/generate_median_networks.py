@@ -6,7 +6,8 @@ Networks are Batcher odd-even merge sorts, pruned twice:
      are dropped (a poset of proven 'wire x <= wire y' facts is carried through the network);
   2. comparators that do not influence the wanted output wire are dropped, and a comparator
      whose min (or max) output is never read computes only the other half.
-Every network is verified here before it is written: sorting networks against sorted() on
+Comparators are then reordered (per-wire order kept) so values are loaded at first use and retired early,
+which keeps the JIT's register spills down. Every network is verified here before it is written: sorting networks against sorted() on
 random inputs, and the merge-median networks exhaustively on all 0-1 inputs made of sorted
 lists (the 0-1 principle holds because sorted lists stay sorted under monotone thresholds).
 Run: python3 src/Fast.Kernels/Filters/generate_median_networks.py
@@ -70,6 +71,38 @@ def prune(n, comps, lists, outs):
     return result
 
 
+def schedule(net, keep):
+    """Reorders comparators (keeping each wire's own order) to shorten live ranges: the JIT cannot hold 81
+    vectors in registers, so a comparator that retires wires, or needs no new one, goes first. Wires are
+    loaded at first use. `keep` are wires still read after the network."""
+    uses = {}
+    for i, (a, b, _, _) in enumerate(net):
+        uses.setdefault(a, []).append(i)
+        uses.setdefault(b, []).append(i)
+    position = {w: 0 for w in uses}
+    done = [False] * len(net)
+    loaded = set()
+    order = []
+    for _ in range(len(net)):
+        best = None
+        for i, (a, b, _, _) in enumerate(net):
+            if done[i] or uses[a][position[a]] != i or uses[b][position[b]] != i:
+                continue
+            fresh = (a not in loaded) + (b not in loaded)
+            retired = sum(1 for w in (a, b) if position[w] == len(uses[w]) - 1 and w not in keep)
+            score = (retired - fresh, -i)
+            if best is None or score > best[0]:
+                best = (score, i)
+        i = best[1]
+        a, b, _, _ = net[i]
+        done[i] = True
+        order.append(net[i])
+        loaded.update((a, b))
+        position[a] += 1
+        position[b] += 1
+    return order
+
+
 def run(net, values):
     v = list(values)
     for a, b, _, _ in net:
@@ -104,7 +137,7 @@ def emit_ce(lines, a, b, need_a, need_b, indent):
 
 
 def emit_sort(m, lines):
-    net = prune(m, batcher(m), [], list(range(m)))
+    net = schedule(prune(m, batcher(m), [], list(range(m))), set(range(m)))
     verify_sort(net, m)
     ind = "        "
     lines.append(f"    /// <summary>Sorts the {m} vectors at <paramref name=\"source\"/> + <paramref name=\"offsets\"/>[i] lane-wise and stores them at <paramref name=\"destination\"/> + i·<paramref name=\"destinationStride\"/>. {len(net)} compare-exchanges.</summary>")
@@ -112,9 +145,12 @@ def emit_sort(m, lines):
     lines.append(f"    internal static void SortColumn{m}(ref float source, ReadOnlySpan<nint> offsets, ref float destination, nint destinationStride)")
     lines.append("    {")
     lines.append(f"        ref nint o = ref MemoryMarshal.GetReference(offsets[..{m}]);")
-    for i in range(m):
-        lines.append(f"{ind}var v{i} = Vector256.LoadUnsafe(ref source, (nuint)Unsafe.Add(ref o, {i}));")
+    loaded = set()
     for a, b, na, nb in net:
+        for w in (a, b):
+            if w not in loaded:
+                loaded.add(w)
+                lines.append(f"{ind}var v{w} = Vector256.LoadUnsafe(ref source, (nuint)Unsafe.Add(ref o, {w}));")
         emit_ce(lines, a, b, na, nb, ind)
     for i in range(m):
         lines.append(f"{ind}v{i}.StoreUnsafe(ref destination, (nuint)(destinationStride * {i}));")
@@ -127,18 +163,20 @@ def emit_merge_median(m, lines):
     n = 3 * m
     lists = [list(range(k * m, (k + 1) * m)) for k in range(3)]
     out = n // 2
-    net = prune(n, batcher(n), lists, [out])
+    net = schedule(prune(n, batcher(n), lists, [out]), {out})
     verify_merge_median(net, m, out)
-    used = sorted({w for a, b, _, _ in net for w in (a, b)} | {out})
     ind = "        "
     lines.append(f"    /// <summary>Median of the union of three lane-wise sorted lists of {m}: list k, entry t is the vector at <paramref name=\"columns\"/> + (k − 1) + t·<paramref name=\"stride\"/> (the sorted columns left of, at and right of the output). {len(net)} compare-exchanges.</summary>")
     lines.append("    [MethodImpl(MethodImplOptions.AggressiveOptimization)]")
     lines.append(f"    internal static Vector256<float> MedianOfThreeSorted{m}(ref float columns, nint stride)")
     lines.append("    {")
-    for w in used:
-        k, t = divmod(w, m)
-        lines.append(f"{ind}var v{w} = Vector256.LoadUnsafe(ref Unsafe.Add(ref columns, {k - 1}), (nuint)(stride * {t}));")
+    loaded = set()
     for a, b, na, nb in net:
+        for w in (a, b):
+            if w not in loaded:
+                loaded.add(w)
+                k, t = divmod(w, m)
+                lines.append(f"{ind}var v{w} = Vector256.LoadUnsafe(ref Unsafe.Add(ref columns, {k - 1}), (nuint)(stride * {t}));")
         emit_ce(lines, a, b, na, nb, ind)
     lines.append(f"{ind}return v{out};")
     lines.append("    }")

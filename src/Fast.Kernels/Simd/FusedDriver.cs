@@ -7,9 +7,9 @@ namespace Fast.Kernels.Simd;
 
 /// <summary>
 /// The single-pass driver for the common case where every input and the destination share one vectorised
-/// format (F16/F16→F16, BF16, F32): load-widen, operate and narrow-store in registers, no buffers. Same width
-/// choice and in-place-safe overlapping tail as <see cref="ElementwiseDriver"/>, so results are identical to the
-/// blocked path of <see cref="StoredDriver"/>.
+/// format (BF16, F32; binary16 has its own <see cref="HalfPairDriver"/>): load-widen, operate and narrow-store
+/// in registers, no buffers. Same width choice and in-place-safe overlapping tail as
+/// <see cref="ElementwiseDriver"/>, so results are identical to the blocked path of <see cref="StoredDriver"/>.
 /// </summary>
 internal static class FusedDriver
 {

@@ -31,7 +31,7 @@ internal static class StoredDriver
         {
             switch (xType)
             {
-                case ElementType.F16: FusedDriver.Run<F16Codec, TOp>(x, y, destination, n, op); return;
+                case ElementType.F16: HalfPairDriver.Run(x, y, destination, n, op); return;
                 case ElementType.BF16: FusedDriver.Run<BF16Codec, TOp>(x, y, destination, n, op); return;
                 case ElementType.F32: FusedDriver.Run<F32Codec, TOp>(x, y, destination, n, op); return;
             }
@@ -71,7 +71,7 @@ internal static class StoredDriver
         {
             switch (xType)
             {
-                case ElementType.F16: FusedDriver.Run<F16Codec, TOp>(x, y, z, destination, n, op); return;
+                case ElementType.F16: HalfPairDriver.Run(x, y, z, destination, n, op); return;
                 case ElementType.BF16: FusedDriver.Run<BF16Codec, TOp>(x, y, z, destination, n, op); return;
                 case ElementType.F32: FusedDriver.Run<F32Codec, TOp>(x, y, z, destination, n, op); return;
             }

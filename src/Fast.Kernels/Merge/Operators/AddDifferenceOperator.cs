@@ -52,11 +52,11 @@ internal readonly struct F16RoundTrip : IRoundTrip
 {
     public static float Round(float value) => ScalarConvert.F16ToSingle(ScalarConvert.SingleToF16(value));
 
-    public static Vector128<float> Round(Vector128<float> value) => HalfLanes.F16ToSingle(HalfLanes.SingleToF16(value));
+    public static Vector128<float> Round(Vector128<float> value) => HalfPairs.RoundTrip(value);
 
-    public static Vector256<float> Round(Vector256<float> value) => HalfLanes.F16ToSingle(HalfLanes.SingleToF16(value));
+    public static Vector256<float> Round(Vector256<float> value) => HalfPairs.RoundTrip(value);
 
-    public static Vector512<float> Round(Vector512<float> value) => HalfLanes.F16ToSingle(HalfLanes.SingleToF16(value));
+    public static Vector512<float> Round(Vector512<float> value) => HalfPairs.RoundTrip(value);
 }
 
 internal readonly struct BF16RoundTrip : IRoundTrip

@@ -1,0 +1,117 @@
+using System.Runtime.Intrinsics;
+using Fast.Kernels.Conversion;
+using Xunit;
+
+namespace Fast.Kernels.Tests.Conversion;
+
+/// <summary>
+/// The paired binary16 conversions used by the fused fp16 kernels equal <see cref="ScalarConvert"/> bit for bit
+/// (NaN payloads included), at every width and in both halves of a lane. In the ISA matrix the same code runs
+/// with the x86 MINPS path switched off, which exercises the portable clamp.
+/// </summary>
+[Trait("Isa", "Core")]
+public class HalfPairsTests
+{
+    [Fact]
+    public void Widening_all_65536_patterns_in_both_halves_matches_scalar()
+    {
+        for (int h = 0; h < 65536; h += 16)
+        {
+            // Lane k holds pattern h+k in its low half and a different pattern (h+k)^0x5A5A in its high half.
+            var even = new uint[16];
+            var odd = new uint[16];
+            var pairs = new uint[16];
+            for (int k = 0; k < 16; k++)
+            {
+                even[k] = (uint)(h + k);
+                odd[k] = (uint)((h + k) ^ 0x5A5A);
+                pairs[k] = even[k] | (odd[k] << 16);
+            }
+
+            AssertWidened(even, odd, HalfPairs.WidenEven(Vector512.Create(pairs)), HalfPairs.WidenOdd(Vector512.Create(pairs)), 16);
+            AssertWidened(even, odd, HalfPairs.WidenEven(Vector256.Create(pairs)), HalfPairs.WidenOdd(Vector256.Create(pairs)), 8);
+            AssertWidened(even, odd, HalfPairs.WidenEven(Vector128.Create(pairs)), HalfPairs.WidenOdd(Vector128.Create(pairs)), 4);
+
+            bool anySpecial = even.Any(IsSpecial) || odd.Any(IsSpecial);
+            Assert.Equal(anySpecial, HalfPairs.AnySpecial(Vector512.Create(pairs), Vector512<uint>.Zero));
+            Assert.Equal(anySpecial, HalfPairs.AnySpecial(Vector512<uint>.Zero, Vector512.Create(pairs)));
+            Assert.Equal(anySpecial, HalfPairs.AnySpecial(Vector512<uint>.Zero, Vector512<uint>.Zero, Vector512.Create(pairs)));
+            if (!anySpecial)
+            {
+                AssertWidened(even, odd, HalfPairs.WidenEvenFinite(Vector512.Create(pairs)), HalfPairs.WidenOddFinite(Vector512.Create(pairs)), 16);
+            }
+        }
+    }
+
+    [Fact]
+    public void Narrowing_and_round_trip_of_probe_patterns_match_scalar()
+    {
+        uint[] probes = [.. ScalarConvertTests.NarrowingProbes()];
+        for (int start = 0; start + 32 <= probes.Length; start += 32)
+        {
+            var even = new float[16];
+            var odd = new float[16];
+            for (int k = 0; k < 16; k++)
+            {
+                even[k] = BitConverter.UInt32BitsToSingle(probes[start + k]);
+                odd[k] = BitConverter.UInt32BitsToSingle(probes[start + 16 + k]);
+            }
+
+            AssertNarrowed(even, odd, HalfPairs.Narrow(Vector512.Create(even), Vector512.Create(odd)), 16);
+            AssertNarrowed(even, odd, HalfPairs.Narrow(Vector256.Create(even), Vector256.Create(odd)), 8);
+            AssertNarrowed(even, odd, HalfPairs.Narrow(Vector128.Create(even), Vector128.Create(odd)), 4);
+            AssertRoundTrip(even, HalfPairs.RoundTrip(Vector512.Create(even)), 16);
+            AssertRoundTrip(odd, HalfPairs.RoundTrip(Vector256.Create(odd)), 8);
+            AssertRoundTrip(even, HalfPairs.RoundTrip(Vector128.Create(even)), 4);
+        }
+    }
+
+    private static bool IsSpecial(uint half) => (half & 0x7C00) == 0x7C00;
+
+    private static void AssertWidened<TVector>(uint[] even, uint[] odd, TVector evenValues, TVector oddValues, int count)
+        where TVector : struct
+    {
+        float[] e = Elements(evenValues, count);
+        float[] o = Elements(oddValues, count);
+        for (int k = 0; k < count; k++)
+        {
+            Assert.True(BitConverter.SingleToUInt32Bits(ScalarConvert.F16ToSingle((ushort)even[k])) == BitConverter.SingleToUInt32Bits(e[k]), $"even 0x{even[k]:X4} width {count * 32}");
+            Assert.True(BitConverter.SingleToUInt32Bits(ScalarConvert.F16ToSingle((ushort)odd[k])) == BitConverter.SingleToUInt32Bits(o[k]), $"odd 0x{odd[k]:X4} width {count * 32}");
+        }
+    }
+
+    private static void AssertNarrowed<TVector>(float[] even, float[] odd, TVector pairs, int count)
+        where TVector : struct
+    {
+        uint[] p = Elements<TVector, uint>(pairs, count);
+        for (int k = 0; k < count; k++)
+        {
+            Assert.True(ScalarConvert.SingleToF16(even[k]) == (ushort)p[k], $"even 0x{BitConverter.SingleToUInt32Bits(even[k]):X8} width {count * 32}");
+            Assert.True(ScalarConvert.SingleToF16(odd[k]) == (ushort)(p[k] >> 16), $"odd 0x{BitConverter.SingleToUInt32Bits(odd[k]):X8} width {count * 32}");
+        }
+    }
+
+    private static void AssertRoundTrip<TVector>(float[] values, TVector rounded, int count)
+        where TVector : struct
+    {
+        float[] r = Elements(rounded, count);
+        for (int k = 0; k < count; k++)
+        {
+            uint expected = BitConverter.SingleToUInt32Bits(ScalarConvert.F16ToSingle(ScalarConvert.SingleToF16(values[k])));
+            Assert.True(expected == BitConverter.SingleToUInt32Bits(r[k]), $"0x{BitConverter.SingleToUInt32Bits(values[k]):X8} width {count * 32}");
+        }
+    }
+
+    private static float[] Elements<TVector>(TVector vector, int count)
+        where TVector : struct => Elements<TVector, float>(vector, count);
+
+    private static TElement[] Elements<TVector, TElement>(TVector vector, int count)
+        where TVector : struct
+        where TElement : struct
+    {
+        var values = new TElement[count];
+        System.Runtime.InteropServices.MemoryMarshal.Cast<byte, TElement>(
+            System.Runtime.InteropServices.MemoryMarshal.AsBytes(new ReadOnlySpan<TVector>(ref vector))).CopyTo(values);
+        return values;
+    }
+}
