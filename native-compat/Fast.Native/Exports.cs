@@ -1,4 +1,3 @@
-using System.Reflection;
 using System.Runtime.InteropServices;
 
 namespace Fast.Native;
@@ -9,9 +8,9 @@ namespace Fast.Native;
 /// </summary>
 internal static unsafe class Exports
 {
-    // The informational version carries "+<commit>" from SourceLink; the ABI reports the plain release version.
-    private static readonly byte[] s_version = NativeStrings.Pinned(
-        (typeof(Exports).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown").Split('+')[0]);
+    // From the assembly name rather than the informational-version attribute: instantiating attributes makes
+    // the NativeAOT type loader build an array type at run time, whose small allocation is never released.
+    private static readonly byte[] s_version = NativeStrings.Pinned(typeof(Exports).Assembly.GetName().Version?.ToString(3) ?? "unknown");
 
     [UnmanagedCallersOnly(EntryPoint = "fm_version")]
     public static byte* Version() => NativeStrings.AddressOf(s_version);
@@ -21,4 +20,43 @@ internal static unsafe class Exports
 
     [UnmanagedCallersOnly(EntryPoint = "fm_free")]
     public static void Free(void* memory) => NativeMemory.Free(memory);
+
+    [UnmanagedCallersOnly(EntryPoint = "fm_merge_json")]
+    public static int MergeJson(byte* recipeJson, delegate* unmanaged[Cdecl]<long, long, void*, int> callback, void* user) =>
+        NativeCall.Run(() =>
+        {
+            MergeRequest request = MergeRequest.Parse(NativeStrings.Read(recipeJson, "recipe_json"));
+            using var progress = new ProgressCallback(callback, user);
+            NativeMerge.Run(request, progress);
+        });
+
+    [UnmanagedCallersOnly(EntryPoint = "fm_bulk_json")]
+    public static int BulkJson(byte* planJsonl, delegate* unmanaged[Cdecl]<long, long, void*, int> callback, void* user) =>
+        NativeCall.Run(() =>
+        {
+            _ = NativeStrings.Read(planJsonl, "plan_jsonl");
+            throw new FeatureNotAvailableException("bulk is not available in this build");
+        });
+
+    [UnmanagedCallersOnly(EntryPoint = "fm_check_json")]
+    public static int CheckJson(byte* path, byte** reportJson) =>
+        NativeCall.Run(() =>
+        {
+            if (reportJson == null)
+            {
+                throw new NativeInputException("report_json is NULL");
+            }
+
+            *reportJson = null;
+            _ = NativeStrings.Read(path, "path");
+            throw new FeatureNotAvailableException("check is not available in this build");
+        });
+
+    [UnmanagedCallersOnly(EntryPoint = "fm_fix_json")]
+    public static int FixJson(byte* optionsJson) =>
+        NativeCall.Run(() =>
+        {
+            _ = NativeStrings.Read(optionsJson, "options_json");
+            throw new FeatureNotAvailableException("fix is not available in this build");
+        });
 }

@@ -17,12 +17,25 @@ internal static class NativeCall
             body();
             return Status.Ok;
         }
-        catch (Exception ex)
+        catch (Exception thrown)
         {
+            Exception ex = Unwrap(thrown);
             int status = StatusOf(ex);
             LastError.Set(MessageOf(ex, status));
             return status;
         }
+    }
+
+    /// <summary>Parallel loops wrap a worker's exception; the caller wants the error itself.</summary>
+    private static Exception Unwrap(Exception ex)
+    {
+        if (ex is not AggregateException aggregate)
+        {
+            return ex;
+        }
+
+        var inner = aggregate.Flatten().InnerExceptions;
+        return inner.FirstOrDefault(e => e is not OperationCanceledException) ?? inner.FirstOrDefault() ?? ex;
     }
 
     private static int StatusOf(Exception ex) => ex switch
