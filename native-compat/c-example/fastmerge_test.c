@@ -4,7 +4,7 @@
  *   fastmerge_test WORKDIR [A.safetensors B.safetensors]
  *
  * Without A and B it writes two tiny safetensors models of its own into WORKDIR. Every check prints one
- * line; the exit status is the number of failed checks.
+ * line, then "N passed, M failed"; the exit status is the number of failed checks.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -17,12 +17,15 @@
 
 #include "fastmerge.h"
 
+static int passes = 0;
 static int failures = 0;
 
 static void check(int ok, const char* what)
 {
     printf("%s %s\n", ok ? "ok  " : "FAIL", what);
-    if (!ok) {
+    if (ok) {
+        passes++;
+    } else {
         failures++;
     }
 }
@@ -185,6 +188,7 @@ int main(int argc, char** argv)
     check(fm_check_json(a, NULL) == FM_E_INPUT, "fm_check_json with a NULL report pointer is FM_E_INPUT");
     fm_free(NULL);
 
-    printf("%d failure(s)\n", failures);
+    /* The same closing line as pytest's, so .ci/run adds these checks to its totals. */
+    printf("%d passed, %d failed\n", passes, failures);
     return failures;
 }

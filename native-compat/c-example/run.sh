@@ -9,6 +9,14 @@ lib="$root/native-compat/build"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
+if ! command -v valgrind >/dev/null; then
+  if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq valgrind >/dev/null
+  else
+    echo "run.sh: valgrind is needed (apt-get install valgrind)" >&2
+    exit 1
+  fi
+fi
 [ -f "$lib/libfastmerge.so" ] || { echo "run.sh: build the library first: native-compat/build-native.sh" >&2; exit 1; }
 gcc -std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Werror -O1 -g -I"$root/native-compat/include" \
   "$here/fastmerge_test.c" -o "$work/fastmerge_test" -L"$lib" -lfastmerge -Wl,-rpath,"$lib" -pthread

@@ -1,0 +1,182 @@
+"""The ctypes binding against the real libfastmerge.so (build it with native-compat/build-native.sh)."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import threading
+
+import numpy as np
+import pytest
+import torch
+
+import fastmerge
+from conftest import read_safetensors
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", ".."))
+CLI = os.path.join(ROOT, "src", "Fast.Cli", "bin", "Release", "net10.0", "fastmerge.dll")
+
+
+def lerp_reference(a: np.ndarray, b: np.ndarray, alpha: float) -> np.ndarray:
+    """SPEC §3 weighted sum: torch's CPU lerp in f32, rounded to A's dtype."""
+    ta, tb = torch.from_numpy(a.astype(np.float32)), torch.from_numpy(b.astype(np.float32))
+    return torch.lerp(ta, tb, torch.tensor(alpha, dtype=torch.float32)).numpy().astype(a.dtype)
+
+
+def test_version_is_a_release_number():
+    parts = fastmerge.version().split(".")
+    assert len(parts) == 3 and all(p.isdigit() for p in parts)
+
+
+def test_merge_writes_the_weighted_sum(models, tmp_path):
+    pa, pb, a, b = models
+    out = str(tmp_path / "out.safetensors")
+
+    assert fastmerge.merge(pa, pb, out, alpha=0.3) == out
+
+    merged, metadata = read_safetensors(out)
+    assert set(merged) == set(a)
+    for key in ("net.0.weight", "net.0.bias", "net.1.weight"):
+        assert merged[key].dtype == a[key].dtype
+        np.testing.assert_array_equal(merged[key], lerp_reference(a[key], b[key], 0.3), err_msg=key)
+    np.testing.assert_array_equal(merged["net.steps"], a["net.steps"])  # integer tensors keep A
+    recipe = json.loads(metadata["fastmerge.recipe"])
+    assert recipe["mode"] == "ws" and recipe["alpha"] == 0.3
+
+
+def test_merge_json_accepts_a_json_string_and_the_output_matches_merge(models, tmp_path):
+    pa, pb, _, _ = models
+    first, second = str(tmp_path / "first.safetensors"), str(tmp_path / "second.safetensors")
+    fastmerge.merge(pa, pb, first, alpha=0.7, threads=1)
+    request = {"recipe": {"a": {"path": pa}, "b": {"path": pb}, "alpha": 0.7}, "output": second, "threads": 3}
+    fastmerge.merge_json(json.dumps(request))
+    with open(first, "rb") as f1, open(second, "rb") as f2:
+        assert f1.read() == f2.read()  # thread count does not change a byte
+
+
+def test_missing_input_raises_input_error_naming_the_file(models, tmp_path):
+    _, pb, _, _ = models
+    missing = str(tmp_path / "no_such_model.safetensors")
+    with pytest.raises(fastmerge.InputError) as info:
+        fastmerge.merge(missing, pb, str(tmp_path / "out.safetensors"))
+    assert info.value.status == 1
+    assert "no_such_model.safetensors" in info.value.message
+    assert isinstance(info.value, ValueError) and isinstance(info.value, fastmerge.FastMergeError)
+
+
+def test_bad_recipe_values_and_unknown_options_are_input_errors(models, tmp_path):
+    pa, pb, _, _ = models
+    out = str(tmp_path / "out.safetensors")
+    with pytest.raises(fastmerge.InputError, match="mode"):
+        fastmerge.merge(pa, pb, out, mode="no-such-mode")
+    with pytest.raises(fastmerge.InputError, match="alpah"):
+        fastmerge.merge(pa, pb, out, alpah=0.3)
+    with pytest.raises(fastmerge.InputError, match="JSON"):
+        fastmerge.merge_json("{not json")
+    assert not os.path.exists(out)
+
+
+def test_existing_output_needs_overwrite(models, tmp_path):
+    pa, pb, _, _ = models
+    out = str(tmp_path / "out.safetensors")
+    fastmerge.merge(pa, pb, out)
+    with pytest.raises(fastmerge.InputError):
+        fastmerge.merge(pa, pb, out, alpha=0.2)
+    fastmerge.merge(pa, pb, out, alpha=0.2, overwrite=True)
+
+
+def test_progress_is_monotonic_and_reaches_the_total(models, tmp_path):
+    pa, pb, _, _ = models
+    seen = []
+    fastmerge.merge(pa, pb, str(tmp_path / "out.safetensors"), progress=lambda done, total: seen.append((done, total)))
+    assert seen
+    dones = [d for d, _ in seen]
+    assert dones == sorted(set(dones))
+    assert seen[-1][0] == seen[-1][1] > 0
+
+
+def test_a_truthy_progress_return_cancels_and_leaves_no_output(models, tmp_path):
+    pa, pb, _, _ = models
+    out = str(tmp_path / "out.safetensors")
+    calls = []
+    with pytest.raises(fastmerge.CancelledError) as info:
+        fastmerge.merge(pa, pb, out, progress=lambda done, total: calls.append(done) or True)
+    assert info.value.status == 2
+    assert len(calls) == 1
+    assert not os.path.exists(out)
+    assert not [n for n in os.listdir(tmp_path) if n not in ("a.safetensors", "b.safetensors")]  # no temp file either
+
+
+def test_an_exception_in_the_callback_cancels_and_is_reraised(models, tmp_path):
+    pa, pb, _, _ = models
+    out = str(tmp_path / "out.safetensors")
+
+    def boom(done, total):
+        raise KeyError("from the callback")
+
+    with pytest.raises(KeyError, match="from the callback"):
+        fastmerge.merge(pa, pb, out, progress=boom)
+    assert not os.path.exists(out)
+
+
+def test_concurrent_merges_from_python_threads(models, tmp_path):
+    pa, pb, _, _ = models
+    errors = []
+
+    def run(i):
+        try:
+            fastmerge.merge(pa, pb, str(tmp_path / f"out{i}.safetensors"), alpha=0.25)
+        except Exception as ex:  # noqa: BLE001 - collected for the assertion
+            errors.append(ex)
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    outputs = {open(tmp_path / f"out{i}.safetensors", "rb").read() for i in range(4)}
+    assert len(outputs) == 1
+
+
+def test_check_and_fix_are_not_in_this_build(models):
+    pa, _, _, _ = models
+    with pytest.raises(fastmerge.NotAvailableError, match="check is not available") as info:
+        fastmerge.check(pa)
+    assert info.value.status == 4
+    with pytest.raises(fastmerge.NotAvailableError, match="fix is not available"):
+        fastmerge.fix(input=pa)
+
+
+def test_a_missing_library_is_reported_with_the_build_command(tmp_path):
+    code = ("import fastmerge\n"
+            "try:\n    fastmerge.version()\n"
+            "except fastmerge.LibraryNotFoundError as e:\n    print('missing:', e)\n")
+    env = dict(os.environ, FASTMERGE_LIBRARY=str(tmp_path / "nowhere.so"))
+    # Run in an empty folder with a copy of the package, so no built library is next to it.
+    package = tmp_path / "pkg" / "fastmerge"
+    package.mkdir(parents=True)
+    for name in ("__init__.py", "_library.py", "errors.py"):
+        (package / name).write_text(open(os.path.join(os.path.dirname(fastmerge.__file__), name)).read())
+    env["PYTHONPATH"] = str(tmp_path / "pkg")
+    result = subprocess.run(["/usr/bin/python3", "-c", code], env=env, cwd=tmp_path, capture_output=True, text=True, check=True)
+    assert "missing:" in result.stdout and "build-native.sh" in result.stdout
+
+
+def test_bulk_is_not_in_this_build():
+    with pytest.raises(fastmerge.NotAvailableError, match="bulk is not available"):
+        fastmerge.bulk_json('{"recipe": {}}\n')
+
+
+@pytest.mark.skipif(not os.path.exists(CLI), reason="needs the CLI: dotnet build src/Fast.Cli -c Release")
+def test_sd1_checkpoints_merge_like_the_cli(tmp_path):
+    a, b = str(tmp_path / "sd1_a.safetensors"), str(tmp_path / "sd1_b.safetensors")
+    for path, seed in ((a, 1), (b, 2)):
+        subprocess.run(["dotnet", CLI, "synth", "--arch", "sd1", "--scale", "32", "--seed", str(seed), "-o", path],
+                       check=True, capture_output=True)
+    native, cli = str(tmp_path / "native.safetensors"), str(tmp_path / "cli.safetensors")
+    fastmerge.merge(a, b, native, mode="ws", alpha=0.4, weights_alpha="GRAD_V")
+    subprocess.run(["dotnet", CLI, "merge", "-a", a, "-b", b, "--alpha", "0.4", "--weights-alpha", "GRAD_V", "-o", cli],
+                   check=True, capture_output=True)
+    with open(native, "rb") as f1, open(cli, "rb") as f2:
+        assert f1.read() == f2.read()
