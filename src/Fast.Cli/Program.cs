@@ -12,6 +12,10 @@ internal static class Program
         ["synth"] = SynthCommand.Run,
         ["merge"] = MergeCommand.Run,
         ["inspect"] = InspectCommand.Run,
+        ["check"] = CheckCommand.Run,
+        ["fix"] = FixCommand.Run,
+        ["extract"] = ExtractCommand.Run,
+        ["hash"] = HashCommand.Run,
     };
 
     private static int Main(string[] args)

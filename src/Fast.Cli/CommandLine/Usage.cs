@@ -14,6 +14,15 @@ internal static class Usage
               write a synthetic checkpoint with the real key names and shapes
           fastmerge inspect FILE [--json] [--no-mmap]
               tensor count, dtypes, sizes and metadata of a safetensors file
+          fastmerge check FILE [--json] [--no-nan-scan]
+              architecture, components, missing/unknown keys, position ids, junk, EMA, float64, NaN/Inf, hashes
+          fastmerge fix FILE -o OUT [--position-ids reset|keep] [--prune] [--dtype fp16|bf16|fp32|fp8_e4m3|fp8_e5m2]
+                        [--vae FILE] [--clip FILE] [--rename-nai] [--nan-to-num] [--overwrite]
+              write a repaired copy (the input is never written)
+          fastmerge extract FILE --component unet|vae|clip -o OUT [--overwrite]
+              write one component as its own file
+          fastmerge hash FILE [--json]
+              sha256, AutoV2, legacy hash (AutoV1) and a content hash per component
 
         exit codes: 0 ok, 1 problems found (check), 2 bad input or usage, 70 internal error, 130 cancelled
 
