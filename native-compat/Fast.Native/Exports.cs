@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Fast.Merging.Doctor;
 
 namespace Fast.Native;
 
@@ -48,15 +49,15 @@ internal static unsafe class Exports
             }
 
             *reportJson = null;
-            _ = NativeStrings.Read(path, "path");
-            throw new FeatureNotAvailableException("check is not available in this build");
+            string report = NativeCheck.Run(NativeStrings.Read(path, "path"));
+            *reportJson = NativeStrings.Allocate(report);
         });
 
     [UnmanagedCallersOnly(EntryPoint = "fm_fix_json")]
     public static int FixJson(byte* optionsJson) =>
         NativeCall.Run(() =>
         {
-            _ = NativeStrings.Read(optionsJson, "options_json");
-            throw new FeatureNotAvailableException("fix is not available in this build");
+            FixRequest request = FixRequest.Parse(NativeStrings.Read(optionsJson, "options_json"));
+            _ = ModelFixer.Fix(request.Input, request.Output, request.Options);
         });
 }

@@ -68,4 +68,29 @@ internal static class JsonRequest
             ? number
             : throw new NativeInputException($"{what}: \"{name}\" must be an integer from {min} to {max}");
     }
+
+    public static string? OptionalString(JsonElement root, string name, string what)
+    {
+        if (!root.TryGetProperty(name, out JsonElement value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        return value.ValueKind == JsonValueKind.String && value.GetString() is { Length: > 0 } text
+            ? text
+            : throw new NativeInputException($"{what}: \"{name}\" must be a non-empty string or null");
+    }
+
+    public static T? OptionalChoice<T>(JsonElement root, string name, string what, IReadOnlyDictionary<string, T> choices)
+        where T : struct
+    {
+        if (OptionalString(root, name, what) is not { } text)
+        {
+            return null;
+        }
+
+        return choices.TryGetValue(text, out T choice)
+            ? choice
+            : throw new NativeInputException($"{what}: \"{name}\" must be one of {string.Join(", ", choices.Keys)}, not \"{text}\"");
+    }
 }

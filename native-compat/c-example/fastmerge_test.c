@@ -175,17 +175,34 @@ int main(int argc, char** argv)
     /* Not in this build: a clear status and message, never a fake result. */
     check(fm_bulk_json("{}\n", NULL, NULL) == FM_E_UNAVAILABLE, "fm_bulk_json is FM_E_UNAVAILABLE");
     printf("     bulk -> %s\n", fm_last_error());
-    check(fm_fix_json("{}") == FM_E_UNAVAILABLE, "fm_fix_json is FM_E_UNAVAILABLE");
+
+    /* Check: a JSON report owned by the caller, released with fm_free. */
     char* report = (char*)"untouched";
-    status = fm_check_json(a, &report);
-    printf("     check -> %d: %s\n", status, fm_last_error());
+    status = fm_check_json(out, &report);
+    check(status == FM_OK && report != NULL && strstr(report, "\"schema\":\"fastmerge.check/1\"") != NULL,
+          "fm_check_json returns the check report");
     if (status == FM_OK) {
-        check(report != NULL && report[0] == '{', "fm_check_json returns a JSON object");
+        printf("     report: %.100s...\n", report);
         fm_free(report);
-    } else {
-        check(status == FM_E_UNAVAILABLE && report == NULL, "fm_check_json is FM_E_UNAVAILABLE and leaves the report NULL");
     }
+    report = (char*)"untouched";
+    check(fm_check_json(missing, &report) == FM_E_INPUT && report == NULL && strstr(fm_last_error(), "does_not_exist") != NULL,
+          "checking a missing file is FM_E_INPUT naming it, report NULL");
     check(fm_check_json(a, NULL) == FM_E_INPUT, "fm_check_json with a NULL report pointer is FM_E_INPUT");
+
+    /* Fix: a repaired copy. */
+    char fixed[4096], fix_request[16384];
+    snprintf(fixed, sizeof fixed, "%s/c_fixed.safetensors", dir);
+    unlink(fixed);
+    snprintf(fix_request, sizeof fix_request, "{\"input\": \"%s\", \"output\": \"%s\", \"dtype\": \"fp16\"}", out, fixed);
+    status = fm_fix_json(fix_request);
+    if (status != FM_OK) {
+        printf("     fix failed: %d %s\n", status, fm_last_error());
+    }
+    check(status == FM_OK && file_exists(fixed), "fm_fix_json writes the repaired copy");
+    check(fm_fix_json(fix_request) == FM_E_INPUT, "fm_fix_json refuses to replace an existing output");
+    check(fm_fix_json("{\"input\": \"x\"}") == FM_E_INPUT && strstr(fm_last_error(), "output") != NULL,
+          "fm_fix_json without output is FM_E_INPUT naming it");
     fm_free(NULL);
 
     /* The same closing line as pytest's, so .ci/run adds these checks to its totals. */

@@ -10,7 +10,7 @@
  *     crosses this boundary; on failure fm_last_error() explains it in one line.
  *   - The library is safe to call from several threads at once (each call is independent; last-error
  *     messages are kept per thread).
- *   - Memory handed to the caller (only fm_check_json's report so far) is released with fm_free().
+ *   - Memory handed to the caller (fm_check_json's report) is released with fm_free().
  */
 #ifndef FASTMERGE_H
 #define FASTMERGE_H
@@ -30,7 +30,7 @@ extern "C" {
 #define FM_E_CANCELLED 2
 /* A bug in FastMerge; please report the message. */
 #define FM_E_INTERNAL 3
-/* The entry point exists but its feature is not part of this build (see fm_bulk_json, fm_check_json, fm_fix_json). */
+/* The entry point exists but its feature is not part of this build (fm_bulk_json). */
 #define FM_E_UNAVAILABLE 4
 /* Reading or writing failed for a reason outside the request (I/O error, disk full). */
 #define FM_E_IO 5
@@ -83,15 +83,33 @@ int fm_merge_json(const char* recipe_json, fm_progress_cb cb, void* user);
 int fm_bulk_json(const char* plan_jsonl, fm_progress_cb cb, void* user);
 
 /*
- * Checks a model file and returns a JSON report in *report_json (malloc'd by the library: release it with
- * fm_free). *report_json is set to NULL first and stays NULL on failure.
- * NOT AVAILABLE in this build: returns FM_E_UNAVAILABLE ("check is not available in this build").
+ * The model doctor's check of a safetensors file (read only): architecture and components, missing/unknown keys,
+ * CLIP position ids (corrupt token indexes, missing token numbers, drifting indexes), junk and EMA keys, float64
+ * tensors, NaN/Inf counts, file hashes (sha256, AutoV2, legacy AutoV1) and a content hash per component.
+ * On FM_OK *report_json is one JSON object in the schema of `fastmerge check --json` ("schema":
+ * "fastmerge.check/1"; its "healthy" member says whether problems were found: a model with problems is still
+ * FM_OK). The string is malloc'd by the library: release it with fm_free. *report_json is set to NULL first and
+ * stays NULL on failure. Returns FM_OK, FM_E_INPUT (missing, unreadable or malformed file; NULL argument),
+ * FM_E_IO or FM_E_INTERNAL.
  */
 int fm_check_json(const char* path, char** report_json);
 
 /*
- * Repairs a model file (e.g. resets corrupt CLIP position ids) as described by options_json.
- * NOT AVAILABLE in this build: returns FM_E_UNAVAILABLE ("fix is not available in this build").
+ * Writes a repaired copy of a checkpoint (`fastmerge fix`); the input is never written. options_json:
+ *   {
+ *     "input":        "in.safetensors",   required
+ *     "output":       "out.safetensors",  required; written atomically; may not be an input
+ *     "position_ids": "reset",            optional: reset (int64 [[0..n-1]]) or keep
+ *     "prune":        false,              optional: drop the EMA copy and keys no loader uses
+ *     "dtype":        "keep",             optional: keep|fp16|bf16|fp32|fp8_e4m3|fp8_e5m2 for floating tensors
+ *     "vae":          null,               optional: a VAE or checkpoint whose VAE replaces this one's
+ *     "clip":         null,               optional: a checkpoint or text encoder whose text encoder(s) replace this one's
+ *     "rename_nai":   false,              optional: NAI-style CLIP keys to the standard names
+ *     "nan_to_num":   false,              optional: NaN -> 0, +-Inf -> largest finite (torch.nan_to_num)
+ *     "overwrite":    false,              optional: replace an existing output
+ *     "no_mmap":      false               optional: positional reads instead of mapping
+ *   }
+ * Unknown members are an error. Returns FM_OK, FM_E_INPUT, FM_E_IO or FM_E_INTERNAL.
  */
 int fm_fix_json(const char* options_json);
 

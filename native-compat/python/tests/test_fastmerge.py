@@ -1,6 +1,7 @@
 """The ctypes binding against the real libfastmerge.so (build it with native-compat/build-native.sh)."""
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import subprocess
@@ -11,7 +12,7 @@ import pytest
 import torch
 
 import fastmerge
-from conftest import read_safetensors
+from conftest import read_safetensors, write_safetensors
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", ".."))
 CLI = os.path.join(ROOT, "src", "Fast.Cli", "bin", "Release", "net10.0", "fastmerge.dll")
@@ -139,13 +140,66 @@ def test_concurrent_merges_from_python_threads(models, tmp_path):
     assert len(outputs) == 1
 
 
-def test_check_and_fix_are_not_in_this_build(models):
+def test_check_returns_the_report_as_a_dict(models):
+    pa, _, a, _ = models
+    report = fastmerge.check(pa)
+    assert isinstance(report, dict)
+    assert report["schema"] == "fastmerge.check/1"
+    assert report["path"].endswith("a.safetensors")
+    assert report["tensor_count"] == len(a)
+    with open(pa, "rb") as f:
+        assert report["hashes"]["sha256"] == hashlib.sha256(f.read()).hexdigest()
+    assert report["non_finite"] == []
+
+
+def corrupted_clip_model(path: str) -> None:
+    """A text-encoder position-ids tensor as broken merges leave it (float, 76 drifted to 75.9975), plus a NaN."""
+    ids = np.arange(77, dtype=np.float32).reshape(1, 77)
+    ids[0, 76] = np.float32(75.9975)
+    weight = np.ones((8, 4), dtype=np.float32)
+    weight[2, 3] = np.nan
+    write_safetensors(path, {"cond_stage_model.transformer.text_model.embeddings.position_ids": ids,
+                             "cond_stage_model.transformer.text_model.final_layer_norm.weight": weight})
+
+
+def test_check_reports_corrupt_position_ids_and_fix_resets_them(tmp_path):
+    broken, fixed = str(tmp_path / "broken.safetensors"), str(tmp_path / "fixed.safetensors")
+    corrupted_clip_model(broken)
+
+    report = fastmerge.check(broken)
+    assert not report["healthy"]
+    (ids,) = report["position_ids"]
+    assert ids["corrupt"] == [76] and ids["missing"] == [76] and not ids["clean"]
+    assert [(n["key"], n["nan"]) for n in report["non_finite"]] == [("cond_stage_model.transformer.text_model.final_layer_norm.weight", 1)]
+
+    fastmerge.fix(input=broken, output=fixed, nan_to_num=True)
+
+    tensors, _ = read_safetensors(fixed)
+    ids_tensor = tensors["cond_stage_model.transformer.text_model.embeddings.position_ids"]
+    assert ids_tensor.dtype == np.int64
+    np.testing.assert_array_equal(ids_tensor, np.arange(77, dtype=np.int64).reshape(1, 77))
+    after = fastmerge.check(fixed)
+    assert after["position_ids"][0]["clean"] and after["non_finite"] == []
+
+
+def test_check_and_fix_errors_are_input_errors(tmp_path, models):
     pa, _, _, _ = models
-    with pytest.raises(fastmerge.NotAvailableError, match="check is not available") as info:
-        fastmerge.check(pa)
-    assert info.value.status == 4
-    with pytest.raises(fastmerge.NotAvailableError, match="fix is not available"):
-        fastmerge.fix(input=pa)
+    missing = str(tmp_path / "absent_model.safetensors")
+    with pytest.raises(fastmerge.InputError, match="absent_model.safetensors"):
+        fastmerge.check(missing)
+    not_safetensors = tmp_path / "junk.safetensors"
+    not_safetensors.write_bytes(b"\x01\x02")
+    with pytest.raises(fastmerge.InputError, match="junk.safetensors"):
+        fastmerge.check(str(not_safetensors))
+    with pytest.raises(fastmerge.InputError, match="absent_model.safetensors"):
+        fastmerge.fix(input=missing, output=str(tmp_path / "o.safetensors"))
+    with pytest.raises(fastmerge.InputError, match="prnue"):
+        fastmerge.fix(input=pa, output=str(tmp_path / "o.safetensors"), prnue=True)
+    with pytest.raises(fastmerge.InputError, match="dtype"):
+        fastmerge.fix(input=pa, output=str(tmp_path / "o.safetensors"), dtype="fp12")
+    with pytest.raises(fastmerge.InputError):
+        fastmerge.fix(input=pa, output=pa)  # never writes over its input
+    assert not os.path.exists(tmp_path / "o.safetensors")
 
 
 def test_a_missing_library_is_reported_with_the_build_command(tmp_path):
