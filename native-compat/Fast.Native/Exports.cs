@@ -28,7 +28,7 @@ internal static unsafe class Exports
         {
             MergeRequest request = MergeRequest.Parse(NativeStrings.Read(recipeJson, "recipe_json"));
             using var progress = new ProgressCallback(callback, user);
-            NativeMerge.Run(request, progress);
+            _ = NativeMerge.Run(request, progress);
         });
 
     [UnmanagedCallersOnly(EntryPoint = "fm_bulk_json")]

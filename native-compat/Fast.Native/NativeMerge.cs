@@ -1,28 +1,23 @@
+using Fast.Merging.Api;
 using Fast.Merging.Execution;
-using Fast.Merging.Planning;
-using Fast.SafeTensors;
 
 namespace Fast.Native;
 
-/// <summary>Runs a <see cref="MergeRequest"/>: open the inputs, plan, stream the output (the CLI's merge, minus the console).</summary>
+/// <summary>Runs a <see cref="MergeRequest"/> through the library API (<see cref="FastMerger"/>), as the CLI's merge does.</summary>
 internal static class NativeMerge
 {
-    public static void Run(MergeRequest request, ProgressCallback progress)
+    public static MergeResult Run(MergeRequest request, ProgressCallback progress)
     {
-        string?[] inputs = [request.Recipe.A.Path, request.Recipe.B?.Path, request.Recipe.C?.Path];
-        string output = Path.GetFullPath(request.Output);
-        if (!request.Overwrite && inputs.Any(i => i is not null && Path.GetFullPath(i) == output))
+        var options = new MergeOptions
         {
-            throw new NativeInputException($"output {request.Output} is also an input; choose another path or set \"overwrite\": true to replace it");
-        }
-
-        using SafeTensorsFile a = SafeTensorsFile.Open(request.Recipe.A.Path, request.ReadMode);
-        using SafeTensorsFile b = SafeTensorsFile.Open(request.Recipe.B!.Path, request.ReadMode);
-        using SafeTensorsFile? c = request.Recipe.C is null ? null : SafeTensorsFile.Open(request.Recipe.C.Path, request.ReadMode);
-        MergePlan plan = MergePlanner.Plan(request.Recipe, a, b, c);
-        MergeEngine.Run(
-            plan, a, b, c, request.Output, request.Overwrite, request.Threads,
-            new EngineProgress(progress), progress.Token);
+            Threads = request.Threads,
+            ReadMode = request.ReadMode,
+            Overwrite = request.Overwrite,
+            // No accelerator can exist here: ILGPU does not run under NativeAOT, so the library computes on the SIMD
+            // kernels, which give the same bytes as the CLI's GPU path.
+            Device = MergeDevice.Cpu,
+        };
+        return FastMerger.Merge(request.Recipe, request.Output, options, new EngineProgress(progress), progress.Token);
     }
 
     /// <summary>Synchronous adapter: <see cref="Progress{T}"/> would post to a synchronization context.</summary>

@@ -52,7 +52,10 @@ const char* fm_version(void);
 const char* fm_last_error(void);
 
 /*
- * Merges checkpoints into a safetensors file (SPEC: calcmode normal; ws, ad, ts, st, ss modes; block weights).
+ * Merges checkpoints into a safetensors file: every mode and calcmode of the CLI, block weights, position-ids
+ * policy, output dtype, recipe/A1111 metadata with the inputs' hashes. Computes on the CPU SIMD kernels (the CLI's
+ * GPU path gives the same bytes). Inputs are hashed through the CLI's cache ($FASTMERGE_CACHE_DIR, else
+ * $XDG_CACHE_HOME/fastmerge, else ~/.cache/fastmerge).
  *
  * recipe_json is a merge request:
  *   {
@@ -60,9 +63,10 @@ const char* fm_last_error(void);
  *                                        "fastmerge.recipe" in an output's metadata), e.g.
  *                                        {"a": {"path": "A.safetensors"}, "b": {"path": "B.safetensors"},
  *                                         "mode": "ws", "alpha": 0.3}
- *                                        members: mode (ws|ad|ts|st|ss), calcmode (only "normal" in this build), alpha, beta, gamma,
- *                                        weights_alpha, weights_beta, scaled_sum_weights_a, scaled_sum_weights_b,
- *                                        position_ids (reset|keep), dtype (keep|fp16|bf16|fp32|fp8_e4m3|fp8_e5m2),
+ *                                        members: mode (ws|ad|ts|st|ss), calcmode (normal|cosineA|
+ *                                        cosineB|trainDifference|smoothAdd|tensor|tensor2|extract),
+ *                                        alpha, beta, gamma, weights_alpha, weights_beta, scaled_sum_weights_a, scaled_sum_weights_b,
+ *                                        position_ids (reset|keep|merge), dtype (keep|fp16|bf16|fp32|fp8_e4m3|fp8_e5m2),
  *                                        exclude, include (string arrays), a, b, c ({"path": ..., "sha256": ...});
  *                                        unknown members are an error
  *     "output":    "out.safetensors",   required; written under a temporary name and renamed when complete

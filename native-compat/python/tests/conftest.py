@@ -12,6 +12,12 @@ import pytest
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
+
+@pytest.fixture(autouse=True, scope="session")
+def _private_hash_cache(tmp_path_factory):
+    """Merges hash their inputs through a cache; keep the tests' entries out of the user's ~/.cache."""
+    os.environ["FASTMERGE_CACHE_DIR"] = str(tmp_path_factory.mktemp("hash-cache"))
+
 _DTYPES = {"F32": np.float32, "F16": np.float16, "I64": np.int64}
 
 

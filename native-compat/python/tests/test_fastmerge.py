@@ -222,15 +222,34 @@ def test_bulk_is_not_in_this_build():
         fastmerge.bulk_json('{"recipe": {}}\n')
 
 
-@pytest.mark.skipif(not os.path.exists(CLI), reason="needs the CLI: dotnet build src/Fast.Cli -c Release")
-def test_sd1_checkpoints_merge_like_the_cli(tmp_path):
-    a, b = str(tmp_path / "sd1_a.safetensors"), str(tmp_path / "sd1_b.safetensors")
-    for path, seed in ((a, 1), (b, 2)):
+@pytest.fixture(scope="module")
+def sd1_models(tmp_path_factory):
+    """Three synthetic SD1 checkpoints (real key names, shapes / 32) written by the CLI."""
+    if not os.path.exists(CLI):
+        pytest.skip("needs the CLI: dotnet build src/Fast.Cli -c Release")
+    folder = tmp_path_factory.mktemp("sd1")
+    paths = []
+    for seed in (1, 2, 3):
+        path = str(folder / f"sd1_{seed}.safetensors")
         subprocess.run(["dotnet", CLI, "synth", "--arch", "sd1", "--scale", "32", "--seed", str(seed), "-o", path],
                        check=True, capture_output=True)
+        paths.append(path)
+    return paths
+
+
+@pytest.mark.parametrize("recipe, flags", [
+    ({"mode": "ws", "alpha": 0.4, "weights_alpha": "GRAD_V"}, ["--alpha", "0.4", "--weights-alpha", "GRAD_V"]),
+    ({"mode": "ad", "calcmode": "smoothAdd", "alpha": 0.5, "dtype": "bf16"},
+     ["--mode", "ad", "--calc", "smoothAdd", "--alpha", "0.5", "--dtype", "bf16"]),
+    ({"mode": "ws", "calcmode": "cosineA", "alpha": 0.3, "exclude": ["VAE"]},
+     ["--calc", "cosineA", "--alpha", "0.3", "--exclude", "VAE"]),
+], ids=["ws-block-weights", "smoothAdd-bf16", "cosineA-exclude-vae"])
+def test_sd1_merges_are_byte_identical_to_the_cli(sd1_models, tmp_path, recipe, flags):
+    a, b, c = sd1_models
     native, cli = str(tmp_path / "native.safetensors"), str(tmp_path / "cli.safetensors")
-    fastmerge.merge(a, b, native, mode="ws", alpha=0.4, weights_alpha="GRAD_V")
-    subprocess.run(["dotnet", CLI, "merge", "-a", a, "-b", b, "--alpha", "0.4", "--weights-alpha", "GRAD_V", "-o", cli],
+    three = recipe["mode"] == "ad"
+    fastmerge.merge(a, b, native, c=c if three else None, **recipe)
+    subprocess.run(["dotnet", CLI, "merge", "-a", a, "-b", b] + (["-c", c] if three else []) + flags + ["-o", cli],
                    check=True, capture_output=True)
     with open(native, "rb") as f1, open(cli, "rb") as f2:
         assert f1.read() == f2.read()
