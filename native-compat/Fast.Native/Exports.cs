@@ -1,0 +1,63 @@
+using System.Runtime.InteropServices;
+using Fast.Merging.Doctor;
+
+namespace Fast.Native;
+
+/// <summary>
+/// The C entry points declared in <c>native-compat/include/fastmerge.h</c>. Each is a thin shell: argument
+/// marshalling and <see cref="NativeCall.Run"/>; the work lives in the request types.
+/// </summary>
+internal static unsafe class Exports
+{
+    // From the assembly name rather than the informational-version attribute: instantiating attributes makes
+    // the NativeAOT type loader build an array type at run time, whose small allocation is never released.
+    private static readonly byte[] s_version = NativeStrings.Pinned(typeof(Exports).Assembly.GetName().Version?.ToString(3) ?? "unknown");
+
+    [UnmanagedCallersOnly(EntryPoint = "fm_version")]
+    public static byte* Version() => NativeStrings.AddressOf(s_version);
+
+    [UnmanagedCallersOnly(EntryPoint = "fm_last_error")]
+    public static byte* LastErrorMessage() => LastError.Pointer;
+
+    [UnmanagedCallersOnly(EntryPoint = "fm_free")]
+    public static void Free(void* memory) => NativeMemory.Free(memory);
+
+    [UnmanagedCallersOnly(EntryPoint = "fm_merge_json")]
+    public static int MergeJson(byte* recipeJson, delegate* unmanaged[Cdecl]<long, long, void*, int> callback, void* user) =>
+        NativeCall.Run(() =>
+        {
+            MergeRequest request = MergeRequest.Parse(NativeStrings.Read(recipeJson, "recipe_json"));
+            using var progress = new ProgressCallback(callback, user);
+            _ = NativeMerge.Run(request, progress);
+        });
+
+    [UnmanagedCallersOnly(EntryPoint = "fm_bulk_json")]
+    public static int BulkJson(byte* planJsonl, delegate* unmanaged[Cdecl]<long, long, void*, int> callback, void* user) =>
+        NativeCall.Run(() =>
+        {
+            _ = NativeStrings.Read(planJsonl, "plan_jsonl");
+            throw new FeatureNotAvailableException("bulk is not available in this build");
+        });
+
+    [UnmanagedCallersOnly(EntryPoint = "fm_check_json")]
+    public static int CheckJson(byte* path, byte** reportJson) =>
+        NativeCall.Run(() =>
+        {
+            if (reportJson == null)
+            {
+                throw new NativeInputException("report_json is NULL");
+            }
+
+            *reportJson = null;
+            string report = NativeCheck.Run(NativeStrings.Read(path, "path"));
+            *reportJson = NativeStrings.Allocate(report);
+        });
+
+    [UnmanagedCallersOnly(EntryPoint = "fm_fix_json")]
+    public static int FixJson(byte* optionsJson) =>
+        NativeCall.Run(() =>
+        {
+            FixRequest request = FixRequest.Parse(NativeStrings.Read(optionsJson, "options_json"));
+            _ = ModelFixer.Fix(request.Input, request.Output, request.Options);
+        });
+}

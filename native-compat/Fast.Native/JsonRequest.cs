@@ -1,0 +1,96 @@
+using System.Text.Json;
+
+namespace Fast.Native;
+
+/// <summary>Reading the small JSON requests of the C API with messages that name the member at fault.</summary>
+internal static class JsonRequest
+{
+    public static JsonDocument Parse(string json, string what)
+    {
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(json);
+        }
+        catch (JsonException ex)
+        {
+            throw new NativeInputException($"{what} is not valid JSON: {ex.Message}");
+        }
+
+        if (document.RootElement.ValueKind != JsonValueKind.Object)
+        {
+            document.Dispose();
+            throw new NativeInputException($"{what} must be a JSON object");
+        }
+
+        return document;
+    }
+
+    public static void EnsureOnly(JsonElement root, string what, params string[] known)
+    {
+        foreach (JsonProperty property in root.EnumerateObject())
+        {
+            if (Array.IndexOf(known, property.Name) < 0)
+            {
+                throw new NativeInputException($"{what}: unknown member \"{property.Name}\" (expected {string.Join(", ", known)})");
+            }
+        }
+    }
+
+    public static string RequiredString(JsonElement root, string name, string what) =>
+        root.TryGetProperty(name, out JsonElement value) && value.ValueKind == JsonValueKind.String && value.GetString() is { Length: > 0 } text
+            ? text
+            : throw new NativeInputException($"{what}: \"{name}\" must be a non-empty string");
+
+    public static bool? OptionalBool(JsonElement root, string name, string what)
+    {
+        if (!root.TryGetProperty(name, out JsonElement value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        return value.ValueKind switch
+        {
+            JsonValueKind.True => true,
+            JsonValueKind.False => false,
+            _ => throw new NativeInputException($"{what}: \"{name}\" must be true or false"),
+        };
+    }
+
+    public static int? OptionalInt(JsonElement root, string name, string what, int min, int max)
+    {
+        if (!root.TryGetProperty(name, out JsonElement value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        return value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out int number) && number >= min && number <= max
+            ? number
+            : throw new NativeInputException($"{what}: \"{name}\" must be an integer from {min} to {max}");
+    }
+
+    public static string? OptionalString(JsonElement root, string name, string what)
+    {
+        if (!root.TryGetProperty(name, out JsonElement value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        return value.ValueKind == JsonValueKind.String && value.GetString() is { Length: > 0 } text
+            ? text
+            : throw new NativeInputException($"{what}: \"{name}\" must be a non-empty string or null");
+    }
+
+    public static T? OptionalChoice<T>(JsonElement root, string name, string what, IReadOnlyDictionary<string, T> choices)
+        where T : struct
+    {
+        if (OptionalString(root, name, what) is not { } text)
+        {
+            return null;
+        }
+
+        return choices.TryGetValue(text, out T choice)
+            ? choice
+            : throw new NativeInputException($"{what}: \"{name}\" must be one of {string.Join(", ", choices.Keys)}, not \"{text}\"");
+    }
+}

@@ -1,0 +1,23 @@
+namespace Fast.Native;
+
+/// <summary>Return codes of every <c>fm_*</c> call; the values are ABI (see <c>fastmerge.h</c>).</summary>
+internal static class Status
+{
+    /// <summary>FM_OK.</summary>
+    public const int Ok = 0;
+
+    /// <summary>FM_E_INPUT: bad argument, request, recipe or model file; the caller can fix it.</summary>
+    public const int InvalidInput = 1;
+
+    /// <summary>FM_E_CANCELLED: the progress callback asked to stop; no output was left behind.</summary>
+    public const int Cancelled = 2;
+
+    /// <summary>FM_E_INTERNAL: a bug in FastMerge.</summary>
+    public const int Internal = 3;
+
+    /// <summary>FM_E_UNAVAILABLE: the feature is not part of this build.</summary>
+    public const int NotAvailable = 4;
+
+    /// <summary>FM_E_IO: reading or writing failed for a reason outside the request (disk full, I/O error).</summary>
+    public const int IoFailure = 5;
+}

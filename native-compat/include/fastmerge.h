@@ -1,0 +1,127 @@
+/*
+ * fastmerge.h: C API of libfastmerge.so, FastMerge's Stable Diffusion checkpoint merger compiled with
+ * .NET NativeAOT (CPU SIMD kernels; no GPU code and no .NET installation needed at run time).
+ *
+ * Build the library with native-compat/build-native.sh; link with -lfastmerge.
+ *
+ * Conventions
+ *   - Strings are NUL-terminated UTF-8, in and out.
+ *   - Every call that does work returns an int status (FM_OK or one of FM_E_*). No exception or signal ever
+ *     crosses this boundary; on failure fm_last_error() explains it in one line.
+ *   - The library is safe to call from several threads at once (each call is independent; last-error
+ *     messages are kept per thread).
+ *   - Memory handed to the caller (fm_check_json's report) is released with fm_free().
+ */
+#ifndef FASTMERGE_H
+#define FASTMERGE_H
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Status codes. */
+#define FM_OK 0
+/* Bad argument, request JSON, recipe, or model file (missing, unreadable, malformed, incompatible shapes),
+ * or the output exists without "overwrite": the caller can fix it; the message says what to change. */
+#define FM_E_INPUT 1
+/* The progress callback returned non-zero; no output file was left behind. */
+#define FM_E_CANCELLED 2
+/* A bug in FastMerge; please report the message. */
+#define FM_E_INTERNAL 3
+/* The entry point exists but its feature is not part of this build (fm_bulk_json). */
+#define FM_E_UNAVAILABLE 4
+/* Reading or writing failed for a reason outside the request (I/O error, disk full). */
+#define FM_E_IO 5
+
+/*
+ * Progress callback: `done` of `total` output bytes are finished. Return 0 to continue, non-zero to cancel.
+ * It may be called from a worker thread, but never concurrently with itself; `done` only increases; after it
+ * returns non-zero it is not called again for that operation. It must not call back into this library.
+ */
+typedef int (*fm_progress_cb)(int64_t done, int64_t total, void* user);
+
+/* Library version, e.g. "0.1.0". Static storage: never free it. */
+const char* fm_version(void);
+
+/*
+ * Message of the calling thread's last failed call ("" when the last call succeeded). Valid until the next
+ * fm_* call on the same thread; copy it to keep it. Never free it.
+ */
+const char* fm_last_error(void);
+
+/*
+ * Merges checkpoints into a safetensors file: every mode and calcmode of the CLI, block weights, position-ids
+ * policy, output dtype, recipe/A1111 metadata with the inputs' hashes. Computes on the CPU SIMD kernels (the CLI's
+ * GPU path gives the same bytes). Inputs are hashed through the CLI's cache ($FASTMERGE_CACHE_DIR, else
+ * $XDG_CACHE_HOME/fastmerge, else ~/.cache/fastmerge).
+ *
+ * recipe_json is a merge request:
+ *   {
+ *     "recipe":    { ... },              required: the CLI's recipe JSON (the value fastmerge writes under
+ *                                        "fastmerge.recipe" in an output's metadata), e.g.
+ *                                        {"a": {"path": "A.safetensors"}, "b": {"path": "B.safetensors"},
+ *                                         "mode": "ws", "alpha": 0.3}
+ *                                        members: mode (ws|ad|ts|st|ss), calcmode (normal|cosineA|
+ *                                        cosineB|trainDifference|smoothAdd|tensor|tensor2|extract),
+ *                                        alpha, beta, gamma, weights_alpha, weights_beta, scaled_sum_weights_a, scaled_sum_weights_b,
+ *                                        position_ids (reset|keep|merge), dtype (keep|fp16|bf16|fp32|fp8_e4m3|fp8_e5m2),
+ *                                        exclude, include (string arrays), a, b, c ({"path": ..., "sha256": ...});
+ *                                        unknown members are an error
+ *     "output":    "out.safetensors",   required; written under a temporary name and renamed when complete
+ *     "overwrite": false,                optional: replace an existing output (also allows output == an input)
+ *     "threads":   0,                    optional: worker threads, 0 = one per core
+ *     "no_mmap":   false                 optional: read with positional reads instead of mapping (network drives)
+ *   }
+ * Unknown top-level members are an error. cb may be NULL. The output is byte-identical to `fastmerge merge`
+ * with the same inputs and recipe. Returns FM_OK, FM_E_INPUT, FM_E_CANCELLED, FM_E_IO or FM_E_INTERNAL.
+ */
+int fm_merge_json(const char* recipe_json, fm_progress_cb cb, void* user);
+
+/*
+ * Runs many merges described one request per line (JSON Lines).
+ * NOT AVAILABLE in this build: validates its argument, then returns FM_E_UNAVAILABLE
+ * ("bulk is not available in this build").
+ */
+int fm_bulk_json(const char* plan_jsonl, fm_progress_cb cb, void* user);
+
+/*
+ * The model doctor's check of a safetensors file (read only): architecture and components, missing/unknown keys,
+ * CLIP position ids (corrupt token indexes, missing token numbers, drifting indexes), junk and EMA keys, float64
+ * tensors, NaN/Inf counts, file hashes (sha256, AutoV2, legacy AutoV1) and a content hash per component.
+ * On FM_OK *report_json is one JSON object in the schema of `fastmerge check --json` ("schema":
+ * "fastmerge.check/1"; its "healthy" member says whether problems were found: a model with problems is still
+ * FM_OK). The string is malloc'd by the library: release it with fm_free. *report_json is set to NULL first and
+ * stays NULL on failure. Returns FM_OK, FM_E_INPUT (missing, unreadable or malformed file; NULL argument),
+ * FM_E_IO or FM_E_INTERNAL.
+ */
+int fm_check_json(const char* path, char** report_json);
+
+/*
+ * Writes a repaired copy of a checkpoint (`fastmerge fix`); the input is never written. options_json:
+ *   {
+ *     "input":        "in.safetensors",   required
+ *     "output":       "out.safetensors",  required; written atomically; may not be an input
+ *     "position_ids": "reset",            optional: reset (int64 [[0..n-1]]) or keep
+ *     "prune":        false,              optional: drop the EMA copy and keys no loader uses
+ *     "dtype":        "keep",             optional: keep|fp16|bf16|fp32|fp8_e4m3|fp8_e5m2 for floating tensors
+ *     "vae":          null,               optional: a VAE or checkpoint whose VAE replaces this one's
+ *     "clip":         null,               optional: a checkpoint or text encoder whose text encoder(s) replace this one's
+ *     "rename_nai":   false,              optional: NAI-style CLIP keys to the standard names
+ *     "nan_to_num":   false,              optional: NaN -> 0, +-Inf -> largest finite (torch.nan_to_num)
+ *     "overwrite":    false,              optional: replace an existing output
+ *     "no_mmap":      false               optional: positional reads instead of mapping
+ *   }
+ * Unknown members are an error. Returns FM_OK, FM_E_INPUT, FM_E_IO or FM_E_INTERNAL.
+ */
+int fm_fix_json(const char* options_json);
+
+/* Releases memory returned by this library. NULL is allowed. */
+void fm_free(void* memory);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* FASTMERGE_H */

@@ -1,0 +1,139 @@
+"""Python binding of libfastmerge (FastMerge's C API) through ctypes: no compilation, no .NET at run time.
+
+    import fastmerge
+    fastmerge.merge("A.safetensors", "B.safetensors", "out.safetensors", alpha=0.3)
+    report = fastmerge.check("out.safetensors")        # a dict (when the build has check)
+
+Every function raises a :class:`FastMergeError` subclass carrying the C status and ``fm_last_error()``.
+The library releases the GIL while it works; progress callbacks may run on a worker thread.
+"""
+from __future__ import annotations
+
+import ctypes
+import json
+import os
+from typing import Any, Callable, Dict, Mapping, Optional, Union
+
+from ._library import PROGRESS_CB, library
+from .errors import (
+    CancelledError,
+    FastMergeError,
+    InputError,
+    InternalError,
+    IOFailureError,
+    LibraryNotFoundError,
+    NotAvailableError,
+    error_for,
+)
+
+__all__ = [
+    "version", "merge", "merge_json", "bulk_json", "check", "fix", "fix_json",
+    "FastMergeError", "InputError", "CancelledError", "InternalError", "NotAvailableError",
+    "IOFailureError", "LibraryNotFoundError",
+]
+
+#: progress(done, total) -> truthy to cancel (None/False continue). Raising inside it also cancels and the
+#: exception is re-raised by the call that was running.
+Progress = Callable[[int, int], Any]
+
+
+def version() -> str:
+    """The library version, e.g. ``"0.1.0"``."""
+    return library().fm_version().decode("utf-8")
+
+
+def _raise_for(status: int) -> None:
+    if status != 0:
+        raise error_for(status, library().fm_last_error().decode("utf-8", errors="replace"))
+
+
+class _Callback:
+    """Adapts a Python progress function to fm_progress_cb, remembering an exception it raised."""
+
+    def __init__(self, progress: Optional[Progress]) -> None:
+        self.progress = progress
+        self.error: Optional[BaseException] = None
+        # A NULL function pointer when there is no callback; otherwise keep the ctypes thunk alive for the call.
+        self.pointer = PROGRESS_CB(self._invoke) if progress is not None else PROGRESS_CB()
+
+    def _invoke(self, done: int, total: int, _user: Optional[int]) -> int:
+        try:
+            return 1 if self.progress(done, total) else 0  # type: ignore[misc]
+        except BaseException as ex:  # noqa: BLE001 - must not unwind into C; re-raised after the call
+            self.error = ex
+            return 1
+
+    def finish(self, status: int) -> None:
+        if self.error is not None:
+            raise self.error
+        _raise_for(status)
+
+
+def _json_arg(value: Union[str, Mapping[str, Any]]) -> bytes:
+    return (value if isinstance(value, str) else json.dumps(value)).encode("utf-8")
+
+
+def merge_json(request: Union[str, Mapping[str, Any]], progress: Optional[Progress] = None) -> None:
+    """``fm_merge_json``: ``request`` is the merge request of fastmerge.h, as a dict or a JSON string."""
+    callback = _Callback(progress)
+    status = library().fm_merge_json(_json_arg(request), callback.pointer, None)
+    callback.finish(status)
+
+
+def merge(
+    a: Union[str, os.PathLike],
+    b: Union[str, os.PathLike],
+    output: Union[str, os.PathLike],
+    *,
+    c: Optional[Union[str, os.PathLike]] = None,
+    mode: str = "ws",
+    alpha: float = 0.5,
+    overwrite: bool = False,
+    threads: int = 0,
+    no_mmap: bool = False,
+    progress: Optional[Progress] = None,
+    **recipe: Any,
+) -> str:
+    """Merges checkpoints into ``output`` and returns its path.
+
+    ``recipe`` takes the other members of the CLI recipe JSON: ``beta``, ``weights_alpha``, ``weights_beta``,
+    ``scaled_sum_weights_a``, ``scaled_sum_weights_b``, ``position_ids``, ``dtype``, ``include``, ``exclude``,
+    ``calcmode``. Unknown names raise :class:`InputError`.
+    """
+    body: Dict[str, Any] = {"a": {"path": os.fspath(a)}, "b": {"path": os.fspath(b)}, "mode": mode, "alpha": alpha}
+    if c is not None:
+        body["c"] = {"path": os.fspath(c)}
+    body.update(recipe)
+    merge_json({"recipe": body, "output": os.fspath(output), "overwrite": overwrite,
+                "threads": threads, "no_mmap": no_mmap}, progress)
+    return os.fspath(output)
+
+
+def bulk_json(plan_jsonl: str, progress: Optional[Progress] = None) -> None:
+    """``fm_bulk_json``: one merge request per line."""
+    callback = _Callback(progress)
+    status = library().fm_bulk_json(plan_jsonl.encode("utf-8"), callback.pointer, None)
+    callback.finish(status)
+
+
+def check(path: Union[str, os.PathLike]) -> Dict[str, Any]:
+    """``fm_check_json``: the model check report as a dict."""
+    lib = library()
+    report = ctypes.c_void_p()
+    status = lib.fm_check_json(os.fspath(path).encode("utf-8"), ctypes.byref(report))
+    try:
+        _raise_for(status)
+        return json.loads(ctypes.string_at(report.value).decode("utf-8"))
+    finally:
+        if report.value:
+            lib.fm_free(report)
+
+
+def fix_json(options: Union[str, Mapping[str, Any]]) -> None:
+    """``fm_fix_json``: repairs a model as described by ``options`` (a dict or a JSON string)."""
+    _raise_for(library().fm_fix_json(_json_arg(options)))
+
+
+def fix(**options: Any) -> None:
+    """``fm_fix_json`` with keyword options."""
+    fix_json(options)
