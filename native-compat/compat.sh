@@ -49,6 +49,13 @@ if [ ! -f "$dll" ]; then
   exit 1
 fi
 
+echo "== compat: comparer self-test"
+if ! /usr/bin/python3 -m pytest native-compat/compat/tests -q -p no:cacheprovider; then
+  echo "compat.sh: the comparer's own tests fail; its verdicts cannot be trusted"
+  fail_line
+  exit 1
+fi
+
 echo "== compat: fastmerge vs reference_merge.py (work folder $work)"
 start=$(date +%s)
 set +e
