@@ -1,9 +1,9 @@
 using System.Globalization;
 using Fast.Cli.CommandLine;
+using Fast.Merging.Api;
 using Fast.Merging.Architectures;
 using Fast.Merging.Recipes;
 using Fast.Merging.Synthesis;
-using Fast.SafeTensors;
 
 namespace Fast.Cli.Commands;
 
@@ -44,7 +44,8 @@ internal static class DemoCommand
             WeightsAlpha = DemoWeights,
         };
         Console.Out.WriteLine($"fastmerge merge -a {paths[0]} -b {paths[1]} -c {paths[2]} --mode ad --weights-alpha {DemoWeights} -o {output} --overwrite");
-        MergeSummary summary = MergeCommand.Execute(recipe, output, overwrite: true, Environment.ProcessorCount, ReadMode.Mapped, ConsoleCancel.Token);
+        var mergeOptions = new MergeOptions { Overwrite = true, Device = MergeDevice.Cpu };
+        MergeSummary summary = MergeCommand.Execute(recipe, output, mergeOptions, ConsoleCancel.Token);
         Console.Out.Write(summary.ToText());
         return ExitCodes.Ok;
     }

@@ -1,14 +1,12 @@
-using System.Diagnostics;
-using System.Globalization;
 using Fast.Cli.CommandLine;
-using Fast.Merging.Execution;
-using Fast.Merging.Planning;
+using Fast.Cli.Gpu;
+using Fast.Merging.Api;
 using Fast.Merging.Recipes;
 using Fast.SafeTensors;
 
 namespace Fast.Cli.Commands;
 
-/// <summary><c>fastmerge merge</c>: parses the CLI contract into a recipe and runs plan + engine.</summary>
+/// <summary><c>fastmerge merge</c>: parses the CLI contract into a recipe and options and runs <see cref="FastMerger"/>.</summary>
 internal static class MergeCommand
 {
     public static int Run(string[] args)
@@ -34,50 +32,38 @@ internal static class MergeCommand
             Include = Split(reader.Value("--include")),
         };
         string output = reader.Required("-o", "--output");
-        int threads = reader.Int("--threads", Environment.ProcessorCount, 1, 1024);
-        string device = reader.Value("--device") ?? "auto";
-        if (device is not ("auto" or "cpu"))
+        var options = new MergeOptions
         {
-            throw new UsageException($"merge: --device {device} is not available in this version (auto|cpu)");
-        }
-
-        ReadMode mode = reader.Flag("--no-mmap") ? ReadMode.Buffered : ReadMode.Mapped;
-        bool overwrite = reader.Flag("--overwrite");
+            Threads = reader.Int("--threads", Environment.ProcessorCount, 1, 1024),
+            Device = ParseDevice(reader.Value("--device") ?? "auto"),
+            ReadMode = reader.Flag("--no-mmap") ? ReadMode.Buffered : ReadMode.Mapped,
+            Overwrite = reader.Flag("--overwrite"),
+            Accelerator = new GpuAcceleratorProvider(),
+        };
         bool json = reader.Flag("--json");
         reader.EnsureAllConsumed(maxPositionals: 0);
 
-        var result = Execute(recipe, output, overwrite, threads, mode, ConsoleCancel.Token);
-        if (json)
-        {
-            Console.Out.WriteLine(result.ToJson());
-        }
-        else
-        {
-            Console.Out.Write(result.ToText());
-        }
-
+        MergeSummary summary = Execute(recipe, output, options, ConsoleCancel.Token);
+        Console.Out.Write(json ? summary.ToJson() + Environment.NewLine : summary.ToText());
         return ExitCodes.Ok;
     }
 
-    public static MergeSummary Execute(MergeRecipe recipe, string output, bool overwrite, int threads, ReadMode mode, CancellationToken cancellation)
+    /// <summary>Runs the merge through the library API with a progress bar on a terminal's stderr.</summary>
+    public static MergeSummary Execute(MergeRecipe recipe, string output, MergeOptions options, CancellationToken cancellation)
     {
-        string[] inputs = new[] { recipe.A.Path, recipe.B?.Path, recipe.C?.Path }.OfType<string>().ToArray();
-        string fullOutput = Path.GetFullPath(output);
-        if (!overwrite && inputs.Any(i => Path.GetFullPath(i) == fullOutput))
-        {
-            throw new UsageException($"merge: output {output} is also an input; choose another path or pass --overwrite to replace it");
-        }
-
-        var clock = Stopwatch.StartNew();
-        using SafeTensorsFile a = SafeTensorsFile.Open(recipe.A.Path, mode);
-        using SafeTensorsFile b = SafeTensorsFile.Open(recipe.B!.Path, mode);
-        using SafeTensorsFile? c = recipe.C is null ? null : SafeTensorsFile.Open(recipe.C.Path, mode);
-        MergePlan plan = MergePlanner.Plan(recipe, a, b, c);
         using var bar = new ProgressBar(Console.IsErrorRedirected ? null : Console.Error);
-        MergeEngine.Run(plan, a, b, c, output, overwrite, threads, bar, cancellation);
+        MergeResult result = FastMerger.Merge(recipe, output, options, bar, cancellation);
         bar.Finish();
-        return new MergeSummary(plan, output, clock.Elapsed);
+        return new MergeSummary(result);
     }
+
+    private static MergeDevice ParseDevice(string text) => text switch
+    {
+        "auto" => MergeDevice.Auto,
+        "cpu" => MergeDevice.Cpu,
+        "gpu" => MergeDevice.Gpu,
+        _ => throw new UsageException($"merge: unknown --device {text}; use auto, cpu or gpu"),
+    };
 
     private static string[] Split(string? items) =>
         items is null ? [] : items.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);

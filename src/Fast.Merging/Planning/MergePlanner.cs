@@ -1,6 +1,7 @@
 using System.Globalization;
 using Fast.Merging.Architectures;
 using Fast.Merging.Blocks;
+using Fast.Merging.Execution;
 using Fast.Merging.PositionIds;
 using Fast.Merging.Recipes;
 using Fast.SafeTensors;
@@ -13,8 +14,17 @@ namespace Fast.Merging.Planning;
 /// </summary>
 public static class MergePlanner
 {
+    private const string VaePrefix = "first_stage_model";
+
     /// <summary>Plans <paramref name="recipe"/> over the opened inputs (<paramref name="c"/> only for three-model modes).</summary>
-    public static MergePlan Plan(MergeRecipe recipe, SafeTensorsFile a, SafeTensorsFile b, SafeTensorsFile? c)
+    /// <param name="recipe">The recipe; inputs' <see cref="MergeInput.Sha256"/> are recorded in the metadata when set.</param>
+    /// <param name="a">Model A.</param>
+    /// <param name="b">Model B.</param>
+    /// <param name="c">Model C, for ad/ts/st.</param>
+    /// <param name="models">The inputs as A1111 identifies them (A, B, C); when given, <c>sd_merge_recipe</c> and <c>sd_merge_models</c> are written.</param>
+    /// <exception cref="InvalidRecipeException">The recipe breaks a rule of SPEC §3–5.</exception>
+    /// <exception cref="MergePlanException">The models cannot be merged with this recipe.</exception>
+    public static MergePlan Plan(MergeRecipe recipe, SafeTensorsFile a, SafeTensorsFile b, SafeTensorsFile? c, IReadOnlyList<MergeModelInfo>? models = null)
     {
         ArgumentNullException.ThrowIfNull(recipe);
         ArgumentNullException.ThrowIfNull(a);
@@ -22,118 +32,172 @@ public static class MergePlanner
 
         ArchitectureRecognition arch = ArchitectureRecognizer.Recognize(a.Tensors.Select(t => new TensorKey(t.Name, t.Shape)));
         RecipeValidator.EnsureValid(recipe, arch.BlockLayout);
-        if (recipe.CalcMode != CalcMode.Normal)
-        {
-            throw new MergePlanException($"calcmode {RecipeNames.Name(recipe.CalcMode)} is not available in this version; use calcmode normal");
-        }
-
-        if (recipe.PositionIds == PositionIdsPolicy.Merge)
-        {
-            throw new MergePlanException("--position-ids merge is not available in this version; use reset or keep");
-        }
-
         if (recipe.UsesModelC && c is null)
         {
             throw new MergePlanException($"mode {RecipeNames.ShortName(recipe.Mode)} needs a third model: give it with -c");
         }
 
+        if (recipe.CalcMode == CalcMode.Extract && !(recipe.Gamma >= 0))
+        {
+            throw new MergePlanException(string.Create(CultureInfo.InvariantCulture, $"calcmode extract needs gamma >= 0 (got {recipe.Gamma})"));
+        }
+
         bool scaled = recipe.Mode == MergeMode.ScaledSum;
-        BlockWeights? alphas = Weights(scaled ? recipe.ScaledSumWeightsA : recipe.WeightsAlpha, arch.BlockLayout, recipe.Alpha, "alpha");
-        BlockWeights? betas = Weights(scaled ? recipe.ScaledSumWeightsB : recipe.WeightsBeta, arch.BlockLayout, recipe.Beta, "beta");
+        BlockWeights? alphas = Weights(scaled ? recipe.ScaledSumWeightsA : recipe.WeightsAlpha, arch.BlockLayout, recipe.Alpha);
+        BlockWeights? betas = Weights(scaled ? recipe.ScaledSumWeightsB : recipe.WeightsBeta, arch.BlockLayout, recipe.Beta);
         var filter = new BlockFilter(recipe.Exclude, recipe.Include);
+        bool cosine = recipe.CalcMode is CalcMode.CosineA or CalcMode.CosineB;
+        SafeTensorsFile? modelC = recipe.UsesModelC ? c : null;
 
         var planned = new List<PlannedTensor>(a.Tensors.Count);
         foreach (TensorInfo ta in a.Tensors)
         {
             string block = BlockMapper.BlockOf(ta.Name, arch.BlockLayout);
-            DType output = ElementTypes.Output(ta.DType, recipe.OutputDType);
             double alpha = alphas?.ForKey(ta.Name) ?? recipe.Alpha;
             double beta = betas?.ForKey(ta.Name) ?? recipe.Beta;
-
             if (PositionIdsKeys.IsPositionIds(ta.Name))
             {
-                planned.Add(recipe.PositionIds == PositionIdsPolicy.Reset
-                    ? new PlannedTensor(ta.Name, DType.I64, PositionIdsReset.Shape(PositionIdsLength(ta)), TensorAction.ResetPositionIds, block, 0, 0)
-                    : new PlannedTensor(ta.Name, ta.DType, ta.Shape, TensorAction.CopyA, block, 0, 0));
+                planned.Add(PlanPositionIds(recipe, ta, b, modelC, block, alpha, beta, cosine));
                 continue;
             }
 
-            bool mergeable = ElementTypes.TryGet(ta.DType, out _)
-                && !filter.IsExcluded(ta.Name, block)
-                && b.TryGetTensor(ta.Name, out TensorInfo? tb)
-                && ElementTypes.TryGet(tb.DType, out _);
+            DType output = ElementTypes.Output(ta.DType, recipe.OutputDType);
+            var copy = new PlannedTensor(ta.Name, output, ta.Shape, TensorAction.CopyA, block, 0, 0);
             TensorInfo? tc = null;
-            if (mergeable && recipe.UsesModelC)
+            bool present = b.TryGetTensor(ta.Name, out TensorInfo? tb) && (modelC is null || modelC.TryGetTensor(ta.Name, out tc));
+            if (!present || !ElementTypes.TryGet(ta.DType, out _) || !ElementTypes.TryGet(tb!.DType, out _) || (tc is not null && !ElementTypes.TryGet(tc.DType, out _)))
             {
-                mergeable = c!.TryGetTensor(ta.Name, out tc) && ElementTypes.TryGet(tc.DType, out _);
-            }
-
-            if (!mergeable)
-            {
-                planned.Add(new PlannedTensor(ta.Name, output, ta.Shape, TensorAction.CopyA, block, 0, 0));
+                planned.Add(copy);
                 continue;
             }
 
-            long? channels = MergedChannels(ta, b[ta.Name], "B");
-            if (tc is not null)
+            bool excluded = filter.IsExcluded(ta.Name, block);
+            long? channels;
+            try
             {
-                long? channelsC = MergedChannels(ta, tc, "C");
-                if (channelsC != channels)
-                {
-                    throw new MergePlanException($"{ta.Name}: B and C have different shapes; they cannot be merged together");
-                }
+                channels = MergedChannels(ta, tb, tc);
+            }
+            catch (MergePlanException) when (excluded)
+            {
+                planned.Add(copy); // an excluded key keeps A whatever its shapes
+                continue;
             }
 
-            planned.Add(new PlannedTensor(ta.Name, output, ta.Shape, TensorAction.Merge, block, alpha, beta, channels));
+            bool vae = ta.Name.Contains(VaePrefix, StringComparison.Ordinal);
+            if (excluded || (cosine && vae))
+            {
+                planned.Add(copy with { InCosineStats = cosine && !vae });
+                continue;
+            }
+
+            if (recipe.CalcMode == CalcMode.Extract && !(alpha is >= 0 and <= 1 && beta is >= 0 and <= 1))
+            {
+                throw new MergePlanException(string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"calcmode extract needs 0 <= alpha, beta <= 1 ({ta.Name}: alpha {alpha}, beta {beta})"));
+            }
+
+            planned.Add(new PlannedTensor(ta.Name, output, ta.Shape, TensorAction.Merge, block, alpha, beta, channels, cosine));
         }
 
+        if (cosine && !planned.Any(t => t.InCosineStats))
+        {
+            throw new MergePlanException($"calcmode {RecipeNames.Name(recipe.CalcMode)} found no mergeable non-VAE keys to measure; use calcmode normal");
+        }
+
+        return new MergePlan(recipe, arch.Id, planned, Metadata(recipe, alphas, betas, models));
+    }
+
+    private static PlannedTensor PlanPositionIds(MergeRecipe recipe, TensorInfo ta, SafeTensorsFile b, SafeTensorsFile? c, string block, double alpha, double beta, bool cosine)
+    {
+        switch (recipe.PositionIds)
+        {
+            case PositionIdsPolicy.Reset:
+                return new PlannedTensor(ta.Name, DType.I64, PositionIdsReset.Shape(PositionIdsLength(ta)), TensorAction.ResetPositionIds, block, 0, 0);
+            case PositionIdsPolicy.Keep:
+                return new PlannedTensor(ta.Name, ta.DType, ta.Shape, TensorAction.CopyA, block, 0, 0);
+        }
+
+        TensorInfo? tc = null;
+        if (!b.TryGetTensor(ta.Name, out TensorInfo? tb) || (c is not null && !c.TryGetTensor(ta.Name, out tc)))
+        {
+            return new PlannedTensor(ta.Name, ta.DType, ta.Shape, TensorAction.CopyA, block, 0, 0);
+        }
+
+        foreach ((string which, TensorInfo? t) in new (string, TensorInfo?)[] { ("A", ta), ("B", tb), ("C", tc) })
+        {
+            if (t is null)
+            {
+                continue;
+            }
+
+            if (!t.Shape.SequenceEqual(ta.Shape))
+            {
+                throw new MergePlanException($"{ta.Name}: position ids are [{string.Join(", ", ta.Shape)}] in A but [{string.Join(", ", t.Shape)}] in {which}; use --position-ids reset");
+            }
+
+            if (!PositionIdsValues.CanRead(t.DType))
+            {
+                throw new MergePlanException($"{ta.Name}: position ids stored as {DTypeInfo.ToJsonName(t.DType)} in {which} cannot be merged; use --position-ids reset");
+            }
+        }
+
+        DType output = ElementTypes.TryGet(ta.DType, out _) ? ElementTypes.Output(ta.DType, recipe.OutputDType) : ta.DType;
+        return new PlannedTensor(ta.Name, output, ta.Shape, TensorAction.MergePositionIds, block, alpha, beta, null, cosine);
+    }
+
+    private static List<KeyValuePair<string, string>> Metadata(MergeRecipe recipe, BlockWeights? alphas, BlockWeights? betas, IReadOnlyList<MergeModelInfo>? models)
+    {
         var metadata = new List<KeyValuePair<string, string>>
         {
             new("format", "pt"),
             new("fastmerge.version", typeof(MergePlanner).Assembly.GetName().Version?.ToString(3) ?? "0"),
             new("fastmerge.recipe", RecipeJson.Serialize(recipe)),
         };
-        return new MergePlan(recipe, arch.Id, planned, metadata);
-    }
-
-    private static BlockWeights? Weights(string? text, BlockLayout layout, double baseValue, string what)
-    {
-        if (text is null)
+        if (models is not null)
         {
-            return null;
+            metadata.Add(new(A1111MergeMetadata.RecipeKey, A1111MergeMetadata.RecipeValue(recipe, alphas, betas)));
+            metadata.Add(new(A1111MergeMetadata.ModelsKey, A1111MergeMetadata.ModelsValue(models)));
         }
 
-        if (layout == BlockLayout.None)
-        {
-            throw new MergePlanException($"block weights for {what} need an SD1, SD2 or SDXL model as A; this architecture is unknown, use a global --{what}");
-        }
-
-        return BlockWeights.Parse(text, layout, baseValue);
+        return metadata;
     }
+
+    private static BlockWeights? Weights(string? text, BlockLayout layout, double baseValue) =>
+        text is null ? null : BlockWeights.Parse(text, layout, baseValue);
 
     private static int PositionIdsLength(TensorInfo t) =>
         t.Shape.Count == 2 && t.Shape[0] == 1 && t.Shape[1] is > 0 and <= 1_000_000
             ? (int)t.Shape[1]
             : throw new MergePlanException($"{t.Name}: position ids must have shape [1, n], found [{string.Join(", ", t.Shape)}]");
 
-    /// <summary>Null when shapes are equal; the leading channel count when A is the wider inpainting/pix2pix model.</summary>
-    private static long? MergedChannels(TensorInfo a, TensorInfo other, string which)
+    /// <summary>Null when every input has A's shape; the leading channel count when A is the wider inpainting/pix2pix model.</summary>
+    private static long? MergedChannels(TensorInfo a, TensorInfo b, TensorInfo? c)
+    {
+        bool sliceB = Sliced(a, b, "B");
+        bool sliceC = c is not null && Sliced(a, c, "C");
+        return sliceB || sliceC ? 4 : null;
+    }
+
+    /// <summary>False for equal shapes, true when A has 8/9 dim-1 channels where <paramref name="other"/> has 4; otherwise an error.</summary>
+    private static bool Sliced(TensorInfo a, TensorInfo other, string which)
     {
         if (a.Shape.SequenceEqual(other.Shape))
         {
-            return null;
+            return false;
         }
 
         bool sameExceptDim1 = a.Shape.Count == other.Shape.Count && a.Shape.Count >= 2
             && Enumerable.Range(0, a.Shape.Count).All(i => i == 1 || a.Shape[i] == other.Shape[i]);
         if (sameExceptDim1 && other.Shape[1] == 4 && a.Shape[1] is 8 or 9)
         {
-            return 4;
+            return true;
         }
 
         if (sameExceptDim1 && a.Shape[1] == 4 && other.Shape[1] is 8 or 9)
         {
-            throw new MergePlanException($"{which} is the inpainting/instruct-pix2pix model ({a.Name} has {other.Shape[1]} input channels); put it as A");
+            string kind = other.Shape[1] == 9 ? "inpainting" : "instruct-pix2pix";
+            throw new MergePlanException($"{which} is the {kind} model ({a.Name} has {other.Shape[1]} input channels); put it as A");
         }
 
         throw new MergePlanException(string.Create(

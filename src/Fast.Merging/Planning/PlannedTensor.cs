@@ -5,7 +5,10 @@ namespace Fast.Merging.Planning;
 /// <summary>
 /// One output tensor, decided before any byte is written.
 /// <paramref name="MergedChannels"/> is the number of leading dim-1 channels merged when A is an
-/// inpainting/pix2pix model with more input channels than B and C (SPEC §6.3); null means all.
+/// inpainting/pix2pix model with more input channels than B or C (SPEC §6.3); null means all. Inputs that
+/// have A's channel count are cut to the same leading channels.
+/// <paramref name="InCosineStats"/> marks the keys whose similarities feed the cosine calcmodes' first pass
+/// (every non-VAE key with compatible shapes, include/exclude notwithstanding, as the reference's <c>precosine</c>).
 /// </summary>
 public sealed record PlannedTensor(
     string Name,
@@ -15,4 +18,5 @@ public sealed record PlannedTensor(
     string BlockId,
     double Alpha,
     double Beta,
-    long? MergedChannels = null);
+    long? MergedChannels = null,
+    bool InCosineStats = false);

@@ -9,6 +9,12 @@ public enum TensorAction
     /// <summary>int64 <c>[[0..n−1]]</c> (SPEC §7 policy reset).</summary>
     ResetPositionIds,
 
-    /// <summary>Element-wise merge by the recipe's mode with this key's α and β.</summary>
+    /// <summary>Merged by the recipe's mode and calcmode with this key's α and β.</summary>
     Merge,
+
+    /// <summary>
+    /// SPEC §7 policy merge: every input's position ids converted to f32, merged by the mode's normal formula
+    /// (whatever the calcmode) and stored in A's dtype (int64 by truncation toward zero).
+    /// </summary>
+    MergePositionIds,
 }

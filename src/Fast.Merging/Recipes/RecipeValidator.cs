@@ -31,8 +31,13 @@ public static class RecipeValidator
             case CalcMode.TrainDifference or CalcMode.SmoothAdd or CalcMode.Extract when recipe.Mode != MergeMode.AddDifference:
                 Add(RecipeErrorKind.CalcModeRequiresAddDifference, $"Calcmode {calc} works on three models in add difference; use mode ad (got {mode}).");
                 break;
-            case CalcMode.Tensor or CalcMode.Tensor2 or CalcMode.CosineA or CalcMode.CosineB when recipe.Mode != MergeMode.WeightSum:
+            case CalcMode.Tensor or CalcMode.Tensor2 when recipe.Mode != MergeMode.WeightSum:
                 Add(RecipeErrorKind.CalcModeRequiresWeightSum, $"Calcmode {calc} works on weighted sum; use mode ws (got {mode}).");
+                break;
+
+            // As the reference: cosine weighs B against A, or with add difference the difference B − C against A.
+            case CalcMode.CosineA or CalcMode.CosineB when recipe.Mode is not (MergeMode.WeightSum or MergeMode.AddDifference):
+                Add(RecipeErrorKind.CalcModeRequiresWeightSum, $"Calcmode {calc} works on weighted sum (or add difference, on B − C); use mode ws or ad (got {mode}).");
                 break;
         }
 

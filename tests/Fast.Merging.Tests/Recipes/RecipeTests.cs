@@ -105,6 +105,7 @@ public class RecipeTests
     {
         Assert.Empty(Kinds(TwoModel()));
         Assert.Empty(Kinds(ThreeModel(MergeMode.AddDifference, CalcMode.TrainDifference)));
+        Assert.Empty(Kinds(ThreeModel(MergeMode.AddDifference, CalcMode.CosineB)));
         Assert.Empty(Kinds(ThreeModel(MergeMode.AddDifference, CalcMode.Extract) with { WeightsBeta = "FLAT_25" }));
         Assert.Empty(Kinds(TwoModel(calc: CalcMode.Tensor2) with { WeightsAlpha = "GRAD_A", WeightsBeta = "GRAD_V" }));
         Assert.Empty(Kinds(TwoModel(MergeMode.ScaledSum) with { ScaledSumWeightsA = "FLAT_75", ScaledSumWeightsB = "FLAT_25" }, BlockLayout.Sdxl));
@@ -116,7 +117,7 @@ public class RecipeTests
     [InlineData(MergeMode.SumTwice, CalcMode.Extract, RecipeErrorKind.CalcModeRequiresAddDifference)]
     [InlineData(MergeMode.AddDifference, CalcMode.Tensor, RecipeErrorKind.CalcModeRequiresWeightSum)]
     [InlineData(MergeMode.TripleSum, CalcMode.Tensor2, RecipeErrorKind.CalcModeRequiresWeightSum)]
-    [InlineData(MergeMode.AddDifference, CalcMode.CosineA, RecipeErrorKind.CalcModeRequiresWeightSum)]
+    [InlineData(MergeMode.TripleSum, CalcMode.CosineA, RecipeErrorKind.CalcModeRequiresWeightSum)]
     public void Calcmodes_demand_their_mode(MergeMode mode, CalcMode calc, RecipeErrorKind kind) =>
         Assert.Contains(kind, Kinds(ThreeModel(mode, calc)));
 

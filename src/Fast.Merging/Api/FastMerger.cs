@@ -1,0 +1,183 @@
+using System.Diagnostics;
+using Fast.Merging.Execution;
+using Fast.Merging.Hashing;
+using Fast.Merging.Planning;
+using Fast.Merging.PositionIds;
+using Fast.Merging.Recipes;
+using Fast.SafeTensors;
+
+namespace Fast.Merging.Api;
+
+/// <summary>
+/// The library entry point: merges the models of a <see cref="MergeRecipe"/> (SPEC §3–9) into a safetensors file, a
+/// stream, or a per-tensor callback. Everything that can be wrong with the recipe or the models is raised as a
+/// <see cref="MergingException"/> before any output exists; a failed or cancelled file merge leaves nothing at the path.
+/// </summary>
+public static class FastMerger
+{
+    /// <summary>Merges into a safetensors file, written under a temporary name and renamed into place when complete.</summary>
+    /// <param name="recipe">What to merge and how; inputs are read from their paths.</param>
+    /// <param name="outputPath">The output file; its folder must exist.</param>
+    /// <param name="options">Threads, read mode, overwrite, device, hashing; defaults when null.</param>
+    /// <param name="progress">Receives progress from worker threads.</param>
+    /// <param name="cancellationToken">Stops the merge; the output is then not created.</param>
+    /// <returns>The plan, hashes and position-ids reports.</returns>
+    /// <exception cref="MergingException">The recipe, the models or the device cannot be used (typed subclasses).</exception>
+    /// <exception cref="SafeTensorsFormatException">An input is not a valid safetensors file.</exception>
+    /// <exception cref="OperationCanceledException">Cancelled.</exception>
+    public static MergeResult Merge(MergeRecipe recipe, string outputPath, MergeOptions? options = null, IProgress<MergeProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(recipe);
+        ArgumentException.ThrowIfNullOrEmpty(outputPath);
+        options ??= new MergeOptions();
+        string fullOutput = Path.GetFullPath(outputPath);
+        RecipeValidator.EnsureValid(recipe, null);
+        if (!options.Overwrite && InputPaths(recipe).Any(p => string.Equals(Path.GetFullPath(p), fullOutput, StringComparison.Ordinal)))
+        {
+            throw new MergePlanException($"the output {outputPath} is also an input; choose another path, or allow overwriting to replace it");
+        }
+
+        if (!options.Overwrite && (File.Exists(fullOutput) || Directory.Exists(fullOutput)))
+        {
+            throw new MergePlanException($"the output {outputPath} already exists; choose another path, or allow overwriting to replace it");
+        }
+
+        MergeResult result = Execute(recipe, options, plan => FileMergeSink.Create(plan, fullOutput, options.Overwrite), progress, cancellationToken);
+        using SafeTensorsFile written = SafeTensorsFile.Open(fullOutput, ReadMode.Buffered);
+        return result with
+        {
+            OutputPath = fullOutput,
+            OutputHashes = options.HashOutput ? HashCache.Default.Get(fullOutput, cancellationToken) : null,
+            PositionIdsAfter = PositionIdsInspection.Check(written),
+        };
+    }
+
+    /// <summary>
+    /// Merges into a stream as a complete safetensors file. The file is assembled in the temporary folder first (the
+    /// header needs every size and the data order is not the computation order), then copied to
+    /// <paramref name="destination"/> and deleted.
+    /// </summary>
+    /// <param name="recipe">What to merge and how.</param>
+    /// <param name="destination">A writable stream; left open, positioned after the file.</param>
+    /// <param name="options">Threads, read mode, device, hashing; <see cref="MergeOptions.Overwrite"/> does not apply.</param>
+    /// <param name="progress">Receives progress from worker threads.</param>
+    /// <param name="cancellationToken">Stops the merge.</param>
+    /// <returns>The plan and hashes.</returns>
+    /// <exception cref="MergingException">The recipe, the models or the device cannot be used.</exception>
+    public static MergeResult MergeToStream(MergeRecipe recipe, Stream destination, MergeOptions? options = null, IProgress<MergeProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(recipe);
+        ArgumentNullException.ThrowIfNull(destination);
+        options ??= new MergeOptions();
+        string temp = Path.Combine(Path.GetTempPath(), $"fastmerge-{Guid.NewGuid():N}.safetensors");
+        try
+        {
+            MergeResult result = Execute(recipe, options, plan => FileMergeSink.Create(plan, temp, overwrite: false), progress, cancellationToken);
+            using (var file = new FileStream(temp, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20, FileOptions.SequentialScan))
+            {
+                file.CopyTo(destination, 1 << 20);
+            }
+
+            return result with { OutputHashes = options.HashOutput ? FileHasher.Compute(temp, cancellationToken) : null };
+        }
+        finally
+        {
+            File.Delete(temp);
+        }
+    }
+
+    /// <summary>
+    /// Merges without writing a file: <paramref name="onTensor"/> receives every output tensor once, complete, in
+    /// completion order (not file order), never concurrently. The bytes are exactly those a file merge would store.
+    /// </summary>
+    /// <param name="recipe">What to merge and how.</param>
+    /// <param name="onTensor">Receives each finished tensor; its bytes are valid only during the call.</param>
+    /// <param name="options">Threads, read mode, device, hashing.</param>
+    /// <param name="progress">Receives progress from worker threads.</param>
+    /// <param name="cancellationToken">Stops the merge.</param>
+    /// <returns>The plan (its metadata is what a file would hold).</returns>
+    /// <exception cref="MergingException">The recipe, the models or the device cannot be used.</exception>
+    public static MergeResult MergeToCallback(MergeRecipe recipe, Action<MergedTensor> onTensor, MergeOptions? options = null, IProgress<MergeProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(recipe);
+        ArgumentNullException.ThrowIfNull(onTensor);
+        return Execute(recipe, options ?? new MergeOptions(), plan => new CallbackMergeSink(plan, onTensor), progress, cancellationToken);
+    }
+
+    private static MergeResult Execute(MergeRecipe recipe, MergeOptions options, Func<MergePlan, IMergeSink> createSink, IProgress<MergeProgress>? progress, CancellationToken cancellation)
+    {
+        RecipeValidator.EnsureValid(recipe, null);
+        var clock = Stopwatch.StartNew();
+        using SafeTensorsFile a = SafeTensorsFile.Open(recipe.A.Path, options.ReadMode);
+        using SafeTensorsFile b = SafeTensorsFile.Open(recipe.B!.Path, options.ReadMode);
+        using SafeTensorsFile? c = recipe.UsesModelC ? SafeTensorsFile.Open(recipe.C!.Path, options.ReadMode) : null;
+
+        ModelHashes[] hashes = [];
+        List<MergeModelInfo>? models = null;
+        MergeRecipe recorded = recipe;
+        if (options.HashInputs)
+        {
+            string[] paths = [.. InputPaths(recipe)];
+            hashes = new ModelHashes[paths.Length];
+            Parallel.For(0, paths.Length, new ParallelOptions { CancellationToken = cancellation }, i => hashes[i] = HashCache.Default.Get(paths[i], cancellation));
+            models = [.. paths.Select((p, i) => new MergeModelInfo(Path.GetFileName(p), hashes[i].Sha256, hashes[i].LegacyHash))];
+            recorded = recipe with
+            {
+                A = recipe.A with { Sha256 = hashes[0].Sha256 },
+                B = recipe.B with { Sha256 = hashes[1].Sha256 },
+                C = recipe.UsesModelC ? recipe.C! with { Sha256 = hashes[2].Sha256 } : recipe.C,
+            };
+        }
+
+        MergePlan plan = MergePlanner.Plan(recorded, a, b, c, models);
+        using IMergeAccelerator? accelerator = OpenDevice(options, recipe.CalcMode);
+        var engineOptions = new EngineOptions(options.Threads, accelerator, options.Device == MergeDevice.Gpu);
+        MergeEngine.Run(plan, new MergeSources(a, b, c), () => createSink(plan), engineOptions, progress, cancellation);
+        return new MergeResult
+        {
+            Plan = plan,
+            InputHashes = hashes,
+            Device = accelerator?.Name ?? "cpu",
+            Elapsed = clock.Elapsed,
+            PositionIdsBefore = PositionIdsInspection.Check(a),
+        };
+    }
+
+    /// <summary>Resolves <see cref="MergeOptions.Device"/>: null means the SIMD kernels.</summary>
+    private static IMergeAccelerator? OpenDevice(MergeOptions options, CalcMode calcMode)
+    {
+        switch (options.Device)
+        {
+            case MergeDevice.Cpu:
+                return null;
+            case MergeDevice.Gpu:
+                if (options.Accelerator is null)
+                {
+                    throw new MergeDeviceException("device gpu: this build has no GPU backend; use device auto or cpu");
+                }
+
+                return options.Accelerator.TryCreate(out IMergeAccelerator? gpu, out string reason)
+                    ? gpu
+                    : throw new MergeDeviceException($"device gpu: {reason}; use device auto or cpu");
+            default:
+                // smoothAdd's filters are the one calcmode wired to the GPU where it pays: elsewhere transfers dominate.
+                return calcMode == CalcMode.SmoothAdd && options.Accelerator is not null && options.Accelerator.TryCreate(out IMergeAccelerator? auto, out _)
+                    ? auto
+                    : null;
+        }
+    }
+
+    private static IEnumerable<string> InputPaths(MergeRecipe recipe)
+    {
+        yield return recipe.A.Path;
+        if (recipe.B is not null)
+        {
+            yield return recipe.B.Path;
+        }
+
+        if (recipe.UsesModelC && recipe.C is not null)
+        {
+            yield return recipe.C.Path;
+        }
+    }
+}

@@ -1,0 +1,79 @@
+using Fast.Kernels;
+using Fast.Merging.Recipes;
+
+namespace Fast.Merging.Api;
+
+/// <summary>
+/// A device that runs merge operations on host buffers (upload, compute, download), bit-identical to the SIMD
+/// kernels of <c>Fast.Kernels</c>. The library has no implementation of its own: ILGPU cannot run under NativeAOT,
+/// so the GPU backend lives outside this assembly (the <c>fastmerge</c> CLI supplies one built on
+/// <c>Fast.Kernels.Gpu</c>) and is passed in through <see cref="MergeOptions.Accelerator"/>.
+/// Implementations must be safe to call from several threads (they may serialise the calls).
+/// </summary>
+public interface IMergeAccelerator : IDisposable
+{
+    /// <summary>A human-readable name of the device, for summaries and logs.</summary>
+    string Name { get; }
+
+    /// <summary>
+    /// The calcmode <c>normal</c> formula of <paramref name="mode"/> (SPEC §3) on stored elements. α and β are the
+    /// decimal values; the implementation rounds them to f32 where SPEC §3 does (all modes but triple sum).
+    /// <paramref name="c"/> is empty for two-model modes.
+    /// </summary>
+    /// <param name="mode">The merge mode.</param>
+    /// <param name="a">A's stored elements.</param>
+    /// <param name="typeA">A's element type.</param>
+    /// <param name="b">B's stored elements.</param>
+    /// <param name="typeB">B's element type.</param>
+    /// <param name="c">C's stored elements (add difference, triple sum, sum twice), else empty.</param>
+    /// <param name="typeC">C's element type.</param>
+    /// <param name="alpha">α (for scaled sum, A's factor).</param>
+    /// <param name="beta">β (for scaled sum, B's factor).</param>
+    /// <param name="destination">Output elements, not overlapping the inputs.</param>
+    /// <param name="destinationType">Output element type.</param>
+    void Merge(
+        MergeMode mode,
+        ReadOnlySpan<byte> a, ElementType typeA,
+        ReadOnlySpan<byte> b, ElementType typeB,
+        ReadOnlySpan<byte> c, ElementType typeC,
+        double alpha, double beta,
+        Span<byte> destination, ElementType destinationType);
+
+    /// <summary>trainDifference (SPEC §4) of a whole tensor, including the "B equals C everywhere: keep A" rule.</summary>
+    /// <param name="a">A's stored elements.</param>
+    /// <param name="typeA">A's element type.</param>
+    /// <param name="b">B's stored elements.</param>
+    /// <param name="typeB">B's element type.</param>
+    /// <param name="c">C's stored elements.</param>
+    /// <param name="typeC">C's element type.</param>
+    /// <param name="alpha">α; α·1.8 is computed in double.</param>
+    /// <param name="destination">Output elements, not overlapping the inputs.</param>
+    /// <param name="destinationType">Output element type.</param>
+    void TrainDifference(
+        ReadOnlySpan<byte> a, ElementType typeA,
+        ReadOnlySpan<byte> b, ElementType typeB,
+        ReadOnlySpan<byte> c, ElementType typeC,
+        double alpha,
+        Span<byte> destination, ElementType destinationType);
+
+    /// <summary>
+    /// smoothAdd (SPEC §4) of a whole tensor: <c>D = round_to(typeB, B − C)</c>, <c>F = gaussian(median(D))</c>,
+    /// result <c>A + (α·F)</c>. Called only for ranks 1–4.
+    /// </summary>
+    /// <param name="a">A's stored elements.</param>
+    /// <param name="typeA">A's element type.</param>
+    /// <param name="b">B's stored elements.</param>
+    /// <param name="typeB">B's element type.</param>
+    /// <param name="c">C's stored elements.</param>
+    /// <param name="typeC">C's element type.</param>
+    /// <param name="alpha">α as f32.</param>
+    /// <param name="shape">The tensors' common shape.</param>
+    /// <param name="destination">Output elements, not overlapping the inputs.</param>
+    /// <param name="destinationType">Output element type.</param>
+    void SmoothAdd(
+        ReadOnlySpan<byte> a, ElementType typeA,
+        ReadOnlySpan<byte> b, ElementType typeB,
+        ReadOnlySpan<byte> c, ElementType typeC,
+        float alpha, ReadOnlySpan<int> shape,
+        Span<byte> destination, ElementType destinationType);
+}

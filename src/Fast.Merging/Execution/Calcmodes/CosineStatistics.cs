@@ -1,0 +1,137 @@
+using System.Collections.Concurrent;
+using Fast.Kernels;
+using Fast.Merging.Planning;
+using Fast.Merging.Recipes;
+
+namespace Fast.Merging.Execution.Calcmodes;
+
+/// <summary>
+/// The cosine calcmodes' first pass (the reference's <c>precosine</c>): similarities of every key marked
+/// <see cref="PlannedTensor.InCosineStats"/>, concatenated in A's key order as double, NaN dropped, values below
+/// the 1st and then above the 99th percentile (numpy <c>midpoint</c>) removed; the merge pass maps each key's
+/// combined similarity through the remaining minimum and maximum. Keys are measured in parallel; the set and its
+/// order do not depend on the thread count.
+/// </summary>
+internal sealed class CosineStatistics
+{
+    private readonly ConcurrentDictionary<string, float[]> _combined;
+
+    private CosineStatistics(double min, double max, ConcurrentDictionary<string, float[]> combined)
+    {
+        Min = min;
+        Max = max;
+        _combined = combined;
+    }
+
+    public double Min { get; }
+
+    public double Max { get; }
+
+    public static CosineStatistics Compute(MergePlan plan, MergeSources sources, int threads, CancellationToken cancellation)
+    {
+        bool favorA = plan.Recipe.CalcMode == CalcMode.CosineA;
+        bool difference = plan.Recipe.Mode == MergeMode.AddDifference;
+        PlannedTensor[] measured = [.. plan.Tensors.Where(t => t.InCosineStats)];
+        var statistics = new float[measured.Length][];
+        var combined = new ConcurrentDictionary<string, float[]>(StringComparer.Ordinal);
+        Parallel.For(
+            0,
+            measured.Length,
+            new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, threads), CancellationToken = cancellation },
+            i =>
+            {
+                PlannedTensor t = measured[i];
+                CosineSimilarity.KeySimilarity similarity = t.Action == TensorAction.MergePositionIds
+                    ? MeasurePositionIds(favorA, difference, t, sources)
+                    : Measure(favorA, difference, t, sources);
+                statistics[i] = similarity.Statistic;
+                if (t.Action == TensorAction.Merge)
+                {
+                    combined[t.Name] = similarity.Combined;
+                }
+            });
+
+        var values = new List<double>();
+        foreach (float[] part in statistics)
+        {
+            foreach (float v in part)
+            {
+                if (!float.IsNaN(v))
+                {
+                    values.Add(v);
+                }
+            }
+        }
+
+        double[] kept = Trim(Trim([.. values], 1, below: true), 99, below: false);
+        if (kept.Length == 0)
+        {
+            throw new MergePlanException($"calcmode {RecipeNames.Name(plan.Recipe.CalcMode)} found no finite similarities to measure; use calcmode normal");
+        }
+
+        return new CosineStatistics(kept.Min(), kept.Max(), combined);
+    }
+
+    /// <summary>The per-column weight <c>k = clip((combined − min)/(max − min) − α, 0, 1)</c>, in torch's f32 ops.</summary>
+    public float[] Weights(PlannedTensor tensor, bool favorA)
+    {
+        float[] combined = _combined[tensor.Name];
+        float min = (float)Min;
+        float range = (float)(Max - Min);
+        float alpha = (float)(favorA ? Math.Abs(tensor.Alpha) : tensor.Alpha);
+        var k = new float[combined.Length];
+        for (int j = 0; j < k.Length; j++)
+        {
+            // Math.Clamp keeps NaN, as torch's clip does.
+            k[j] = Math.Clamp(((combined[j] - min) / range) - alpha, 0f, 1f);
+        }
+
+        return k;
+    }
+
+    /// <summary>A (f32) and B, or B − C rounded to B's dtype in add difference, over the merged region.</summary>
+    public static void Inputs(Operands operands, bool difference, out Span<float> a, out Span<float> other)
+    {
+        a = operands.Widened(operands.A, operands.TypeA);
+        other = operands.Widened(operands.B, operands.TypeB);
+        if (difference)
+        {
+            Span<float> c = operands.Widened(operands.C, operands.TypeC);
+            MergeKernels.Subtract(other, c, other);
+            ElementConvert.RoundTo(other, operands.TypeB);
+        }
+    }
+
+    private static CosineSimilarity.KeySimilarity Measure(bool favorA, bool difference, PlannedTensor t, MergeSources sources)
+    {
+        using var operands = new Operands(sources, t);
+        Inputs(operands, difference, out Span<float> a, out Span<float> other);
+        return CosineSimilarity.Compute(favorA, a, other, operands.Shape);
+    }
+
+    private static CosineSimilarity.KeySimilarity MeasurePositionIds(bool favorA, bool difference, PlannedTensor t, MergeSources sources)
+    {
+        float[] a = PositionIdsValues.Read(sources.A, sources.A[t.Name]);
+        float[] other = PositionIdsValues.Read(sources.B, sources.B[t.Name]);
+        if (difference)
+        {
+            // Under policy merge every input is f32 first, so the difference is not rounded to B's stored dtype.
+            MergeKernels.Subtract(other, PositionIdsValues.Read(sources.C!, sources.C![t.Name]), other);
+        }
+
+        return CosineSimilarity.Compute(favorA, a, other, [.. t.Shape]);
+    }
+
+    private static double[] Trim(double[] values, double q, bool below)
+    {
+        if (values.Length == 0)
+        {
+            return values;
+        }
+
+        double[] sorted = [.. values];
+        Array.Sort(sorted);
+        double bound = Percentile.Midpoint(sorted, q);
+        return below ? [.. values.Where(v => !(v < bound))] : [.. values.Where(v => !(v > bound))];
+    }
+}

@@ -1,0 +1,112 @@
+using Fast.Kernels;
+using Fast.Merging.Planning;
+using Fast.SafeTensors;
+
+namespace Fast.Merging.Execution;
+
+/// <summary>
+/// The stored bytes of one key's inputs over the merged region: the whole tensor, or for an inpainting/pix2pix A
+/// the leading channels of every input that has A's channel count (SPEC §6.3). Mapped whole tensors are zero-copy
+/// views; everything else is copied into pooled buffers released on <see cref="Dispose"/>.
+/// </summary>
+internal sealed class Operands : IDisposable
+{
+    private readonly List<IDisposable> _leases = [];
+    private readonly MergeSources _sources;
+    private readonly TensorInfo _a;
+
+    public Operands(MergeSources sources, PlannedTensor tensor)
+    {
+        _sources = sources;
+        Tensor = tensor;
+        _a = sources.A[tensor.Name];
+        Shape = [.. tensor.Shape];
+        if (tensor.MergedChannels is { } channels)
+        {
+            Shape[1] = channels;
+        }
+
+        Count = 1;
+        foreach (long d in Shape)
+        {
+            Count *= d;
+        }
+    }
+
+    public PlannedTensor Tensor { get; }
+
+    /// <summary>The merged region's shape (A's shape with the merged channel count in dim 1).</summary>
+    public long[] Shape { get; }
+
+    /// <summary>Elements of the merged region.</summary>
+    public long Count { get; }
+
+    public int[] IntShape => [.. Shape.Select(d => checked((int)d))];
+
+    public ElementType TypeA => ElementTypes.Of(_a.DType);
+
+    public ElementType TypeB => ElementTypes.Of(_sources.B[Tensor.Name].DType);
+
+    public ElementType TypeC => ElementTypes.Of(_sources.C![Tensor.Name].DType);
+
+    public ReadOnlySpan<byte> A => Stored(_sources.A, _a);
+
+    public ReadOnlySpan<byte> B => Stored(_sources.B, _sources.B[Tensor.Name]);
+
+    public ReadOnlySpan<byte> C => Stored(_sources.C!, _sources.C![Tensor.Name]);
+
+    /// <summary>A pooled buffer that lives as long as these operands.</summary>
+    public Span<T> Rent<T>(long length)
+    {
+        var lease = new Pooled<T>(length);
+        _leases.Add(lease);
+        return lease.Span;
+    }
+
+    /// <summary>An input widened to f32 into a fresh pooled buffer the caller may overwrite.</summary>
+    public Span<float> Widened(ReadOnlySpan<byte> stored, ElementType type)
+    {
+        Span<float> values = Rent<float>(Count);
+        ElementConvert.Widen(stored, type, values);
+        return values;
+    }
+
+    public void Dispose()
+    {
+        foreach (IDisposable lease in _leases)
+        {
+            lease.Dispose();
+        }
+
+        _leases.Clear();
+    }
+
+    private ReadOnlySpan<byte> Stored(SafeTensorsFile file, TensorInfo t)
+    {
+        int size = DTypeInfo.BitSize(t.DType) / 8;
+        bool sliced = Tensor.MergedChannels is not null && t.Shape[1] == _a.Shape[1];
+        if (!sliced)
+        {
+            if (file.Mode == ReadMode.Mapped)
+            {
+                return file.GetSpan(t, 0, checked((int)t.ByteLength));
+            }
+
+            Span<byte> whole = Rent<byte>(t.ByteLength);
+            file.CopyTo(t, 0, whole);
+            return whole;
+        }
+
+        // Row r of dim 0 holds shape[1]·inner elements; the merged region is its first channels·inner.
+        long rows = t.Shape[0];
+        long rowBytes = t.ElementCount / Math.Max(1, rows) * size;
+        long keptBytes = Count / Math.Max(1, rows) * size;
+        Span<byte> region = Rent<byte>(checked(rows * keptBytes));
+        for (long r = 0; r < rows; r++)
+        {
+            file.CopyTo(t, r * rowBytes, region.Slice((int)(r * keptBytes), (int)keptBytes));
+        }
+
+        return region;
+    }
+}

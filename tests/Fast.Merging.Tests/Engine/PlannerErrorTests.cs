@@ -1,0 +1,86 @@
+using Fast.Merging.Api;
+using Fast.Merging.Planning;
+using Fast.Merging.Recipes;
+
+namespace Fast.Merging.Tests.Engine;
+
+/// <summary>Every recipe or model error is typed and raised before anything exists at the output path.</summary>
+public sealed class PlannerErrorTests(EngineModels models) : IClassFixture<EngineModels>
+{
+    public static TheoryData<MergeMode, CalcMode, bool> BadCombinations => new()
+    {
+        { MergeMode.AddDifference, CalcMode.Normal, false }, // missing C
+        { MergeMode.TripleSum, CalcMode.Normal, false },
+        { MergeMode.SumTwice, CalcMode.Normal, false },
+        { MergeMode.WeightSum, CalcMode.SmoothAdd, false },
+        { MergeMode.WeightSum, CalcMode.TrainDifference, false },
+        { MergeMode.TripleSum, CalcMode.Extract, true },
+        { MergeMode.AddDifference, CalcMode.Tensor, true },
+        { MergeMode.SumTwice, CalcMode.CosineA, true },
+        { MergeMode.ScaledSum, CalcMode.CosineB, false },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadCombinations))]
+    public void Disallowed_combinations_are_recipe_errors(MergeMode mode, CalcMode calc, bool withC)
+    {
+        var recipe = new MergeRecipe { Mode = mode, CalcMode = calc, A = new(models.A), B = new(models.B), C = withC ? new(models.C) : null };
+        AssertFailsCleanly<InvalidRecipeException>(recipe, "combo-" + mode + calc);
+    }
+
+    [Fact]
+    public void Shape_mismatch_is_a_plan_error() =>
+        AssertFailsCleanly<MergePlanException>(new MergeRecipe { A = new(models.A), B = new(models.Sdxl) }, "shapes");
+
+    [Fact]
+    public void Inpainting_model_as_b_says_to_put_it_as_a()
+    {
+        var error = AssertFailsCleanly<MergePlanException>(new MergeRecipe { A = new(models.A), B = new(models.Inpainting) }, "inpaint-b");
+        Assert.Contains("put it as A", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Inpainting_model_as_a_merges_the_leading_channels()
+    {
+        string output = models.Output("inpaint-a");
+        MergeResult result = FastMerger.Merge(new MergeRecipe { A = new(models.Inpainting), B = new(models.A) }, output, new MergeOptions { Overwrite = true, HashInputs = false });
+        Assert.Contains(result.Plan.Tensors, t => t.MergedChannels == 4);
+    }
+
+    [Fact]
+    public void Block_list_on_unknown_architecture_is_an_error()
+    {
+        // Both models of one unknown architecture: the SDXL CLIP-G-less keys are not enough to tell, so use a tiny custom file.
+        string path = models.Output("unknown");
+        using (var writer = SafeTensors.SafeTensorsWriter.Create(path, [new("weight", SafeTensors.DType.F32, [4])], overwrite: true))
+        {
+            writer.Write("weight", 0, new byte[16]);
+            writer.Commit();
+        }
+
+        AssertFailsCleanly<MergingException>(new MergeRecipe { A = new(path), B = new(path), WeightsAlpha = "GRAD_V" }, "unknown-blocks");
+    }
+
+    [Fact]
+    public void Output_equal_to_an_input_is_an_error_unless_overwriting()
+    {
+        byte[] before = File.ReadAllBytes(models.B);
+        Assert.Throws<MergePlanException>(() => FastMerger.Merge(new MergeRecipe { A = new(models.A), B = new(models.B) }, models.B));
+        Assert.Equal(before, File.ReadAllBytes(models.B));
+    }
+
+    [Fact]
+    public void Gpu_device_without_a_backend_is_a_device_error() =>
+        Assert.Throws<MergeDeviceException>(() => FastMerger.Merge(
+            new MergeRecipe { A = new(models.A), B = new(models.B) }, models.Output("no-gpu"), new MergeOptions { Device = MergeDevice.Gpu, HashInputs = false }));
+
+    private T AssertFailsCleanly<T>(MergeRecipe recipe, string name)
+        where T : Exception
+    {
+        string output = models.Output("error-" + name);
+        T error = Assert.ThrowsAny<T>(() => FastMerger.Merge(recipe, output, new MergeOptions { HashInputs = false }));
+        Assert.False(File.Exists(output));
+        Assert.Empty(Directory.GetFiles(models.Directory, ".error-*"));
+        return error;
+    }
+}
