@@ -141,7 +141,9 @@ CASES: List[Case] = [
     _c("sd1-extract-lists", "sd1-a", "sd1-b", "sd1-c", "--mode", "ad", "--calc", "extract", "--weights-alpha", SD_ALPHA,
        "--weights-beta", SD_BETA_UNIT, "--gamma", 0.7, tolerance="ulp"),
     _c("sdxl-extract", "sdxl-a", "sdxl-b", "sdxl-c", "--mode", "ad", "--calc", "extract", "--alpha", 0.4, "--beta", 0.6,
-       "--gamma", 1.5, "--dtype", "fp32", tolerance="ulp"),
+       "--gamma", 1.5, tolerance="ulp"),
+    _c("sdxl-extract-fp32", "sdxl-a", "sdxl-b", "sdxl-c", "--mode", "ad", "--calc", "extract", "--alpha", 0.4,
+       "--beta", 0.6, "--gamma", 1.5, "--dtype", "fp32", tolerance="ulp"),
     # ---- inputs both must refuse before writing anything
     _c("reject-inpaint-as-B", "sd1-a", "sd1-inpaint-a", None, "--mode", "ws", "--alpha", 0.5, reject=True, quick=True),
     _c("reject-sd1-with-sdxl", "sd1-a", "sdxl-b", None, "--mode", "ws", "--alpha", 0.5, reject=True),

@@ -9,8 +9,12 @@ the bytes must be equal, except where SPEC §4 allows a tolerance:
   of `lerp(Y, X, k)` may move by up to 1e-6·|X − Y| before rounding, plus one unit in the last
   place of the output dtype for the rounding that the move may flip. X is A as f32, Y is B (or,
   under `--mode ad`, D = B − C rounded to B's dtype, as the reference's theta_1 is the difference).
-- `ulp`: at most one unit in the last place of the output dtype (extract), measured on the
-  ordered integer encoding so that a step across zero counts like any other.
+- `ulp`: at most one unit in the last place of the output dtype (extract). extract computes
+  `A + term`, and the reference and we may round the term's reduction (the cosine similarity)
+  differently; where A and the term nearly cancel the result is far smaller than either, and a
+  last-place change of the term is many ulps of the result. So when model A is given the unit is
+  taken at the magnitude of the values being added, max(|result|, |A|, |result − A|); without A
+  it is taken at the result, on the ordered integer encoding (a step across zero counts as one).
 
     compare.py FAST.safetensors REF.safetensors [--tolerance exact|cosine|ulp] [-a A -b B [-c C] [--mode ws|ad]]
 """
@@ -55,11 +59,11 @@ class Comparison:
 
 
 @dataclass
-class CosineInputs:
-    """The inputs whose difference bounds how far a cosine merge may move with k (see module doc)."""
+class MergeInputs:
+    """The merge's inputs, which scale the cosine and ulp tolerances (see module doc)."""
     a: SafeTensorsFile
-    b: SafeTensorsFile
-    c: Optional[SafeTensorsFile] = None  # set under --mode ad
+    b: Optional[SafeTensorsFile]
+    c: Optional[SafeTensorsFile] = None  # cosine under --mode ad: tolerances follow D = B - C
 
 
 def as_float64(f: SafeTensorsFile, key: str) -> np.ndarray:
@@ -67,7 +71,8 @@ def as_float64(f: SafeTensorsFile, key: str) -> np.ndarray:
     info = f.tensors[key]
     arr = f.numpy(key)
     if info.dtype == "BF16":
-        return (arr.astype(np.int32).astype(np.uint32) << 16).view(np.float32).astype(np.float64)
+        flat = arr.reshape(-1).astype(np.int32).astype(np.uint32) << 16  # reshape: a 0-d array cannot be viewed
+        return flat.view(np.float32).astype(np.float64).reshape(arr.shape)
     return arr.astype(np.float64)
 
 
@@ -107,7 +112,7 @@ def ordered_bits(f: SafeTensorsFile, key: str) -> np.ndarray:
     return np.where(sign == 1, -magnitude, magnitude)
 
 
-def _cosine_reference_pair(inputs: CosineInputs, key: str, shape: tuple):
+def _cosine_reference_pair(inputs: MergeInputs, key: str, shape: tuple):
     """X (A as f32) and Y (B, or D = B − C in B's dtype) for `key`, or None where they do not fit."""
     if key not in inputs.a or key not in inputs.b:
         return None
@@ -125,8 +130,16 @@ def _cosine_reference_pair(inputs: CosineInputs, key: str, shape: tuple):
     return x.astype(np.float64), y.astype(np.float64)
 
 
+def _base_values(inputs: MergeInputs, key: str, shape: tuple) -> Optional[np.ndarray]:
+    """A's values (as f32, in float64) where A holds `key` with the output's shape."""
+    info = inputs.a.tensors.get(key)
+    if info is None or info.shape != shape or info.dtype not in FLOAT_DTYPES:
+        return None
+    return as_float64(inputs.a, key).astype(np.float32).astype(np.float64)
+
+
 def _allowed_mismatches(key: str, dtype: str, fast: SafeTensorsFile, ref: SafeTensorsFile, tolerance: str,
-                        cosine: Optional[CosineInputs]) -> Optional[str]:
+                        inputs: Optional[MergeInputs]) -> Optional[str]:
     """None if the differing tensor is within the allowed tolerance, else a one-line reason."""
     if tolerance == "exact" or dtype not in FLOAT_DTYPES:
         return "bytes differ"
@@ -136,11 +149,20 @@ def _allowed_mismatches(key: str, dtype: str, fast: SafeTensorsFile, ref: SafeTe
     if np.any(np.isnan(f) != np.isnan(r)):
         return "NaN in one output only"
     if tolerance == "ulp":
-        steps = np.abs(ordered_bits(fast, key) - ordered_bits(ref, key))
-        steps = np.where(both_nan, 0, steps)
-        worst = int(steps.max()) if steps.size else 0
-        return None if worst <= 1 else f"{worst} ulps apart (1 allowed)"
-    pair = _cosine_reference_pair(cosine, key, tuple(ref.tensors[key].shape)) if cosine else None
+        base = _base_values(inputs, key, tuple(ref.tensors[key].shape)) if inputs else None
+        if base is None:
+            steps = np.abs(ordered_bits(fast, key) - ordered_bits(ref, key))
+            steps = np.where(both_nan, 0, steps)
+            worst = int(steps.max()) if steps.size else 0
+            return None if worst <= 1 else f"{worst} ulps apart (1 allowed)"
+        scale = np.maximum.reduce([np.abs(f), np.abs(r), np.abs(base), np.abs(r - base)])
+        units = np.where(both_nan, 0.0, np.abs(f - r) / ulp_of(scale, dtype))
+        if units.size and float(units.max()) > 1:
+            i = int(np.argmax(units))
+            return (f"element {i}: {f.flat[i]!r} vs {r.flat[i]!r} (A {base.flat[i]!r}) is {units.flat[i]:.3g} ulps "
+                    "at max(|result|, |A|, |result - A|) (1 allowed)")
+        return None
+    pair = _cosine_reference_pair(inputs, key, tuple(ref.tensors[key].shape)) if inputs else None
     if pair is None:
         return "bytes differ on a key the cosine merge does not touch"
     x, y = pair
@@ -154,7 +176,7 @@ def _allowed_mismatches(key: str, dtype: str, fast: SafeTensorsFile, ref: SafeTe
 
 
 def compare_files(fast_path: str, ref_path: str, tolerance: str = "exact",
-                  cosine: Optional[CosineInputs] = None) -> Comparison:
+                  inputs: Optional[MergeInputs] = None) -> Comparison:
     """Compare every tensor of two safetensors files; see the module doc for the rules."""
     if tolerance not in TOLERANCES:
         raise ValueError(f"unknown tolerance {tolerance}")
@@ -185,7 +207,7 @@ def compare_files(fast_path: str, ref_path: str, tolerance: str = "exact",
         diff = diff[~np.isnan(diff)]
         if diff.size:
             result.max_abs_diff = max(result.max_abs_diff, float(diff.max()))
-        reason = _allowed_mismatches(key, ri.dtype, fast, ref, tolerance, cosine)
+        reason = _allowed_mismatches(key, ri.dtype, fast, ref, tolerance, inputs)
         if reason is None:
             result.within_tolerance += 1
         else:
@@ -206,18 +228,20 @@ def main(argv: Optional[List[str]] = None) -> int:
     ap.add_argument("fast")
     ap.add_argument("ref")
     ap.add_argument("--tolerance", choices=TOLERANCES, default="exact")
-    ap.add_argument("-a", help="cosine: model A")
+    ap.add_argument("-a", help="cosine, ulp: model A")
     ap.add_argument("-b", help="cosine: model B")
     ap.add_argument("-c", help="cosine under --mode ad: model C")
     ap.add_argument("--mode", choices=("ws", "ad"), default="ws")
     args = ap.parse_args(argv)
-    cosine = None
+    inputs = None
     if args.tolerance == "cosine":
         if not (args.a and args.b) or (args.mode == "ad" and not args.c):
             ap.error("--tolerance cosine needs -a and -b (and -c with --mode ad)")
-        cosine = CosineInputs(SafeTensorsFile(args.a), SafeTensorsFile(args.b),
-                              SafeTensorsFile(args.c) if args.mode == "ad" else None)
-    r = compare_files(args.fast, args.ref, args.tolerance, cosine)
+        inputs = MergeInputs(SafeTensorsFile(args.a), SafeTensorsFile(args.b),
+                             SafeTensorsFile(args.c) if args.mode == "ad" else None)
+    elif args.tolerance == "ulp" and args.a:
+        inputs = MergeInputs(SafeTensorsFile(args.a), None)
+    r = compare_files(args.fast, args.ref, args.tolerance, inputs)
     for p in r.problems[:20]:
         print(p)
     if len(r.problems) > 20:

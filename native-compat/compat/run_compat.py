@@ -123,11 +123,13 @@ def run_case(case: matrix.Case, fastmerge: List[str], paths, out_dir: str, keep:
             row.detail.append(f"fastmerge exit {fast.code}: {fast.message}")
         if row.detail:
             return row
-        cosine = None
+        inputs = None
         if case.tolerance == "cosine":
-            cosine = compare.CosineInputs(SafeTensorsFile(paths[case.a]), SafeTensorsFile(paths[case.b]),
-                                          SafeTensorsFile(paths[case.c]) if case.mode == "ad" else None)
-        result = compare.compare_files(fast_out, ref_out, case.tolerance, cosine)
+            inputs = compare.MergeInputs(SafeTensorsFile(paths[case.a]), SafeTensorsFile(paths[case.b]),
+                                         SafeTensorsFile(paths[case.c]) if case.mode == "ad" else None)
+        elif case.tolerance == "ulp":
+            inputs = compare.MergeInputs(SafeTensorsFile(paths[case.a]), None)
+        result = compare.compare_files(fast_out, ref_out, case.tolerance, inputs)
         row.tensors, row.identical = str(result.tensors), str(result.identical)
         row.differing, row.max_abs_diff = str(result.differing), compare.format_diff(result.max_abs_diff)
         row.detail = result.problems[:5] + ([f"... {len(result.problems) - 5} more"] if len(result.problems) > 5 else [])

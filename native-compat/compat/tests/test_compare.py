@@ -114,7 +114,7 @@ def _cosine_files(tmp_path, k_error: float):
 
 def test_cosine_tolerance_follows_k_within_1e6(tmp_path):
     pa, pb, fast, ref = _cosine_files(tmp_path, 0.8e-6)
-    inputs = compare.CosineInputs(SafeTensorsFile(pa), SafeTensorsFile(pb))
+    inputs = compare.MergeInputs(SafeTensorsFile(pa), SafeTensorsFile(pb))
     assert not compare.compare_files(fast, ref).ok
     r = compare.compare_files(fast, ref, "cosine", inputs)
     assert r.ok and r.within_tolerance == 1
@@ -122,7 +122,7 @@ def test_cosine_tolerance_follows_k_within_1e6(tmp_path):
 
 def test_cosine_tolerance_rejects_k_off_by_more(tmp_path):
     pa, pb, fast, ref = _cosine_files(tmp_path, 2e-5)
-    inputs = compare.CosineInputs(SafeTensorsFile(pa), SafeTensorsFile(pb))
+    inputs = compare.MergeInputs(SafeTensorsFile(pa), SafeTensorsFile(pb))
     r = compare.compare_files(fast, ref, "cosine", inputs)
     assert not r.ok and "1e-6" in r.problems[0]
 
@@ -130,7 +130,7 @@ def test_cosine_tolerance_rejects_k_off_by_more(tmp_path):
 def test_cosine_tolerance_does_not_cover_keys_the_merge_leaves_alone(tmp_path, base):
     changed = dict(base, w32=_next_up(base["w32"].clone()))
     a = _write(tmp_path, "A", {"other": torch.zeros(2)})
-    inputs = compare.CosineInputs(SafeTensorsFile(a), SafeTensorsFile(a))
+    inputs = compare.MergeInputs(SafeTensorsFile(a), SafeTensorsFile(a))
     r = compare.compare_files(_write(tmp_path, "f", changed), _write(tmp_path, "r", base), "cosine", inputs)
     assert not r.ok
 
@@ -139,3 +139,26 @@ def test_bf16_rounding_helper_is_nearest_even():
     x = torch.tensor([1.0 + 2.0 ** -8, 1.0 + 3 * 2.0 ** -8, -3.3, 1e-40], dtype=torch.float32)
     ours = compare._round_to(x.numpy(), "BF16")
     assert ours.tolist() == x.to(torch.bfloat16).to(torch.float64).tolist()
+
+
+@pytest.mark.parametrize("dtype", [torch.float16, torch.bfloat16, torch.float32])
+def test_scalar_tensors_compare(tmp_path, dtype):
+    one = torch.tensor(1.5, dtype=dtype)
+    r = compare.compare_files(_write(tmp_path, "a", {"s": _next_up(one.reshape(1))[0].clone()}),
+                              _write(tmp_path, "b", {"s": one}), "ulp")
+    assert r.ok and r.within_tolerance == 1 and r.max_abs_diff > 0
+
+
+def test_ulp_with_base_is_measured_at_the_magnitude_of_the_addends(tmp_path):
+    # A + term nearly cancel: the results are tiny, so 1 ulp of |A| is thousands of ulps of the result
+    base = torch.tensor([1.0, -0.5], dtype=torch.float32)
+    ref = torch.tensor([2.0 ** -20, -(2.0 ** -22)], dtype=torch.float32)
+    one_ulp_of_a = torch.tensor([2.0 ** -20 + 2.0 ** -23, -(2.0 ** -22) - 2.0 ** -24], dtype=torch.float32)
+    two_ulps_of_a = torch.tensor([2.0 ** -20 + 2.0 ** -22, -(2.0 ** -22)], dtype=torch.float32)
+    pa, pr = _write(tmp_path, "A", {"w": base}), _write(tmp_path, "ref", {"w": ref})
+    inputs = compare.MergeInputs(SafeTensorsFile(pa), None)
+    near = _write(tmp_path, "near", {"w": one_ulp_of_a})
+    assert not compare.compare_files(near, pr, "ulp").ok  # at the result's own scale: far more than 1 ulp
+    assert compare.compare_files(near, pr, "ulp", inputs).ok
+    far = _write(tmp_path, "far", {"w": two_ulps_of_a})
+    assert not compare.compare_files(far, pr, "ulp", inputs).ok
