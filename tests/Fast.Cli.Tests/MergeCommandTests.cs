@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using System.Text.Json;
 
 namespace Fast.Cli.Tests;
@@ -32,6 +33,26 @@ public class MergeCommandTests : IClassFixture<SyntheticModels>
     }
 
     [Fact]
+    public void MetadataNamesTheInputsByTheirSha256ForA1111()
+    {
+        using var dir = new TempDir();
+        string output = dir.File("merged.safetensors");
+        var r = CliRunner.Run("merge", "-a", _models.Sd1A, "-b", _models.Sd1B, "--alpha", "0.25", "-o", output);
+        Assert.True(r.ExitCode == 0, r.StdErr);
+        using JsonDocument merged = InspectJson.Of(output);
+        JsonElement metadata = merged.RootElement.GetProperty("metadata");
+        string shaA = Sha256Hex(_models.Sd1A);
+        string shaB = Sha256Hex(_models.Sd1B);
+
+        using JsonDocument models = JsonDocument.Parse(metadata.GetProperty("sd_merge_models").GetString()!);
+        Assert.Equal(new[] { shaA, shaB }.Order(), models.RootElement.EnumerateObject().Select(p => p.Name).Order());
+        Assert.Equal(Path.GetFileName(_models.Sd1A), models.RootElement.GetProperty(shaA).GetProperty("name").GetString());
+        using JsonDocument recipe = JsonDocument.Parse(metadata.GetProperty("sd_merge_recipe").GetString()!);
+        Assert.Equal(shaA, recipe.RootElement.GetProperty("model_a").GetString());
+        Assert.Equal(shaB, recipe.RootElement.GetProperty("model_b").GetString());
+    }
+
+    [Fact]
     public void JsonSummaryCountsEveryTensor()
     {
         using var dir = new TempDir();
@@ -44,6 +65,8 @@ public class MergeCommandTests : IClassFixture<SyntheticModels>
         Assert.Equal(1131, root.GetProperty("merged").GetInt32() + root.GetProperty("kept").GetInt32() + root.GetProperty("position_ids_reset").GetInt32());
         Assert.Equal(new FileInfo(output).Length, root.GetProperty("bytes").GetInt64());
     }
+
+    private static string Sha256Hex(string path) => Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(path)));
 
     [Fact]
     public void ThreadCountAndReadModeDoNotChangeTheFile()

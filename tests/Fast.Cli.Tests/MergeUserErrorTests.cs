@@ -90,6 +90,18 @@ public class MergeUserErrorTests : IClassFixture<SyntheticModels>
         Assert.Equal(["a.safetensors"], Directory.GetFiles(dir.Path).Select(p => Path.GetFileName(p)!).ToArray());
     }
 
+    [Fact]
+    public void ExistingOutputNeedsOverwriteAndIsLeftAsItWas()
+    {
+        using var dir = new TempDir();
+        string output = dir.File("taken.safetensors");
+        File.WriteAllText(output, "someone else's file");
+        var r = CliRunner.Run("merge", "-a", _models.Sd1A, "-b", _models.Sd1B, "-o", output);
+        AssertOneLineError(r, "taken.safetensors");
+        Assert.Equal("someone else's file", File.ReadAllText(output));
+        Assert.Single(Directory.GetFiles(dir.Path));
+    }
+
     private static void AssertRefused(TempDir dir, string? mentions, params string[] args)
     {
         string output = dir.File("merged.safetensors");
