@@ -4,6 +4,7 @@
 # variant in native-compat/compat/cases.py, on small synthetic SD1/SD2/SDXL checkpoints.
 #
 #   bash native-compat/compat.sh [--quick] [--filter REGEX] [--no-build] [--keep] [--work DIR]
+#                                [--fastmerge-args "--device gpu"]
 #
 # Exit status 1 if any case fails (a case fastmerge does not support yet fails too). The last line
 # is always "compat: N identical, M within tolerance, K failed".
@@ -19,7 +20,8 @@ while [ $# -gt 0 ]; do
     --no-build) build=0 ;;
     --keep) keep=1; runner_args+=(--keep) ;;
     --work) work="$2"; shift ;;
-    -h|--help) sed -n '2,9p' "$0"; exit 0 ;;
+    --fastmerge-args) runner_args+=(--fastmerge-args "$2"); shift ;;
+    -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
     *) echo "compat.sh: unknown option $1" >&2; echo "compat: 0 identical, 0 within tolerance, 1 failed"; exit 2 ;;
   esac
   shift

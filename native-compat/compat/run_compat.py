@@ -6,6 +6,7 @@ The reference runs in this process (torch is imported once instead of once per c
 would cost ~3 s a case); fastmerge runs as the user runs it, one process per merge.
 
     run_compat.py --fastmerge path/to/fastmerge.dll --work DIR [--quick] [--filter REGEX] [--keep]
+                  [--fastmerge-args "--device gpu"]
 
 Exit status 1 if any row fails, 0 otherwise. The last line is always
 `compat: N identical, M within tolerance, K failed`.
@@ -16,6 +17,7 @@ import argparse
 import contextlib
 import io
 import os
+import shlex
 import subprocess
 import sys
 import time
@@ -92,14 +94,14 @@ def _argv(case: matrix.Case, paths, out: str) -> List[str]:
     return argv + ["-o", out, *case.args]
 
 
-def run_case(case: matrix.Case, fastmerge: List[str], paths, out_dir: str, keep: bool) -> Row:
+def run_case(case: matrix.Case, fastmerge: List[str], paths, out_dir: str, keep: bool, extra: List[str]) -> Row:
     fast_out = os.path.join(out_dir, f"fast-{case.name}.safetensors")
     ref_out = os.path.join(out_dir, f"ref-{case.name}.safetensors")
     for p in (fast_out, ref_out):
         if os.path.exists(p):
             os.remove(p)
     threads = [] if "--threads" in case.fast_args else ["--threads", "2"]
-    fast = run_fastmerge(fastmerge, _argv(case, paths, fast_out) + threads + list(case.fast_args))
+    fast = run_fastmerge(fastmerge, _argv(case, paths, fast_out) + threads + list(case.fast_args) + extra)
     ref = run_reference(_argv(case, paths, ref_out) + ["--threads", "2", "-q"])
     row = Row(case.name, "-", "-", "-", "-", FAIL, [], fast.seconds, ref.seconds)
     try:
@@ -165,6 +167,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     ap.add_argument("--quick", action="store_true", help="a subset: each mode and calcmode once")
     ap.add_argument("--filter", help="regex on case names")
     ap.add_argument("--keep", action="store_true", help="keep the merged outputs in WORK/out")
+    ap.add_argument("--fastmerge-args", default="", help="more flags for every fastmerge merge, e.g. '--device gpu'")
     args = ap.parse_args(argv)
 
     fastmerge = ["dotnet", args.fastmerge] if args.fastmerge.endswith(".dll") else [args.fastmerge]
@@ -181,7 +184,7 @@ def main(argv: Optional[List[str]] = None) -> int:
 
     rows: List[Row] = []
     for case in selected:
-        row = run_case(case, fastmerge, paths, out_dir, args.keep)
+        row = run_case(case, fastmerge, paths, out_dir, args.keep, shlex.split(args.fastmerge_args))
         rows.append(row)
         print(f"  {case.name}: {row.verdict} (fastmerge {row.seconds_fast:.1f} s, reference {row.seconds_ref:.1f} s)",
               flush=True)
