@@ -32,6 +32,8 @@ internal static class DemoCommand
             CheckpointFileWriter.Write(CheckpointSynthesizer.Plan(options), paths[i], overwrite: true, ConsoleCancel.Token);
         }
 
+        DriftedPositionIds.Apply(paths[0]);
+
         Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"generated 3 SD1.5-layout checkpoints (scale 1/{scale}) in {dir}"));
         string output = Path.Combine(dir, "merged.safetensors");
         var recipe = new MergeRecipe

@@ -8,9 +8,9 @@ namespace Fast.Cli.Gpu;
 /// <summary>
 /// The library's device seam implemented on <see cref="GpuMergeBackend"/> (ILGPU): each call uploads the stored
 /// inputs, widens them on the device, runs the op and narrows the result back. Lives in the CLI because ILGPU cannot
-/// run under NativeAOT, which the library must.
+/// run under NativeAOT, which the library must. A borrowed backend (tests share one to compile kernels once) is not disposed.
 /// </summary>
-internal sealed class GpuMergeAccelerator(GpuMergeBackend backend) : IMergeAccelerator
+internal sealed class GpuMergeAccelerator(GpuMergeBackend backend, bool ownsBackend = true) : IMergeAccelerator
 {
     public string Name => backend.DeviceName;
 
@@ -65,7 +65,13 @@ internal sealed class GpuMergeAccelerator(GpuMergeBackend backend) : IMergeAccel
         backend.Download(ga, ToGpu(destinationType), destination);
     }
 
-    public void Dispose() => backend.Dispose();
+    public void Dispose()
+    {
+        if (ownsBackend)
+        {
+            backend.Dispose();
+        }
+    }
 
     private static GpuElementType ToGpu(ElementType type) => type switch
     {

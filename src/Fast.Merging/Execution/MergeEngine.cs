@@ -95,20 +95,29 @@ public static class MergeEngine
         var context = new Context(plan, sources, sink, whole, options.AccelerateAll ? options.Accelerator : null);
         long doneBytes = 0;
         int doneTensors = 0;
-        Parallel.ForEach(
-            Partitioner.Create(work, EnumerablePartitionerOptions.NoBuffering),
-            new ParallelOptions { CancellationToken = cancellation, MaxDegreeOfParallelism = threads },
-            () => new Scratch(),
-            (item, _, scratch) =>
-            {
-                cancellation.ThrowIfCancellationRequested();
-                long bytes = context.Execute(plan.Tensors[item.Tensor], item.Start, item.Count, scratch);
-                long nowBytes = Interlocked.Add(ref doneBytes, bytes);
-                int nowTensors = Interlocked.Add(ref remaining[item.Tensor], -bytes) == 0 ? Interlocked.Increment(ref doneTensors) : Volatile.Read(ref doneTensors);
-                progress?.Report(new MergeProgress(nowBytes, total, nowTensors, plan.Tensors.Count));
-                return scratch;
-            },
-            _ => { });
+        try
+        {
+            Parallel.ForEach(
+                Partitioner.Create(work, EnumerablePartitionerOptions.NoBuffering),
+                new ParallelOptions { CancellationToken = cancellation, MaxDegreeOfParallelism = threads },
+                () => new Scratch(),
+                (item, _, scratch) =>
+                {
+                    cancellation.ThrowIfCancellationRequested();
+                    long bytes = context.Execute(plan.Tensors[item.Tensor], item.Start, item.Count, scratch);
+                    long nowBytes = Interlocked.Add(ref doneBytes, bytes);
+                    int nowTensors = Interlocked.Add(ref remaining[item.Tensor], -bytes) == 0 ? Interlocked.Increment(ref doneTensors) : Volatile.Read(ref doneTensors);
+                    progress?.Report(new MergeProgress(nowBytes, total, nowTensors, plan.Tensors.Count));
+                    return scratch;
+                },
+                _ => { });
+        }
+        catch (AggregateException aggregate) when (aggregate.InnerExceptions.Count == 1)
+        {
+            // One failing worker (a read error, a full disk): report its exception, not the wrapper.
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(aggregate.InnerExceptions[0]).Throw();
+        }
+
         cancellation.ThrowIfCancellationRequested();
         sink.Complete();
     }

@@ -74,6 +74,24 @@ public sealed class PlannerErrorTests(EngineModels models) : IClassFixture<Engin
         Assert.Throws<MergeDeviceException>(() => FastMerger.Merge(
             new MergeRecipe { A = new(models.A), B = new(models.B) }, models.Output("no-gpu"), new MergeOptions { Device = MergeDevice.Gpu, HashInputs = false }));
 
+    [Fact]
+    public void Extract_outside_the_unit_interval_is_a_plan_error() =>
+        AssertFailsCleanly<MergePlanException>(
+            new MergeRecipe { Mode = MergeMode.AddDifference, CalcMode = CalcMode.Extract, Alpha = 1.5, A = new(models.A), B = new(models.B), C = new(models.C) }, "extract-range");
+
+    [Fact]
+    public void Cosine_keeps_the_vae_but_measures_everything_else()
+    {
+        var recipe = new MergeRecipe { CalcMode = CalcMode.CosineB, A = new(models.A), B = new(models.B), Exclude = ["IN05"] };
+        MergeResult result = FastMerger.Merge(recipe, models.Output("cosine-plan"), new MergeOptions { Overwrite = true, HashInputs = false });
+        Assert.All(result.Plan.Tensors.Where(t => t.Name.StartsWith("first_stage_model.", StringComparison.Ordinal)), t =>
+        {
+            Assert.Equal(TensorAction.CopyA, t.Action);
+            Assert.False(t.InCosineStats);
+        });
+        Assert.Contains(result.Plan.Tensors, t => t.BlockId == "IN05" && t.Action == TensorAction.CopyA && t.InCosineStats);
+    }
+
     private T AssertFailsCleanly<T>(MergeRecipe recipe, string name)
         where T : Exception
     {
