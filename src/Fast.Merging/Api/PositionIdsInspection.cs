@@ -1,4 +1,3 @@
-using Fast.Merging.Execution;
 using Fast.Merging.PositionIds;
 using Fast.SafeTensors;
 
@@ -12,29 +11,10 @@ internal static class PositionIdsInspection
         var reports = new Dictionary<string, PositionIdsReport>(StringComparer.Ordinal);
         foreach (TensorInfo t in file.Tensors.Where(t => PositionIdsKeys.IsPositionIds(t.Name)))
         {
-            if (!PositionIdsValues.CanRead(t.DType) || t.ElementCount > 1_000_000)
+            // A tensor the merge could not read as numbers is not reported before/after (the doctor reports it).
+            if (Execution.PositionIdsValues.CanRead(t.DType) && t.ElementCount <= 1_000_000)
             {
-                continue;
-            }
-
-            string dtype = DTypeInfo.ToJsonName(t.DType);
-            if (t.DType == DType.I64)
-            {
-                byte[] raw = new byte[t.ByteLength];
-                file.CopyTo(t, 0, raw);
-                reports[t.Name] = PositionIdsChecker.Check(dtype, t.Shape, System.Runtime.InteropServices.MemoryMarshal.Cast<byte, long>(raw));
-            }
-            else if (t.DType == DType.F64)
-            {
-                byte[] raw = new byte[t.ByteLength];
-                file.CopyTo(t, 0, raw);
-                reports[t.Name] = PositionIdsChecker.Check(dtype, t.Shape, System.Runtime.InteropServices.MemoryMarshal.Cast<byte, double>(raw));
-            }
-            else
-            {
-                // f16/bf16/f32/fp8 values and small integers are exact in f32, hence in double.
-                float[] values = PositionIdsValues.Read(file, t);
-                reports[t.Name] = PositionIdsChecker.Check(dtype, t.Shape, Array.ConvertAll(values, v => (double)v));
+                reports[t.Name] = PositionIdsFileCheck.Check(file, t);
             }
         }
 

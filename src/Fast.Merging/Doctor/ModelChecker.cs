@@ -35,7 +35,7 @@ public static class ModelChecker
         var ema = Sized(file, recognition.EmaKeys);
         var positionIds = file.Tensors
             .Where(t => PositionIdsKeys.IsPositionIds(t.Name))
-            .Select(t => new PositionIdsEntry(t.Name, PositionIdsValues.Check(file, t)))
+            .Select(t => new PositionIdsEntry(t.Name, PositionIdsFileCheck.Check(file, t)))
             .ToList();
         var float64 = Sized(file, file.Tensors.Where(t => t.DType == DType.F64).Select(t => t.Name));
         Dictionary<string, NonFiniteCount> nonFiniteByName = scanner.NonFinite();

@@ -1,13 +1,12 @@
 using System.Buffers.Binary;
 using Fast.Kernels;
 using Fast.Merging.Planning;
-using Fast.Merging.PositionIds;
 using Fast.SafeTensors;
 
-namespace Fast.Merging.Doctor;
+namespace Fast.Merging.PositionIds;
 
-/// <summary>Reads a position-ids tensor as the text encoder would see it and checks it (SPEC §7).</summary>
-internal static class PositionIdsValues
+/// <summary>Reads a position-ids tensor of a file as the text encoder would see it and checks it (SPEC §7); shared by the doctor and the merge summary.</summary>
+internal static class PositionIdsFileCheck
 {
     // Position ids are a few hundred values; anything far larger is not one and is not read whole.
     private const long MaxElements = 1 << 20;
