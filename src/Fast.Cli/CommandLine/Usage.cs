@@ -8,7 +8,15 @@ internal static class Usage
 
         usage:
           fastmerge demo [--dir DIR] [--scale N]
-              generate two SD1.5-layout checkpoints and merge them (the README's first command)
+              generate three SD1.5-layout checkpoints, merge them (block-weighted add difference) and repair
+              their position ids (the README's first command)
+          fastmerge merge -a A -b B [-c C] -o OUT [--mode ws|ad|ts|st|ss] [--calc normal|cosineA|cosineB|
+              trainDifference|smoothAdd|tensor|tensor2|extract] [--alpha X] [--beta Y] [--gamma G]
+              [--weights-alpha LIST|PRESET] [--weights-beta LIST|PRESET] [--weights-a LIST] [--weights-b LIST]
+              [--position-ids reset|keep|merge] [--dtype keep|fp16|bf16|fp32|fp8_e4m3|fp8_e5m2]
+              [--exclude ITEMS] [--include ITEMS] [--device auto|cpu|gpu] [--threads N] [--no-mmap]
+              [--overwrite] [--json]
+              merge two or three checkpoints into a new file, streaming (temp file + rename)
           fastmerge synth --arch sd1|sd1-inpaint|sd2|sdxl -o OUT [--scale N] [--dtype fp16|bf16|fp32]
                           [--seed S] [--ema] [--junk] [--overwrite]
               write a synthetic checkpoint with the real key names and shapes
