@@ -126,6 +126,27 @@ public sealed class SafeTensorsWriter : IDisposable
         }
     }
 
+    /// <summary>
+    /// The file <see cref="Create"/> would write for the same tensors and metadata, planned without creating it: the
+    /// length prefix and header (the file's first bytes), and every tensor in data order with its byte range. Lets a
+    /// caller hash or stream the exact file without writing it.
+    /// </summary>
+    /// <param name="tensors">Every tensor the file would hold.</param>
+    /// <param name="metadata"><c>__metadata__</c> entries, in order.</param>
+    /// <param name="layout">Receives the tensors in data order, with offsets relative to the data buffer.</param>
+    /// <returns>The 8-byte length prefix followed by the header bytes.</returns>
+    /// <exception cref="ArgumentException">As for <see cref="Create"/>.</exception>
+    public static byte[] PlanHead(IEnumerable<TensorSpec> tensors, IEnumerable<KeyValuePair<string, string>>? metadata, out IReadOnlyList<TensorInfo> layout)
+    {
+        TensorInfo[] planned = TensorLayoutPlanner.Plan(tensors);
+        byte[] header = HeaderJsonWriter.Build(planned, ValidateMetadata(metadata));
+        byte[] head = new byte[HeaderValidator.PrefixLength + header.Length];
+        BinaryPrimitives.WriteUInt64LittleEndian(head, (ulong)header.Length);
+        header.CopyTo(head, HeaderValidator.PrefixLength);
+        layout = planned;
+        return head;
+    }
+
     /// <summary>Writes <paramref name="data"/> into the tensor called <paramref name="name"/> at <paramref name="offsetInTensor"/>.</summary>
     /// <exception cref="KeyNotFoundException">No such tensor was planned.</exception>
     /// <exception cref="ArgumentOutOfRangeException">The bytes would fall outside the tensor.</exception>

@@ -120,13 +120,7 @@ public static class FastMerger
             string[] paths = [.. InputPaths(recipe)];
             hashes = new ModelHashes[paths.Length];
             Parallel.For(0, paths.Length, new ParallelOptions { CancellationToken = cancellation }, i => hashes[i] = HashCache.Default.Get(paths[i], cancellation));
-            models = [.. paths.Select((p, i) => new MergeModelInfo(Path.GetFileName(p), hashes[i].Sha256, hashes[i].LegacyHash))];
-            recorded = recipe with
-            {
-                A = recipe.A with { Sha256 = hashes[0].Sha256 },
-                B = recipe.B with { Sha256 = hashes[1].Sha256 },
-                C = recipe.UsesModelC ? recipe.C! with { Sha256 = hashes[2].Sha256 } : recipe.C,
-            };
+            recorded = Recorded(recipe, hashes, out models);
         }
 
         MergePlan plan = MergePlanner.Plan(recorded, a, b, c, models);
@@ -167,7 +161,24 @@ public static class FastMerger
         }
     }
 
-    private static IEnumerable<string> InputPaths(MergeRecipe recipe)
+    /// <summary>
+    /// The recipe as the output's metadata records it: every input with its sha256 (<paramref name="hashes"/> in the
+    /// order of <see cref="InputPaths"/>), and the inputs as A1111 names them.
+    /// </summary>
+    internal static MergeRecipe Recorded(MergeRecipe recipe, IReadOnlyList<ModelHashes> hashes, out List<MergeModelInfo> models)
+    {
+        string[] paths = [.. InputPaths(recipe)];
+        models = [.. paths.Select((p, i) => new MergeModelInfo(Path.GetFileName(p), hashes[i].Sha256, hashes[i].LegacyHash))];
+        return recipe with
+        {
+            A = recipe.A with { Sha256 = hashes[0].Sha256 },
+            B = recipe.B! with { Sha256 = hashes[1].Sha256 },
+            C = recipe.UsesModelC ? recipe.C! with { Sha256 = hashes[2].Sha256 } : recipe.C,
+        };
+    }
+
+    /// <summary>The paths of the inputs a recipe reads: A, B, and C for three-model modes.</summary>
+    internal static IEnumerable<string> InputPaths(MergeRecipe recipe)
     {
         yield return recipe.A.Path;
         if (recipe.B is not null)

@@ -19,9 +19,7 @@ namespace Fast.Merging.Execution;
 public static class MergeEngine
 {
     /// <summary>Elements per calcmode-normal work item (4 MiB of f32 scratch per input).</summary>
-    public const int ChunkElements = 1 << 20;
-
-    private const int ScratchBytes = ChunkElements * 8;
+    public const int ChunkElements = WorkScratch.ChunkElements;
 
     /// <summary>Runs the plan into a file and commits it; on failure or cancellation nothing appears at the path.</summary>
     /// <param name="plan">The plan from <see cref="MergePlanner.Plan"/>.</param>
@@ -78,7 +76,7 @@ public static class MergeEngine
             long n = ElementCount(t.Shape);
             remaining[i] = checked(n * DTypeInfo.BitSize(t.OutputDType) / 8);
             total += remaining[i];
-            bool chunked = t.Action == TensorAction.Merge && recipe.CalcMode == CalcMode.Normal && t.MergedChannels is null && n > 0;
+            bool chunked = TensorOperations.IsChunkable(t, recipe.CalcMode, copies: false) && n > 0;
             if (!chunked)
             {
                 work.Add(new WorkItem(i, 0, 0));
@@ -92,7 +90,7 @@ public static class MergeEngine
         }
 
         using IMergeSink sink = createSink();
-        var context = new Context(plan, sources, sink, whole, options.AccelerateAll ? options.Accelerator : null);
+        var context = new TensorOperations(plan, sources, sink, whole, options.AccelerateAll ? options.Accelerator : null);
         long doneBytes = 0;
         int doneTensors = 0;
         try
@@ -100,7 +98,7 @@ public static class MergeEngine
             Parallel.ForEach(
                 Partitioner.Create(work, EnumerablePartitionerOptions.NoBuffering),
                 new ParallelOptions { CancellationToken = cancellation, MaxDegreeOfParallelism = threads },
-                () => new Scratch(),
+                () => new WorkScratch(),
                 (item, _, scratch) =>
                 {
                     cancellation.ThrowIfCancellationRequested();
@@ -135,169 +133,4 @@ public static class MergeEngine
 
     /// <summary>One unit of work: a whole tensor (<paramref name="Count"/> 0) or a chunk of elements of a calcmode-normal merge.</summary>
     private readonly record struct WorkItem(int Tensor, long Start, int Count);
-
-    private sealed class Scratch
-    {
-        public byte[] A { get; } = new byte[ScratchBytes];
-
-        public byte[] B { get; } = new byte[ScratchBytes];
-
-        public byte[] C { get; } = new byte[ScratchBytes];
-
-        public byte[] Output { get; } = new byte[ScratchBytes];
-    }
-
-    private sealed class Context(MergePlan plan, MergeSources sources, IMergeSink sink, WholeTensorMerge whole, IMergeAccelerator? elementwiseDevice)
-    {
-        private readonly SafeTensorsFile _a = sources.A;
-        private readonly SafeTensorsFile _b = sources.B;
-        private readonly SafeTensorsFile? _c = sources.C;
-        private readonly MergeMode _mode = plan.Recipe.Mode;
-
-        /// <summary>Does one work item and returns the output bytes it wrote.</summary>
-        public long Execute(PlannedTensor t, long start, int count, Scratch scratch)
-        {
-            switch (t.Action)
-            {
-                case TensorAction.ResetPositionIds:
-                    byte[] ids = PositionIdsReset.CreateBytes((int)t.Shape[1]);
-                    sink.Write(t, 0, ids);
-                    return ids.Length;
-                case TensorAction.MergePositionIds:
-                    return MergePositionIds(t);
-                case TensorAction.CopyA:
-                    return CopyA(t, _a[t.Name], scratch);
-                case TensorAction.Merge when plan.Recipe.CalcMode != CalcMode.Normal:
-                    return MergeWholeTensor(t);
-                case TensorAction.Merge when t.MergedChannels is null:
-                    return MergeRange(t, start, start, start, start, count, scratch);
-                default:
-                    return MergeLeadingChannels(t, scratch);
-            }
-        }
-
-        private long MergePositionIds(PlannedTensor t)
-        {
-            float[] a = PositionIdsValues.Read(_a, _a[t.Name]);
-            float[] b = PositionIdsValues.Read(_b, _b[t.Name]);
-            float[]? c = _c is null ? null : PositionIdsValues.Read(_c, _c[t.Name]);
-            PositionIdsValues.MergeNormal(t, _mode, a, b, c);
-            byte[] stored = PositionIdsValues.Store(a, t.OutputDType);
-            sink.Write(t, 0, stored);
-            return stored.Length;
-        }
-
-        private long CopyA(PlannedTensor t, TensorInfo source, Scratch scratch)
-        {
-            bool convert = source.DType != t.OutputDType;
-            int sourceSize = convert ? DTypeInfo.BitSize(source.DType) / 8 : 1;
-            int targetSize = convert ? DTypeInfo.BitSize(t.OutputDType) / 8 : 1;
-            long units = convert ? source.ElementCount : source.ByteLength;
-            int step = convert ? ChunkElements : ScratchBytes;
-            for (long i = 0; i < units; i += step)
-            {
-                int n = (int)Math.Min(step, units - i);
-                ReadOnlySpan<byte> input = InputTensors.Read(_a, source, i * sourceSize, n * sourceSize, scratch.A);
-                if (!convert)
-                {
-                    sink.Write(t, i, input);
-                    continue;
-                }
-
-                Span<byte> output = scratch.Output.AsSpan(0, n * targetSize);
-                ElementConvert.Convert(input, ElementTypes.Of(source.DType), output, ElementTypes.Of(t.OutputDType));
-                sink.Write(t, i * targetSize, output);
-            }
-
-            return units * targetSize;
-        }
-
-        private long MergeWholeTensor(PlannedTensor t)
-        {
-            using var operands = new Operands(sources, t);
-            ElementType typeOut = ElementTypes.Of(t.OutputDType);
-            int sizeOut = ElementTypeInfo.SizeOf(typeOut);
-            Span<byte> merged = operands.Rent<byte>(operands.Count * sizeOut);
-            whole.Run(operands, merged, typeOut);
-            if (t.MergedChannels is null)
-            {
-                sink.Write(t, 0, merged);
-                return merged.Length;
-            }
-
-            // Inpainting/pix2pix A: per dim-0 row, the merged leading channels, then A's other channels converted.
-            TensorInfo ta = _a[t.Name];
-            long rows = t.Shape[0];
-            long rowA = ta.ElementCount / rows, rowMerged = operands.Count / rows;
-            int sizeA = DTypeInfo.BitSize(ta.DType) / 8;
-            Span<byte> kept = operands.Rent<byte>((rowA - rowMerged) * sizeA);
-            Span<byte> keptOut = operands.Rent<byte>((rowA - rowMerged) * sizeOut);
-            for (long r = 0; r < rows; r++)
-            {
-                sink.Write(t, r * rowA * sizeOut, merged.Slice((int)(r * rowMerged * sizeOut), (int)(rowMerged * sizeOut)));
-                _a.CopyTo(ta, ((r * rowA) + rowMerged) * sizeA, kept);
-                ElementConvert.Convert(kept, ElementTypes.Of(ta.DType), keptOut, typeOut);
-                sink.Write(t, ((r * rowA) + rowMerged) * sizeOut, keptOut);
-            }
-
-            return ta.ElementCount * sizeOut;
-        }
-
-        /// <summary>Merges <paramref name="count"/> elements starting at the given element offsets of the output, A, B and C.</summary>
-        private long MergeRange(PlannedTensor t, long outStart, long aStart, long bStart, long cStart, int count, Scratch scratch)
-        {
-            TensorInfo ta = _a[t.Name], tb = _b[t.Name];
-            ElementType typeA = ElementTypes.Of(ta.DType), typeB = ElementTypes.Of(tb.DType), typeOut = ElementTypes.Of(t.OutputDType);
-            int sizeA = ElementTypeInfo.SizeOf(typeA), sizeB = ElementTypeInfo.SizeOf(typeB), sizeOut = ElementTypeInfo.SizeOf(typeOut);
-            ReadOnlySpan<byte> sa = InputTensors.Read(_a, ta, aStart * sizeA, count * sizeA, scratch.A);
-            ReadOnlySpan<byte> sb = InputTensors.Read(_b, tb, bStart * sizeB, count * sizeB, scratch.B);
-            Span<byte> dst = scratch.Output.AsSpan(0, count * sizeOut);
-            ReadOnlySpan<byte> sc = default;
-            ElementType typeC = ElementType.F32;
-            if (_mode is not (MergeMode.WeightSum or MergeMode.ScaledSum))
-            {
-                TensorInfo tc = _c![t.Name];
-                typeC = ElementTypes.Of(tc.DType);
-                int sizeC = ElementTypeInfo.SizeOf(typeC);
-                sc = InputTensors.Read(_c, tc, cStart * sizeC, count * sizeC, scratch.C);
-            }
-
-            if (elementwiseDevice is not null)
-            {
-                elementwiseDevice.Merge(_mode, sa, typeA, sb, typeB, sc, typeC, t.Alpha, t.Beta, dst, typeOut);
-            }
-            else
-            {
-                ElementwiseMerge.Run(_mode, sa, typeA, sb, typeB, sc, typeC, t.Alpha, t.Beta, dst, typeOut);
-            }
-
-            sink.Write(t, outStart * sizeOut, dst);
-            return dst.Length;
-        }
-
-        /// <summary>Inpainting/pix2pix A: per dim-0 row, merge the first channels with B/C and keep A's others.</summary>
-        private long MergeLeadingChannels(PlannedTensor t, Scratch scratch)
-        {
-            TensorInfo ta = _a[t.Name];
-            long rows = t.Shape[0];
-            long rowA = ta.ElementCount / rows;
-            long rowMerged = rowA / t.Shape[1] * t.MergedChannels!.Value;
-            long RowOf(SafeTensorsFile? file) => file is not null && file[t.Name].Shape[1] == t.Shape[1] ? rowA : rowMerged;
-            long rowB = RowOf(_b), rowC = RowOf(_c);
-            ElementType typeA = ElementTypes.Of(ta.DType), typeOut = ElementTypes.Of(t.OutputDType);
-            int sizeA = ElementTypeInfo.SizeOf(typeA), sizeOut = ElementTypeInfo.SizeOf(typeOut);
-            int keep = (int)(rowA - rowMerged);
-            for (long row = 0; row < rows; row++)
-            {
-                // A row is at most 9 channels of a conv kernel: far below the chunk size.
-                MergeRange(t, row * rowA, row * rowA, row * rowB, row * rowC, (int)rowMerged, scratch);
-                ReadOnlySpan<byte> kept = InputTensors.Read(_a, ta, ((row * rowA) + rowMerged) * sizeA, keep * sizeA, scratch.A);
-                Span<byte> dst = scratch.Output.AsSpan(0, keep * sizeOut);
-                ElementConvert.Convert(kept, typeA, dst, typeOut);
-                sink.Write(t, ((row * rowA) + rowMerged) * sizeOut, dst);
-            }
-
-            return ta.ElementCount * sizeOut;
-        }
-    }
 }

@@ -89,11 +89,11 @@ internal sealed class Operands : IDisposable
         {
             if (file.Mode == ReadMode.Mapped)
             {
-                return file.GetSpan(t, 0, checked((int)t.ByteLength));
+                return _sources.Reader.Read(file, t, 0, checked((int)t.ByteLength), default);
             }
 
             Span<byte> whole = Rent<byte>(t.ByteLength);
-            file.CopyTo(t, 0, whole);
+            _sources.Reader.CopyTo(file, t, 0, whole);
             return whole;
         }
 
@@ -104,7 +104,7 @@ internal sealed class Operands : IDisposable
         Span<byte> region = Rent<byte>(checked(rows * keptBytes));
         for (long r = 0; r < rows; r++)
         {
-            file.CopyTo(t, r * rowBytes, region.Slice((int)(r * keptBytes), (int)keptBytes));
+            _sources.Reader.CopyTo(file, t, r * rowBytes, region.Slice((int)(r * keptBytes), (int)keptBytes));
         }
 
         return region;

@@ -14,10 +14,10 @@ internal static class PositionIdsValues
     public static bool CanRead(DType dtype) =>
         ElementTypes.TryGet(dtype, out _) || dtype is DType.I8 or DType.U8 or DType.I16 or DType.U16 or DType.I32 or DType.U32 or DType.I64;
 
-    public static float[] Read(SafeTensorsFile file, TensorInfo tensor)
+    public static float[] Read(IInputReader reader, SafeTensorsFile file, TensorInfo tensor)
     {
         byte[] raw = new byte[tensor.ByteLength];
-        file.CopyTo(tensor, 0, raw);
+        reader.CopyTo(file, tensor, 0, raw);
         var values = new float[tensor.ElementCount];
         if (ElementTypes.TryGet(tensor.DType, out ElementType type))
         {

@@ -111,12 +111,12 @@ internal sealed class CosineStatistics
 
     private static CosineSimilarity.KeySimilarity MeasurePositionIds(bool favorA, bool difference, PlannedTensor t, MergeSources sources)
     {
-        float[] a = PositionIdsValues.Read(sources.A, sources.A[t.Name]);
-        float[] other = PositionIdsValues.Read(sources.B, sources.B[t.Name]);
+        float[] a = PositionIdsValues.Read(sources.Reader, sources.A, sources.A[t.Name]);
+        float[] other = PositionIdsValues.Read(sources.Reader, sources.B, sources.B[t.Name]);
         if (difference)
         {
             // Under policy merge every input is f32 first, so the difference is not rounded to B's stored dtype.
-            MergeKernels.Subtract(other, PositionIdsValues.Read(sources.C!, sources.C![t.Name]), other);
+            MergeKernels.Subtract(other, PositionIdsValues.Read(sources.Reader, sources.C!, sources.C![t.Name]), other);
         }
 
         return CosineSimilarity.Compute(favorA, a, other, [.. t.Shape]);
