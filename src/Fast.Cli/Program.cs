@@ -11,6 +11,7 @@ internal static class Program
         ["demo"] = DemoCommand.Run,
         ["synth"] = SynthCommand.Run,
         ["merge"] = MergeCommand.Run,
+        ["bulk"] = BulkCommand.Run,
         ["inspect"] = InspectCommand.Run,
         ["check"] = CheckCommand.Run,
         ["fix"] = FixCommand.Run,

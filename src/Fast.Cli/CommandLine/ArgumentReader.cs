@@ -104,6 +104,27 @@ internal sealed class ArgumentReader
         return value;
     }
 
+    /// <summary>Every value given for a repeatable option, in order (empty when absent).</summary>
+    public IReadOnlyList<string> Values(string name, string? alias = null)
+    {
+        var values = new List<string>();
+        for (int i = 0; i < _options.Count; i++)
+        {
+            if (_options[i].Name == name || _options[i].Name == alias)
+            {
+                if (_missingValue.Contains(i))
+                {
+                    throw new UsageException($"{_command}: option {name} needs a value");
+                }
+
+                _consumed.Add(i);
+                values.Add(_options[i].Value!);
+            }
+        }
+
+        return values;
+    }
+
     public string Required(string name, string? alias = null) =>
         Value(name, alias) ?? throw new UsageException($"{_command}: {name} is required");
 

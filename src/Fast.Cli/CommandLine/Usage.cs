@@ -17,6 +17,11 @@ internal static class Usage
               [--exclude ITEMS] [--include ITEMS] [--device auto|cpu|gpu] [--threads N] [--no-mmap]
               [--overwrite] [--json]
               merge two or three checkpoints into a new file, streaming (temp file + rename)
+          fastmerge bulk PLAN [--shard I/N] [--resume] [--sink files|hash|null] [--max-memory SIZE] [--threads N]
+                         [--no-mmap] [--overwrite] [--json]
+          fastmerge bulk -a A -b B [-b B2 ...] [-c C] --out-dir DIR [--alpha START:STOP:STEP] [--weights-alpha LIST ...]
+                         [--mode M ...] [--calc C ...] (other merge flags, and the PLAN form's flags)
+              many merges over the same models, each input read once: PLAN is JSON Lines (recipe JSON plus "out")
           fastmerge synth --arch sd1|sd1-inpaint|sd2|sdxl -o OUT [--scale N] [--dtype fp16|bf16|fp32]
                           [--seed S] [--ema] [--junk] [--overwrite]
               write a synthetic checkpoint with the real key names and shapes
@@ -32,7 +37,7 @@ internal static class Usage
           fastmerge hash FILE [--json]
               sha256, AutoV2, legacy hash (AutoV1) and a content hash per component
 
-        exit codes: 0 ok, 1 problems found (check), 2 bad input or usage, 70 internal error, 130 cancelled
+        exit codes: 0 ok, 1 problems found (check) or failed variants (bulk), 2 bad input or usage, 70 internal error, 130 cancelled
 
         """;
 }

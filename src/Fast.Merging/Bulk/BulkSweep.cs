@@ -8,7 +8,8 @@ namespace Fast.Merging.Bulk;
 /// cartesian product in a fixed order (B, then mode, then calcmode, then α block list, then α, the last varying
 /// fastest) with deterministic output names under <see cref="OutputDirectory"/>:
 /// <c>{B file stem}_{mode}_{calcmode}[_w{k}]_a{α}.safetensors</c> (<c>_w{k}</c>, the 1-based α block list, only when
-/// lists are given).
+/// lists are given). Model C goes to the modes that read it (ad, ts, st) and is left out of the others, so one sweep
+/// can mix ws and ad.
 /// </summary>
 public sealed record BulkSweep
 {
@@ -58,6 +59,7 @@ public sealed record BulkSweep
                         foreach (double alpha in alphas)
                         {
                             MergeRecipe recipe = Base with { B = new MergeInput(b), Mode = mode, CalcMode = calc, Alpha = alpha, WeightsAlpha = lists[w] };
+                            recipe = recipe with { C = recipe.UsesModelC ? Base.C : null };
                             string list = WeightsAlpha.Count > 0 ? string.Create(CultureInfo.InvariantCulture, $"_w{w + 1}") : string.Empty;
                             string name = string.Create(
                                 CultureInfo.InvariantCulture,

@@ -1,0 +1,270 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Fast.Cli.CommandLine;
+using Fast.Merging.Bulk;
+using Fast.Merging.Recipes;
+using Fast.SafeTensors;
+
+namespace Fast.Cli.Commands;
+
+/// <summary>
+/// <c>fastmerge bulk</c>: many merges over the same models in one pass over the inputs, from a PLAN (JSON Lines) or
+/// a sweep given on the command line, through <see cref="FastBulkMerger"/>. Exit 0 when every variant is done or
+/// skipped, 1 when some variant failed (the others still ran), 2 when the plan or the flags cannot be used.
+/// </summary>
+internal static class BulkCommand
+{
+    /// <summary>Some variants failed; the others were written.</summary>
+    private const int SomeVariantsFailed = 1;
+
+    public static int Run(string[] args)
+    {
+        var reader = new ArgumentReader("bulk", args, new HashSet<string> { "--no-mmap", "--overwrite", "--json", "--resume" });
+        BulkOptions options = Options(reader);
+        (int Index, int Count)? shard = reader.Value("--shard") is { } s ? ParseShard(s) : null;
+        bool json = reader.Flag("--json");
+        BulkSweep? sweep = reader.Value("-a") is { } a ? Sweep(reader, a) : null;
+        reader.EnsureAllConsumed(maxPositionals: sweep is null ? 1 : 0);
+        if (sweep is null && reader.Positionals.Count != 1)
+        {
+            throw new UsageException("bulk: give a PLAN file, or a sweep with -a A -b B --out-dir DIR");
+        }
+
+        BulkPlan plan;
+        try
+        {
+            plan = sweep?.Expand() ?? BulkPlanParser.ParseFile(reader.Positionals[0]);
+        }
+        catch (BulkPlanException e)
+        {
+            foreach (BulkPlanError error in e.Errors)
+            {
+                Console.Error.WriteLine($"fastmerge: {BulkPlanException.Describe(e.Source, error)}");
+            }
+
+            return ExitCodes.Usage;
+        }
+
+        if (shard is { } sh)
+        {
+            plan = plan.Shard(sh.Index, sh.Count);
+        }
+
+        var clock = Stopwatch.StartNew();
+        BulkResult result;
+        using (var bar = new BulkProgressBar(Console.IsErrorRedirected ? null : Console.Error, clock))
+        {
+            result = FastBulkMerger.Run(plan, options, bar, ConsoleCancel.Token);
+            bar.Finish();
+        }
+
+        foreach (BulkVariantResult failed in result.Variants.Where(v => v.Status == BulkVariantStatus.Failed))
+        {
+            Console.Error.WriteLine($"fastmerge: {failed.Error}");
+        }
+
+        Console.Out.Write(json ? ToJson(result, options.Sink) + Environment.NewLine : ToText(result, options.Sink));
+        return result.Succeeded ? ExitCodes.Ok : SomeVariantsFailed;
+    }
+
+    private static BulkOptions Options(ArgumentReader reader)
+    {
+        string sink = reader.Value("--sink") ?? "files";
+        string? memory = reader.Value("--max-memory");
+        long maxMemory;
+        try
+        {
+            maxMemory = memory is null ? BulkOptions.DefaultMaxMemory : MemorySize.Parse(memory);
+        }
+        catch (FormatException e)
+        {
+            throw new UsageException($"bulk: --max-memory {e.Message}");
+        }
+
+        return new BulkOptions
+        {
+            Threads = reader.Int("--threads", Environment.ProcessorCount, 1, 1024),
+            ReadMode = reader.Flag("--no-mmap") ? ReadMode.Buffered : ReadMode.Mapped,
+            Overwrite = reader.Flag("--overwrite"),
+            Resume = reader.Flag("--resume"),
+            MaxMemory = maxMemory,
+            Sink = sink switch
+            {
+                "files" => BulkSinkKind.Files,
+                "hash" => BulkSinkKind.Hash,
+                "null" => BulkSinkKind.Null,
+                _ => throw new UsageException($"bulk: unknown --sink {sink}; use files, hash or null"),
+            },
+        };
+    }
+
+    /// <summary>The sweep form: the merge flags for the base recipe, with -b, --mode, --calc, --weights-alpha repeatable and --alpha a range.</summary>
+    private static BulkSweep Sweep(ArgumentReader reader, string a)
+    {
+        string? alpha = reader.Value("--alpha");
+        IReadOnlyList<double> alphas;
+        try
+        {
+            alphas = alpha is null ? [] : AlphaRange.Parse(alpha);
+        }
+        catch (FormatException e)
+        {
+            throw new UsageException($"bulk: --alpha {e.Message}");
+        }
+
+        var recipe = new MergeRecipe
+        {
+            A = new MergeInput(a),
+            C = reader.Value("-c") is { } c ? new MergeInput(c) : null,
+            Beta = reader.Double("--beta", 0),
+            Gamma = reader.Double("--gamma", 0.3),
+            WeightsBeta = reader.Value("--weights-beta"),
+            ScaledSumWeightsA = reader.Value("--weights-a"),
+            ScaledSumWeightsB = reader.Value("--weights-b"),
+            PositionIds = RecipeNames.ParsePositionIds(reader.Value("--position-ids") ?? "reset"),
+            OutputDType = RecipeNames.ParseOutputDType(reader.Value("--dtype") ?? "keep"),
+            Exclude = Split(reader.Value("--exclude")),
+            Include = Split(reader.Value("--include")),
+        };
+        IReadOnlyList<string> bModels = reader.Values("-b");
+        return new BulkSweep
+        {
+            Base = recipe,
+            OutputDirectory = reader.Required("--out-dir"),
+            BModels = bModels.Count > 0 ? bModels : throw new UsageException("bulk: -b is required (repeat it for several B models)"),
+            Modes = [.. reader.Values("--mode").Select(RecipeNames.ParseMode)],
+            CalcModes = [.. reader.Values("--calc").Select(RecipeNames.ParseCalcMode)],
+            Alphas = alphas,
+            WeightsAlpha = reader.Values("--weights-alpha"),
+        };
+    }
+
+    private static (int Index, int Count) ParseShard(string text)
+    {
+        string[] parts = text.Split('/');
+        return parts.Length == 2
+            && int.TryParse(parts[0], NumberStyles.Integer, CultureInfo.InvariantCulture, out int index)
+            && int.TryParse(parts[1], NumberStyles.Integer, CultureInfo.InvariantCulture, out int count)
+            && count >= 1 && index >= 1 && index <= count
+                ? (index, count)
+                : throw new UsageException($"bulk: --shard must be I/N with 1 <= I <= N, got '{text}'");
+    }
+
+    private static string ToText(BulkResult result, BulkSinkKind sink)
+    {
+        var text = new StringBuilder();
+        text.AppendLine(CultureInfo.InvariantCulture, $"{"#",5}  {"status",-7}  {"sha256 / error",-64}  out");
+        foreach (BulkVariantResult v in result.Variants)
+        {
+            string detail = v.Error ?? v.Sha256 ?? "-";
+            text.AppendLine(CultureInfo.InvariantCulture, $"{v.Variant.Index,5}  {Status(v.Status),-7}  {detail,-64}  {v.Variant.OutputPath}");
+        }
+
+        text.AppendLine(CultureInfo.InvariantCulture, $"{Count(result, BulkVariantStatus.Done)} done, {Count(result, BulkVariantStatus.Skipped)} skipped, {Count(result, BulkVariantStatus.Failed)} failed; sink {Sink(sink)}, {result.Waves} wave(s), {Format.Bytes(result.BytesProduced)} in {Format.Duration(result.Elapsed)}");
+        return text.ToString();
+    }
+
+    private static string ToJson(BulkResult result, BulkSinkKind sink)
+    {
+        using var buffer = new MemoryStream();
+        using (var w = new Utf8JsonWriter(buffer))
+        {
+            w.WriteStartObject();
+            w.WriteString("sink", Sink(sink));
+            w.WriteNumber("waves", result.Waves);
+            w.WriteNumber("bytes", result.BytesProduced);
+            w.WriteNumber("seconds", Math.Round(result.Elapsed.TotalSeconds, 3));
+            w.WriteNumber("done", Count(result, BulkVariantStatus.Done));
+            w.WriteNumber("skipped", Count(result, BulkVariantStatus.Skipped));
+            w.WriteNumber("failed", Count(result, BulkVariantStatus.Failed));
+            w.WriteStartArray("variants");
+            foreach (BulkVariantResult v in result.Variants)
+            {
+                w.WriteStartObject();
+                w.WriteNumber("index", v.Variant.Index);
+                if (v.Variant.Line is { } line)
+                {
+                    w.WriteNumber("line", line);
+                }
+
+                w.WriteString("out", v.Variant.OutputPath);
+                w.WriteString("status", Status(v.Status));
+                w.WriteString("sha256", v.Sha256);
+                w.WriteString("error", v.Error);
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(buffer.ToArray());
+    }
+
+    private static int Count(BulkResult result, BulkVariantStatus status) => result.Variants.Count(v => v.Status == status);
+
+    private static string Status(BulkVariantStatus status) => status switch
+    {
+        BulkVariantStatus.Done => "done",
+        BulkVariantStatus.Skipped => "skipped",
+        _ => "failed",
+    };
+
+    private static string Sink(BulkSinkKind sink) => sink switch
+    {
+        BulkSinkKind.Files => "files",
+        BulkSinkKind.Hash => "hash",
+        _ => "null",
+    };
+
+    private static string[] Split(string? items) =>
+        items is null ? [] : items.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+    /// <summary>One line on a terminal's stderr: variants done/total, output MB/s, ETA from the bytes still to produce.</summary>
+    private sealed class BulkProgressBar(TextWriter? terminal, Stopwatch clock) : IProgress<BulkProgress>, IDisposable
+    {
+        private readonly Lock _lock = new();
+        private long _lastDraw = -1000;
+
+        public void Report(BulkProgress value)
+        {
+            if (terminal is null)
+            {
+                return;
+            }
+
+            lock (_lock)
+            {
+                long now = clock.ElapsedMilliseconds;
+                if (now - _lastDraw < 200)
+                {
+                    return;
+                }
+
+                _lastDraw = now;
+                double seconds = Math.Max(clock.Elapsed.TotalSeconds, 1e-3);
+                double rate = value.BytesDone / seconds;
+                string eta = rate > 0 && value.BytesTotal > value.BytesDone && value.VariantsTotal > 0
+                    ? Format.Duration(TimeSpan.FromSeconds(EstimatedRemaining(value, rate)))
+                    : "-";
+                terminal.Write(string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"\rvariants {value.VariantsDone}/{value.VariantsTotal}  {rate / 1e6,8:0.0} MB/s  ETA {eta}        "));
+            }
+        }
+
+        public void Finish() => terminal?.Write("\r" + new string(' ', 79) + "\r");
+
+        public void Dispose() => terminal?.Flush();
+
+        /// <summary>Bytes still to produce in the planned waves, scaled up for the variants not planned yet.</summary>
+        private static double EstimatedRemaining(BulkProgress value, double rate)
+        {
+            double perVariant = value.BytesTotal / (double)Math.Max(1, value.VariantsDone + 1);
+            double unplanned = Math.Max(0, value.VariantsTotal - value.VariantsDone) * perVariant;
+            return (Math.Max(value.BytesTotal - value.BytesDone, 0) + unplanned) / rate;
+        }
+    }
+}
