@@ -51,12 +51,13 @@ internal sealed class BulkEngine
         var memory = new BulkMemory(_options.MaxMemory, _threads, _sinkOverride is not null);
         var ready = new Queue<(int Position, PreparedVariant Variant)>();
         int next = 0, waves = 0;
+        int maxWave = _sinkOverride is null && _options.Sink == BulkSinkKind.Files ? BulkMemory.MaxOpenOutputs : int.MaxValue;
         while (next < variants.Count || ready.Count > 0)
         {
             var wave = new List<PreparedVariant>();
             var positions = new List<int>();
             memory.Reset();
-            while (wave.Count < BulkMemory.MaxOpenOutputs)
+            while (wave.Count < maxWave)
             {
                 if (ready.Count == 0)
                 {

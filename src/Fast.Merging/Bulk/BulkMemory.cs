@@ -16,7 +16,7 @@ internal sealed class BulkMemory(long budget, int threads, bool callbackSink)
     /// <summary>Bookkeeping of one file or hash sink (handles, hash state, written-range lists).</summary>
     public const long SinkBytes = 64 << 10;
 
-    /// <summary>Outputs open at once in a wave, below common open-file limits.</summary>
+    /// <summary>Output files open at once in a wave (files sink), below common open-file limits.</summary>
     public const int MaxOpenOutputs = 256;
 
     private readonly Dictionary<SafeTensorsFile, long> _wholeWindow = [];

@@ -1,0 +1,108 @@
+#!/usr/bin/env bash
+# Bulk engine benchmarks (FastMerge issue 6), each side by side with its baseline in the same run:
+#
+#   bench/bulk_bench.sh [files] [hash]      (default: both)
+#
+#   files  16 SD1.5-layout fp16 weighted-sum variants written as files by one `fastmerge bulk` run,
+#          vs the floor of writing those 16 files' bytes: `cp A` 16 times. Warm page cache.
+#   hash   1000 weighted-sum variants of a 1/4-scale SD1.5 layout (`synth --scale 4`: every scaled
+#          dimension divided by 4) to the hash sink: variants/s, and the ratio to separate
+#          `fastmerge merge` runs. The separate runs are timed on 20 variants and extrapolated per run
+#          to 1000 (they write their files: merge has no hash-only mode).
+#
+# Prints a table and appends it, with date and CPU, to bench/RESULTS.md. Work files live in
+# $FASTMERGE_BENCH_DIR (default /tmp/fastmerge-bench); models are kept between runs.
+#
+# BULK_BENCH_SMOKE=1 shrinks everything (scale-64 models, 4 file variants, 20 hash variants, 3 separate
+# merges) to check the script itself; it prints the table but does not append it to RESULTS.md.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+work=${FASTMERGE_BENCH_DIR:-/tmp/fastmerge-bench}
+mkdir -p "$work"
+sections=("$@")
+[ ${#sections[@]} -gt 0 ] || sections=(files hash)
+
+if [ "${BULK_BENCH_SMOKE:-0}" = 1 ]; then
+  files_scale=64 files_n=4 hash_scale=64 hash_n=20 separate_n=3
+else
+  files_scale=1 files_n=16 hash_scale=4 hash_n=1000 separate_n=20
+fi
+
+dotnet build src/Fast.Cli -c Release -v q -nologo >/dev/null
+fm() { dotnet src/Fast.Cli/bin/Release/net10.0/fastmerge.dll "$@"; }
+now() { date +%s.%N; }
+secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+model() { # arch seed dtype scale path
+  [ -f "$5" ] || fm synth --arch "$1" --seed "$2" --dtype "$3" --scale "$4" -o "$5" >/dev/null
+}
+warm() { cat "$@" >/dev/null; }
+size() { du -h "$1" | cut -f1; }
+# plan N A B DIR: N ws variants, alpha i/(N+1), outputs DIR/v{i}.safetensors
+plan() {
+  local n=$1 a=$2 b=$3 dir=$4 i
+  for ((i = 1; i <= n; i++)); do
+    printf '{"mode":"ws","alpha":%s,"a":{"path":"%s"},"b":{"path":"%s"},"out":"%s/v%04d.safetensors"}\n' \
+      "$(awk -v i="$i" -v n="$n" 'BEGIN { printf "%.6f", i / (n + 1) }')" "$a" "$b" "$dir" "$i"
+  done
+}
+
+rows=()
+row() { rows+=("$(printf '| %s | %s | %s |' "$1" "$2" "$3")"); }
+
+for section in "${sections[@]}"; do
+  case "$section" in
+  files)
+    a=$work/sd1-s$files_scale-a.safetensors b=$work/sd1-s$files_scale-b.safetensors
+    model sd1 1 fp16 "$files_scale" "$a"; model sd1 2 fp16 "$files_scale" "$b"
+    out=$work/bulk-files
+    rm -rf "$out" "$work/floor"; mkdir -p "$out" "$work/floor"
+    plan "$files_n" "$a" "$b" "$out" > "$work/files.jsonl"
+    warm "$a" "$b"
+    t0=$(now); for ((i = 1; i <= files_n; i++)); do cp "$a" "$work/floor/c$i"; done; sync; t1=$(now)
+    floor=$(secs "$t0" "$t1")
+    rm -rf "$work/floor"
+    t0=$(now); fm bulk "$work/files.jsonl" --sink files >/dev/null; sync; t1=$(now)
+    bulk=$(secs "$t0" "$t1")
+    row "$files_n × SD1.5 fp16 ws (scale $files_scale, $(size "$a") per model) to files: fastmerge bulk" "${bulk} s" "$(ratio "$bulk" "$floor")× floor"
+    row "  floor: cp A, $files_n times (+ sync)" "${floor} s" "1.00"
+    rm -rf "$out"
+    ;;
+  hash)
+    a=$work/sd1-s$hash_scale-a.safetensors b=$work/sd1-s$hash_scale-b.safetensors
+    model sd1 1 fp16 "$hash_scale" "$a"; model sd1 2 fp16 "$hash_scale" "$b"
+    plan "$hash_n" "$a" "$b" "$work/bulk-hash" > "$work/hash.jsonl"
+    warm "$a" "$b"
+    t0=$(now); fm bulk "$work/hash.jsonl" --sink hash >/dev/null; t1=$(now)
+    bulk=$(secs "$t0" "$t1")
+    rm -rf "$work/separate"; mkdir -p "$work/separate"
+    t0=$(now)
+    for ((i = 1; i <= separate_n; i++)); do
+      fm merge -a "$a" -b "$b" --mode ws --alpha "$(awk -v i="$i" -v n="$hash_n" 'BEGIN { printf "%.6f", i / (n + 1) }')" -o "$work/separate/m$i.safetensors" >/dev/null
+    done
+    t1=$(now)
+    separate=$(secs "$t0" "$t1")
+    rm -rf "$work/separate"
+    per_run=$(awk -v s="$separate" -v n="$separate_n" 'BEGIN { printf "%.3f", s / n }')
+    extrapolated=$(awk -v p="$per_run" -v n="$hash_n" 'BEGIN { printf "%.1f", p * n }')
+    row "$hash_n × SD1.5 fp16 ws (scale $hash_scale, $(size "$a") per model) to the hash sink: fastmerge bulk" "${bulk} s" "$(awk -v n="$hash_n" -v t="$bulk" 'BEGIN { printf "%.1f", n / t }') variants/s"
+    row "  separate merge runs: $separate_n timed (${separate} s), extrapolated per run (${per_run} s) to $hash_n" "${extrapolated} s" "bulk $(ratio "$extrapolated" "$bulk")× faster"
+    ;;
+  *) echo "unknown section $section" >&2; exit 2 ;;
+  esac
+done
+
+cpu=$(lscpu | awk -F: '/Model name/ { gsub(/^ +/, "", $2); print $2; exit }')
+table=$(printf '| measurement | time | ratio |\n|---|---|---|\n'; printf '%s\n' "${rows[@]}")
+echo "$table"
+if [ "${BULK_BENCH_SMOKE:-0}" = 1 ]; then
+  echo "(smoke run: not appended to bench/RESULTS.md)"
+else
+  {
+    echo
+    echo "### bulk_bench.sh ${sections[*]} — $(date -u +%Y-%m-%d), $cpu, $(nproc) cores"
+    echo
+    echo "$table"
+  } >> "$root/bench/RESULTS.md"
+fi
