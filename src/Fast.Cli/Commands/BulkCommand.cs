@@ -56,7 +56,17 @@ internal static class BulkCommand
         BulkResult result;
         using (var bar = new BulkProgressBar(Console.IsErrorRedirected ? null : Console.Error, clock))
         {
-            result = FastBulkMerger.Run(plan, options, bar, ConsoleCancel.Token);
+            try
+            {
+                result = FastBulkMerger.Run(plan, options, bar, ConsoleCancel.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                bar.Finish();
+                Console.Error.WriteLine("fastmerge: cancelled; outputs of finished waves were kept (run again with --resume to skip them)");
+                return ExitCodes.Cancelled;
+            }
+
             bar.Finish();
         }
 

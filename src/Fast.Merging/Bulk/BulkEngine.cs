@@ -12,8 +12,10 @@ namespace Fast.Merging.Bulk;
 /// that fit <see cref="BulkOptions.MaxMemory"/>. Within a wave, work items (chunks or whole keys, see
 /// <see cref="BulkWorkItems"/>) go in batches: the batch's input ranges are read once into shared windows, then the
 /// workers take variants, each computing the whole batch for its variant in order through the same
-/// <see cref="TensorOperations"/> as <see cref="MergeEngine"/>. Inputs are read once per wave. A variant that fails
-/// is dropped with its error; the others go on.
+/// <see cref="TensorOperations"/> as <see cref="MergeEngine"/>. Inputs are read once per wave (the cosine calcmodes'
+/// first pass, run per variant while planning, reads its keys again). Reading a batch and computing it do not
+/// overlap, and the workers share out variants, so a wave of fewer variants than threads leaves threads idle.
+/// A variant that fails is dropped with its error; the others go on.
 /// </summary>
 internal sealed class BulkEngine
 {
