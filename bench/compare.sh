@@ -39,6 +39,8 @@ def seconds(text):
     value, unit = text.replace(",", "").split()
     return float(value) * UNITS[unit]
 rows = list(csv.DictReader(open(sys.argv[1], encoding="utf-8")))
+for r in rows:
+    r["Method"] = r["Method"].strip("'")
 groups = {}
 for r in rows:
     groups.setdefault((r["Job"], r["Categories"]), []).append(r)
