@@ -9,7 +9,7 @@ namespace Fast.Kernels;
 /// for y, then <c>sum((x / sx) · (y / sy))</c>: every product, quotient and square root rounded to f32, and both sums
 /// torch's f32 cascade (<see cref="TorchRowSum"/>). Later torch versions divide by <c>max(linalg_vector_norm(x), eps)</c>
 /// instead (what this engine followed before); that formula misses the installed reference on about a third of
-/// random rows, this one matches every row of native-compat/reference/golden_cosine.py.
+/// random rows, this one matches every row of native-compat/reference/golden_extract.py.
 /// </summary>
 public static class TorchCosine
 {

@@ -6,14 +6,14 @@ namespace Fast.Kernels.Tests.Reduction;
 
 /// <summary>
 /// <see cref="TorchRowSum"/> and <see cref="TorchCosine"/> against torch 1.13 itself: the rows and results written by
-/// native-compat/reference/golden_cosine.py (every length 1..80, the lengths around torch's vector and ILP
+/// native-compat/reference/golden_extract.py (every length 1..80, the lengths around torch's vector and ILP
 /// groups up to 300, special rows, and long LCG rows up to the third cascade level), compared bit for bit.
 /// </summary>
 [Trait("Isa", "Core")]
 public class TorchCosineGoldenTests
 {
     private static readonly Lazy<TinySafeTensors> s_golden = new(() =>
-        new TinySafeTensors(Path.Combine(RepoPaths.Root(), "native-compat", "reference", "goldens", "cosine_f32.safetensors")));
+        new TinySafeTensors(Path.Combine(RepoPaths.Root(), "native-compat", "reference", "goldens", "extract_f32.safetensors")));
 
     [Fact]
     public void Stored_rows_sum_and_cosine_like_torch()
@@ -96,7 +96,7 @@ public class TorchCosineGoldenTests
         Assert.Equal(0u, BitConverter.SingleToUInt32Bits(TorchRowSum.Sum([-0f, -0f])));
     }
 
-    /// <summary>golden_cosine.py's lcg_row: (state >> 8) · 2⁻²⁴ − 0.5 after each step of the 32-bit LCG (exact in f32).</summary>
+    /// <summary>golden_extract.py's lcg_row: (state >> 8) · 2⁻²⁴ − 0.5 after each step of the 32-bit LCG (exact in f32).</summary>
     private static float[] LcgRow(uint seed, int n)
     {
         var values = new float[n];

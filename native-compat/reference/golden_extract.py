@@ -1,8 +1,9 @@
 #!/usr/bin/python3
-"""Goldens for torch's f32 row reductions that extract depends on (Fast.Kernels TorchRowSum / TorchCosine).
+"""Goldens for the torch f32 arithmetic of calcmode extract that is not plain IEEE elementwise: the row sums and
+cosine_similarity (Fast.Kernels TorchRowSum / TorchCosine) and `tensor ** gamma` (TorchPow / SleefPowF).
 
-Run:  /usr/bin/python3 native-compat/reference/golden_cosine.py
-Writes native-compat/reference/goldens/cosine_f32.safetensors, all F32:
+Run:  /usr/bin/python3 native-compat/reference/golden_extract.py
+Writes native-compat/reference/goldens/extract_f32.safetensors, all F32:
   x|<n>, y|<n>        inputs, shape [rows, n]
   sum|<n>             torch.sum(x, -1), shape [rows]
   cos|<n>             torch.nn.functional.cosine_similarity(x, y, -1), shape [rows]
@@ -15,7 +16,12 @@ regenerates, and only
   sum|lcg|<n>         torch.sum(x), shape [1]
   cos|lcg|<n>         cosine_similarity(x, y, -1), shape [1]
 are written, for n in LCG_LENGTHS (SDXL's longest rows, and 140001, where the third level of torch's cascade
-sum runs).
+sum runs). And for extract's d = ((c + 1)/2) ** gamma:
+  pow|base            POW_COUNT values: seeded uniforms in [0, 1] (extract's range), values near 0 and 1,
+                      subnormals, 0, 1, values above 1, negatives, +-inf and NaN
+  pow|<gamma>         pow|base ** gamma for each gamma in GAMMAS, computed on the whole tensor at once, so the
+                      first POW_COUNT - POW_COUNT % 16 values take torch's vectorised (SLEEF) path and the rest
+                      its scalar std::pow path
 
 torch 1.13's CPU kernels sum f32 with 8-lane vectors both with AVX2 and in the default build; AVX-512
 (16 lanes) is used only when ATEN_CPU_CAPABILITY=avx512 asks for it, and then the bits differ. So the script
@@ -36,6 +42,8 @@ LENGTHS = list(range(1, 81)) + [95, 96, 97, 127, 128, 129, 255, 256, 257, 300]
 SPECIAL_LENGTHS = [1, 3, 7, 8, 37, 300]
 LCG_LENGTHS = [320, 511, 512, 513, 640, 1280, 2048, 2049, 5120, 10240, 140001]
 LCG_SEEDS = (12345, 67890)
+POW_COUNT = 2048 + 13
+GAMMAS = [1.5, 0.7, 0.3, 2.5, 7.3, -1.5, 0.0, 1.0, 0.5, -0.5, -1.0, 2.0, 3.0, -2.0]
 
 
 def lcg_row(seed, n):
@@ -68,6 +76,19 @@ def rows_for(n, g):
     return torch.cat([x, special_x]).float().contiguous(), torch.cat([y, special_y]).float().contiguous()
 
 
+def pow_bases(g):
+    base = torch.rand(POW_COUNT, generator=g)
+    special = [0.0, -0.0, 1.0, 1e-45, 1e-40, 1.1754944e-38, 1e-30, 1e-8, 0.5, 0.9999999, 0.99999994, 1.0000001,
+               2.0, 3.5, 1e10, -0.25, -1.0, -2.0, float("inf"), float("-inf"), float("nan")]
+    near = torch.cat([torch.rand(100, generator=g) * 1e-6, 1 - torch.rand(100, generator=g) * 1e-6])
+    base[:len(special)] = torch.tensor(special)
+    base[100:300] = near
+    # The scalar tail gets specials too.
+    base[-13:] = torch.tensor([0.0, 1.0, 1e-40, 0.3, 0.9999999, 2.0, -0.5, float("nan"), float("inf"), 0.75, 1e-8,
+                               0.123456, 0.987654])
+    return base.float().contiguous()
+
+
 def write_safetensors(path, tensors):
     header = {}
     blobs = []
@@ -90,7 +111,7 @@ def main():
     torch.set_num_threads(1)
     config = torch.__config__.show()
     if "CPU capability usage: AVX2" not in config and "CPU capability usage: DEFAULT" not in config:
-        sys.exit("golden_cosine.py: torch does not run its 8-lane kernels here (needs AVX2 or DEFAULT)")
+        sys.exit("golden_extract.py: torch does not run its 8-lane kernels here (needs AVX2 or DEFAULT)")
     g = torch.Generator().manual_seed(2024)
     tensors = {}
     for n in LENGTHS:
@@ -104,8 +125,12 @@ def main():
         y = lcg_row(LCG_SEEDS[1], n)
         tensors[f"sum|lcg|{n}"] = torch.sum(x, -1).reshape(1)
         tensors[f"cos|lcg|{n}"] = cosine_similarity(x, y, -1).reshape(1)
+    base = pow_bases(g)
+    tensors["pow|base"] = base
+    for gamma in GAMMAS:
+        tensors[f"pow|{gamma}"] = base ** gamma
     here = os.path.dirname(os.path.abspath(__file__))
-    path = os.path.join(here, "goldens", "cosine_f32.safetensors")
+    path = os.path.join(here, "goldens", "extract_f32.safetensors")
     write_safetensors(path, tensors)
     print(f"{path}: {len(tensors)} tensors, {os.path.getsize(path)} bytes, torch {torch.__version__}")
 
