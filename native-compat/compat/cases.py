@@ -142,8 +142,9 @@ CASES: List[Case] = [
        "--weights-beta", SD_BETA_UNIT, "--gamma", 0.7, tolerance="ulp"),
     _c("sdxl-extract", "sdxl-a", "sdxl-b", "sdxl-c", "--mode", "ad", "--calc", "extract", "--alpha", 0.4, "--beta", 0.6,
        "--gamma", 1.5, tolerance="ulp"),
-    # fp32 output shows every last-place difference of the cosine; the engine reproduces torch's f32
-    # cosine_similarity (Fast.Kernels TorchCosine), which with double sums missed by 2-3 ulp.
+    # fp32 output shows every last-place difference of the cosine and of d = ((c+1)/2)**gamma. The engine
+    # reproduces torch's f32 cosine_similarity (Fast.Kernels TorchCosine) and its SLEEF pow (TorchPow), so all
+    # extract rows are bit-identical; with double sums and a correctly rounded pow this row missed by 2-3 ulp.
     _c("sdxl-extract-fp32", "sdxl-a", "sdxl-b", "sdxl-c", "--mode", "ad", "--calc", "extract", "--alpha", 0.4,
        "--beta", 0.6, "--gamma", 1.5, "--dtype", "fp32", tolerance="ulp"),
     # ---- inputs both must refuse before writing anything
