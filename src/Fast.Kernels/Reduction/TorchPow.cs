@@ -6,8 +6,9 @@ namespace Fast.Kernels;
 /// to f32). Any other γ: the elementwise loop takes 16 elements at a time (two 8-lane vectors) through SLEEF's
 /// <c>powf</c> (<see cref="SleefPowF"/>, with γ rounded to f32) and the last <c>count mod 16</c> through
 /// <c>std::pow(double(x), γ)</c> rounded to f32; the two differ in the last place for a few percent of inputs.
-/// The split is that of one thread: torch splits a tensor across threads only above 32768 elements, and then
-/// each thread's slice has its own tail.
+/// The split is that of one slice. torch cuts a tensor of more than 32768 elements into min(threads, ⌈n/32768⌉)
+/// equal slices, each with its own tail; the largest extract input in SD1/SD2/SDXL, a token embedding of 49408
+/// rows, is cut into two halves of 24704 = 16·1544 rows, which have no tail, so the result is the same there.
 /// </summary>
 public static class TorchPow
 {
