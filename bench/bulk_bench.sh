@@ -10,8 +10,9 @@
 #          `fastmerge merge` runs. The separate runs are timed on 20 variants and extrapolated per run
 #          to 1000 (they write their files: merge has no hash-only mode).
 #
-# Prints a table and appends it, with date and CPU, to bench/RESULTS.md. Work files live in
-# $FASTMERGE_BENCH_DIR (default /tmp/fastmerge-bench); models are kept between runs.
+# Prints a table and appends it, with date and CPU, to bench/RESULTS.md (not with BENCH_NO_APPEND=1; rows also
+# go to $BENCH_ROWS_FILE when set, as bench/compare.sh runs it). Work files live in $FASTMERGE_BENCH_DIR
+# (default /tmp/fastmerge-bench); models are kept between runs.
 #
 # BULK_BENCH_SMOKE=1 shrinks everything (scale-64 models, 4 file variants, 20 hash variants, 3 separate
 # merges) to check the script itself; it prints the table but does not append it to RESULTS.md.
@@ -49,7 +50,11 @@ plan() {
 }
 
 rows=()
-row() { rows+=("$(printf '| %s | %s | %s |' "$1" "$2" "$3")"); }
+row() {
+  rows+=("$(printf '| %s | %s | %s |' "$1" "$2" "$3")")
+  # bench/compare.sh collects every script's rows into one table.
+  [ -z "${BENCH_ROWS_FILE:-}" ] || [ "${BULK_BENCH_SMOKE:-0}" = 1 ] || printf '| %s | %s | %s |\n' "$1" "$2" "$3" >> "$BENCH_ROWS_FILE"
+}
 
 for section in "${sections[@]}"; do
   case "$section" in
@@ -98,7 +103,7 @@ table=$(printf '| measurement | time | ratio |\n|---|---|---|\n'; printf '%s\n' 
 echo "$table"
 if [ "${BULK_BENCH_SMOKE:-0}" = 1 ]; then
   echo "(smoke run: not appended to bench/RESULTS.md)"
-else
+elif [ "${BENCH_NO_APPEND:-0}" != 1 ]; then
   {
     echo
     echo "### bulk_bench.sh ${sections[*]} — $(date -u +%Y-%m-%d), $cpu, $(nproc) cores"

@@ -2,10 +2,11 @@
 # Side-by-side merge benchmarks (merge issue): FastMerge vs the I/O floor vs the PyTorch/scipy reference,
 # all in one run on the same generated full-size models.
 #
-#   bench/merge_bench.sh [ws] [smooth] [sdxl-mem]      (default: all three)
+#   bench/merge_bench.sh [ws] [ad] [smooth] [sdxl-mem]      (default: ws smooth sdxl-mem)
 #
 #   ws        SD1.5-layout fp16 weighted sum with a 26-value list, warm page cache:
 #             FastMerge time / I/O floor (`cp A OUT` + reading B once) and PyTorch reference time / FastMerge.
+#   ad        the same for add difference (A + (B - C)·α, 26-value list); floor `cp A OUT` + reading B and C.
 #   smooth    SD1.5-layout add difference + smoothAdd: FastMerge on the full model; the reference (scipy)
 #             on an evenly spread subset of keys, extrapolated by element count (reference is per element
 #             linear: every key runs the same median + gaussian per element).
@@ -14,6 +15,8 @@
 #
 # Prints a table and appends it, with date and CPU, to bench/RESULTS.md. Work files live in
 # $FASTMERGE_BENCH_DIR (default /tmp/fastmerge-bench) and are kept between runs (delete to regenerate).
+# bench/compare.sh sets BENCH_ROWS_FILE (rows are appended there too) and BENCH_NO_APPEND=1 (it writes
+# RESULTS.md itself, as one table).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -36,28 +39,41 @@ model() { # arch seed dtype path
 warm() { cat "$@" >/dev/null; }
 
 rows=()
-row() { rows+=("$(printf '| %s | %s | %s |' "$1" "$2" "$3")"); }
+row() {
+  rows+=("$(printf '| %s | %s | %s |' "$1" "$2" "$3")")
+  [ -z "${BENCH_ROWS_FILE:-}" ] || printf '| %s | %s | %s |\n' "$1" "$2" "$3" >> "$BENCH_ROWS_FILE"
+}
 
 for section in "${sections[@]}"; do
   case "$section" in
-  ws)
-    a=$work/sd1-a.safetensors b=$work/sd1-b.safetensors
+  ws | ad)
+    a=$work/sd1-a.safetensors b=$work/sd1-b.safetensors c=$work/sd1-c.safetensors
     model sd1 1 fp16 "$a"; model sd1 2 fp16 "$b"
-    warm "$a" "$b"
-    best_floor=999999 best_fm=999999
+    recipe=(--mode ws --weights-alpha "$list26") reads=("$b") label="SD1.5 fp16 ws, 26-value list" floor_label="cp A OUT + read B"
+    if [ "$section" = ad ]; then
+      model sd1 3 fp16 "$c"
+      recipe=(--mode ad --weights-alpha "$list26") reads=("$b" "$c") label="SD1.5 fp16 add difference, 26-value list" floor_label="cp A OUT + read B and C"
+    fi
+    [ "$section" = ad ] && c_args=(-c "$c") || c_args=()
+    warm "$a" "${reads[@]}"   # input hashes: the first merge caches them (path/size/mtime); best of 3 is a re-run
+    best_floor=999999 best_fm=999999 best_fm_hash=999999
     for i in 1 2 3; do
       rm -f "$work/floor.out"
-      t0=$(now); cp "$a" "$work/floor.out"; cat "$b" >/dev/null; t1=$(now)
+      t0=$(now); cp "$a" "$work/floor.out"; cat "${reads[@]}" >/dev/null; t1=$(now)
       f=$(secs "$t0" "$t1"); best_floor=$(awk -v x="$f" -v y="$best_floor" 'BEGIN{print (x<y)?x:y}')
-      rm -f "$work/fm.out"
-      t0=$(now); fm merge -a "$a" -b "$b" --mode ws --weights-alpha "$list26" -o "$work/fm.out" --overwrite >/dev/null; t1=$(now)
+      rm -f "$work/floor.out" "$work/fm.out"
+      t0=$(now); fm merge -a "$a" -b "$b" "${c_args[@]}" "${recipe[@]}" -o "$work/fm.out" --overwrite --no-output-hash >/dev/null; t1=$(now)
       m=$(secs "$t0" "$t1"); best_fm=$(awk -v x="$m" -v y="$best_fm" 'BEGIN{print (x<y)?x:y}')
+      rm -f "$work/fm.out"
+      t0=$(now); fm merge -a "$a" -b "$b" "${c_args[@]}" "${recipe[@]}" -o "$work/fm.out" --overwrite >/dev/null; t1=$(now)
+      m=$(secs "$t0" "$t1"); best_fm_hash=$(awk -v x="$m" -v y="$best_fm_hash" 'BEGIN{print (x<y)?x:y}')
     done
-    rm -f "$work/ref.out"
-    t0=$(now); $py $ref -a "$a" -b "$b" --mode ws --weights-alpha "$list26" -o "$work/ref.out" -q; t1=$(now)
+    rm -f "$work/fm.out" "$work/ref.out"
+    t0=$(now); $py $ref -a "$a" -b "$b" "${c_args[@]}" "${recipe[@]}" -o "$work/ref.out" -q; t1=$(now)
     r=$(secs "$t0" "$t1")
-    row "SD1.5 fp16 ws, 26-value list: FastMerge (best of 3)" "${best_fm} s" "$(ratio "$best_fm" "$best_floor")× I/O floor (target ≤ 1.25)"
-    row "  I/O floor: cp A OUT + read B (best of 3)" "${best_floor} s" "1.00"
+    row "$label: FastMerge (best of 3)" "${best_fm} s" "$(ratio "$best_fm" "$best_floor")× I/O floor (target ≤ 1.25)"
+    row "  FastMerge with the summary's output sha256 (second read of the output)" "${best_fm_hash} s" "$(ratio "$best_fm_hash" "$best_floor")× I/O floor"
+    row "  I/O floor: $floor_label (best of 3)" "${best_floor} s" "1.00"
     row "  PyTorch reference (mmap, out= buffers, one write per tensor)" "${r} s" "FastMerge $(ratio "$r" "$best_fm")× faster (target ≥ 6)"
     rm -f "$work/floor.out" "$work/fm.out" "$work/ref.out"
     ;;
@@ -119,6 +135,7 @@ done
 cpu=$(lscpu | awk -F: '/Model name/ { gsub(/^ +/, "", $2); print $2; exit }')
 table=$(printf '| measurement | time / size | ratio |\n|---|---|---|\n'; printf '%s\n' "${rows[@]}")
 echo "$table"
+[ "${BENCH_NO_APPEND:-0}" = 1 ] && exit 0
 {
   echo
   echo "### merge_bench.sh ${sections[*]} — $(date -u +%Y-%m-%d), $cpu, $(nproc) cores"

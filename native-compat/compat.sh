@@ -11,6 +11,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+# torch's f32 sums and pow (extract's cosine) run in 8-lane vectors with AVX2 (its default on x86, and what CI
+# has); forced AVX-512 would give 16 lanes and other bits than fastmerge reproduces. Pin it for the reference.
+export ATEN_CPU_CAPABILITY=avx2
 
 build=1 keep=0 work="" runner_args=()
 while [ $# -gt 0 ]; do

@@ -39,6 +39,7 @@ internal static class ErrorReporter
 
     private static bool IsUserError(Exception ex) => ex is UsageException
         or SafeTensorsFormatException
+        or SafeTensorsWriteException { Failure: WriteFailure.OutputExists }
         or FileNotFoundException
         or DirectoryNotFoundException
         or UnauthorizedAccessException

@@ -15,7 +15,7 @@ internal static class Usage
               [--weights-alpha LIST|PRESET] [--weights-beta LIST|PRESET] [--weights-a LIST] [--weights-b LIST]
               [--position-ids reset|keep|merge] [--dtype keep|fp16|bf16|fp32|fp8_e4m3|fp8_e5m2]
               [--exclude ITEMS] [--include ITEMS] [--device auto|cpu|gpu] [--threads N] [--no-mmap]
-              [--overwrite] [--json]
+              [--overwrite] [--json] [--no-output-hash]
               merge two or three checkpoints into a new file, streaming (temp file + rename)
           fastmerge bulk PLAN [--shard I/N] [--resume] [--sink files|hash|null] [--max-memory SIZE] [--threads N]
                          [--no-mmap] [--overwrite] [--json]

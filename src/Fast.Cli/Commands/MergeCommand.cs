@@ -11,7 +11,7 @@ internal static class MergeCommand
 {
     public static int Run(string[] args)
     {
-        var reader = new ArgumentReader("merge", args, new HashSet<string> { "--no-mmap", "--overwrite", "--json" });
+        var reader = new ArgumentReader("merge", args, new HashSet<string> { "--no-mmap", "--overwrite", "--json", "--no-output-hash" });
         var recipe = new MergeRecipe
         {
             A = new MergeInput(reader.Required("-a")),
@@ -38,6 +38,9 @@ internal static class MergeCommand
             Device = ParseDevice(reader.Value("--device") ?? "auto"),
             ReadMode = reader.Flag("--no-mmap") ? ReadMode.Buffered : ReadMode.Mapped,
             Overwrite = reader.Flag("--overwrite"),
+
+            // Hashing the written file costs a second read of it (~1 s of one core for a 2 GB SD1.5 file).
+            HashOutput = !reader.Flag("--no-output-hash"),
             Accelerator = new GpuAcceleratorProvider(),
         };
         bool json = reader.Flag("--json");

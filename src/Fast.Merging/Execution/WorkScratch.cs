@@ -6,8 +6,8 @@ namespace Fast.Merging.Execution;
 /// </summary>
 internal sealed class WorkScratch(bool inputBuffers = true)
 {
-    /// <summary>Elements per calcmode-normal work item (4 MiB of f32 scratch per input).</summary>
-    public const int ChunkElements = 1 << 20;
+    /// <summary>Elements per chunk work item (see <see cref="MergeEngine.ChunkElements"/> for why this size).</summary>
+    public const int ChunkElements = 1 << 17;
 
     /// <summary>Bytes of each buffer: a chunk of the widest dtype (f64).</summary>
     public const int ScratchBytes = ChunkElements * 8;
