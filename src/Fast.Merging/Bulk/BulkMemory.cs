@@ -23,13 +23,19 @@ internal sealed class BulkMemory(long budget, int threads, bool callbackSink)
     private long _resident;
     private long _work;
 
+    /// <summary>The least input window bytes of a batch of chunk items.</summary>
+    public const long MinBatchWindowBytes = 8L << 20;
+
     public long Budget { get; } = budget;
 
     /// <summary>Input window bytes a batch of chunk items may hold: an eighth of the budget, within 8–256 MiB.</summary>
-    public long BatchWindowBytes { get; } = Math.Clamp(budget / 8, 8L << 20, 256L << 20);
+    public long BatchWindowBytes { get; } = Math.Clamp(budget / 8, MinBatchWindowBytes, 256L << 20);
 
     /// <summary>The workers' fixed scratch.</summary>
     public long WorkerBytes { get; } = (long)threads * WorkScratch.ScratchBytes;
+
+    /// <summary>What a run with <paramref name="threads"/> workers holds before any variant: scratch and the least batch window.</summary>
+    public static long Floor(int threads) => ((long)threads * WorkScratch.ScratchBytes) + MinBatchWindowBytes;
 
     /// <summary>Plans, layouts and sinks of the wave's variants.</summary>
     public long ResidentBytes => _resident;

@@ -42,7 +42,7 @@ public sealed class BulkByteIdentityTests(BulkModels fixture)
     {
         string folder = fixture.NewFolder("waves");
         int[] some = [.. fixture.NonCosine.Take(16)];
-        var options = new BulkOptions { Threads = 1, MaxMemory = 17L << 20 };
+        var options = new BulkOptions { Threads = 1, MaxMemory = BulkModels.SmallMemory };
         BulkResult result = FastBulkMerger.Run(fixture.Plan(folder, some), options);
 
         Assert.True(result.Waves > 1, $"{result.Waves} wave(s)");

@@ -23,6 +23,9 @@ public sealed class BulkModels : IDisposable
         _references = new Lazy<IReadOnlyList<string>>(() => [.. Variants.Select(Reference)]);
     }
 
+    /// <summary>A memory bound (one thread) that holds only a few of these tiny variants per wave.</summary>
+    public static long SmallMemory => BulkMemory.Floor(1) + (3L << 19);
+
     public EngineModels Models { get; }
 
     /// <summary>The 50 variants; their outputs go to a fresh folder per run (see <see cref="Plan"/>).</summary>

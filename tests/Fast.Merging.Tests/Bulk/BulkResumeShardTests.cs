@@ -12,7 +12,7 @@ public sealed class BulkResumeShardTests(BulkModels fixture)
         string folder = fixture.NewFolder("resume");
         int[] some = [.. fixture.Normal.Take(8)];
         BulkPlan plan = fixture.Plan(folder, some);
-        var options = new BulkOptions { Threads = 1, MaxMemory = 17L << 20 };
+        var options = new BulkOptions { Threads = 1, MaxMemory = BulkModels.SmallMemory };
         using var cancel = new CancellationTokenSource();
         var cancelAfterFirstWave = new SyncProgress(p =>
         {
