@@ -40,6 +40,35 @@ public sealed class BulkFailureTests(BulkModels fixture)
     }
 
     [Fact]
+    public void A_variant_whose_sink_fails_midway_is_dropped_and_the_others_complete()
+    {
+        BulkPlan plan = fixture.Plan(fixture.NewFolder("sink-fails"), [0, 1, 2]);
+        var hashers = new Dictionary<int, HashingMergeSink>();
+        BulkResult result = FastBulkMerger.Run(
+            plan,
+            new BulkOptions { Threads = 2 },
+            v =>
+            {
+                var hasher = new HashingMergeSink(v.Layout, v.Variant.Index == 1 ? new FullDiskSink() : null);
+                lock (hashers)
+                {
+                    hashers[v.Variant.Index] = hasher;
+                }
+
+                return hasher;
+            },
+            Execution.InputTensors.Direct,
+            null,
+            CancellationToken.None,
+            out _);
+
+        Assert.Equal([BulkVariantStatus.Done, BulkVariantStatus.Failed, BulkVariantStatus.Done], result.Variants.Select(v => v.Status));
+        Assert.Contains("No space left", result.Variants[1].Error, StringComparison.Ordinal);
+        Assert.Equal(fixture.ReferenceSha256[0], hashers[0].Sha256);
+        Assert.Equal(fixture.ReferenceSha256[2], hashers[2].Sha256);
+    }
+
+    [Fact]
     public void Existing_output_fails_that_variant_unless_overwriting()
     {
         string folder = fixture.NewFolder("exists");
@@ -61,5 +90,27 @@ public sealed class BulkFailureTests(BulkModels fixture)
         var plan = new BulkPlan([new BulkVariant(0, recipe, Path.Combine(folder, "x.safetensors")), new BulkVariant(1, recipe, Path.Combine(folder, "x.safetensors"))]);
         Assert.Throws<BulkPlanException>(() => FastBulkMerger.Run(plan));
         Assert.Empty(Directory.EnumerateFileSystemEntries(folder));
+    }
+
+    /// <summary>A sink that fails on its tenth write, as a full disk would.</summary>
+    private sealed class FullDiskSink : Execution.IMergeSink
+    {
+        private int _writes;
+
+        public void Write(Planning.PlannedTensor tensor, long byteOffset, ReadOnlySpan<byte> data)
+        {
+            if (++_writes == 10)
+            {
+                throw new IOException("No space left on device");
+            }
+        }
+
+        public void Complete()
+        {
+        }
+
+        public void Dispose()
+        {
+        }
     }
 }
