@@ -256,7 +256,7 @@ internal static class BulkCommand
                 _lastDraw = now;
                 double seconds = Math.Max(clock.Elapsed.TotalSeconds, 1e-3);
                 double rate = value.BytesDone / seconds;
-                string eta = rate > 0 && value.BytesTotal > value.BytesDone && value.VariantsTotal > 0
+                string eta = rate > 0 && value.VariantsDone < value.VariantsTotal
                     ? Format.Duration(TimeSpan.FromSeconds(EstimatedRemaining(value, rate)))
                     : "-";
                 terminal.Write(string.Create(
@@ -269,12 +269,12 @@ internal static class BulkCommand
 
         public void Dispose() => terminal?.Flush();
 
-        /// <summary>Bytes still to produce in the planned waves, scaled up for the variants not planned yet.</summary>
+        /// <summary>Bytes still to produce in the started waves, plus the variants not started yet at the started ones' average size.</summary>
         private static double EstimatedRemaining(BulkProgress value, double rate)
         {
-            double perVariant = value.BytesTotal / (double)Math.Max(1, value.VariantsDone + 1);
-            double unplanned = Math.Max(0, value.VariantsTotal - value.VariantsDone) * perVariant;
-            return (Math.Max(value.BytesTotal - value.BytesDone, 0) + unplanned) / rate;
+            double perVariant = value.BytesTotal / (double)Math.Max(1, value.VariantsStarted);
+            double unstarted = Math.Max(0, value.VariantsTotal - value.VariantsStarted) * perVariant;
+            return (Math.Max(value.BytesTotal - value.BytesDone, 0) + unstarted) / rate;
         }
     }
 }

@@ -26,6 +26,7 @@ internal sealed class BulkEngine
     private readonly CancellationToken _cancellation;
     private readonly int _threads;
     private int _variantsDone;
+    private int _variantsStarted;
     private int _variantsTotal;
     private long _bytesDone;
     private long _bytesTotal;
@@ -152,6 +153,7 @@ internal sealed class BulkEngine
             }
         }
 
+        Interlocked.Add(ref _variantsStarted, finished);
         Report(finished);
         return next + count;
     }
@@ -167,6 +169,7 @@ internal sealed class BulkEngine
             }
 
             Interlocked.Add(ref _bytesTotal, wave.Where(v => v.Error is null).Sum(v => v.OutputBytes));
+            Interlocked.Add(ref _variantsStarted, wave.Count);
             var scratch = new ConcurrentBag<WorkScratch>();
             foreach (List<BulkWorkItem> batch in Batches(BulkWorkItems.Build(wave), memory.BatchWindowBytes))
             {
@@ -322,7 +325,7 @@ internal sealed class BulkEngine
     private void Report(int variantsFinished)
     {
         int done = Interlocked.Add(ref _variantsDone, variantsFinished);
-        _progress?.Report(new BulkProgress(done, _variantsTotal, Interlocked.Read(ref _bytesDone), Interlocked.Read(ref _bytesTotal)));
+        _progress?.Report(new BulkProgress(done, _variantsTotal, Interlocked.Read(ref _bytesDone), Interlocked.Read(ref _bytesTotal), Volatile.Read(ref _variantsStarted)));
     }
 
     private static string OneLine(string message) => message.ReplaceLineEndings(" ").Trim();
