@@ -35,8 +35,34 @@ internal static unsafe class Exports
     public static int BulkJson(byte* planJsonl, delegate* unmanaged[Cdecl]<long, long, void*, int> callback, void* user) =>
         NativeCall.Run(() =>
         {
-            _ = NativeStrings.Read(planJsonl, "plan_jsonl");
-            throw new FeatureNotAvailableException("bulk is not available in this build");
+            BulkRequest request = BulkRequest.Parse(NativeStrings.Read(planJsonl, "plan_jsonl"), null);
+            using var progress = new ProgressCallback(callback, user);
+            _ = NativeBulk.Run(request, progress, out string? failures);
+            if (failures is not null)
+            {
+                throw new NativeInputException(failures);
+            }
+        });
+
+    [UnmanagedCallersOnly(EntryPoint = "fm_bulk_run_json")]
+    public static int BulkRunJson(byte* planJsonl, byte* optionsJson, delegate* unmanaged[Cdecl]<long, long, void*, int> callback, void* user, byte** reportJson) =>
+        NativeCall.Run(() =>
+        {
+            if (reportJson == null)
+            {
+                throw new NativeInputException("report_json is NULL");
+            }
+
+            *reportJson = null;
+            string? options = optionsJson == null ? null : NativeStrings.Read(optionsJson, "options_json");
+            BulkRequest request = BulkRequest.Parse(NativeStrings.Read(planJsonl, "plan_jsonl"), options);
+            using var progress = new ProgressCallback(callback, user);
+            string report = NativeBulk.Run(request, progress, out string? failures);
+            *reportJson = NativeStrings.Allocate(report);
+            if (failures is not null)
+            {
+                throw new NativeInputException(failures);
+            }
         });
 
     [UnmanagedCallersOnly(EntryPoint = "fm_check_json")]

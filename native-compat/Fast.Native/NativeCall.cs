@@ -41,7 +41,6 @@ internal static class NativeCall
     private static int StatusOf(Exception ex) => ex switch
     {
         OperationCanceledException => Status.Cancelled,
-        FeatureNotAvailableException => Status.NotAvailable,
         NativeInputException or MergingException or SafeTensorsFormatException => Status.InvalidInput,
         SafeTensorsWriteException { Failure: WriteFailure.OutputExists } => Status.InvalidInput,
         FileNotFoundException or DirectoryNotFoundException or UnauthorizedAccessException or PathTooLongException => Status.InvalidInput,

@@ -15,8 +15,7 @@ internal static class Status
     /// <summary>FM_E_INTERNAL: a bug in FastMerge.</summary>
     public const int Internal = 3;
 
-    /// <summary>FM_E_UNAVAILABLE: the feature is not part of this build.</summary>
-    public const int NotAvailable = 4;
+    // 4 is FM_E_UNAVAILABLE, kept in fastmerge.h for callers written against builds without bulk; no export returns it now.
 
     /// <summary>FM_E_IO: reading or writing failed for a reason outside the request (disk full, I/O error).</summary>
     public const int IoFailure = 5;

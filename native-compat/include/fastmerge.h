@@ -30,7 +30,7 @@ extern "C" {
 #define FM_E_CANCELLED 2
 /* A bug in FastMerge; please report the message. */
 #define FM_E_INTERNAL 3
-/* The entry point exists but its feature is not part of this build (fm_bulk_json). */
+/* Reserved: earlier builds returned it from fm_bulk_json before bulk existed; no entry point returns it now. */
 #define FM_E_UNAVAILABLE 4
 /* Reading or writing failed for a reason outside the request (I/O error, disk full). */
 #define FM_E_IO 5
@@ -80,11 +80,31 @@ const char* fm_last_error(void);
 int fm_merge_json(const char* recipe_json, fm_progress_cb cb, void* user);
 
 /*
- * Runs many merges described one request per line (JSON Lines).
- * NOT AVAILABLE in this build: validates its argument, then returns FM_E_UNAVAILABLE
- * ("bulk is not available in this build").
+ * Runs many merges over the same models in one pass over the inputs, as `fastmerge bulk PLAN`: plan_jsonl is
+ * JSON Lines, one variant per line, each a recipe in the schema of fm_merge_json's "recipe" plus "out" (the
+ * output path), e.g.
+ *   {"a": {"path": "A.safetensors"}, "b": {"path": "B.safetensors"}, "mode": "ws", "alpha": 0.3, "out": "v1.safetensors"}
+ * Each input tensor is read once for all variants (per memory wave); every output is byte-identical to
+ * fm_merge_json of its recipe and appears only when complete; existing outputs are refused (per variant).
+ * cb receives bytes done/total over all variants; a non-zero return cancels (finished outputs are kept).
+ * Returns FM_OK when every variant was written. A bad line, or variants that failed (missing model, incompatible
+ * shapes, existing output), give FM_E_INPUT with every problem in fm_last_error(); the other variants were still
+ * written. Also FM_E_CANCELLED, FM_E_IO or FM_E_INTERNAL.
  */
 int fm_bulk_json(const char* plan_jsonl, fm_progress_cb cb, void* user);
+
+/*
+ * fm_bulk_json with the run options of `fastmerge bulk` and its summary. options_json may be NULL (the defaults) or
+ *   {"sink": "files"|"hash"|"null", "resume": false, "overwrite": false, "shard_index": 1, "shard_count": 1,
+ *    "max_memory": "2G", "threads": 0, "no_mmap": false}
+ * ("hash" writes nothing and reports the sha256 each output file would have; "resume" skips outputs that exist with
+ * the same recipe; shard I of N runs a deterministic 1/N of the variants). On FM_OK, and on FM_E_INPUT caused by
+ * failed variants, *report_json receives the summary of `fastmerge bulk --json` (free it with fm_free):
+ *   {"sink", "waves", "bytes", "seconds", "done", "skipped", "failed",
+ *    "variants": [{"index", "line", "out", "status": "done"|"skipped"|"failed", "sha256", "error"}]}
+ * Otherwise *report_json is NULL.
+ */
+int fm_bulk_run_json(const char* plan_jsonl, const char* options_json, fm_progress_cb cb, void* user, char** report_json);
 
 /*
  * The model doctor's check of a safetensors file (read only): architecture and components, missing/unknown keys,

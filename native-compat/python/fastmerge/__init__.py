@@ -12,7 +12,7 @@ from __future__ import annotations
 import ctypes
 import json
 import os
-from typing import Any, Callable, Dict, Mapping, Optional, Union
+from typing import Any, Callable, Dict, Mapping, Optional, Sequence, Union
 
 from ._library import PROGRESS_CB, library
 from .errors import (
@@ -27,7 +27,7 @@ from .errors import (
 )
 
 __all__ = [
-    "version", "merge", "merge_json", "bulk_json", "check", "fix", "fix_json",
+    "version", "merge", "merge_json", "bulk", "bulk_json", "check", "fix", "fix_json",
     "FastMergeError", "InputError", "CancelledError", "InternalError", "NotAvailableError",
     "IOFailureError", "LibraryNotFoundError",
 ]
@@ -109,11 +109,45 @@ def merge(
     return os.fspath(output)
 
 
-def bulk_json(plan_jsonl: str, progress: Optional[Progress] = None) -> None:
-    """``fm_bulk_json``: one merge request per line."""
+def _plan_text(plan: Union[str, Sequence[Mapping[str, Any]]]) -> str:
+    return plan if isinstance(plan, str) else "".join(json.dumps(variant) + "\n" for variant in plan)
+
+
+def bulk_json(plan_jsonl: Union[str, Sequence[Mapping[str, Any]]], progress: Optional[Progress] = None) -> None:
+    """``fm_bulk_json``: many merges in one pass over the inputs, one variant per line (a recipe plus ``"out"``).
+
+    ``plan_jsonl`` is JSON Lines text, or a list of dicts written as such. Raises :class:`InputError` for a bad
+    line, or when some variants failed (the message names each; the other outputs were written).
+    """
     callback = _Callback(progress)
-    status = library().fm_bulk_json(plan_jsonl.encode("utf-8"), callback.pointer, None)
+    status = library().fm_bulk_json(_plan_text(plan_jsonl).encode("utf-8"), callback.pointer, None)
     callback.finish(status)
+
+
+def bulk(plan: Union[str, Sequence[Mapping[str, Any]]], progress: Optional[Progress] = None, **options: Any) -> Dict[str, Any]:
+    """``fm_bulk_run_json``: :func:`bulk_json` with the run options of ``fastmerge bulk`` and its summary.
+
+    Options: ``sink`` ("files", "hash": the sha256 each file would have, nothing written; "null"), ``resume``,
+    ``overwrite``, ``shard_index``/``shard_count``, ``max_memory`` (e.g. "2G"), ``threads``, ``no_mmap``.
+    Returns the summary dict (``variants``: index, out, status, sha256, error). When some variants failed,
+    raises :class:`InputError` whose ``report`` attribute holds that summary.
+    """
+    lib = library()
+    callback = _Callback(progress)
+    report = ctypes.c_void_p()
+    status = lib.fm_bulk_run_json(_plan_text(plan).encode("utf-8"), json.dumps(options).encode("utf-8") if options else None,
+                                  callback.pointer, None, ctypes.byref(report))
+    try:
+        summary = json.loads(ctypes.string_at(report.value).decode("utf-8")) if report.value else None
+    finally:
+        if report.value:
+            lib.fm_free(report)
+    try:
+        callback.finish(status)
+    except FastMergeError as error:
+        error.report = summary  # type: ignore[attr-defined]
+        raise
+    return summary  # type: ignore[return-value]
 
 
 def check(path: Union[str, os.PathLike]) -> Dict[str, Any]:

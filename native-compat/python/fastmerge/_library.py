@@ -40,6 +40,8 @@ def _declare(lib: ctypes.CDLL) -> ctypes.CDLL:
     lib.fm_merge_json.restype = ctypes.c_int
     lib.fm_bulk_json.argtypes = [ctypes.c_char_p, PROGRESS_CB, ctypes.c_void_p]
     lib.fm_bulk_json.restype = ctypes.c_int
+    lib.fm_bulk_run_json.argtypes = [ctypes.c_char_p, ctypes.c_char_p, PROGRESS_CB, ctypes.c_void_p, ctypes.POINTER(ctypes.c_void_p)]
+    lib.fm_bulk_run_json.restype = ctypes.c_int
     # char** out-parameter: a c_void_p so the pointer can be handed back to fm_free unchanged.
     lib.fm_check_json.argtypes = [ctypes.c_char_p, ctypes.POINTER(ctypes.c_void_p)]
     lib.fm_check_json.restype = ctypes.c_int

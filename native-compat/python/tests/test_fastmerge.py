@@ -218,9 +218,46 @@ def test_a_missing_library_is_reported_with_the_build_command(tmp_path):
     assert "missing:" in result.stdout and "build-native.sh" in result.stdout
 
 
-def test_bulk_is_not_in_this_build():
-    with pytest.raises(fastmerge.NotAvailableError, match="bulk is not available"):
-        fastmerge.bulk_json('{"recipe": {}}\n')
+def test_bulk_variants_equal_single_merges_and_resume_and_hash_sink_work(sd1_models, tmp_path):
+    a, b, c = sd1_models
+    plan = [
+        {"a": {"path": a}, "b": {"path": b}, "mode": "ws", "alpha": alpha, "out": str(tmp_path / f"ws_{alpha}.safetensors")}
+        for alpha in (0.25, 0.5)
+    ] + [{"a": {"path": a}, "b": {"path": b}, "c": {"path": c}, "mode": "ad", "alpha": 0.7, "weights_alpha": "GRAD_V",
+          "out": str(tmp_path / "ad.safetensors")}]
+    seen = []
+    fastmerge.bulk_json(plan, progress=lambda done, total: seen.append((done, total)))
+    assert seen and all(d2 > d1 for (d1, _), (d2, _) in zip(seen, seen[1:]))
+
+    single = str(tmp_path / "single.safetensors")
+    fastmerge.merge(a, b, single, c=c, mode="ad", alpha=0.7, weights_alpha="GRAD_V")
+    with open(single, "rb") as f1, open(plan[2]["out"], "rb") as f2:
+        assert f1.read() == f2.read()
+
+    resumed = fastmerge.bulk(plan, resume=True)
+    assert [v["status"] for v in resumed["variants"]] == ["skipped"] * 3
+
+    hashed = fastmerge.bulk(plan, sink="hash", shard_index=2, shard_count=3)
+    (variant,) = hashed["variants"]
+    with open(plan[1]["out"], "rb") as f:
+        assert variant["sha256"] == hashlib.sha256(f.read()).hexdigest()
+
+
+def test_bulk_failures_are_per_variant_and_carry_the_summary(sd1_models, tmp_path):
+    a, b, _ = sd1_models
+    good = str(tmp_path / "good.safetensors")
+    plan = [{"a": {"path": a}, "b": {"path": b}, "mode": "ws", "alpha": 0.5, "out": good},
+            {"a": {"path": a}, "b": {"path": str(tmp_path / "missing.safetensors")}, "mode": "ws", "alpha": 0.5,
+             "out": str(tmp_path / "bad.safetensors")}]
+    with pytest.raises(fastmerge.InputError, match="1 of 2 variants failed") as caught:
+        fastmerge.bulk(plan)
+    assert [v["status"] for v in caught.value.report["variants"]] == ["done", "failed"]
+    assert "missing.safetensors" in caught.value.report["variants"][1]["error"]
+    assert os.path.exists(good) and not os.path.exists(tmp_path / "bad.safetensors")
+    with pytest.raises(fastmerge.InputError, match="line 1"):
+        fastmerge.bulk_json('{"mode": "ws"\n')
+    with pytest.raises(fastmerge.InputError, match="sink"):
+        fastmerge.bulk(plan, sink="disk")
 
 
 @pytest.fixture(scope="module")

@@ -75,7 +75,7 @@ internal static class BulkCommand
             Console.Error.WriteLine($"fastmerge: {failed.Error}");
         }
 
-        Console.Out.Write(json ? ToJson(result, options.Sink) + Environment.NewLine : ToText(result, options.Sink));
+        Console.Out.Write(json ? BulkResultJson.Serialize(result, options.Sink) + Environment.NewLine : ToText(result, options.Sink));
         return result.Succeeded ? ExitCodes.Ok : SomeVariantsFailed;
     }
 
@@ -100,13 +100,9 @@ internal static class BulkCommand
             Overwrite = reader.Flag("--overwrite"),
             Resume = reader.Flag("--resume"),
             MaxMemory = maxMemory,
-            Sink = sink switch
-            {
-                "files" => BulkSinkKind.Files,
-                "hash" => BulkSinkKind.Hash,
-                "null" => BulkSinkKind.Null,
-                _ => throw new UsageException($"bulk: unknown --sink {sink}; use files, hash or null"),
-            },
+            Sink = BulkResultJson.TryParseSink(sink, out BulkSinkKind kind)
+                ? kind
+                : throw new UsageException($"bulk: unknown --sink {sink}; use files, hash or null"),
         };
     }
 
@@ -176,58 +172,11 @@ internal static class BulkCommand
         return text.ToString();
     }
 
-    private static string ToJson(BulkResult result, BulkSinkKind sink)
-    {
-        using var buffer = new MemoryStream();
-        using (var w = new Utf8JsonWriter(buffer))
-        {
-            w.WriteStartObject();
-            w.WriteString("sink", Sink(sink));
-            w.WriteNumber("waves", result.Waves);
-            w.WriteNumber("bytes", result.BytesProduced);
-            w.WriteNumber("seconds", Math.Round(result.Elapsed.TotalSeconds, 3));
-            w.WriteNumber("done", Count(result, BulkVariantStatus.Done));
-            w.WriteNumber("skipped", Count(result, BulkVariantStatus.Skipped));
-            w.WriteNumber("failed", Count(result, BulkVariantStatus.Failed));
-            w.WriteStartArray("variants");
-            foreach (BulkVariantResult v in result.Variants)
-            {
-                w.WriteStartObject();
-                w.WriteNumber("index", v.Variant.Index);
-                if (v.Variant.Line is { } line)
-                {
-                    w.WriteNumber("line", line);
-                }
+    private static int Count(BulkResult result, BulkVariantStatus status) => BulkResultJson.Count(result, status);
 
-                w.WriteString("out", v.Variant.OutputPath);
-                w.WriteString("status", Status(v.Status));
-                w.WriteString("sha256", v.Sha256);
-                w.WriteString("error", v.Error);
-                w.WriteEndObject();
-            }
+    private static string Status(BulkVariantStatus status) => BulkResultJson.StatusName(status);
 
-            w.WriteEndArray();
-            w.WriteEndObject();
-        }
-
-        return Encoding.UTF8.GetString(buffer.ToArray());
-    }
-
-    private static int Count(BulkResult result, BulkVariantStatus status) => result.Variants.Count(v => v.Status == status);
-
-    private static string Status(BulkVariantStatus status) => status switch
-    {
-        BulkVariantStatus.Done => "done",
-        BulkVariantStatus.Skipped => "skipped",
-        _ => "failed",
-    };
-
-    private static string Sink(BulkSinkKind sink) => sink switch
-    {
-        BulkSinkKind.Files => "files",
-        BulkSinkKind.Hash => "hash",
-        _ => "null",
-    };
+    private static string Sink(BulkSinkKind sink) => BulkResultJson.SinkName(sink);
 
     private static string[] Split(string? items) =>
         items is null ? [] : items.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
