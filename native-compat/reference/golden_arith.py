@@ -19,12 +19,12 @@ w = 1. So `lerp` below computes the SPEC formula with an exactly rounded fma (ro
 one rounding to float32), and `check_lerp_against_torch` proves it equal, bit for bit, to torch.lerp wherever
 the two torch versions agree (-0.5 < w, w != 1).
 """
-import json
 import os
-import struct
 
 import numpy as np
 import torch
+
+from golden_io import write_golden
 
 ALPHAS = [0.0, 0.25, 0.3, 0.5, 0.7, 1.0, -0.2, 1.5]
 BETAS = [0.0, 0.3, 0.5, -0.2, 0.2]
@@ -122,24 +122,6 @@ def cases(a, b, c):
     return out
 
 
-def write_safetensors(path, tensors, st_dtype):
-    header = {}
-    blobs = []
-    offset = 0
-    for name, t in tensors.items():
-        raw = t.contiguous().view(torch.int16 if t.element_size() == 2 else torch.int32).numpy().tobytes()
-        header[name] = {"dtype": st_dtype, "shape": list(t.shape), "data_offsets": [offset, offset + len(raw)]}
-        blobs.append(raw)
-        offset += len(raw)
-    text = json.dumps(header, separators=(",", ":")).encode("utf-8")
-    text += b" " * ((8 - len(text) % 8) % 8)
-    with open(path, "wb") as f:
-        f.write(struct.pack("<Q", len(text)))
-        f.write(text)
-        for raw in blobs:
-            f.write(raw)
-
-
 def main():
     torch.set_num_threads(1)
     here = os.path.dirname(os.path.abspath(__file__))
@@ -156,7 +138,7 @@ def main():
         for name, value in cases(a, b, c).items():
             tensors[name] = value.to(dtype)
         path = os.path.join(outdir, f"arith_{suffix}.safetensors")
-        write_safetensors(path, tensors, st_dtype)
+        write_golden(path, tensors)
         print(f"{path}: {len(tensors)} tensors, {os.path.getsize(path)} bytes, torch {torch.__version__}")
 
 

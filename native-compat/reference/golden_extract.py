@@ -27,9 +27,7 @@ torch 1.13's CPU kernels sum f32 with 8-lane vectors both with AVX2 and in the d
 (16 lanes) is used only when ATEN_CPU_CAPABILITY=avx512 asks for it, and then the bits differ. So the script
 pins avx2 before torch is imported, as compat.sh does for the reference.
 """
-import json
 import os
-import struct
 import sys
 
 os.environ["ATEN_CPU_CAPABILITY"] = "avx2"
@@ -37,6 +35,8 @@ os.environ["ATEN_CPU_CAPABILITY"] = "avx2"
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
 from torch.nn.functional import cosine_similarity  # noqa: E402
+
+from golden_io import write_golden  # noqa: E402
 
 LENGTHS = list(range(1, 81)) + [95, 96, 97, 127, 128, 129, 255, 256, 257, 300]
 SPECIAL_LENGTHS = [1, 3, 7, 8, 37, 300]
@@ -89,24 +89,6 @@ def pow_bases(g):
     return base.float().contiguous()
 
 
-def write_safetensors(path, tensors):
-    header = {}
-    blobs = []
-    offset = 0
-    for name, t in tensors.items():
-        raw = t.contiguous().view(torch.int32).numpy().tobytes()
-        header[name] = {"dtype": "F32", "shape": list(t.shape), "data_offsets": [offset, offset + len(raw)]}
-        blobs.append(raw)
-        offset += len(raw)
-    text = json.dumps(header, separators=(",", ":")).encode("utf-8")
-    text += b" " * ((8 - len(text) % 8) % 8)
-    with open(path, "wb") as f:
-        f.write(struct.pack("<Q", len(text)))
-        f.write(text)
-        for raw in blobs:
-            f.write(raw)
-
-
 def main():
     torch.set_num_threads(1)
     config = torch.__config__.show()
@@ -131,7 +113,7 @@ def main():
         tensors[f"pow|{gamma}"] = base ** gamma
     here = os.path.dirname(os.path.abspath(__file__))
     path = os.path.join(here, "goldens", "extract_f32.safetensors")
-    write_safetensors(path, tensors)
+    write_golden(path, tensors)
     print(f"{path}: {len(tensors)} tensors, {os.path.getsize(path)} bytes, torch {torch.__version__}")
 
 

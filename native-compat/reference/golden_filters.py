@@ -14,14 +14,14 @@ One small safetensors file per case in goldens/, tensors `input`, `median`, `gau
 tie and NaN behaviour is pinned too. Run with the system python (scipy 1.10, numpy):
     /usr/bin/python3 native-compat/reference/golden_filters.py
 """
-import json
 import os
-import struct
 
 import numpy as np
 import scipy
 from scipy import ndimage
 from scipy.ndimage._filters import _gaussian_kernel1d
+
+from golden_io import write_golden
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 OUT = os.path.join(HERE, "goldens")
@@ -71,24 +71,6 @@ def make_input(rng, shape, salt):
     return x
 
 
-def write_safetensors(path, tensors):
-    header = {}
-    offset = 0
-    blobs = []
-    for name, array in tensors.items():
-        data = np.ascontiguousarray(array, dtype="<f4").tobytes()
-        header[name] = {"dtype": "F32", "shape": list(array.shape), "data_offsets": [offset, offset + len(data)]}
-        offset += len(data)
-        blobs.append(data)
-    text = json.dumps(header, separators=(",", ":")).encode("utf-8")
-    text += b" " * (-len(text) % 8)
-    with open(path, "wb") as f:
-        f.write(struct.pack("<Q", len(text)))
-        f.write(text)
-        for blob in blobs:
-            f.write(blob)
-
-
 def gaussian_passes(x, weights):
     out = x
     for axis in range(x.ndim):
@@ -114,7 +96,7 @@ def main():
         smooth = gaussian_passes(median, spec)
         assert median.dtype == np.float32 and gaussian.dtype == np.float32 and smooth.dtype == np.float32
         path = os.path.join(OUT, f"filters_{name}.safetensors")
-        write_safetensors(path, {"input": x, "median": median, "gaussian": gaussian, "smooth": smooth})
+        write_golden(path, {"input": x, "median": median, "gaussian": gaussian, "smooth": smooth})
         total += os.path.getsize(path)
     print(f"scipy {scipy.__version__}: wrote {len(CASES)} files, {total} bytes")
 
