@@ -120,20 +120,7 @@ internal static class BulkCommand
             throw new UsageException($"bulk: --alpha {e.Message}");
         }
 
-        var recipe = new MergeRecipe
-        {
-            A = new MergeInput(a),
-            C = reader.Value("-c") is { } c ? new MergeInput(c) : null,
-            Beta = reader.Double("--beta", 0),
-            Gamma = reader.Double("--gamma", 0.3),
-            WeightsBeta = reader.Value("--weights-beta"),
-            ScaledSumWeightsA = reader.Value("--weights-a"),
-            ScaledSumWeightsB = reader.Value("--weights-b"),
-            PositionIds = RecipeNames.ParsePositionIds(reader.Value("--position-ids") ?? "reset"),
-            OutputDType = RecipeNames.ParseOutputDType(reader.Value("--dtype") ?? "keep"),
-            Exclude = Split(reader.Value("--exclude")),
-            Include = Split(reader.Value("--include")),
-        };
+        MergeRecipe recipe = RecipeFlags.ReadShared(reader) with { A = new MergeInput(a) };
         IReadOnlyList<string> bModels = reader.Values("-b");
         return new BulkSweep
         {
@@ -177,9 +164,6 @@ internal static class BulkCommand
     private static string Status(BulkVariantStatus status) => BulkResultJson.StatusName(status);
 
     private static string Sink(BulkSinkKind sink) => BulkResultJson.SinkName(sink);
-
-    private static string[] Split(string? items) =>
-        items is null ? [] : items.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
     /// <summary>One line on a terminal's stderr: variants done/total, output MB/s, ETA from the bytes still to produce.</summary>
     private sealed class BulkProgressBar(TextWriter? terminal, Stopwatch clock) : IProgress<BulkProgress>, IDisposable

@@ -12,24 +12,14 @@ internal static class MergeCommand
     public static int Run(string[] args)
     {
         var reader = new ArgumentReader("merge", args, new HashSet<string> { "--no-mmap", "--overwrite", "--json", "--no-output-hash" });
-        var recipe = new MergeRecipe
+        MergeRecipe recipe = RecipeFlags.ReadShared(reader) with
         {
             A = new MergeInput(reader.Required("-a")),
             B = new MergeInput(reader.Required("-b")),
-            C = reader.Value("-c") is { } c ? new MergeInput(c) : null,
             Mode = RecipeNames.ParseMode(reader.Value("--mode") ?? "ws"),
             CalcMode = RecipeNames.ParseCalcMode(reader.Value("--calc") ?? "normal"),
             Alpha = reader.Double("--alpha", 0.5),
-            Beta = reader.Double("--beta", 0),
-            Gamma = reader.Double("--gamma", 0.3),
             WeightsAlpha = reader.Value("--weights-alpha"),
-            WeightsBeta = reader.Value("--weights-beta"),
-            ScaledSumWeightsA = reader.Value("--weights-a"),
-            ScaledSumWeightsB = reader.Value("--weights-b"),
-            PositionIds = RecipeNames.ParsePositionIds(reader.Value("--position-ids") ?? "reset"),
-            OutputDType = RecipeNames.ParseOutputDType(reader.Value("--dtype") ?? "keep"),
-            Exclude = Split(reader.Value("--exclude")),
-            Include = Split(reader.Value("--include")),
         };
         string output = reader.Required("-o", "--output");
         var options = new MergeOptions
@@ -67,7 +57,4 @@ internal static class MergeCommand
         "gpu" => MergeDevice.Gpu,
         _ => throw new UsageException($"merge: unknown --device {text}; use auto, cpu or gpu"),
     };
-
-    private static string[] Split(string? items) =>
-        items is null ? [] : items.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 }

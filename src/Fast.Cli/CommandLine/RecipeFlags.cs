@@ -1,0 +1,28 @@
+using Fast.Merging.Recipes;
+
+namespace Fast.Cli.CommandLine;
+
+/// <summary>
+/// The recipe flags <c>merge</c> and <c>bulk</c>'s sweep form share (everything but the models A/B, the mode, the
+/// calcmode, α and the α block list, which a sweep may repeat).
+/// </summary>
+internal static class RecipeFlags
+{
+    /// <summary>A recipe with model C, β, γ, the β and scaled-sum lists, position ids, dtype and the filters read.</summary>
+    public static MergeRecipe ReadShared(ArgumentReader reader) => new()
+    {
+        C = reader.Value("-c") is { } c ? new MergeInput(c) : null,
+        Beta = reader.Double("--beta", 0),
+        Gamma = reader.Double("--gamma", 0.3),
+        WeightsBeta = reader.Value("--weights-beta"),
+        ScaledSumWeightsA = reader.Value("--weights-a"),
+        ScaledSumWeightsB = reader.Value("--weights-b"),
+        PositionIds = RecipeNames.ParsePositionIds(reader.Value("--position-ids") ?? "reset"),
+        OutputDType = RecipeNames.ParseOutputDType(reader.Value("--dtype") ?? "keep"),
+        Exclude = Split(reader.Value("--exclude")),
+        Include = Split(reader.Value("--include")),
+    };
+
+    private static string[] Split(string? items) =>
+        items is null ? [] : items.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+}
