@@ -18,7 +18,7 @@ internal static class Usage
               [--overwrite] [--json] [--no-output-hash]
               merge two or three checkpoints into a new file, streaming (temp file + rename)
           fastmerge bulk PLAN [--shard I/N] [--resume] [--sink files|hash|null] [--max-memory SIZE] [--threads N]
-                         [--no-mmap] [--overwrite] [--json]
+                         [--no-mmap] [--overwrite] [--json] [--no-output-hash]
           fastmerge bulk -a A -b B [-b B2 ...] [-c C] --out-dir DIR [--alpha START:STOP:STEP] [--weights-alpha LIST ...]
                          [--mode M ...] [--calc C ...] (other merge flags, and the PLAN form's flags)
               many merges over the same models, each input read once: PLAN is JSON Lines (recipe JSON plus "out")

@@ -11,10 +11,10 @@ namespace Fast.Merging.Bulk;
 /// Runs many variants over shared inputs. Variants are planned (as <c>merge</c> plans them) and grouped into waves
 /// that fit <see cref="BulkOptions.MaxMemory"/>. Within a wave, work items (chunks or whole keys, see
 /// <see cref="BulkWorkItems"/>) go in batches: the batch's input ranges are read once into shared windows, then the
-/// workers take variants, each computing the whole batch for its variant in order through the same
-/// <see cref="TensorOperations"/> as <see cref="MergeEngine"/>. Inputs are read once per wave (the cosine calcmodes'
-/// first pass, run per variant while planning, reads its keys again). Reading a batch and computing it do not
-/// overlap, and the workers share out variants, so a wave of fewer variants than threads leaves threads idle.
+/// workers share out the variants and go through the batch item by item, computing each item for all their
+/// variants in file order through the same <see cref="TensorOperations"/> as <see cref="MergeEngine"/>. Inputs are
+/// read once per wave (the cosine calcmodes' first pass, run per variant while planning, reads its keys again).
+/// Reading a batch and computing it do not overlap, and a wave of fewer variants than threads leaves threads idle.
 /// A variant that fails is dropped with its error; the others go on.
 /// </summary>
 internal sealed class BulkEngine
@@ -176,7 +176,8 @@ internal sealed class BulkEngine
                 _cancellation.ThrowIfCancellationRequested();
                 windows.Fill([.. batch.SelectMany(item => item.Windows)], _threads, _cancellation);
                 int concurrency = memory.Concurrency(windows.Bytes, batch.Max(item => item.WorkBytes));
-                RunParallel(wave.Count, concurrency, slot => RunBatch(wave, slot, batch, scratch));
+                int workers = Math.Min(concurrency, wave.Count);
+                RunParallel(workers, workers, worker => RunBatch(wave, worker, workers, batch, scratch));
                 windows.Release();
             }
 
@@ -227,38 +228,61 @@ internal sealed class BulkEngine
         }
     }
 
-    /// <summary>One variant's share of a batch: every item it has, in order, so its bytes come in file order.</summary>
-    private void RunBatch(List<PreparedVariant> wave, int slot, List<BulkWorkItem> batch, ConcurrentBag<WorkScratch> pool)
+    /// <summary>
+    /// One worker's share of a batch: its variants (every <paramref name="workers"/>-th of the wave), item by item.
+    /// Each variant's bytes still come in file order (one worker owns it), and an item's inputs are computed into
+    /// all of the worker's variants while they are in cache: variant by variant over a whole batch would stream
+    /// the batch's inputs from memory once per variant.
+    /// </summary>
+    private void RunBatch(List<PreparedVariant> wave, int worker, int workers, List<BulkWorkItem> batch, ConcurrentBag<WorkScratch> pool)
     {
-        PreparedVariant v = wave[slot];
-        if (v.Error is not null)
+        var mine = new List<int>();
+        for (int slot = worker; slot < wave.Count; slot += workers)
+        {
+            if (wave[slot].Error is null)
+            {
+                mine.Add(slot);
+            }
+        }
+
+        if (mine.Count == 0)
         {
             return;
         }
 
         WorkScratch scratch = pool.TryTake(out WorkScratch? free) ? free : new WorkScratch(inputBuffers: false);
-        long bytes = 0;
         try
         {
             foreach (BulkWorkItem item in batch)
             {
                 _cancellation.ThrowIfCancellationRequested();
-                if (item.ByVariant[slot] is { } t)
+                long bytes = 0;
+                foreach (int slot in mine)
                 {
-                    bytes += Execute(v, t, item, scratch);
+                    PreparedVariant v = wave[slot];
+                    if (v.Error is not null || item.ByVariant[slot] is not { } t)
+                    {
+                        continue;
+                    }
+
+                    try
+                    {
+                        bytes += Execute(v, t, item, scratch);
+                    }
+                    catch (Exception e) when (IsVariantFailure(e))
+                    {
+                        v.Error = OneLine(e.Message);
+                    }
                 }
+
+                Interlocked.Add(ref _bytesDone, bytes);
             }
-        }
-        catch (Exception e) when (IsVariantFailure(e))
-        {
-            v.Error = OneLine(e.Message);
         }
         finally
         {
             pool.Add(scratch);
         }
 
-        Interlocked.Add(ref _bytesDone, bytes);
         Report(0);
     }
 
