@@ -91,7 +91,9 @@ public class Fp16MergeBenchmarks
         {
             Job baseJob = Job.ShortRun.WithId("x");
             AddJob(baseJob.WithId("AVX512"));
-            AddJob(baseJob.WithId("AVX2").WithEnvironmentVariables(new EnvironmentVariable("DOTNET_EnableAVX512", "0")));
+            // .NET 10 reads DOTNET_EnableAVX512; older runtimes read DOTNET_EnableAVX512F. Both, so the job means AVX2 everywhere.
+            AddJob(baseJob.WithId("AVX2").WithEnvironmentVariables(
+                new EnvironmentVariable("DOTNET_EnableAVX512F", "0"), new EnvironmentVariable("DOTNET_EnableAVX512", "0")));
             AddJob(baseJob.WithId("SSE").WithEnvironmentVariables(new EnvironmentVariable("DOTNET_EnableAVX2", "0")));
         }
     }

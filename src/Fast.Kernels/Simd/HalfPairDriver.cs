@@ -161,16 +161,16 @@ internal static class HalfPairDriver
         return head == 0 ? 32 : head;
     }
 
-    /// <summary>Pairs with no Inf/NaN half (nearly all of them) take the shorter finite widening.</summary>
+    /// <summary>Pairs of normal halves (nearly all of them) take the shorter widening by one multiply.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector512<uint> Step512<TOp>(Vector512<uint> x, Vector512<uint> y, TOp op)
         where TOp : struct, IBinaryOperator =>
-        HalfPairs.AnySpecial(x, y) ? Step(x, y, op) : StepFinite(x, y, op);
+        HalfPairs.AnyNotNormal(x, y) ? Step(x, y, op) : StepFinite(x, y, op);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector512<uint> Step512<TOp>(Vector512<uint> x, Vector512<uint> y, Vector512<uint> z, TOp op)
         where TOp : struct, ITernaryOperator =>
-        HalfPairs.AnySpecial(x, y, z) ? Step(x, y, z, op) : StepFinite(x, y, z, op);
+        HalfPairs.AnyNotNormal(x, y, z) ? Step(x, y, z, op) : StepFinite(x, y, z, op);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector512<uint> Step<TOp>(Vector512<uint> x, Vector512<uint> y, TOp op)
@@ -210,32 +210,109 @@ internal static class HalfPairDriver
     // ---------------- Vector256 ----------------
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Run256<TOp>(ref byte x, ref byte y, ref byte d, nuint n, TOp op)
+    private static unsafe void Run256<TOp>(ref byte x, ref byte y, ref byte d, nuint n, TOp op)
         where TOp : struct, IBinaryOperator
     {
-        // The last pairs are computed before anything is stored, so an in-place destination still holds the
-        // original values where the tail overlaps the main loop.
-        Vector256<uint> last = Step(Load256(ref x, n - 16), Load256(ref y, n - 16), op);
-        for (nuint i = 0; i + 16 <= n; i += 16)
+        // The first and last pairs are computed before anything is stored, so an in-place destination still
+        // holds the original values where they overlap the main loop.
+        Vector256<uint> first = Step256(Load256(ref x, 0), Load256(ref y, 0), op);
+        Vector256<uint> last = Step256(Load256(ref x, n - 16), Load256(ref y, n - 16), op);
+        fixed (byte* destination = &d)
         {
-            Store256(ref d, i, Step(Load256(ref x, i), Load256(ref y, i), op));
+            nuint start = StreamingStart256(destination, n);
+            if (start == 0)
+            {
+                for (nuint i = 0; i + 16 <= n; i += 16)
+                {
+                    Store256(ref d, i, Step256(Load256(ref x, i), Load256(ref y, i), op));
+                }
+            }
+            else
+            {
+                for (nuint i = start; i + 16 <= n; i += 16)
+                {
+                    Avx.StoreAlignedNonTemporal((uint*)(destination + (i * 2)), Step256(Load256(ref x, i), Load256(ref y, i), op));
+                }
+
+                Sse.StoreFence();
+            }
         }
 
+        Store256(ref d, 0, first);
         Store256(ref d, n - 16, last);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Run256<TOp>(ref byte x, ref byte y, ref byte z, ref byte d, nuint n, TOp op)
+    private static unsafe void Run256<TOp>(ref byte x, ref byte y, ref byte z, ref byte d, nuint n, TOp op)
         where TOp : struct, ITernaryOperator
     {
-        Vector256<uint> last = Step(Load256(ref x, n - 16), Load256(ref y, n - 16), Load256(ref z, n - 16), op);
-        for (nuint i = 0; i + 16 <= n; i += 16)
+        Vector256<uint> first = Step256(Load256(ref x, 0), Load256(ref y, 0), Load256(ref z, 0), op);
+        Vector256<uint> last = Step256(Load256(ref x, n - 16), Load256(ref y, n - 16), Load256(ref z, n - 16), op);
+        fixed (byte* destination = &d)
         {
-            Store256(ref d, i, Step(Load256(ref x, i), Load256(ref y, i), Load256(ref z, i), op));
+            nuint start = StreamingStart256(destination, n);
+            if (start == 0)
+            {
+                for (nuint i = 0; i + 16 <= n; i += 16)
+                {
+                    Store256(ref d, i, Step256(Load256(ref x, i), Load256(ref y, i), Load256(ref z, i), op));
+                }
+            }
+            else
+            {
+                for (nuint i = start; i + 16 <= n; i += 16)
+                {
+                    Avx.StoreAlignedNonTemporal((uint*)(destination + (i * 2)), Step256(Load256(ref x, i), Load256(ref y, i), Load256(ref z, i), op));
+                }
+
+                Sse.StoreFence();
+            }
         }
 
+        Store256(ref d, 0, first);
         Store256(ref d, n - 16, last);
     }
+
+    /// <summary>
+    /// <see cref="StreamingStart"/> for 32-byte vectors: the first element on a 32-byte boundary (the head before
+    /// it, at most 15 halves, lies inside the first vector, stored normally), or 0 for ordinary stores.
+    /// </summary>
+    private static unsafe nuint StreamingStart256(byte* destination, nuint n)
+    {
+        nuint address = (nuint)destination;
+        if (!Avx.IsSupported || n < StreamingElements || (address & 1) != 0)
+        {
+            return 0;
+        }
+
+        nuint head = ((32 - (address & 31)) & 31) / 2;
+        return head == 0 ? 16 : head;
+    }
+
+    /// <summary>Pairs of normal halves (nearly all of them) take the shorter widening by one multiply.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<uint> Step256<TOp>(Vector256<uint> x, Vector256<uint> y, TOp op)
+        where TOp : struct, IBinaryOperator =>
+        HalfPairs.AnyNotNormal(x, y) ? Step(x, y, op) : StepFinite(x, y, op);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<uint> Step256<TOp>(Vector256<uint> x, Vector256<uint> y, Vector256<uint> z, TOp op)
+        where TOp : struct, ITernaryOperator =>
+        HalfPairs.AnyNotNormal(x, y, z) ? Step(x, y, z, op) : StepFinite(x, y, z, op);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<uint> StepFinite<TOp>(Vector256<uint> x, Vector256<uint> y, TOp op)
+        where TOp : struct, IBinaryOperator =>
+        HalfPairs.Narrow(
+            op.Invoke(HalfPairs.WidenEvenFinite(x), HalfPairs.WidenEvenFinite(y)),
+            op.Invoke(HalfPairs.WidenOddFinite(x), HalfPairs.WidenOddFinite(y)));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<uint> StepFinite<TOp>(Vector256<uint> x, Vector256<uint> y, Vector256<uint> z, TOp op)
+        where TOp : struct, ITernaryOperator =>
+        HalfPairs.Narrow(
+            op.Invoke(HalfPairs.WidenEvenFinite(x), HalfPairs.WidenEvenFinite(y), HalfPairs.WidenEvenFinite(z)),
+            op.Invoke(HalfPairs.WidenOddFinite(x), HalfPairs.WidenOddFinite(y), HalfPairs.WidenOddFinite(z)));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<uint> Step<TOp>(Vector256<uint> x, Vector256<uint> y, TOp op)

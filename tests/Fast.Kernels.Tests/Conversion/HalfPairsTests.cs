@@ -32,13 +32,30 @@ public class HalfPairsTests
             AssertWidened(even, odd, HalfPairs.WidenEven(Vector256.Create(pairs)), HalfPairs.WidenOdd(Vector256.Create(pairs)), 8);
             AssertWidened(even, odd, HalfPairs.WidenEven(Vector128.Create(pairs)), HalfPairs.WidenOdd(Vector128.Create(pairs)), 4);
 
-            bool anySpecial = even.Any(IsSpecial) || odd.Any(IsSpecial);
-            Assert.Equal(anySpecial, HalfPairs.AnySpecial(Vector512.Create(pairs), Vector512<uint>.Zero));
-            Assert.Equal(anySpecial, HalfPairs.AnySpecial(Vector512<uint>.Zero, Vector512.Create(pairs)));
-            Assert.Equal(anySpecial, HalfPairs.AnySpecial(Vector512<uint>.Zero, Vector512<uint>.Zero, Vector512.Create(pairs)));
+            bool anySpecial = even.Any(IsNotNormal) || odd.Any(IsNotNormal);
+            Assert.Equal(anySpecial, HalfPairs.AnyNotNormal(Vector512.Create(pairs), Vector512.Create(0x3C00_3C00u)));
+            Assert.Equal(anySpecial, HalfPairs.AnyNotNormal(Vector512.Create(0x3C00_3C00u), Vector512.Create(pairs)));
+            Assert.Equal(anySpecial, HalfPairs.AnyNotNormal(Vector512.Create(0x3C00_3C00u), Vector512.Create(0xBC00_3C00u), Vector512.Create(pairs)));
             if (!anySpecial)
             {
                 AssertWidened(even, odd, HalfPairs.WidenEvenFinite(Vector512.Create(pairs)), HalfPairs.WidenOddFinite(Vector512.Create(pairs)), 16);
+            }
+
+            // Vector256 sees each half of the 16 lanes on its own.
+            for (int part = 0; part < 2; part++)
+            {
+                uint[] lanes = pairs[(part * 8)..((part * 8) + 8)];
+                uint[] evenPart = even[(part * 8)..((part * 8) + 8)];
+                uint[] oddPart = odd[(part * 8)..((part * 8) + 8)];
+                bool partSpecial = evenPart.Any(IsNotNormal) || oddPart.Any(IsNotNormal);
+                Assert.Equal(partSpecial, HalfPairs.AnyNotNormal(Vector256.Create(lanes), Vector256.Create(0x3C00_BC00u)));
+                Assert.Equal(partSpecial, HalfPairs.AnyNotNormal(Vector256.Create(0x3C00_BC00u), Vector256.Create(lanes)));
+                Assert.Equal(partSpecial, HalfPairs.AnyNotNormal(Vector256.Create(0x3C00_BC00u), Vector256.Create(0x3C00_BC00u), Vector256.Create(lanes)));
+                Assert.Equal(partSpecial, HalfPairs.AnyNotNormal(Vector256.Create(lanes), Vector256.Create(0x3C00_BC00u), Vector256.Create(0x3C00_BC00u)));
+                if (!partSpecial)
+                {
+                    AssertWidened(evenPart, oddPart, HalfPairs.WidenEvenFinite(Vector256.Create(lanes)), HalfPairs.WidenOddFinite(Vector256.Create(lanes)), 8);
+                }
             }
         }
     }
@@ -66,7 +83,8 @@ public class HalfPairsTests
         }
     }
 
-    private static bool IsSpecial(uint half) => (half & 0x7C00) == 0x7C00;
+    /// <summary>Zero, subnormal, Inf or NaN: the halves that must take the exact widening.</summary>
+    private static bool IsNotNormal(uint half) => (half & 0x7C00) is 0 or 0x7C00;
 
     private static void AssertWidened<TVector>(uint[] even, uint[] odd, TVector evenValues, TVector oddValues, int count)
         where TVector : struct
