@@ -154,13 +154,8 @@ internal static class HalfPairs
         ((pairs.AsInt32() >> 3).AsUInt32() & Vector256.Create(SignBit | ShiftedMask)).AsSingle() * Vector256.Create(TwoTo112).AsSingle();
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<uint> Narrow(Vector256<float> even, Vector256<float> odd)
-    {
-        Vector256<float> anyNaN = Avx.IsSupported
-            ? Avx.Compare(even, odd, FloatComparisonMode.UnorderedNonSignaling)
-            : ~(Vector256.Equals(even, even) & Vector256.Equals(odd, odd));
-        return anyNaN == Vector256<float>.Zero ? NarrowNumbers(even, odd) : NarrowWithNaNs(even, odd);
-    }
+    public static Vector256<uint> Narrow(Vector256<float> even, Vector256<float> odd) =>
+        AnyNaN(even, odd) ? NarrowWithNaNs(even, odd) : NarrowNumbers(even, odd);
 
     /// <summary>Rounds to the nearest f16 value and widens it back, without leaving binary32.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -209,8 +204,22 @@ internal static class HalfPairs
         return (sum - magic) + (aboveMinNormal >> 13);
     }
 
+    /// <summary>Whether any lane of <paramref name="even"/> or <paramref name="odd"/> is NaN.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<uint> NarrowNumbers(Vector256<float> even, Vector256<float> odd)
+    public static bool AnyNaN(Vector256<float> even, Vector256<float> odd)
+    {
+        if (Avx.IsSupported)
+        {
+            Vector256<float> unordered = Avx.Compare(even, odd, FloatComparisonMode.UnorderedNonSignaling);
+            return !Avx.TestZ(unordered, unordered);
+        }
+
+        return !(Vector256.EqualsAll(even, even) && Vector256.EqualsAll(odd, odd));
+    }
+
+    /// <summary><see cref="Narrow(Vector256{float}, Vector256{float})"/> for vectors without NaN (<see cref="AnyNaN(Vector256{float}, Vector256{float})"/> false).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<uint> NarrowNumbers(Vector256<float> even, Vector256<float> odd)
     {
         Vector256<uint> low = Encode(even) | ((even.AsUInt32() >> 16) & Vector256.Create(0x8000u));
         Vector256<uint> high = (Encode(odd) << 16) | (odd.AsUInt32() & Vector256.Create(SignBit));
@@ -348,7 +357,7 @@ internal static class HalfPairs
     /// The rare vectors holding a NaN: NaN lanes are narrowed as zeros, then replaced by the quiet f16 NaN with the
     /// sign and top payload bits, exactly as <see cref="ScalarConvert.SingleToF16"/> makes it.
     /// </summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector512<uint> NarrowWithNaNs(Vector512<float> even, Vector512<float> odd)
     {
         Vector512<uint> evenNaN = ~Vector512.Equals(even, even).AsUInt32();

@@ -208,6 +208,9 @@ internal static class HalfPairDriver
     private static void Store512(ref byte destination, nuint element, Vector512<uint> pairs) => Unsafe.WriteUnaligned(ref Unsafe.Add(ref destination, element * 2), pairs);
 
     // ---------------- Vector256 ----------------
+    // With 16 vector registers the constants of the exact paths would crowd out those of the common one, and any
+    // call inside a loop makes the JIT keep them all on the stack. So the loop that runs nearly every vector lives
+    // in its own method, holds only the common path, and returns at the first vector that needs the exact one.
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe void Run256<TOp>(ref byte x, ref byte y, ref byte d, nuint n, TOp op)
@@ -215,23 +218,25 @@ internal static class HalfPairDriver
     {
         // The first and last pairs are computed before anything is stored, so an in-place destination still
         // holds the original values where they overlap the main loop.
-        Vector256<uint> first = Step256(Load256(ref x, 0), Load256(ref y, 0), op);
-        Vector256<uint> last = Step256(Load256(ref x, n - 16), Load256(ref y, n - 16), op);
+        Vector256<uint> first = Step(Load256(ref x, 0), Load256(ref y, 0), op);
+        Vector256<uint> last = Step(Load256(ref x, n - 16), Load256(ref y, n - 16), op);
         fixed (byte* destination = &d)
         {
-            nuint start = StreamingStart256(destination, n);
-            if (start == 0)
+            nuint i = StreamingStart256(destination, n);
+            if (i == 0)
             {
-                for (nuint i = 0; i + 16 <= n; i += 16)
+                while ((i = CommonRun256<TOp, OrdinaryStore>(ref x, ref y, ref d, i, n, op)) + 16 <= n)
                 {
-                    Store256(ref d, i, Step256(Load256(ref x, i), Load256(ref y, i), op));
+                    OrdinaryStore.Store(ref d, i, Step(Load256(ref x, i), Load256(ref y, i), op));
+                    i += 16;
                 }
             }
             else
             {
-                for (nuint i = start; i + 16 <= n; i += 16)
+                while ((i = CommonRun256<TOp, StreamingStore>(ref x, ref y, ref d, i, n, op)) + 16 <= n)
                 {
-                    Avx.StoreAlignedNonTemporal((uint*)(destination + (i * 2)), Step256(Load256(ref x, i), Load256(ref y, i), op));
+                    StreamingStore.Store(ref d, i, Step(Load256(ref x, i), Load256(ref y, i), op));
+                    i += 16;
                 }
 
                 Sse.StoreFence();
@@ -246,23 +251,25 @@ internal static class HalfPairDriver
     private static unsafe void Run256<TOp>(ref byte x, ref byte y, ref byte z, ref byte d, nuint n, TOp op)
         where TOp : struct, ITernaryOperator
     {
-        Vector256<uint> first = Step256(Load256(ref x, 0), Load256(ref y, 0), Load256(ref z, 0), op);
-        Vector256<uint> last = Step256(Load256(ref x, n - 16), Load256(ref y, n - 16), Load256(ref z, n - 16), op);
+        Vector256<uint> first = Step(Load256(ref x, 0), Load256(ref y, 0), Load256(ref z, 0), op);
+        Vector256<uint> last = Step(Load256(ref x, n - 16), Load256(ref y, n - 16), Load256(ref z, n - 16), op);
         fixed (byte* destination = &d)
         {
-            nuint start = StreamingStart256(destination, n);
-            if (start == 0)
+            nuint i = StreamingStart256(destination, n);
+            if (i == 0)
             {
-                for (nuint i = 0; i + 16 <= n; i += 16)
+                while ((i = CommonRun256<TOp, OrdinaryStore>(ref x, ref y, ref z, ref d, i, n, op)) + 16 <= n)
                 {
-                    Store256(ref d, i, Step256(Load256(ref x, i), Load256(ref y, i), Load256(ref z, i), op));
+                    OrdinaryStore.Store(ref d, i, Step(Load256(ref x, i), Load256(ref y, i), Load256(ref z, i), op));
+                    i += 16;
                 }
             }
             else
             {
-                for (nuint i = start; i + 16 <= n; i += 16)
+                while ((i = CommonRun256<TOp, StreamingStore>(ref x, ref y, ref z, ref d, i, n, op)) + 16 <= n)
                 {
-                    Avx.StoreAlignedNonTemporal((uint*)(destination + (i * 2)), Step256(Load256(ref x, i), Load256(ref y, i), Load256(ref z, i), op));
+                    StreamingStore.Store(ref d, i, Step(Load256(ref x, i), Load256(ref y, i), Load256(ref z, i), op));
+                    i += 16;
                 }
 
                 Sse.StoreFence();
@@ -271,6 +278,65 @@ internal static class HalfPairDriver
 
         Store256(ref d, 0, first);
         Store256(ref d, n - 16, last);
+    }
+
+    /// <summary>
+    /// Vectors from element <paramref name="i"/> on while every input half is normal and no result is NaN (the
+    /// multiply widening and NaN-free narrowing are exact there); returns the first element not done.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static nuint CommonRun256<TOp, TStore>(ref byte x, ref byte y, ref byte d, nuint i, nuint n, TOp op)
+        where TOp : struct, IBinaryOperator
+        where TStore : struct, IPairStore
+    {
+        for (; i + 16 <= n; i += 16)
+        {
+            Vector256<uint> xs = Load256(ref x, i);
+            Vector256<uint> ys = Load256(ref y, i);
+            if (HalfPairs.AnyNotNormal(xs, ys))
+            {
+                break;
+            }
+
+            Vector256<float> even = op.Invoke(HalfPairs.WidenEvenFinite(xs), HalfPairs.WidenEvenFinite(ys));
+            Vector256<float> odd = op.Invoke(HalfPairs.WidenOddFinite(xs), HalfPairs.WidenOddFinite(ys));
+            if (HalfPairs.AnyNaN(even, odd))
+            {
+                break;
+            }
+
+            TStore.Store(ref d, i, HalfPairs.NarrowNumbers(even, odd));
+        }
+
+        return i;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static nuint CommonRun256<TOp, TStore>(ref byte x, ref byte y, ref byte z, ref byte d, nuint i, nuint n, TOp op)
+        where TOp : struct, ITernaryOperator
+        where TStore : struct, IPairStore
+    {
+        for (; i + 16 <= n; i += 16)
+        {
+            Vector256<uint> xs = Load256(ref x, i);
+            Vector256<uint> ys = Load256(ref y, i);
+            Vector256<uint> zs = Load256(ref z, i);
+            if (HalfPairs.AnyNotNormal(xs, ys, zs))
+            {
+                break;
+            }
+
+            Vector256<float> even = op.Invoke(HalfPairs.WidenEvenFinite(xs), HalfPairs.WidenEvenFinite(ys), HalfPairs.WidenEvenFinite(zs));
+            Vector256<float> odd = op.Invoke(HalfPairs.WidenOddFinite(xs), HalfPairs.WidenOddFinite(ys), HalfPairs.WidenOddFinite(zs));
+            if (HalfPairs.AnyNaN(even, odd))
+            {
+                break;
+            }
+
+            TStore.Store(ref d, i, HalfPairs.NarrowNumbers(even, odd));
+        }
+
+        return i;
     }
 
     /// <summary>
@@ -289,30 +355,25 @@ internal static class HalfPairDriver
         return head == 0 ? 16 : head;
     }
 
-    /// <summary>Pairs of normal halves (nearly all of them) take the shorter widening by one multiply.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<uint> Step256<TOp>(Vector256<uint> x, Vector256<uint> y, TOp op)
-        where TOp : struct, IBinaryOperator =>
-        HalfPairs.AnyNotNormal(x, y) ? Step(x, y, op) : StepFinite(x, y, op);
+    /// <summary>How the 256-bit loops store a vector of pairs at element <c>i</c>.</summary>
+    private interface IPairStore
+    {
+        static abstract void Store(ref byte destination, nuint element, Vector256<uint> pairs);
+    }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<uint> Step256<TOp>(Vector256<uint> x, Vector256<uint> y, Vector256<uint> z, TOp op)
-        where TOp : struct, ITernaryOperator =>
-        HalfPairs.AnyNotNormal(x, y, z) ? Step(x, y, z, op) : StepFinite(x, y, z, op);
+    private readonly struct OrdinaryStore : IPairStore
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void Store(ref byte destination, nuint element, Vector256<uint> pairs) => Store256(ref destination, element, pairs);
+    }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<uint> StepFinite<TOp>(Vector256<uint> x, Vector256<uint> y, TOp op)
-        where TOp : struct, IBinaryOperator =>
-        HalfPairs.Narrow(
-            op.Invoke(HalfPairs.WidenEvenFinite(x), HalfPairs.WidenEvenFinite(y)),
-            op.Invoke(HalfPairs.WidenOddFinite(x), HalfPairs.WidenOddFinite(y)));
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<uint> StepFinite<TOp>(Vector256<uint> x, Vector256<uint> y, Vector256<uint> z, TOp op)
-        where TOp : struct, ITernaryOperator =>
-        HalfPairs.Narrow(
-            op.Invoke(HalfPairs.WidenEvenFinite(x), HalfPairs.WidenEvenFinite(y), HalfPairs.WidenEvenFinite(z)),
-            op.Invoke(HalfPairs.WidenOddFinite(x), HalfPairs.WidenOddFinite(y), HalfPairs.WidenOddFinite(z)));
+    /// <summary>Non-temporal; the destination is pinned and the element 32-byte aligned (<see cref="StreamingStart256"/>).</summary>
+    private readonly struct StreamingStore : IPairStore
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static unsafe void Store(ref byte destination, nuint element, Vector256<uint> pairs) =>
+            Avx.StoreAlignedNonTemporal((uint*)Unsafe.AsPointer(ref Unsafe.Add(ref destination, element * 2)), pairs);
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<uint> Step<TOp>(Vector256<uint> x, Vector256<uint> y, TOp op)
