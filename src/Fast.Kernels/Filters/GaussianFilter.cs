@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 
 namespace Fast.Kernels.Filters;
 
@@ -17,6 +18,12 @@ public static class GaussianFilter
     /// <exception cref="ArgumentException">The shape does not match the spans, or the spans overlap.</exception>
     public static unsafe void Apply(ReadOnlySpan<float> source, Span<float> destination, ReadOnlySpan<int> shape, int maxDegreeOfParallelism = -1)
     {
+        if (shape.Length == 1 && shape[0] == source.Length && shape[0] == destination.Length && shape[0] <= StackLineLimit)
+        {
+            ApplyShortVector(source, destination);
+            return;
+        }
+
         var layout = new FilterShape(shape, source.Length, destination.Length);
         FilterShape.RequireDistinct(source, destination);
         if (layout.Count == 0)
@@ -118,6 +125,31 @@ public static class GaussianFilter
             {
                 ArrayPool<float>.Shared.Return(scratchB);
             }
+        }
+    }
+
+    /// <summary>Longest 1-D tensor filtered with its widened copy on the stack (32 KiB + 64 bytes of doubles).</summary>
+    private const int StackLineLimit = 4096;
+
+    /// <summary>
+    /// Bias and norm vectors: one line, nothing to share between threads, so no shape object, closure or pooled
+    /// buffer either; those used to cost as much as the arithmetic at this size.
+    /// </summary>
+    [SkipLocalsInit] // every double of the line is written before it is read
+    private static unsafe void ApplyShortVector(ReadOnlySpan<float> source, Span<float> destination)
+    {
+        FilterShape.RequireDistinct(source, destination);
+        int length = source.Length;
+        if (length == 0)
+        {
+            return;
+        }
+
+        double* line = stackalloc double[length + (2 * GaussianTaps.Radius)];
+        fixed (float* sourcePointer = source)
+        fixed (float* destinationPointer = destination)
+        {
+            GaussianPasses.FilterLine(sourcePointer, destinationPointer, length, line);
         }
     }
 }

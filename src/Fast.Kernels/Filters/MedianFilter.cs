@@ -20,6 +20,20 @@ public static class MedianFilter
     /// <exception cref="ArgumentException">The shape does not match the spans, or the spans overlap.</exception>
     public static void Apply(ReadOnlySpan<float> source, Span<float> destination, ReadOnlySpan<int> shape, int maxDegreeOfParallelism = -1)
     {
+        if (shape.Length == 1 && shape[0] > 0 && shape[0] == source.Length && shape[0] == destination.Length)
+        {
+            // One axis: three values per output, nothing to share between rows; the padded layout, the shape
+            // object and a second pass looking for NaN and −0 would cost more than the medians (bias and norm
+            // vectors are this shape).
+            FilterShape.RequireDistinct(source, destination);
+            if (MedianOfThreeNeighbours(source, destination))
+            {
+                FixSpecialNeighbourhoods(source, destination, new FilterShape(shape, source.Length, destination.Length));
+            }
+
+            return;
+        }
+
         var layout = new FilterShape(shape, source.Length, destination.Length);
         FilterShape.RequireDistinct(source, destination);
         if (layout.Count == 0)
@@ -40,47 +54,75 @@ public static class MedianFilter
             return;
         }
 
-        if (layout.Rank == 1)
-        {
-            // One axis: three values per output, nothing to share between rows; the padded layout and its
-            // bookkeeping would cost more than the medians (bias and norm vectors are this shape).
-            MedianOfThreeNeighbours(source, destination);
-        }
-        else
-        {
-            MedianRowDriver.Run(source, destination, layout, maxDegreeOfParallelism);
-        }
+        MedianRowDriver.Run(source, destination, layout, maxDegreeOfParallelism);
 
         FixSpecialNeighbourhoods(source, destination, layout);
     }
 
     /// <summary>
     /// 1-D median: out[i] = median(x[i−1], x[i], x[i+1]) with the edges repeated (radius-1 half-sample reflection),
-    /// the same min/max network as the row driver, so values without NaN and −0 come out identical.
+    /// the same min/max network as the row driver, so values without NaN and −0 come out identical. Returns
+    /// whether the input holds a NaN or −0 (then scipy's tie and NaN rules must be applied), found on the way.
     /// </summary>
-    private static void MedianOfThreeNeighbours(ReadOnlySpan<float> source, Span<float> destination)
+    private static bool MedianOfThreeNeighbours(ReadOnlySpan<float> source, Span<float> destination)
     {
         int n = source.Length;
         ref float x = ref MemoryMarshal.GetReference(source);
         ref float d = ref MemoryMarshal.GetReference(destination);
+        bool special = IsSpecial(source[0]) || IsSpecial(source[n - 1]);
         destination[0] = Median3(source[0], source[0], source[Math.Min(1, n - 1)]);
         destination[n - 1] = Median3(source[Math.Max(n - 2, 0)], source[n - 1], source[n - 1]);
         int i = 1;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            Vector512<uint> flags = Vector512<uint>.Zero;
+            for (; i + Vector512<float>.Count < n; i += Vector512<float>.Count)
+            {
+                Vector512<float> a = Vector512.LoadUnsafe(ref x, (nuint)(i - 1));
+                Vector512<float> b = Vector512.LoadUnsafe(ref x, (nuint)i);
+                Vector512<float> c = Vector512.LoadUnsafe(ref x, (nuint)(i + 1));
+                Vector512.MaxNative(Vector512.MinNative(a, b), Vector512.MinNative(Vector512.MaxNative(a, b), c)).StoreUnsafe(ref d, (nuint)i);
+                Vector512<uint> bits = b.AsUInt32();
+                flags |= Vector512.Equals(bits, Vector512.Create(NegativeZeroBits)) | Vector512.GreaterThan(bits & Vector512.Create(0x7FFF_FFFFu), Vector512.Create(InfinityBits));
+            }
+
+            special |= flags != Vector512<uint>.Zero;
+        }
+
         if (Vector256.IsHardwareAccelerated)
         {
+            Vector256<uint> flags = Vector256<uint>.Zero;
             for (; i + Vector256<float>.Count < n; i += Vector256<float>.Count)
             {
                 Vector256<float> a = Vector256.LoadUnsafe(ref x, (nuint)(i - 1));
                 Vector256<float> b = Vector256.LoadUnsafe(ref x, (nuint)i);
                 Vector256<float> c = Vector256.LoadUnsafe(ref x, (nuint)(i + 1));
                 Vector256.MaxNative(Vector256.MinNative(a, b), Vector256.MinNative(Vector256.MaxNative(a, b), c)).StoreUnsafe(ref d, (nuint)i);
+                Vector256<uint> bits = b.AsUInt32();
+                flags |= Vector256.Equals(bits, Vector256.Create(NegativeZeroBits)) | Vector256.GreaterThan(bits & Vector256.Create(0x7FFF_FFFFu), Vector256.Create(InfinityBits));
             }
+
+            special |= flags != Vector256<uint>.Zero;
         }
 
         for (; i < n - 1; i++)
         {
+            special |= IsSpecial(Unsafe.Add(ref x, i));
             Unsafe.Add(ref d, i) = Median3(Unsafe.Add(ref x, i - 1), Unsafe.Add(ref x, i), Unsafe.Add(ref x, i + 1));
         }
+
+        return special;
+    }
+
+    private const uint NegativeZeroBits = 0x8000_0000u;
+
+    private const uint InfinityBits = 0x7F80_0000u;
+
+    /// <summary>NaN or −0: the values whose median scipy's quickselect decides (<see cref="SpecialValues"/>).</summary>
+    private static bool IsSpecial(float value)
+    {
+        uint bits = BitConverter.SingleToUInt32Bits(value);
+        return bits == NegativeZeroBits || (bits & 0x7FFF_FFFFu) > InfinityBits;
     }
 
     private static float Median3(float a, float b, float c) => Math.Max(Math.Min(a, b), Math.Min(Math.Max(a, b), c));
