@@ -64,6 +64,15 @@ internal static class HalfPairs
 
     private const ushort ExponentEdgeLimit = 0x1000;
 
+    /// <summary>Magnitudes from here (2^−14) ...</summary>
+    private const int NormalRangeStart = (127 - 14) << 23;
+
+    /// <summary>... up to here (65520, excluded) round to a normal f16 value (65520 and above round to Inf).</summary>
+    private const int NormalRangeEnd = 0x477F_F000;
+
+    /// <summary>Round-to-nearest-even increment less one, with the f16 rebias folded in (the exponent never borrows).</summary>
+    private const uint NormalRounding = unchecked(0x0FFFu - (112u << 23));
+
     // ---------------- Vector128 ----------------
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -202,6 +211,33 @@ internal static class HalfPairs
         Vector256<uint> magic = aboveMinNormal + Vector256.Create((uint)MinNormalExponent + MagicOffset);
         Vector256<uint> sum = (clamped + magic.AsSingle()).AsUInt32();
         return (sum - magic) + (aboveMinNormal >> 13);
+    }
+
+    /// <summary>
+    /// Whether every lane of both vectors rounds to a normal f16 value (2^−14 ≤ |v| &lt; 65520): then the encoding is
+    /// plain integer rounding (<see cref="NarrowNormal(Vector256{float}, Vector256{float})"/>). Zeros, subnormal
+    /// results, overflow, Inf and NaN answer false.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool InNormalRange(Vector256<float> even, Vector256<float> odd)
+    {
+        Vector256<int> e = (even.AsUInt32() & Vector256.Create(AbsMask)).AsInt32();
+        Vector256<int> o = (odd.AsUInt32() & Vector256.Create(AbsMask)).AsInt32();
+
+        // Both differences are non-negative exactly when the smallest and largest magnitudes are inside.
+        Vector256<int> outside = (Vector256.Min(e, o) - Vector256.Create(NormalRangeStart)) | (Vector256.Create(NormalRangeEnd - 1) - Vector256.Max(e, o));
+        return Avx.IsSupported ? Avx.TestZ(outside.AsSingle(), outside.AsSingle()) : !Vector256.LessThanAny(outside, Vector256<int>.Zero);
+    }
+
+    /// <summary><see cref="Narrow(Vector256{float}, Vector256{float})"/> for lanes in the normal range (<see cref="InNormalRange(Vector256{float}, Vector256{float})"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<uint> NarrowNormal(Vector256<float> even, Vector256<float> odd)
+    {
+        Vector256<uint> e = even.AsUInt32() & Vector256.Create(AbsMask);
+        Vector256<uint> o = odd.AsUInt32() & Vector256.Create(AbsMask);
+        Vector256<uint> low = ((e + Vector256.Create(NormalRounding) + ((e >> 13) & Vector256.Create(1u))) >> 13) | ((even.AsUInt32() >> 16) & Vector256.Create(0x8000u));
+        Vector256<uint> high = (((o + Vector256.Create(NormalRounding) + ((o >> 13) & Vector256.Create(1u))) << 3) & Vector256.Create(0x7FFF_0000u)) | (odd.AsUInt32() & Vector256.Create(SignBit));
+        return low | high;
     }
 
     /// <summary>Whether any lane of <paramref name="even"/> or <paramref name="odd"/> is NaN.</summary>

@@ -281,8 +281,8 @@ internal static class HalfPairDriver
     }
 
     /// <summary>
-    /// Vectors from element <paramref name="i"/> on while every input half is normal and no result is NaN (the
-    /// multiply widening and NaN-free narrowing are exact there); returns the first element not done.
+    /// Vectors from element <paramref name="i"/> on while every input half is normal and every result rounds to a
+    /// normal half (the multiply widening and integer rounding are exact there); returns the first element not done.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static nuint CommonRun256<TOp, TStore>(ref byte x, ref byte y, ref byte d, nuint i, nuint n, TOp op)
@@ -300,12 +300,12 @@ internal static class HalfPairDriver
 
             Vector256<float> even = op.Invoke(HalfPairs.WidenEvenFinite(xs), HalfPairs.WidenEvenFinite(ys));
             Vector256<float> odd = op.Invoke(HalfPairs.WidenOddFinite(xs), HalfPairs.WidenOddFinite(ys));
-            if (HalfPairs.AnyNaN(even, odd))
+            if (!HalfPairs.InNormalRange(even, odd))
             {
                 break;
             }
 
-            TStore.Store(ref d, i, HalfPairs.NarrowNumbers(even, odd));
+            TStore.Store(ref d, i, HalfPairs.NarrowNormal(even, odd));
         }
 
         return i;
@@ -328,12 +328,12 @@ internal static class HalfPairDriver
 
             Vector256<float> even = op.Invoke(HalfPairs.WidenEvenFinite(xs), HalfPairs.WidenEvenFinite(ys), HalfPairs.WidenEvenFinite(zs));
             Vector256<float> odd = op.Invoke(HalfPairs.WidenOddFinite(xs), HalfPairs.WidenOddFinite(ys), HalfPairs.WidenOddFinite(zs));
-            if (HalfPairs.AnyNaN(even, odd))
+            if (!HalfPairs.InNormalRange(even, odd))
             {
                 break;
             }
 
-            TStore.Store(ref d, i, HalfPairs.NarrowNumbers(even, odd));
+            TStore.Store(ref d, i, HalfPairs.NarrowNormal(even, odd));
         }
 
         return i;

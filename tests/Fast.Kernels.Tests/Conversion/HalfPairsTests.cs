@@ -76,10 +76,42 @@ public class HalfPairsTests
 
             AssertNarrowed(even, odd, HalfPairs.Narrow(Vector512.Create(even), Vector512.Create(odd)), 16);
             AssertNarrowed(even, odd, HalfPairs.Narrow(Vector256.Create(even), Vector256.Create(odd)), 8);
+            AssertNormalRangeNarrowing(even[..8], odd[..8]);
+            AssertNormalRangeNarrowing(even[8..], odd[8..]);
             AssertNarrowed(even, odd, HalfPairs.Narrow(Vector128.Create(even), Vector128.Create(odd)), 4);
             AssertRoundTrip(even, HalfPairs.RoundTrip(Vector512.Create(even)), 16);
             AssertRoundTrip(odd, HalfPairs.RoundTrip(Vector256.Create(odd)), 8);
             AssertRoundTrip(even, HalfPairs.RoundTrip(Vector128.Create(even)), 4);
+        }
+    }
+
+    [Fact]
+    public void Normal_range_narrowing_matches_scalar_at_the_range_edges()
+    {
+        // Magnitudes straddling 2^-14 and 65520, the edges of the integer-rounding path, with both signs.
+        uint[] edges = [0x3880_0000u, 0x387F_FFFFu, 0x387F_F000u, 0x3880_0001u, 0x477F_EFFFu, 0x477F_F000u, 0x477F_E000u, 0x3F80_0FFFu, 0x3F80_1000u, 0x3F80_3000u];
+        foreach (uint e in edges)
+        {
+            foreach (uint sign in new[] { 0u, 0x8000_0000u })
+            {
+                float[] even = [.. Enumerable.Repeat(1f, 8)];
+                float[] odd = [.. Enumerable.Repeat(-2.5f, 8)];
+                even[3] = BitConverter.UInt32BitsToSingle(e | sign);
+                odd[5] = BitConverter.UInt32BitsToSingle(e ^ sign ^ 0x8000_0000u);
+                AssertNormalRangeNarrowing(even, odd);
+            }
+        }
+    }
+
+    /// <summary>The range test answers whether every lane rounds to a normal half; when it does, the integer narrowing is exact.</summary>
+    private static void AssertNormalRangeNarrowing(float[] even, float[] odd)
+    {
+        static bool Normal(float v) => MathF.Abs(v) >= 6.1035156e-05f && MathF.Abs(v) < 65520f;
+        bool inRange = even.All(Normal) && odd.All(Normal);
+        Assert.Equal(inRange, HalfPairs.InNormalRange(Vector256.Create(even), Vector256.Create(odd)));
+        if (inRange)
+        {
+            AssertNarrowed(even, odd, HalfPairs.NarrowNormal(Vector256.Create(even), Vector256.Create(odd)), 8);
         }
     }
 
