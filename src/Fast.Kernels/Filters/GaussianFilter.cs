@@ -59,6 +59,17 @@ public static class GaussianFilter
             dims[a] = layout.Dims[permutation[a]];
         }
 
+        if (identity && layout.Rank == 2)
+        {
+            fixed (float* sourcePointer = source)
+            fixed (float* destinationPointer = destination)
+            {
+                GaussianPasses.RunMatrix(sourcePointer, destinationPointer, dims[0], dims[1], maxDegreeOfParallelism);
+            }
+
+            return;
+        }
+
         int count = layout.Count;
         int rowCount = count / dims[^1];
         float[] scratchA = ArrayPool<float>.Shared.Rent(count);

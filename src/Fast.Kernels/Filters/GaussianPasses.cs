@@ -41,6 +41,39 @@ internal static unsafe class GaussianPasses
         }
     }
 
+    /// <summary>
+    /// Both passes of a row-major matrix in one sweep: each output row is the axis-0 pass of its nine reflected
+    /// input rows, stored to binary32 in a one-row buffer, then the axis-1 pass of that row. The arithmetic and
+    /// the rounding between the passes are those of two separate passes; no intermediate matrix goes out to
+    /// memory and back.
+    /// </summary>
+    public static void RunMatrix(float* input, float* output, int rows, int columns, int maxDegreeOfParallelism)
+    {
+        nint inAddress = (nint)input;
+        nint outAddress = (nint)output;
+        FilterParallel.ForRanges(rows, (long)rows * columns, maxDegreeOfParallelism, (start, end) =>
+            FilterMatrixRows((float*)inAddress, (float*)outAddress, rows, columns, start, end));
+    }
+
+    private static void FilterMatrixRows(float* input, float* output, int rows, int columns, int start, int end)
+    {
+        float[] rowArray = ArrayPool<float>.Shared.Rent(columns);
+        double[] lineArray = ArrayPool<double>.Shared.Rent(columns + (2 * GaussianTaps.Radius));
+        fixed (float* row = rowArray)
+        fixed (double* line = lineArray)
+        {
+            for (int r = start; r < end; r++)
+            {
+                // FilterRowsAcross writes row r at output + r·columns; shifting the base lands it in the buffer.
+                FilterRowsAcross(input, row - ((nint)r * columns), rows, columns, r, r + 1);
+                FilterLine(row, output + ((nint)r * columns), columns, line);
+            }
+        }
+
+        ArrayPool<double>.Shared.Return(lineArray);
+        ArrayPool<float>.Shared.Return(rowArray);
+    }
+
     /// <summary>Rows (o, i) in [start, end): output row = taps over the nine reflected rows of the same block.</summary>
     private static void FilterRowsAcross(float* input, float* output, int length, int inner, int start, int end)
     {
