@@ -30,8 +30,8 @@ else
   files_scale=1 files_n=16 hash_scale=4 hash_n=1000 separate_n=20
 fi
 
-dotnet build src/Fast.Cli -c Release -v q -nologo >/dev/null
-fm() { dotnet src/Fast.Cli/bin/Release/net10.0/fastmerge.dll "$@"; }
+fastmerge=$(bench/release-build.sh "$work/fastmerge-release")
+fm() { "$fastmerge" "$@"; }
 now() { date +%s.%N; }
 secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }

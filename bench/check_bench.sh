@@ -7,8 +7,8 @@ cd "$(dirname "$0")/.."
 root=$PWD
 work=${FASTMERGE_BENCH_DIR:-/tmp/fastmerge-bench}
 mkdir -p "$work"
-dotnet build src/Fast.Cli -c Release -v q -nologo >/dev/null
-fm() { dotnet src/Fast.Cli/bin/Release/net10.0/fastmerge.dll "$@"; }
+fastmerge=$(bench/release-build.sh "$work/fastmerge-release")
+fm() { "$fastmerge" "$@"; }
 now() { date +%s.%N; }
 best() { awk -v x="$1" -v y="$2" 'BEGIN { print (x < y) ? x : y }'; }
 

@@ -28,8 +28,8 @@ py=/usr/bin/python3
 ref=native-compat/reference/reference_merge.py
 list26=0.5,1,0.9,0.8,0.7,0.6,0.5,0.4,0.3,0.2,0.1,0,0,0.5,0,0.1,0.2,0.3,0.4,0.5,0.6,0.7,0.8,0.9,1,0.5
 
-dotnet build src/Fast.Cli -c Release -v q -nologo >/dev/null
-fm() { dotnet src/Fast.Cli/bin/Release/net10.0/fastmerge.dll "$@"; }
+fastmerge=$(bench/release-build.sh "$work/fastmerge-release")
+fm() { "$fastmerge" "$@"; }
 now() { date +%s.%N; }
 secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
@@ -115,7 +115,7 @@ EOF
     model sdxl 1 fp16 "$a"; model sdxl 2 fp16 "$b"
     rm -f "$work/fm.out"
     t0=$(now)
-    dotnet src/Fast.Cli/bin/Release/net10.0/fastmerge.dll merge -a "$a" -b "$b" --mode ws --alpha 0.3 -o "$work/fm.out" --overwrite >/dev/null &
+    "$fastmerge" merge -a "$a" -b "$b" --mode ws --alpha 0.3 -o "$work/fm.out" --overwrite >/dev/null &
     pid=$!
     peak=0
     while kill -0 "$pid" 2>/dev/null; do
