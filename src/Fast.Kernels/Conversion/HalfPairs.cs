@@ -242,7 +242,7 @@ internal static class HalfPairs
 
     /// <summary>Whether any lane of <paramref name="even"/> or <paramref name="odd"/> is NaN.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static bool AnyNaN(Vector256<float> even, Vector256<float> odd)
+    private static bool AnyNaN(Vector256<float> even, Vector256<float> odd)
     {
         if (Avx.IsSupported)
         {
@@ -255,7 +255,7 @@ internal static class HalfPairs
 
     /// <summary><see cref="Narrow(Vector256{float}, Vector256{float})"/> for vectors without NaN (<see cref="AnyNaN(Vector256{float}, Vector256{float})"/> false).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<uint> NarrowNumbers(Vector256<float> even, Vector256<float> odd)
+    private static Vector256<uint> NarrowNumbers(Vector256<float> even, Vector256<float> odd)
     {
         Vector256<uint> low = Encode(even) | ((even.AsUInt32() >> 16) & Vector256.Create(0x8000u));
         Vector256<uint> high = (Encode(odd) << 16) | (odd.AsUInt32() & Vector256.Create(SignBit));
