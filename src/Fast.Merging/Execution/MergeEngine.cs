@@ -13,7 +13,7 @@ namespace Fast.Merging.Execution;
 /// Streams a <see cref="MergePlan"/> through the kernels into a sink. Calcmode <c>normal</c> is cut into chunks of at
 /// most <see cref="ChunkElements"/> elements with fixed scratch per worker; the whole-tensor calcmodes (cosine,
 /// smoothAdd, extract, tensor, trainDifference) take one key per work item with pooled buffers, so memory in flight
-/// is bounded by threads × the largest tensor whatever the model size. Work is handed out in plan order; every
+/// is bounded by threads × the largest tensor whatever the model size. Work is handed out in file data order; every
 /// operation's bytes are independent of the chunking, the thread count and the read mode.
 /// </summary>
 public static class MergeEngine
@@ -69,11 +69,20 @@ public static class MergeEngine
             ? CosineStatistics.Compute(plan, sources, threads, cancellation)
             : null;
         IMergeAccelerator? wholeTensorDevice = recipe.CalcMode == CalcMode.SmoothAdd || options.AccelerateAll ? options.Accelerator : null;
+        // Work goes out in the output file's data order, so a hashing sink receives the bytes nearly in order and
+        // holds back at most what the other workers have in hand.
+        var planIndex = new Dictionary<string, int>(plan.Tensors.Count, StringComparer.Ordinal);
+        for (int i = 0; i < plan.Tensors.Count; i++)
+        {
+            planIndex[plan.Tensors[i].Name] = i;
+        }
+
         var work = new List<WorkItem>();
         var remaining = new long[plan.Tensors.Count];
         long total = 0;
-        for (int i = 0; i < plan.Tensors.Count; i++)
+        foreach (string name in OutputLayout.Of(plan).DataOrder)
         {
+            int i = planIndex[name];
             PlannedTensor t = plan.Tensors[i];
             long n = ElementCount(t.Shape);
             remaining[i] = checked(n * DTypeInfo.BitSize(t.OutputDType) / 8);

@@ -1,4 +1,5 @@
 using Fast.Merging.Bulk;
+using Fast.Merging.Execution;
 using Fast.Merging.Recipes;
 
 namespace Fast.Merging.Tests.Bulk;

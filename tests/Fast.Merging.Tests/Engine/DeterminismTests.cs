@@ -24,6 +24,18 @@ public sealed class DeterminismTests(EngineModels models) : IClassFixture<Engine
         Assert.Equal(File.ReadAllBytes(one), File.ReadAllBytes(two));
     }
 
+    [Theory]
+    [InlineData(MergeMode.WeightSum, CalcMode.Normal, 1)]
+    [InlineData(MergeMode.WeightSum, CalcMode.Normal, 2)]
+    [InlineData(MergeMode.AddDifference, CalcMode.SmoothAdd, 2)]
+    [InlineData(MergeMode.AddDifference, CalcMode.CosineB, 2)]
+    public void Output_hashes_computed_while_writing_equal_the_hashes_of_the_written_file(MergeMode mode, CalcMode calc, int threads)
+    {
+        string output = models.Output($"det-hash-{mode}-{calc}-{threads}");
+        MergeResult result = FastMerger.Merge(Recipe(mode, calc), output, new MergeOptions { Threads = threads, Overwrite = true });
+        Assert.Equal(Fast.Merging.Hashing.FileHasher.Compute(output), result.OutputHashes);
+    }
+
     [Fact]
     public void Stream_and_callback_hold_the_file_bytes()
     {

@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 using Fast.Merging.Execution;
 using Fast.Merging.Planning;
 
-namespace Fast.Merging.Bulk;
+namespace Fast.Merging.Execution;
 
 /// <summary>
 /// Computes the sha256 of the file a plan's output would be (what <c>sha256sum</c> of the written file prints), and

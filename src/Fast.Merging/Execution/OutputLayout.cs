@@ -1,7 +1,7 @@
 using Fast.Merging.Planning;
 using Fast.SafeTensors;
 
-namespace Fast.Merging.Bulk;
+namespace Fast.Merging.Execution;
 
 /// <summary>
 /// The file a plan's output would be, known before any data: the 8-byte length prefix and header exactly as
