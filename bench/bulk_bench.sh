@@ -38,7 +38,12 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 model() { # arch seed dtype scale path
   [ -f "$5" ] || fm synth --arch "$1" --seed "$2" --dtype "$3" --scale "$4" -o "$5" >/dev/null
 }
-warm() { cat "$@" >/dev/null; }
+# Warm page cache from a settled start (see bench/merge_bench.sh): as root, write back and drop the cache first.
+warm() {
+  sync
+  [ -w /proc/sys/vm/drop_caches ] && echo 3 > /proc/sys/vm/drop_caches || true
+  cat "$@" >/dev/null
+}
 size() { du -h "$1" | cut -f1; }
 # plan N A B DIR: N ws variants, alpha i/(N+1), outputs DIR/v{i}.safetensors
 plan() {

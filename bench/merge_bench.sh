@@ -36,7 +36,14 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 model() { # arch seed dtype path
   [ -f "$4" ] || fm synth --arch "$1" --seed "$2" --dtype "$3" -o "$4" >/dev/null
 }
-warm() { cat "$@" >/dev/null; }
+# Warm page cache, from a settled start: earlier runs' dirty and cached pages (the bulk bench writes 32 GB) make
+# the kernel reclaim memory during the next measurement, which costs the side that allocates more page cache.
+# As root, write back and drop the cache first (a no-op where not permitted); then read the inputs once.
+warm() {
+  sync
+  [ -w /proc/sys/vm/drop_caches ] && echo 3 > /proc/sys/vm/drop_caches || true
+  cat "$@" >/dev/null
+}
 
 rows=()
 row() {
