@@ -69,8 +69,8 @@ public static class MergeEngine
             ? CosineStatistics.Compute(plan, sources, threads, cancellation)
             : null;
         IMergeAccelerator? wholeTensorDevice = recipe.CalcMode == CalcMode.SmoothAdd || options.AccelerateAll ? options.Accelerator : null;
-        // Work goes out in the output file's data order, so a hashing sink receives the bytes nearly in order and
-        // holds back at most what the other workers have in hand.
+        // Work goes out in the output file's data order: the file is written front to back (what write-back and a
+        // hashing sink prefer), whatever order model A listed its keys in.
         var planIndex = new Dictionary<string, int>(plan.Tensors.Count, StringComparer.Ordinal);
         for (int i = 0; i < plan.Tensors.Count; i++)
         {
