@@ -94,16 +94,9 @@ public sealed class SafeTensorsWriter : IDisposable
             throw new SafeTensorsWriteException(fullPath, WriteFailure.OutputExists, "output file already exists; choose another name or allow overwriting");
         }
 
-        TensorInfo[] layout = TensorLayoutPlanner.Plan(tensors);
-        KeyValuePair<string, string>[] entries = ValidateMetadata(metadata);
-        byte[] header = HeaderJsonWriter.Build(layout, entries);
-        if (header.Length > HeaderValidator.MaxHeaderLength)
-        {
-            throw new ArgumentException($"The header would be {header.Length} bytes, over the format's 100,000,000-byte limit.", nameof(tensors));
-        }
-
+        byte[] head = Plan(tensors, metadata, out TensorInfo[] layout);
         long dataLength = layout.Length == 0 ? 0 : layout[^1].DataEnd;
-        long fileLength = checked(HeaderValidator.PrefixLength + header.Length + dataLength);
+        long fileLength = checked(head.Length + dataLength);
 
         // A leading dot hides the partial file from casual listings; the random part keeps two
         // concurrent writers of the same output apart.
@@ -112,11 +105,8 @@ public sealed class SafeTensorsWriter : IDisposable
         try
         {
             RandomAccess.SetLength(handle, fileLength);
-            Span<byte> prefix = stackalloc byte[HeaderValidator.PrefixLength];
-            BinaryPrimitives.WriteUInt64LittleEndian(prefix, (ulong)header.Length);
-            RandomAccess.Write(handle, prefix, 0);
-            RandomAccess.Write(handle, header, HeaderValidator.PrefixLength);
-            return new SafeTensorsWriter(fullPath, tempPath, handle, layout, header.Length, overwrite);
+            RandomAccess.Write(handle, head, 0);
+            return new SafeTensorsWriter(fullPath, tempPath, handle, layout, head.Length - HeaderValidator.PrefixLength, overwrite);
         }
         catch
         {
@@ -135,15 +125,27 @@ public sealed class SafeTensorsWriter : IDisposable
     /// <param name="metadata"><c>__metadata__</c> entries, in order.</param>
     /// <param name="layout">Receives the tensors in data order, with offsets relative to the data buffer.</param>
     /// <returns>The 8-byte length prefix followed by the header bytes.</returns>
-    /// <exception cref="ArgumentException">As for <see cref="Create"/>.</exception>
+    /// <exception cref="ArgumentException">Duplicate or invalid tensor names, negative dimensions, sizes overflowing 64 bits, duplicate metadata keys, a header over the format's limit.</exception>
     public static byte[] PlanHead(IEnumerable<TensorSpec> tensors, IEnumerable<KeyValuePair<string, string>>? metadata, out IReadOnlyList<TensorInfo> layout)
     {
-        TensorInfo[] planned = TensorLayoutPlanner.Plan(tensors);
-        byte[] header = HeaderJsonWriter.Build(planned, ValidateMetadata(metadata));
+        byte[] head = Plan(tensors, metadata, out TensorInfo[] planned);
+        layout = planned;
+        return head;
+    }
+
+    /// <summary>The one place a file's head is built: layout, validated metadata, header, length prefix.</summary>
+    private static byte[] Plan(IEnumerable<TensorSpec> tensors, IEnumerable<KeyValuePair<string, string>>? metadata, out TensorInfo[] layout)
+    {
+        layout = TensorLayoutPlanner.Plan(tensors);
+        byte[] header = HeaderJsonWriter.Build(layout, ValidateMetadata(metadata));
+        if (header.Length > HeaderValidator.MaxHeaderLength)
+        {
+            throw new ArgumentException($"The header would be {header.Length} bytes, over the format's 100,000,000-byte limit.", nameof(tensors));
+        }
+
         byte[] head = new byte[HeaderValidator.PrefixLength + header.Length];
         BinaryPrimitives.WriteUInt64LittleEndian(head, (ulong)header.Length);
         header.CopyTo(head, HeaderValidator.PrefixLength);
-        layout = planned;
         return head;
     }
 

@@ -5,8 +5,9 @@ namespace Fast.Merging.Bulk;
 
 /// <summary>
 /// The input bytes of the work items in flight, each read once from its file (through <paramref name="source"/>)
-/// into a pooled buffer, then served to every variant's operations. Filled before the variants compute and only
-/// read while they do. A read outside the windows (which the engine never asks for) falls back to
+/// and then served to every variant's operations: a buffered read lands in a pooled buffer; a mapped file's range
+/// is requested once and then served as views of the mapping itself (copying it would only add a pass over the
+/// inputs and private memory). Filled before the variants compute and only read while they do. A read outside the windows (which the engine never asks for) falls back to
 /// <paramref name="source"/> and is counted in <see cref="Misses"/>.
 /// </summary>
 internal sealed class InputWindows(IInputReader source) : IInputReader, IDisposable
@@ -34,12 +35,19 @@ internal sealed class InputWindows(IInputReader source) : IInputReader, IDisposa
                 i =>
                 {
                     WindowRequest r = requests[i];
+                    if (r.File.Mode == ReadMode.Mapped)
+                    {
+                        _ = source.Read(r.File, r.Tensor, r.ByteStart, r.Length, []);
+                        filled[i] = new Window(r.ByteStart, r.Length, null);
+                        return;
+                    }
+
                     var buffer = new Pooled<byte>(r.Length);
-                    filled[i] = new Window(r.ByteStart, buffer);
+                    filled[i] = new Window(r.ByteStart, r.Length, buffer);
                     ReadOnlySpan<byte> data = source.Read(r.File, r.Tensor, r.ByteStart, r.Length, buffer.Span);
                     if (!data.Overlaps(buffer.Span))
                     {
-                        data.CopyTo(buffer.Span); // a mapped view: one copy, then every variant reads the copy
+                        data.CopyTo(buffer.Span);
                     }
                 });
         }
@@ -56,7 +64,7 @@ internal sealed class InputWindows(IInputReader source) : IInputReader, IDisposa
                     }
 
                     list.Add(window);
-                    Bytes += r.Length;
+                    Bytes += window.Buffer is null ? 0 : r.Length;
                 }
             }
         }
@@ -66,7 +74,7 @@ internal sealed class InputWindows(IInputReader source) : IInputReader, IDisposa
     {
         if (Find(file, tensor, byteOffset, length) is { } window)
         {
-            return window.Buffer.Span.Slice((int)(byteOffset - window.Start), length);
+            return window.Buffer is null ? file.GetSpan(tensor, byteOffset, length) : window.Buffer.Span.Slice((int)(byteOffset - window.Start), length);
         }
 
         Interlocked.Increment(ref _misses);
@@ -77,7 +85,10 @@ internal sealed class InputWindows(IInputReader source) : IInputReader, IDisposa
     {
         if (Find(file, tensor, byteOffset, destination.Length) is { } window)
         {
-            window.Buffer.Span.Slice((int)(byteOffset - window.Start), destination.Length).CopyTo(destination);
+            ReadOnlySpan<byte> bytes = window.Buffer is null
+                ? file.GetSpan(tensor, byteOffset, destination.Length)
+                : window.Buffer.Span.Slice((int)(byteOffset - window.Start), destination.Length);
+            bytes.CopyTo(destination);
             return;
         }
 
@@ -92,7 +103,7 @@ internal sealed class InputWindows(IInputReader source) : IInputReader, IDisposa
         {
             foreach (Window w in list)
             {
-                w.Buffer.Dispose();
+                w.Buffer?.Dispose();
             }
         }
 
@@ -108,7 +119,7 @@ internal sealed class InputWindows(IInputReader source) : IInputReader, IDisposa
         {
             foreach (Window w in list)
             {
-                if (byteOffset >= w.Start && byteOffset + length <= w.Start + w.Buffer.Length)
+                if (byteOffset >= w.Start && byteOffset + length <= w.Start + w.Length)
                 {
                     return w;
                 }
@@ -118,7 +129,8 @@ internal sealed class InputWindows(IInputReader source) : IInputReader, IDisposa
         return null;
     }
 
-    private sealed record Window(long Start, Pooled<byte> Buffer);
+    /// <summary>A range read once: its bytes in <paramref name="Buffer"/>, or in the mapping when null.</summary>
+    private sealed record Window(long Start, int Length, Pooled<byte>? Buffer);
 }
 
 /// <summary>Bytes <see cref="ByteStart"/>..+<see cref="Length"/> of one input tensor, to be read once.</summary>

@@ -152,7 +152,7 @@ public static class MergePlanner
         {
             new("format", "pt"),
             new("fastmerge.version", typeof(MergePlanner).Assembly.GetName().Version?.ToString(3) ?? "0"),
-            new("fastmerge.recipe", RecipeJson.Serialize(recipe)),
+            new(RecipeJson.MetadataKey, RecipeJson.Serialize(recipe)),
         };
         if (models is not null)
         {

@@ -9,6 +9,9 @@ namespace Fast.Merging.Recipes;
 /// </summary>
 public static class RecipeJson
 {
+    /// <summary>The output metadata key that holds the recipe (what a re-run and <c>bulk --resume</c> read back).</summary>
+    public const string MetadataKey = "fastmerge.recipe";
+
     /// <summary>Writes the recipe.</summary>
     public static string Serialize(MergeRecipe recipe)
     {
