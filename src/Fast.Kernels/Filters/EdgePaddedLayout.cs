@@ -1,17 +1,22 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace Fast.Kernels.Filters;
 
 /// <summary>
-/// A copy of the tensor with its longest axis moved last (contiguous, so SIMD lanes run along it) and every
-/// axis padded by one element on each side. For a radius-1 window the half-sample reflection is edge
-/// replication (i = −1 → 0, i = n → n − 1, for any n ≥ 1), so after padding every element's 3^d neighbours
-/// sit at the same fixed offsets. Rows are padded up to a whole number of vectors; the extra lanes hold zeros
-/// and only feed outputs that are discarded. The median is symmetric in the axes, so permuting them is exact.
+/// A copy of the tensor with its longest axis moved last (contiguous, so SIMD lanes run along it) and each row
+/// padded by one element on each side. For a radius-1 window the half-sample reflection is edge replication
+/// (i = −1 → 0, i = n → n − 1, for any n ≥ 1): inside a row that is the padding; across rows it is clamping the
+/// outer coordinates, which <see cref="NeighbourRowOffsets"/> does once per output row. The outer axes are not
+/// padded because a 3×3 conv kernel padded to 5×5 would copy 2.8× its size. Rows are padded up to a whole number
+/// of vectors; the extra lanes hold zeros and only feed outputs that are discarded. The median is symmetric in
+/// the axes, so permuting them is exact.
 /// </summary>
 internal sealed class EdgePaddedLayout : IDisposable
 {
-    public const int Lanes = 8;
+    /// <summary>Rows are a multiple of this many floats: whole vectors of the widest SIMD path.</summary>
+    public const int RowMultiple = 16;
 
     public EdgePaddedLayout(in FilterShape shape)
     {
@@ -20,27 +25,21 @@ internal sealed class EdgePaddedLayout : IDisposable
         int lastAxis = Permutation[rank - 1];
         RowLength = shape.Dims[lastAxis];
         RowSourceStride = shape.Strides[lastAxis];
-        RowStride = RoundUp(RowLength + 2, Lanes);
+        RowStride = RoundUp(RowLength + 2, RowMultiple);
         OuterDims = new int[rank - 1];
         OuterSourceStrides = new nint[rank - 1];
-        PaddedStrides = new nint[rank - 1];
-        nint stride = RowStride;
+        OuterRowStrides = new int[rank - 1];
+        int rows = 1;
         for (int a = rank - 2; a >= 0; a--)
         {
             OuterDims[a] = shape.Dims[Permutation[a]];
             OuterSourceStrides[a] = shape.Strides[Permutation[a]];
-            PaddedStrides[a] = stride;
-            stride = checked(stride * (OuterDims[a] + 2));
+            OuterRowStrides[a] = rows;
+            rows = checked(rows * OuterDims[a]);
         }
 
-        PaddedRowCount = (int)(stride / RowStride);
-        OutputRowCount = 1;
-        foreach (int n in OuterDims)
-        {
-            OutputRowCount *= n;
-        }
-
-        Padded = ArrayPool<float>.Shared.Rent((int)stride);
+        RowCount = rows;
+        Padded = ArrayPool<float>.Shared.Rent(checked(rows * RowStride));
     }
 
     public int[] Permutation { get; }
@@ -51,54 +50,93 @@ internal sealed class EdgePaddedLayout : IDisposable
     /// <summary>Source strides of the outer axes, in layout order.</summary>
     public nint[] OuterSourceStrides { get; }
 
-    /// <summary>Strides of the outer axes inside <see cref="Padded"/>.</summary>
-    public nint[] PaddedStrides { get; }
+    /// <summary>How many rows one step along each outer axis moves, in layout order.</summary>
+    public int[] OuterRowStrides { get; }
 
     public int RowLength { get; }
 
     public nint RowSourceStride { get; }
 
+    /// <summary>Floats from one padded row to the next: <see cref="RowLength"/> + 2, rounded up to <see cref="RowMultiple"/>.</summary>
     public int RowStride { get; }
 
-    public int PaddedRowCount { get; }
-
-    public int OutputRowCount { get; }
+    /// <summary>Rows in the layout: one per output row.</summary>
+    public int RowCount { get; }
 
     public float[] Padded { get; }
 
     public static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;
 
-    /// <summary>Fills padded rows [start, end) from the source.</summary>
-    public void Fill(ReadOnlySpan<float> source, int start, int end)
+    /// <summary>Where row <paramref name="row"/>'s elements start in the source (its first element's index).</summary>
+    public nint SourceBase(int row)
     {
-        Span<float> padded = Padded;
-        for (int row = start; row < end; row++)
+        nint sourceBase = 0;
+        int rem = row;
+        for (int a = OuterDims.Length - 1; a >= 0; a--)
         {
-            nint sourceBase = 0;
-            int rem = row;
-            for (int a = OuterDims.Length - 1; a >= 0; a--)
+            sourceBase += (rem % OuterDims[a]) * OuterSourceStrides[a];
+            rem /= OuterDims[a];
+        }
+
+        return sourceBase;
+    }
+
+    /// <summary>
+    /// The offsets into <see cref="Padded"/> of the 3^(d−1) rows around output row <paramref name="row"/> (outer
+    /// axis offsets −1, 0, +1, last axis fastest), coordinates clamped to the tensor: the edge reflection.
+    /// </summary>
+    public void NeighbourRowOffsets(int row, Span<nint> offsets)
+    {
+        int outerRank = OuterDims.Length;
+        Span<int> coords = stackalloc int[outerRank];
+        int rem = row;
+        for (int a = outerRank - 1; a >= 0; a--)
+        {
+            coords[a] = rem % OuterDims[a];
+            rem /= OuterDims[a];
+        }
+
+        for (int f = 0; f < offsets.Length; f++)
+        {
+            int digits = f;
+            nint neighbour = 0;
+            for (int a = outerRank - 1; a >= 0; a--)
             {
-                int paddedCoord = rem % (OuterDims[a] + 2);
-                rem /= OuterDims[a] + 2;
-                sourceBase += Math.Clamp(paddedCoord - 1, 0, OuterDims[a] - 1) * OuterSourceStrides[a];
+                int c = Math.Clamp(coords[a] + (digits % 3) - 1, 0, OuterDims[a] - 1);
+                digits /= 3;
+                neighbour += c * OuterRowStrides[a];
             }
 
-            Span<float> target = padded.Slice(row * RowStride, RowStride);
+            offsets[f] = neighbour * RowStride;
+        }
+    }
+
+    /// <summary>Fills rows [start, end) from the source.</summary>
+    public void Fill(ReadOnlySpan<float> source, int start, int end)
+    {
+        ref float padded = ref MemoryMarshal.GetArrayDataReference(Padded);
+        for (int row = start; row < end; row++)
+        {
+            nint sourceBase = SourceBase(row);
+            ref float target = ref Unsafe.Add(ref padded, (nint)row * RowStride);
             if (RowSourceStride == 1)
             {
-                source.Slice((int)sourceBase, RowLength).CopyTo(target[1..]);
+                source.Slice((int)sourceBase, RowLength).CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref target, 1), RowLength));
             }
             else
             {
+                // In range by construction of the shape; refs skip the per-element bounds checks of this gather.
+                ref float from = ref Unsafe.Add(ref MemoryMarshal.GetReference(source), sourceBase);
+                nint stride = RowSourceStride;
                 for (int j = 0; j < RowLength; j++)
                 {
-                    target[j + 1] = source[(int)(sourceBase + (j * RowSourceStride))];
+                    Unsafe.Add(ref target, j + 1) = Unsafe.Add(ref from, j * stride);
                 }
             }
 
-            target[0] = target[1];
-            target[RowLength + 1] = target[RowLength];
-            target[(RowLength + 2)..].Clear();
+            Unsafe.Add(ref target, 0) = Unsafe.Add(ref target, 1);
+            Unsafe.Add(ref target, RowLength + 1) = Unsafe.Add(ref target, RowLength);
+            MemoryMarshal.CreateSpan(ref Unsafe.Add(ref target, RowLength + 2), RowStride - RowLength - 2).Clear();
         }
     }
 

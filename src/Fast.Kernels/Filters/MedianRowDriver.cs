@@ -13,53 +13,32 @@ namespace Fast.Kernels.Filters;
 /// </summary>
 internal static class MedianRowDriver
 {
-    private const int Lanes = EdgePaddedLayout.Lanes;
+    private const int Lanes = 8;
 
     public static unsafe void Run(ReadOnlySpan<float> source, Span<float> destination, in FilterShape shape, int maxDegreeOfParallelism)
     {
         using var layout = new EdgePaddedLayout(shape);
-        int rank = shape.Rank;
         int columnSize = 1;
-        for (int a = 0; a < rank - 1; a++)
+        for (int a = 0; a < shape.Rank - 1; a++)
         {
             columnSize *= 3;
         }
 
-        nint[] columnOffsets = ColumnOffsets(layout.PaddedStrides, columnSize);
         fixed (float* sourcePointer = source)
         fixed (float* destinationPointer = destination)
         {
             nint sourceAddress = (nint)sourcePointer;
             nint destinationAddress = (nint)destinationPointer;
             int sourceLength = source.Length;
-            long total = (long)layout.PaddedRowCount * layout.RowStride;
-            FilterParallel.ForRanges(layout.PaddedRowCount, total, maxDegreeOfParallelism, (start, end) =>
+            long total = (long)layout.RowCount * layout.RowStride;
+            FilterParallel.ForRanges(layout.RowCount, total, maxDegreeOfParallelism, (start, end) =>
                 layout.Fill(new ReadOnlySpan<float>((float*)sourceAddress, sourceLength), start, end));
-            FilterParallel.ForRanges(layout.OutputRowCount, (long)layout.OutputRowCount * columnSize * layout.RowLength, maxDegreeOfParallelism, (start, end) =>
-                FilterRows(layout, columnOffsets, columnSize, new Span<float>((float*)destinationAddress, sourceLength), start, end));
+            FilterParallel.ForRanges(layout.RowCount, total * columnSize, maxDegreeOfParallelism, (start, end) =>
+                FilterRows(layout, columnSize, new Span<float>((float*)destinationAddress, sourceLength), start, end));
         }
     }
 
-    private static nint[] ColumnOffsets(nint[] paddedStrides, int columnSize)
-    {
-        var offsets = new nint[columnSize];
-        for (int f = 0; f < columnSize; f++)
-        {
-            int digits = f;
-            nint offset = 0;
-            for (int a = paddedStrides.Length - 1; a >= 0; a--)
-            {
-                offset += ((digits % 3) - 1) * paddedStrides[a];
-                digits /= 3;
-            }
-
-            offsets[f] = offset;
-        }
-
-        return offsets;
-    }
-
-    private static void FilterRows(EdgePaddedLayout layout, nint[] columnOffsets, int columnSize, Span<float> destination, int start, int end)
+    private static void FilterRows(EdgePaddedLayout layout, int columnSize, Span<float> destination, int start, int end)
     {
         int rowStride = layout.RowStride;
         int columnStride = rowStride + (2 * Lanes);
@@ -69,23 +48,13 @@ internal static class MedianRowDriver
         ref float columns = ref MemoryMarshal.GetArrayDataReference(columnsArray);
         ref float row = ref MemoryMarshal.GetArrayDataReference(rowArray);
         ref float padded = ref MemoryMarshal.GetArrayDataReference(layout.Padded);
-        int outerRank = layout.OuterDims.Length;
+        Span<nint> columnOffsets = stackalloc nint[columnSize];
         for (int r = start; r < end; r++)
         {
-            nint paddedBase = 0;
-            nint destinationBase = 0;
-            int rem = r;
-            for (int a = outerRank - 1; a >= 0; a--)
-            {
-                int coord = rem % layout.OuterDims[a];
-                rem /= layout.OuterDims[a];
-                paddedBase += (coord + 1) * layout.PaddedStrides[a];
-                destinationBase += coord * layout.OuterSourceStrides[a];
-            }
-
+            layout.NeighbourRowOffsets(r, columnOffsets);
             for (int j = 0; j < rowStride; j += Lanes)
             {
-                ref float at = ref Unsafe.Add(ref padded, paddedBase + j);
+                ref float at = ref Unsafe.Add(ref padded, j);
                 ref float into = ref Unsafe.Add(ref columns, j);
                 switch (columnSize)
                 {
@@ -110,20 +79,29 @@ internal static class MedianRowDriver
                 median.StoreUnsafe(ref row, (nuint)j);
             }
 
-            if (layout.RowSourceStride == 1)
-            {
-                MemoryMarshal.CreateReadOnlySpan(ref row, layout.RowLength).CopyTo(destination[(int)destinationBase..]);
-            }
-            else
-            {
-                for (int j = 0; j < layout.RowLength; j++)
-                {
-                    destination[(int)(destinationBase + (j * layout.RowSourceStride))] = Unsafe.Add(ref row, j);
-                }
-            }
+            Store(layout, r, ref row, destination);
         }
 
         ArrayPool<float>.Shared.Return(columnsArray);
         ArrayPool<float>.Shared.Return(rowArray);
+    }
+
+    /// <summary>Writes a finished row to its place in the (unpermuted) destination.</summary>
+    private static void Store(EdgePaddedLayout layout, int r, ref float row, Span<float> destination)
+    {
+        nint destinationBase = layout.SourceBase(r);
+        if (layout.RowSourceStride == 1)
+        {
+            MemoryMarshal.CreateReadOnlySpan(ref row, layout.RowLength).CopyTo(destination[(int)destinationBase..]);
+            return;
+        }
+
+        // In range by construction of the shape; refs skip the per-element bounds checks of this scatter.
+        ref float to = ref Unsafe.Add(ref MemoryMarshal.GetReference(destination), destinationBase);
+        nint stride = layout.RowSourceStride;
+        for (int j = 0; j < layout.RowLength; j++)
+        {
+            Unsafe.Add(ref to, j * stride) = Unsafe.Add(ref row, j);
+        }
     }
 }
