@@ -6,15 +6,13 @@ using System.Runtime.Intrinsics;
 namespace Fast.Kernels.Filters;
 
 /// <summary>
-/// The SIMD median over an <see cref="EdgePaddedLayout"/>. Each output row (lanes along the contiguous axis)
+/// The SIMD median over an <see cref="EdgePaddedLayout"/>, 16 lanes where Vector512 is accelerated, else 8. Each output row (lanes along the contiguous axis)
 /// first sorts, per position, the 3^(d−1) values of the outer neighbourhood ("columns"); each sorted column
 /// is shared by the three outputs left of, at and right of it, which then need only the median of three
 /// sorted lists (a pruned merge network).
 /// </summary>
 internal static class MedianRowDriver
 {
-    private const int Lanes = 8;
-
     public static unsafe void Run(ReadOnlySpan<float> source, Span<float> destination, in FilterShape shape, int maxDegreeOfParallelism)
     {
         using var layout = new EdgePaddedLayout(shape);
@@ -41,42 +39,25 @@ internal static class MedianRowDriver
     private static void FilterRows(EdgePaddedLayout layout, int columnSize, Span<float> destination, int start, int end)
     {
         int rowStride = layout.RowStride;
-        int columnStride = rowStride + (2 * Lanes);
-        int outputLength = EdgePaddedLayout.RoundUp(layout.RowLength, Lanes);
+        int columnStride = rowStride + (2 * EdgePaddedLayout.RowMultiple);
+        int outputLength = EdgePaddedLayout.RoundUp(layout.RowLength, EdgePaddedLayout.RowMultiple);
         float[] columnsArray = ArrayPool<float>.Shared.Rent(columnStride * columnSize);
         float[] rowArray = ArrayPool<float>.Shared.Rent(outputLength);
         ref float columns = ref MemoryMarshal.GetArrayDataReference(columnsArray);
         ref float row = ref MemoryMarshal.GetArrayDataReference(rowArray);
         ref float padded = ref MemoryMarshal.GetArrayDataReference(layout.Padded);
         Span<nint> columnOffsets = stackalloc nint[columnSize];
+        var rowShape = new RowShape(columnSize, columnStride, rowStride, outputLength);
         for (int r = start; r < end; r++)
         {
             layout.NeighbourRowOffsets(r, columnOffsets);
-            for (int j = 0; j < rowStride; j += Lanes)
+            if (Vector512.IsHardwareAccelerated)
             {
-                ref float at = ref Unsafe.Add(ref padded, j);
-                ref float into = ref Unsafe.Add(ref columns, j);
-                switch (columnSize)
-                {
-                    case 1: MedianSmallNetworks.SortColumn1(ref at, columnOffsets, ref into, columnStride); break;
-                    case 3: MedianSmallNetworks.SortColumn3(ref at, columnOffsets, ref into, columnStride); break;
-                    case 9: MedianNetworks.SortColumn9(ref at, columnOffsets, ref into, columnStride); break;
-                    default: MedianNetworks.SortColumn27(ref at, columnOffsets, ref into, columnStride); break;
-                }
+                Row512(ref padded, columnOffsets, ref columns, ref row, rowShape);
             }
-
-            for (int j = 0; j < outputLength; j += Lanes)
+            else
             {
-                // Output j's window is padded positions j, j+1, j+2: centre column at j+1.
-                ref float centre = ref Unsafe.Add(ref columns, j + 1);
-                Vector256<float> median = columnSize switch
-                {
-                    1 => MedianSmallNetworks.MedianOfThreeSorted1(ref centre, columnStride),
-                    3 => MedianSmallNetworks.MedianOfThreeSorted3(ref centre, columnStride),
-                    9 => MedianNetworks.MedianOfThreeSorted9(ref centre, columnStride),
-                    _ => MedianNetworks.MedianOfThreeSorted27(ref centre, columnStride),
-                };
-                median.StoreUnsafe(ref row, (nuint)j);
+                Row256(ref padded, columnOffsets, ref columns, ref row, rowShape);
             }
 
             Store(layout, r, ref row, destination);
@@ -84,6 +65,72 @@ internal static class MedianRowDriver
 
         ArrayPool<float>.Shared.Return(columnsArray);
         ArrayPool<float>.Shared.Return(rowArray);
+    }
+
+    /// <summary>Sizes of one row's work: values per column, the column buffer's stride, padded row and output lengths.</summary>
+    private readonly record struct RowShape(int ColumnSize, int ColumnStride, int RowStride, int OutputLength);
+
+    /// <summary>One output row, 16 lanes at a time: sort the columns at every padded position, then the medians.</summary>
+    private static void Row512(ref float padded, ReadOnlySpan<nint> columnOffsets, ref float columns, ref float row, RowShape shape)
+    {
+        const int Lanes = 16;
+        for (int j = 0; j < shape.RowStride; j += Lanes)
+        {
+            ref float at = ref Unsafe.Add(ref padded, j);
+            ref float into = ref Unsafe.Add(ref columns, j);
+            switch (shape.ColumnSize)
+            {
+                case 1: MedianSmallNetworks.V512.SortColumn1(ref at, columnOffsets, ref into, shape.ColumnStride); break;
+                case 3: MedianSmallNetworks.V512.SortColumn3(ref at, columnOffsets, ref into, shape.ColumnStride); break;
+                case 9: MedianNetworks.V512.SortColumn9(ref at, columnOffsets, ref into, shape.ColumnStride); break;
+                default: MedianNetworks.V512.SortColumn27(ref at, columnOffsets, ref into, shape.ColumnStride); break;
+            }
+        }
+
+        for (int j = 0; j < shape.OutputLength; j += Lanes)
+        {
+            // Output j's window is padded positions j, j+1, j+2: centre column at j+1.
+            ref float centre = ref Unsafe.Add(ref columns, j + 1);
+            Vector512<float> median = shape.ColumnSize switch
+            {
+                1 => MedianSmallNetworks.V512.MedianOfThreeSorted1(ref centre, shape.ColumnStride),
+                3 => MedianSmallNetworks.V512.MedianOfThreeSorted3(ref centre, shape.ColumnStride),
+                9 => MedianNetworks.V512.MedianOfThreeSorted9(ref centre, shape.ColumnStride),
+                _ => MedianNetworks.V512.MedianOfThreeSorted27(ref centre, shape.ColumnStride),
+            };
+            median.StoreUnsafe(ref row, (nuint)j);
+        }
+    }
+
+    /// <summary><see cref="Row512"/> with 8 lanes.</summary>
+    private static void Row256(ref float padded, ReadOnlySpan<nint> columnOffsets, ref float columns, ref float row, RowShape shape)
+    {
+        const int Lanes = 8;
+        for (int j = 0; j < shape.RowStride; j += Lanes)
+        {
+            ref float at = ref Unsafe.Add(ref padded, j);
+            ref float into = ref Unsafe.Add(ref columns, j);
+            switch (shape.ColumnSize)
+            {
+                case 1: MedianSmallNetworks.V256.SortColumn1(ref at, columnOffsets, ref into, shape.ColumnStride); break;
+                case 3: MedianSmallNetworks.V256.SortColumn3(ref at, columnOffsets, ref into, shape.ColumnStride); break;
+                case 9: MedianNetworks.V256.SortColumn9(ref at, columnOffsets, ref into, shape.ColumnStride); break;
+                default: MedianNetworks.V256.SortColumn27(ref at, columnOffsets, ref into, shape.ColumnStride); break;
+            }
+        }
+
+        for (int j = 0; j < shape.OutputLength; j += Lanes)
+        {
+            ref float centre = ref Unsafe.Add(ref columns, j + 1);
+            Vector256<float> median = shape.ColumnSize switch
+            {
+                1 => MedianSmallNetworks.V256.MedianOfThreeSorted1(ref centre, shape.ColumnStride),
+                3 => MedianSmallNetworks.V256.MedianOfThreeSorted3(ref centre, shape.ColumnStride),
+                9 => MedianNetworks.V256.MedianOfThreeSorted9(ref centre, shape.ColumnStride),
+                _ => MedianNetworks.V256.MedianOfThreeSorted27(ref centre, shape.ColumnStride),
+            };
+            median.StoreUnsafe(ref row, (nuint)j);
+        }
     }
 
     /// <summary>Writes a finished row to its place in the (unpermuted) destination.</summary>

@@ -261,9 +261,19 @@ def main():
         "{",
     ]
     counts = {}
+    methods = []
     for m in (9, 27):
-        counts[f"sort{m}"] = emit_sort(m, lines)
-        counts[f"merge{m}"] = emit_merge_median(m, lines)
+        counts[f"sort{m}"] = emit_sort(m, methods)
+        counts[f"merge{m}"] = emit_merge_median(m, methods)
+    methods.pop()
+    # One copy per vector width: the networks are the same, only the lane count differs (8 or 16 floats).
+    for width, lanes in ((256, 8), (512, 16)):
+        lines.append(f"    /// <summary>The networks on Vector{width}: {lanes} outputs at a time.</summary>")
+        lines.append(f"    internal static class V{width}")
+        lines.append("    {")
+        lines.extend(("    " + line.replace("Vector256", f"Vector{width}")) if line else line for line in methods)
+        lines.append("    }")
+        lines.append("")
     lines[-1:] = ["}", ""]
     here = os.path.dirname(os.path.abspath(__file__))
     with open(os.path.join(here, "MedianNetworks.g.cs"), "w", encoding="utf-8") as f:
