@@ -47,13 +47,14 @@ internal static class AxisPermutation
 
     /// <summary>
     /// For permuted rows [start, end): toPermuted copies original → permuted, otherwise permuted → original.
+    /// The permutation must be <see cref="LongestAxisLast"/>'s: rows then come in runs that <see cref="RowTranspose"/> copies.
     /// </summary>
     public static void CopyRows(ReadOnlySpan<float> from, Span<float> to, in FilterShape shape, int[] permutation, bool toPermuted, int start, int end)
     {
         int rank = permutation.Length;
         int rowLength = shape.Dims[permutation[rank - 1]];
         nint rowStride = shape.Strides[permutation[rank - 1]];
-        for (int r = start; r < end; r++)
+        for (int r = start; r < end;)
         {
             nint originalBase = 0;
             int rem = r;
@@ -64,27 +65,22 @@ internal static class AxisPermutation
                 rem /= n;
             }
 
-            // Indices are in range by construction of the shape; refs skip the per-element bounds checks of this
-            // strided copy, which otherwise costs as much as a whole filter pass.
+            int run = RowTranspose.RunLength(r, end, rowStride);
             nint permutedBase = (nint)r * rowLength;
             if (toPermuted)
             {
                 ref float source = ref Unsafe.Add(ref MemoryMarshal.GetReference(from), originalBase);
                 ref float target = ref Unsafe.Add(ref MemoryMarshal.GetReference(to), permutedBase);
-                for (int j = 0; j < rowLength; j++)
-                {
-                    Unsafe.Add(ref target, j) = Unsafe.Add(ref source, j * rowStride);
-                }
+                RowTranspose.ToRows(ref source, rowStride, rowLength, run, ref target, rowLength);
             }
             else
             {
                 ref float source = ref Unsafe.Add(ref MemoryMarshal.GetReference(from), permutedBase);
                 ref float target = ref Unsafe.Add(ref MemoryMarshal.GetReference(to), originalBase);
-                for (int j = 0; j < rowLength; j++)
-                {
-                    Unsafe.Add(ref target, j * rowStride) = Unsafe.Add(ref source, j);
-                }
+                RowTranspose.FromRows(ref source, rowLength, rowLength, run, ref target, rowStride);
             }
+
+            r += run;
         }
     }
 }

@@ -115,28 +115,29 @@ internal sealed class EdgePaddedLayout : IDisposable
     public void Fill(ReadOnlySpan<float> source, int start, int end)
     {
         ref float padded = ref MemoryMarshal.GetArrayDataReference(Padded);
-        for (int row = start; row < end; row++)
+        for (int row = start; row < end;)
         {
-            nint sourceBase = SourceBase(row);
-            ref float target = ref Unsafe.Add(ref padded, (nint)row * RowStride);
+            int run = RowTranspose.RunLength(row, end, RowSourceStride);
+            ref float first = ref Unsafe.Add(ref padded, (nint)row * RowStride);
+            ref float from = ref Unsafe.Add(ref MemoryMarshal.GetReference(source), SourceBase(row));
             if (RowSourceStride == 1)
             {
-                source.Slice((int)sourceBase, RowLength).CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref target, 1), RowLength));
+                MemoryMarshal.CreateReadOnlySpan(ref from, RowLength).CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref first, 1), RowLength));
             }
             else
             {
-                // In range by construction of the shape; refs skip the per-element bounds checks of this gather.
-                ref float from = ref Unsafe.Add(ref MemoryMarshal.GetReference(source), sourceBase);
-                nint stride = RowSourceStride;
-                for (int j = 0; j < RowLength; j++)
-                {
-                    Unsafe.Add(ref target, j + 1) = Unsafe.Add(ref from, j * stride);
-                }
+                RowTranspose.ToRows(ref from, RowSourceStride, RowLength, run, ref Unsafe.Add(ref first, 1), RowStride);
             }
 
-            Unsafe.Add(ref target, 0) = Unsafe.Add(ref target, 1);
-            Unsafe.Add(ref target, RowLength + 1) = Unsafe.Add(ref target, RowLength);
-            MemoryMarshal.CreateSpan(ref Unsafe.Add(ref target, RowLength + 2), RowStride - RowLength - 2).Clear();
+            for (int k = 0; k < run; k++)
+            {
+                ref float target = ref Unsafe.Add(ref first, (nint)k * RowStride);
+                target = Unsafe.Add(ref target, 1); // a value assignment: the left pad repeats the first element
+                Unsafe.Add(ref target, RowLength + 1) = Unsafe.Add(ref target, RowLength);
+                MemoryMarshal.CreateSpan(ref Unsafe.Add(ref target, RowLength + 2), RowStride - RowLength - 2).Clear();
+            }
+
+            row += run;
         }
     }
 

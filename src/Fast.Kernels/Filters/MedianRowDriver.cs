@@ -42,29 +42,45 @@ internal static class MedianRowDriver
         int columnStride = rowStride + (2 * EdgePaddedLayout.RowMultiple);
         int outputLength = EdgePaddedLayout.RoundUp(layout.RowLength, EdgePaddedLayout.RowMultiple);
         float[] columnsArray = ArrayPool<float>.Shared.Rent(columnStride * columnSize);
-        float[] rowArray = ArrayPool<float>.Shared.Rent(outputLength);
+        float[] rowsArray = ArrayPool<float>.Shared.Rent(RowTranspose.MaxRun * outputLength);
         ref float columns = ref MemoryMarshal.GetArrayDataReference(columnsArray);
-        ref float row = ref MemoryMarshal.GetArrayDataReference(rowArray);
+        ref float rows = ref MemoryMarshal.GetArrayDataReference(rowsArray);
         ref float padded = ref MemoryMarshal.GetArrayDataReference(layout.Padded);
         Span<nint> columnOffsets = stackalloc nint[columnSize];
         var rowShape = new RowShape(columnSize, columnStride, rowStride, outputLength);
-        for (int r = start; r < end; r++)
+        for (int r = start; r < end;)
         {
-            layout.NeighbourRowOffsets(r, columnOffsets);
-            if (Vector512.IsHardwareAccelerated)
+            // A run of neighbouring rows is finished into a block and stored together (see RowTranspose).
+            int run = RowTranspose.RunLength(r, end, layout.RowSourceStride);
+            for (int k = 0; k < run; k++)
             {
-                Row512(ref padded, columnOffsets, ref columns, ref row, rowShape);
+                layout.NeighbourRowOffsets(r + k, columnOffsets);
+                ref float row = ref Unsafe.Add(ref rows, k * outputLength);
+                if (Vector512.IsHardwareAccelerated)
+                {
+                    Row512(ref padded, columnOffsets, ref columns, ref row, rowShape);
+                }
+                else
+                {
+                    Row256(ref padded, columnOffsets, ref columns, ref row, rowShape);
+                }
+            }
+
+            ref float to = ref Unsafe.Add(ref MemoryMarshal.GetReference(destination), layout.SourceBase(r));
+            if (layout.RowSourceStride == 1)
+            {
+                MemoryMarshal.CreateReadOnlySpan(ref rows, layout.RowLength).CopyTo(MemoryMarshal.CreateSpan(ref to, layout.RowLength));
             }
             else
             {
-                Row256(ref padded, columnOffsets, ref columns, ref row, rowShape);
+                RowTranspose.FromRows(ref rows, outputLength, layout.RowLength, run, ref to, layout.RowSourceStride);
             }
 
-            Store(layout, r, ref row, destination);
+            r += run;
         }
 
         ArrayPool<float>.Shared.Return(columnsArray);
-        ArrayPool<float>.Shared.Return(rowArray);
+        ArrayPool<float>.Shared.Return(rowsArray);
     }
 
     /// <summary>Sizes of one row's work: values per column, the column buffer's stride, padded row and output lengths.</summary>
@@ -130,25 +146,6 @@ internal static class MedianRowDriver
                 _ => MedianNetworks.V256.MedianOfThreeSorted27(ref centre, shape.ColumnStride),
             };
             median.StoreUnsafe(ref row, (nuint)j);
-        }
-    }
-
-    /// <summary>Writes a finished row to its place in the (unpermuted) destination.</summary>
-    private static void Store(EdgePaddedLayout layout, int r, ref float row, Span<float> destination)
-    {
-        nint destinationBase = layout.SourceBase(r);
-        if (layout.RowSourceStride == 1)
-        {
-            MemoryMarshal.CreateReadOnlySpan(ref row, layout.RowLength).CopyTo(destination[(int)destinationBase..]);
-            return;
-        }
-
-        // In range by construction of the shape; refs skip the per-element bounds checks of this scatter.
-        ref float to = ref Unsafe.Add(ref MemoryMarshal.GetReference(destination), destinationBase);
-        nint stride = layout.RowSourceStride;
-        for (int j = 0; j < layout.RowLength; j++)
-        {
-            Unsafe.Add(ref to, j * stride) = Unsafe.Add(ref row, j);
         }
     }
 }
