@@ -70,72 +70,105 @@ public static class GaussianFilter
             return;
         }
 
-        int count = layout.Count;
-        int rowCount = count / dims[^1];
-        float[] scratchA = ArrayPool<float>.Shared.Rent(count);
-        float[] scratchB = identity ? [] : ArrayPool<float>.Shared.Rent(count);
-        try
+        if (identity)
         {
             fixed (float* sourcePointer = source)
             fixed (float* destinationPointer = destination)
             {
+                RunPasses((nint)sourcePointer, (nint)destinationPointer, layout, permutation, dims, maxDegreeOfParallelism);
+            }
+
+            return;
+        }
+
+        float[] rows = ArrayPool<float>.Shared.Rent(layout.Count);
+        try
+        {
+            fixed (float* sourcePointer = source)
+            fixed (float* rowsPointer = rows)
+            {
                 nint sourceAddress = (nint)sourcePointer;
-                nint destinationAddress = (nint)destinationPointer;
+                nint rowsAddress = (nint)rowsPointer;
+                int count = layout.Count;
                 FilterShape shapeCopy = layout;
-                nint input;
-                nint scratchAddressA;
-                nint scratchAddressB;
-                fixed (float* a = scratchA)
-                fixed (float* b = scratchB)
+                FilterParallel.ForRanges(count / dims[^1], count, maxDegreeOfParallelism, (start, end) =>
+                    AxisPermutation.CopyRows(new ReadOnlySpan<float>((float*)sourceAddress, count), new Span<float>((float*)rowsAddress, count), shapeCopy, permutation, true, start, end));
+            }
+
+            ApplyToRows(rows.AsSpan(0, layout.Count), destination, layout, maxDegreeOfParallelism);
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(rows);
+        }
+    }
+
+    /// <summary>
+    /// The Gaussian of a tensor of rank ≥ 2 given in its <see cref="AxisPermutation.LongestAxisLast"/> row order
+    /// (<paramref name="rows"/>, overwritten), written to <paramref name="destination"/> in the tensor's own order.
+    /// </summary>
+    internal static unsafe void ApplyToRows(Span<float> rows, Span<float> destination, in FilterShape layout, int maxDegreeOfParallelism)
+    {
+        int[] permutation = AxisPermutation.LongestAxisLast(layout.Dims);
+        int[] dims = new int[layout.Rank];
+        for (int a = 0; a < dims.Length; a++)
+        {
+            dims[a] = layout.Dims[permutation[a]];
+        }
+
+        fixed (float* rowsPointer = rows)
+        fixed (float* destinationPointer = destination)
+        {
+            RunPasses((nint)rowsPointer, (nint)destinationPointer, layout, permutation, dims, maxDegreeOfParallelism);
+        }
+    }
+
+    /// <summary>
+    /// The passes, in the order axis 0, 1, … of the original tensor. With an identity permutation
+    /// <paramref name="input"/> is the source and the passes ping-pong so the last lands in the destination;
+    /// otherwise <paramref name="input"/> holds the permuted rows (overwritten) and a final copy restores the order.
+    /// </summary>
+    private static unsafe void RunPasses(nint input, nint destinationAddress, FilterShape layout, int[] permutation, int[] dims, int maxDegreeOfParallelism)
+    {
+        bool identity = AxisPermutation.IsIdentity(permutation);
+        int count = layout.Count;
+        float[] scratchArray = ArrayPool<float>.Shared.Rent(count);
+        try
+        {
+            fixed (float* scratchPointer = scratchArray)
+            {
+                nint scratch = (nint)scratchPointer;
+                nint rows = input;
+                for (int axis = 0; axis < layout.Rank; axis++)
                 {
-                    scratchAddressA = (nint)a;
-                    scratchAddressB = (nint)b;
+                    int position = Array.IndexOf(permutation, axis);
+                    nint output;
                     if (identity)
                     {
-                        input = sourceAddress;
+                        bool lastToDestination = (layout.Rank - 1 - axis) % 2 == 0;
+                        output = lastToDestination ? destinationAddress : scratch;
                     }
                     else
                     {
-                        FilterParallel.ForRanges(rowCount, count, maxDegreeOfParallelism, (start, end) =>
-                            AxisPermutation.CopyRows(new ReadOnlySpan<float>((float*)sourceAddress, count), new Span<float>((float*)scratchAddressA, count), shapeCopy, permutation, true, start, end));
-                        input = scratchAddressA;
+                        // Ping-pong between the caller's rows and the scratch tensor.
+                        output = input == scratch ? rows : scratch;
                     }
 
-                    // Ping-pong so that, with an identity layout, the last pass lands in the destination.
-                    for (int axis = 0; axis < layout.Rank; axis++)
-                    {
-                        int position = Array.IndexOf(permutation, axis);
-                        nint output;
-                        if (identity)
-                        {
-                            bool lastToDestination = (layout.Rank - 1 - axis) % 2 == 0;
-                            output = lastToDestination ? destinationAddress : scratchAddressA;
-                        }
-                        else
-                        {
-                            output = input == scratchAddressA ? scratchAddressB : scratchAddressA;
-                        }
+                    GaussianPasses.Run((float*)input, (float*)output, dims, position, maxDegreeOfParallelism);
+                    input = output;
+                }
 
-                        GaussianPasses.Run((float*)input, (float*)output, dims, position, maxDegreeOfParallelism);
-                        input = output;
-                    }
-
-                    if (!identity)
-                    {
-                        nint permuted = input;
-                        FilterParallel.ForRanges(rowCount, count, maxDegreeOfParallelism, (start, end) =>
-                            AxisPermutation.CopyRows(new ReadOnlySpan<float>((float*)permuted, count), new Span<float>((float*)destinationAddress, count), shapeCopy, permutation, false, start, end));
-                    }
+                if (!identity)
+                {
+                    nint permuted = input;
+                    FilterParallel.ForRanges(count / dims[^1], count, maxDegreeOfParallelism, (start, end) =>
+                        AxisPermutation.CopyRows(new ReadOnlySpan<float>((float*)permuted, count), new Span<float>((float*)destinationAddress, count), layout, permutation, false, start, end));
                 }
             }
         }
         finally
         {
-            ArrayPool<float>.Shared.Return(scratchA);
-            if (!identity)
-            {
-                ArrayPool<float>.Shared.Return(scratchB);
-            }
+            ArrayPool<float>.Shared.Return(scratchArray);
         }
     }
 

@@ -13,7 +13,12 @@ namespace Fast.Kernels.Filters;
 /// </summary>
 internal static class MedianRowDriver
 {
-    public static unsafe void Run(ReadOnlySpan<float> source, Span<float> destination, in FilterShape shape, int maxDegreeOfParallelism)
+    /// <summary>
+    /// Filters <paramref name="source"/> into <paramref name="destination"/>: in the tensor's own order, or, with
+    /// <paramref name="destinationIsRows"/>, in the longest-axis-last row order of <see cref="AxisPermutation"/>
+    /// (row r at r · row length), which a following Gaussian can use without copying the tensor into it again.
+    /// </summary>
+    public static unsafe void Run(ReadOnlySpan<float> source, Span<float> destination, in FilterShape shape, int maxDegreeOfParallelism, bool destinationIsRows = false)
     {
         using var layout = new EdgePaddedLayout(shape);
         int columnSize = 1;
@@ -32,11 +37,11 @@ internal static class MedianRowDriver
             FilterParallel.ForRanges(layout.RowCount, total, maxDegreeOfParallelism, (start, end) =>
                 layout.Fill(new ReadOnlySpan<float>((float*)sourceAddress, sourceLength), start, end));
             FilterParallel.ForRanges(layout.RowCount, total * columnSize, maxDegreeOfParallelism, (start, end) =>
-                FilterRows(layout, columnSize, new Span<float>((float*)destinationAddress, sourceLength), start, end));
+                FilterRows(layout, columnSize, new Span<float>((float*)destinationAddress, sourceLength), destinationIsRows, start, end));
         }
     }
 
-    private static void FilterRows(EdgePaddedLayout layout, int columnSize, Span<float> destination, int start, int end)
+    private static void FilterRows(EdgePaddedLayout layout, int columnSize, Span<float> destination, bool destinationIsRows, int start, int end)
     {
         int rowStride = layout.RowStride;
         int columnStride = rowStride + (2 * EdgePaddedLayout.RowMultiple);
@@ -64,6 +69,17 @@ internal static class MedianRowDriver
                 {
                     Row256(ref padded, columnOffsets, ref columns, ref row, rowShape);
                 }
+            }
+
+            if (destinationIsRows)
+            {
+                for (int k = 0; k < run; k++)
+                {
+                    MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref rows, k * outputLength), layout.RowLength).CopyTo(destination.Slice((r + k) * layout.RowLength, layout.RowLength));
+                }
+
+                r += run;
+                continue;
             }
 
             ref float to = ref Unsafe.Add(ref MemoryMarshal.GetReference(destination), layout.SourceBase(r));

@@ -14,10 +14,8 @@ internal static class SmoothAdd
         ElementConvert.RoundTo(difference, operands.TypeB);
 
         int[] shape = operands.IntShape;
-        Span<float> median = c; // C is no longer needed
-        MedianFilter.Apply(difference, median, shape, filterThreads);
         Span<float> filtered = difference;
-        GaussianFilter.Apply(median, filtered, shape, filterThreads);
+        SmoothingFilter.Apply(filtered, c, shape, filterThreads); // C is no longer needed: it is the scratch
 
         ElementConvert.Widen(operands.A, operands.TypeA, result);
         MergeKernels.AddScaled(result, filtered, alpha, result);

@@ -1,0 +1,34 @@
+namespace Fast.Kernels.Filters;
+
+/// <summary>
+/// smoothAdd's filter pair (SPEC §4): <c>gaussian(median(x))</c>, bit-identical to running
+/// <see cref="MedianFilter"/> then <see cref="GaussianFilter"/>. Both work in the tensor's longest-axis-last row
+/// order; run together, the median's rows go straight into the Gaussian, saving two of the four copies between
+/// that order and the tensor's own.
+/// </summary>
+public static class SmoothingFilter
+{
+    /// <summary>Replaces <paramref name="values"/> (row-major, <paramref name="shape"/>) with <c>gaussian(median(values))</c>.</summary>
+    /// <param name="values">The tensor; overwritten with the result.</param>
+    /// <param name="scratch">Working space, same length as <paramref name="values"/> and not overlapping it; overwritten.</param>
+    /// <param name="shape">Axis lengths; empty for a scalar.</param>
+    /// <param name="maxDegreeOfParallelism">Threads to use; −1 uses every core. The result does not depend on it.</param>
+    /// <exception cref="ArgumentException">The shape does not match the spans, or the spans overlap.</exception>
+    public static void Apply(Span<float> values, Span<float> scratch, ReadOnlySpan<int> shape, int maxDegreeOfParallelism = -1)
+    {
+        var layout = new FilterShape(shape, values.Length, scratch.Length);
+        FilterShape.RequireDistinct(values, scratch);
+        if (layout.Rank < 2 || layout.Rank > 4 || AxisPermutation.IsIdentity(AxisPermutation.LongestAxisLast(layout.Dims)) || SpecialValues.Any(values))
+        {
+            // Nothing to save (no copies into row order), no network (rank > 4), or NaN / −0, whose outputs
+            // the median recomputes in the tensor's order.
+            MedianFilter.Apply(values, scratch, shape, maxDegreeOfParallelism);
+            GaussianFilter.Apply(scratch, values, shape, maxDegreeOfParallelism);
+            return;
+        }
+
+        // The median's rows land in the scratch tensor, the Gaussian's result back in the values.
+        MedianRowDriver.Run(values, scratch, layout, maxDegreeOfParallelism, destinationIsRows: true);
+        GaussianFilter.ApplyToRows(scratch, values, layout, maxDegreeOfParallelism);
+    }
+}
