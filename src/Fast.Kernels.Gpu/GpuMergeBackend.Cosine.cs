@@ -93,6 +93,39 @@ public sealed partial class GpuMergeBackend
         }
     }
 
+    /// <summary>
+    /// <see cref="Reductions.ColumnSums"/> on the device, the sums downloaded: the kernel <see cref="CosineSimilarity"/>
+    /// runs, exposed so tests can compare its double sums bit for bit (the f32 results hide most of their bits).
+    /// </summary>
+    internal void ColumnSums(GpuTensor x, GpuTensor y, Span<double> dot, Span<double> xx, Span<double> yy)
+    {
+        ValidateElementwise(x, y);
+        int columns = dot.Length;
+        int rows = RowCount(x.Length, columns);
+        Guard.SameLength(columns, xx.Length, nameof(xx));
+        Guard.SameLength(columns, yy.Length, nameof(yy));
+        if (rows == 0)
+        {
+            dot.Clear();
+            xx.Clear();
+            yy.Clear();
+            return;
+        }
+
+        var host = new double[3 * columns];
+        using var sums = _accelerator.Allocate1D<double>(3 * columns);
+        lock (_gate)
+        {
+            _kernels.ColumnSums(columns, x.View, y.View, sums.View.BaseView, rows, columns);
+            _accelerator.Synchronize();
+            sums.View.BaseView.CopyToCPU(host.AsSpan());
+        }
+
+        host.AsSpan(0, columns).CopyTo(dot);
+        host.AsSpan(columns, columns).CopyTo(xx);
+        host.AsSpan(2 * columns, columns).CopyTo(yy);
+    }
+
     /// <summary>Both tensors divided by their column norms from the Σx² and Σy² runs of <paramref name="sums"/>; caller holds the lock.</summary>
     private void NormalizeColumns(GpuTensor x, GpuTensor y, ArrayView<double> sums, int columns, float epsilon)
     {
