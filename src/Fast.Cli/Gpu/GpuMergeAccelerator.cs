@@ -121,9 +121,17 @@ internal sealed class GpuMergeAccelerator(GpuMergeBackend backend, bool ownsBack
             return gb;
         }
 
-        using GpuTensor gc = backend.Upload(c, ToGpu(typeC));
-        backend.RoundedDifference(gb, gc, ToGpu(typeB), gb);
-        return gb;
+        try
+        {
+            using GpuTensor gc = backend.Upload(c, ToGpu(typeC));
+            backend.RoundedDifference(gb, gc, ToGpu(typeB), gb);
+            return gb;
+        }
+        catch
+        {
+            gb.Dispose(); // the caller never receives it
+            throw;
+        }
     }
 
     private static GpuElementType ToGpu(ElementType type) => type switch
