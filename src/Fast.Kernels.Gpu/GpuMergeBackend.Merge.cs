@@ -45,6 +45,24 @@ public sealed partial class GpuMergeBackend
         }
     }
 
+    /// <summary><c>round_to_dtype_of_B(B − C)</c>: the add-difference delta as B's element type holds it.</summary>
+    /// <param name="b">B, widened.</param>
+    /// <param name="c">C, widened.</param>
+    /// <param name="elementTypeOfB">B's stored element type.</param>
+    /// <param name="output">Result; may alias an input.</param>
+    public void RoundedDifference(GpuTensor b, GpuTensor c, GpuElementType elementTypeOfB, GpuTensor output)
+    {
+        ValidateElementwise(output, b, c);
+        _ = ElementSize(elementTypeOfB);
+        lock (_gate)
+        {
+            if (output.Length > 0)
+            {
+                _kernels.Difference(output.Length, b.View, c.View, output.View, (int)elementTypeOfB);
+            }
+        }
+    }
+
     /// <summary>Triple sum (SPEC §3); the weights are combined in double and cast to f32 as the reference does.</summary>
     /// <param name="a">A.</param>
     /// <param name="b">B.</param>

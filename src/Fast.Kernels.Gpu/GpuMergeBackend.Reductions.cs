@@ -3,16 +3,14 @@ using ILGPU.Runtime;
 
 namespace Fast.Kernels.Gpu;
 
-/// <summary>Deterministic double-accumulated reductions for the cosine calcmodes (SPEC §4).</summary>
+/// <summary>Double-accumulated whole-tensor reductions for the cosine calcmodes (SPEC §4).</summary>
 public sealed partial class GpuMergeBackend
 {
     /// <summary>
-    /// Fixed number of partial sums. Partial p accumulates elements p, p + P, … in order and the host adds
-    /// the partials in index order, so the result depends only on the data, not the device or its scheduling.
+    /// Σ a·b, Σ a², Σ b², each accumulated in double in the fixed layout of <see cref="Reductions.Dot"/> (one partial
+    /// per block of <see cref="Reductions.BlockElements"/> and lane, the lanes and then the blocks added in order on
+    /// the host), so each sum is <see cref="Reductions.Dot"/>'s to the bit on any device.
     /// </summary>
-    internal const int ReductionPartials = 16384;
-
-    /// <summary>Σ a·b, Σ a², Σ b², each accumulated in double.</summary>
     /// <param name="a">First tensor.</param>
     /// <param name="b">Second tensor, same length.</param>
     /// <returns>The three sums.</returns>
@@ -26,7 +24,8 @@ public sealed partial class GpuMergeBackend
             return new GpuCosineSums(0, 0, 0);
         }
 
-        int partials = Math.Min(ReductionPartials, a.Length);
+        int blocks = (int)(((long)a.Length + Reductions.BlockElements - 1) / Reductions.BlockElements);
+        int partials = blocks * Reductions.Lanes;
         var host = new double[3 * partials];
         lock (_gate)
         {
@@ -36,15 +35,25 @@ public sealed partial class GpuMergeBackend
             device.View.BaseView.CopyToCPU(host.AsSpan());
         }
 
-        return new GpuCosineSums(SumInOrder(host.AsSpan(0, partials)), SumInOrder(host.AsSpan(partials, partials)), SumInOrder(host.AsSpan(2 * partials, partials)));
+        return new GpuCosineSums(
+            SumBlocks(host.AsSpan(0, partials)),
+            SumBlocks(host.AsSpan(partials, partials)),
+            SumBlocks(host.AsSpan(2 * partials, partials)));
     }
 
-    private static double SumInOrder(ReadOnlySpan<double> values)
+    /// <summary>Each block's lanes added in lane order, then the block sums in block order (<see cref="Reductions.Dot"/>).</summary>
+    private static double SumBlocks(ReadOnlySpan<double> partials)
     {
         double total = 0;
-        foreach (double value in values)
+        for (int start = 0; start < partials.Length; start += Reductions.Lanes)
         {
-            total += value;
+            double block = 0;
+            foreach (double lane in partials.Slice(start, Reductions.Lanes))
+            {
+                block += lane;
+            }
+
+            total += block;
         }
 
         return total;

@@ -49,6 +49,24 @@ public sealed partial class PtxContractionTests
     }
 
     [Fact]
+    public void Reduction_kernels_use_correctly_rounded_division_and_square_roots()
+    {
+        // torch's cosine divides and takes square roots correctly rounded; an approximate form would change bits.
+        string rowCosine = CompileToPtx(KernelMethods().Single(m => m.Name == nameof(ExtractKernels.RowCosine)));
+        Assert.Contains("sqrt.rn.f32", rowCosine, StringComparison.Ordinal);
+        Assert.Contains("div.rn.f32", rowCosine, StringComparison.Ordinal);
+        Assert.Contains("add.rn.f32", rowCosine, StringComparison.Ordinal);
+        string normalize = CompileToPtx(KernelMethods().Single(m => m.Name == nameof(CosineKernels.NormalizeColumns)));
+        Assert.Contains("sqrt.rn.f64", normalize, StringComparison.Ordinal);
+        Assert.Contains("div.rn.f32", normalize, StringComparison.Ordinal);
+        string columnSums = CompileToPtx(KernelMethods().Single(m => m.Name == nameof(CosineKernels.ColumnSums)));
+        Assert.Contains("mul.rn.f64", columnSums, StringComparison.Ordinal);
+        Assert.Contains("add.rn.f64", columnSums, StringComparison.Ordinal);
+        string columnLerp = CompileToPtx(KernelMethods().Single(m => m.Name == nameof(CosineKernels.ColumnLerp)));
+        Assert.Contains("fma.rn.f32", columnLerp, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void The_check_catches_the_hazard_in_a_plain_instantiation()
     {
         // The CPU-accelerator arithmetic compiled for CUDA is exactly what the guard exists for: bare
@@ -69,7 +87,7 @@ public sealed partial class PtxContractionTests
 
     private static IEnumerable<MethodInfo> KernelMethods()
     {
-        Type[] kernelTypes = [typeof(ElementwiseKernels), typeof(ConversionKernels), typeof(FilterKernels), typeof(ReductionKernels)];
+        Type[] kernelTypes = [typeof(ElementwiseKernels), typeof(ConversionKernels), typeof(FilterKernels), typeof(ReductionKernels), typeof(ExtractKernels), typeof(CosineKernels)];
         return kernelTypes
             .SelectMany(type => type.GetMethods(BindingFlags.Public | BindingFlags.Static))
             .Where(method => method.GetParameters() is [{ ParameterType.Name: "Index1D" }, ..])

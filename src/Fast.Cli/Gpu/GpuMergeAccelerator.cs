@@ -65,11 +65,72 @@ internal sealed class GpuMergeAccelerator(GpuMergeBackend backend, bool ownsBack
         backend.Download(ga, ToGpu(destinationType), destination);
     }
 
+    public float CosineSimilarity(
+        bool normalizeFirst,
+        ReadOnlySpan<byte> a, ElementType typeA,
+        ReadOnlySpan<byte> b, ElementType typeB,
+        ReadOnlySpan<byte> c, ElementType typeC,
+        Span<float> similarity)
+    {
+        using GpuTensor ga = backend.Upload(a, ToGpu(typeA));
+        using GpuTensor other = Other(b, typeB, c, typeC);
+        return backend.CosineSimilarity(ga, other, normalizeFirst, similarity);
+    }
+
+    public void CosineLerp(
+        ReadOnlySpan<byte> a, ElementType typeA,
+        ReadOnlySpan<byte> b, ElementType typeB,
+        ReadOnlySpan<byte> c, ElementType typeC,
+        ReadOnlySpan<float> weights,
+        Span<byte> destination, ElementType destinationType)
+    {
+        using GpuTensor ga = backend.Upload(a, ToGpu(typeA));
+        using GpuTensor other = Other(b, typeB, c, typeC);
+        backend.CosineLerp(other, ga, weights, other);
+        backend.Download(other, ToGpu(destinationType), destination);
+    }
+
+    public void Extract(
+        ReadOnlySpan<byte> a, ElementType typeA,
+        ReadOnlySpan<byte> b, ElementType typeB,
+        ReadOnlySpan<byte> c, ElementType typeC,
+        double alpha, double beta, double gamma, int columns,
+        Span<byte> destination, ElementType destinationType)
+    {
+        using GpuTensor ga = backend.Upload(a, ToGpu(typeA));
+        using GpuTensor gb = backend.Upload(b, ToGpu(typeB));
+        using GpuTensor gc = backend.Upload(c, ToGpu(typeC));
+        backend.Extract(ga, gb, gc, columns, alpha, beta, gamma, ga);
+        backend.Download(ga, ToGpu(destinationType), destination);
+    }
+
     public void Dispose()
     {
         if (ownsBackend)
         {
             backend.Dispose();
+        }
+    }
+
+    /// <summary>The cosine calcmodes' other input on the device: B, or in add difference B − C rounded to B's type.</summary>
+    private GpuTensor Other(ReadOnlySpan<byte> b, ElementType typeB, ReadOnlySpan<byte> c, ElementType typeC)
+    {
+        GpuTensor gb = backend.Upload(b, ToGpu(typeB));
+        if (c.IsEmpty)
+        {
+            return gb;
+        }
+
+        try
+        {
+            using GpuTensor gc = backend.Upload(c, ToGpu(typeC));
+            backend.RoundedDifference(gb, gc, ToGpu(typeB), gb);
+            return gb;
+        }
+        catch
+        {
+            gb.Dispose(); // the caller never receives it
+            throw;
         }
     }
 

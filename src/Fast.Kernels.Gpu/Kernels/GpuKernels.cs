@@ -45,6 +45,16 @@ internal sealed class GpuKernels<TMath> : IGpuKernels
             FilterKernels.GaussianPass<TMath>);
         DotAndNorms = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<double>, int, int>(
             ReductionKernels.DotAndNorms<TMath>);
+
+        ExtractDifferences = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>>(
+            ExtractKernels.Differences<TMath>);
+        RowCosine = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, int>(ExtractKernels.RowCosine<TMath>);
+        ExtractBlend = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, float, int>(
+            ExtractKernels.Blend<TMath>);
+        ColumnSums = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<double>, int, int>(CosineKernels.ColumnSums<TMath>);
+        NormalizeColumns = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<double>, int, float>(CosineKernels.NormalizeColumns);
+        ColumnLerp = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int>(
+            CosineKernels.ColumnLerp<TMath>);
     }
 
     public Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, float> Lerp { get; }
@@ -86,4 +96,16 @@ internal sealed class GpuKernels<TMath> : IGpuKernels
     public Action<Index1D, ArrayView<float>, ArrayView<float>, int, int> GaussianPass { get; }
 
     public Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<double>, int, int> DotAndNorms { get; }
+
+    public Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>> ExtractDifferences { get; }
+
+    public Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, int> RowCosine { get; }
+
+    public Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, float, int> ExtractBlend { get; }
+
+    public Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<double>, int, int> ColumnSums { get; }
+
+    public Action<Index1D, ArrayView<float>, ArrayView<double>, int, float> NormalizeColumns { get; }
+
+    public Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int> ColumnLerp { get; }
 }

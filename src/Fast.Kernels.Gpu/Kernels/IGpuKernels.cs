@@ -45,4 +45,16 @@ internal interface IGpuKernels
     Action<Index1D, ArrayView<float>, ArrayView<float>, int, int> GaussianPass { get; }
 
     Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<double>, int, int> DotAndNorms { get; }
+
+    Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>> ExtractDifferences { get; }
+
+    Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, int> RowCosine { get; }
+
+    Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, float, int> ExtractBlend { get; }
+
+    Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<double>, int, int> ColumnSums { get; }
+
+    Action<Index1D, ArrayView<float>, ArrayView<double>, int, float> NormalizeColumns { get; }
+
+    Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int> ColumnLerp { get; }
 }

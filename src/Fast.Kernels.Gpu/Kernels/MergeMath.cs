@@ -39,4 +39,10 @@ internal static class MergeMath
         float update = math.Mul(scale, Math.Abs(differenceBC));
         return math.Add(a, math.Mul(update, alphaTimes18));
     }
+
+    /// <summary>
+    /// <see cref="Math.Max(float, float)"/> against a positive floor, NaN kept as .NET and torch keep it (PTX's
+    /// <c>max.f32</c> would return the floor for a NaN value).
+    /// </summary>
+    public static float MaxKeepingNaN(float value, float floor) => value < floor ? floor : value;
 }

@@ -14,7 +14,8 @@ public static class Reductions
     /// <summary>Elements per block; a caller that splits a span across threads must split at multiples of this and add the partial sums in order.</summary>
     public const int BlockElements = 1 << 16;
 
-    private const int Lanes = 16;
+    /// <summary>Accumulators per block; a device computing the same sums keeps one partial per block and lane and adds them as <see cref="Dot"/> does.</summary>
+    public const int Lanes = 16;
 
     /// <summary>Σ x[i]·y[i] in double.</summary>
     /// <exception cref="ArgumentException">The spans differ in length.</exception>

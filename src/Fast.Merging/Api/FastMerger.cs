@@ -154,8 +154,8 @@ public static class FastMerger
                     ? gpu
                     : throw new MergeDeviceException($"device gpu: {reason}; use device auto or cpu");
             default:
-                // smoothAdd's filters are the one calcmode wired to the GPU where it pays: elsewhere transfers dominate.
-                return calcMode == CalcMode.SmoothAdd && options.Accelerator is not null && options.Accelerator.TryCreate(out IMergeAccelerator? auto, out _)
+                // The GPU pays only where the arithmetic outweighs the transfers: elsewhere they dominate.
+                return DeviceCalcModes.IsComputeHeavy(calcMode) && options.Accelerator is not null && options.Accelerator.TryCreate(out IMergeAccelerator? auto, out _)
                     ? auto
                     : null;
         }

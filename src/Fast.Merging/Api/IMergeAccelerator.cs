@@ -76,4 +76,73 @@ public interface IMergeAccelerator : IDisposable
         ReadOnlySpan<byte> c, ElementType typeC,
         float alpha, ReadOnlySpan<int> shape,
         Span<byte> destination, ElementType destinationType);
+
+    /// <summary>
+    /// The cosine calcmodes' measurement of one key (SPEC §4, the reference's <c>precosine</c>/<c>cosine</c>): A and the
+    /// other input (B, or in add difference <c>round_to(typeB, B − C)</c>) as f32, viewed as [rows,
+    /// <c>similarity.Length</c>]. Per column the similarity of torch 1.13's <c>cosine_similarity</c> over dim 0, and the
+    /// whole-tensor magnitude <c>f32(Σab) / (f32(√Σa²)·f32(√Σb²))</c>; column sums accumulate in double over the rows in
+    /// order, whole-tensor sums in the layout of <see cref="Reductions.Dot"/>. Called only for non-empty tensors.
+    /// </summary>
+    /// <param name="normalizeFirst">cosineA: both tensors are first normalised per column (torch's <c>normalize(p=2, dim=0)</c>).</param>
+    /// <param name="a">A's stored elements.</param>
+    /// <param name="typeA">A's element type.</param>
+    /// <param name="b">B's stored elements.</param>
+    /// <param name="typeB">B's element type.</param>
+    /// <param name="c">C's stored elements in add difference, else empty.</param>
+    /// <param name="typeC">C's element type (ignored when <paramref name="c"/> is empty).</param>
+    /// <param name="similarity">Receives one similarity per column.</param>
+    /// <returns>The magnitude.</returns>
+    float CosineSimilarity(
+        bool normalizeFirst,
+        ReadOnlySpan<byte> a, ElementType typeA,
+        ReadOnlySpan<byte> b, ElementType typeB,
+        ReadOnlySpan<byte> c, ElementType typeC,
+        Span<float> similarity);
+
+    /// <summary>
+    /// The cosine calcmodes' merge of one key: <c>lerp(other, A, k)</c> with k per column (<c>weights[i mod
+    /// weights.Length]</c>), other as in <see cref="CosineSimilarity"/>, in torch's fma form (<c>fma(k, d, other)</c>
+    /// for |k| &lt; 0.5, else <c>fma(−d, 1 − k, A)</c>). Called only for non-empty tensors.
+    /// </summary>
+    /// <param name="a">A's stored elements.</param>
+    /// <param name="typeA">A's element type.</param>
+    /// <param name="b">B's stored elements.</param>
+    /// <param name="typeB">B's element type.</param>
+    /// <param name="c">C's stored elements in add difference, else empty.</param>
+    /// <param name="typeC">C's element type (ignored when <paramref name="c"/> is empty).</param>
+    /// <param name="weights">k, one per column.</param>
+    /// <param name="destination">Output elements, not overlapping the inputs.</param>
+    /// <param name="destinationType">Output element type.</param>
+    void CosineLerp(
+        ReadOnlySpan<byte> a, ElementType typeA,
+        ReadOnlySpan<byte> b, ElementType typeB,
+        ReadOnlySpan<byte> c, ElementType typeC,
+        ReadOnlySpan<float> weights,
+        Span<byte> destination, ElementType destinationType);
+
+    /// <summary>
+    /// extract (SPEC §4, the reference's <c>extract_super(A, B, C)</c>) of a whole tensor in rows of
+    /// <paramref name="columns"/>: with <c>x = B − A</c>, <c>y = C − A</c>, per row torch 1.13's f32 <c>cos(x, y)</c>
+    /// (<see cref="TorchCosine"/>), weights by <see cref="ExtractRowWeights"/>, result <c>A + lerp(x, y, α)·w</c>.
+    /// Called only for non-empty tensors.
+    /// </summary>
+    /// <param name="a">A's stored elements.</param>
+    /// <param name="typeA">A's element type.</param>
+    /// <param name="b">B's stored elements.</param>
+    /// <param name="typeB">B's element type.</param>
+    /// <param name="c">C's stored elements.</param>
+    /// <param name="typeC">C's element type.</param>
+    /// <param name="alpha">α (rounded to f32).</param>
+    /// <param name="beta">β (rounded to f32).</param>
+    /// <param name="gamma">γ.</param>
+    /// <param name="columns">Elements per row: the last dim, 1 for a 0-dim tensor.</param>
+    /// <param name="destination">Output elements, not overlapping the inputs.</param>
+    /// <param name="destinationType">Output element type.</param>
+    void Extract(
+        ReadOnlySpan<byte> a, ElementType typeA,
+        ReadOnlySpan<byte> b, ElementType typeB,
+        ReadOnlySpan<byte> c, ElementType typeC,
+        double alpha, double beta, double gamma, int columns,
+        Span<byte> destination, ElementType destinationType);
 }

@@ -65,10 +65,10 @@ public static class MergeEngine
         ArgumentNullException.ThrowIfNull(plan);
         int threads = Math.Max(1, options.Threads);
         MergeRecipe recipe = plan.Recipe;
+        IMergeAccelerator? wholeTensorDevice = DeviceCalcModes.IsComputeHeavy(recipe.CalcMode) || options.AccelerateAll ? options.Accelerator : null;
         CosineStatistics? cosine = recipe.CalcMode is CalcMode.CosineA or CalcMode.CosineB
-            ? CosineStatistics.Compute(plan, sources, threads, cancellation)
+            ? CosineStatistics.Compute(plan, sources, threads, cancellation, wholeTensorDevice)
             : null;
-        IMergeAccelerator? wholeTensorDevice = recipe.CalcMode == CalcMode.SmoothAdd || options.AccelerateAll ? options.Accelerator : null;
         // Work goes out in the output file's data order: the file is written front to back (what write-back and a
         // hashing sink prefer), whatever order model A listed its keys in.
         var planIndex = new Dictionary<string, int>(plan.Tensors.Count, StringComparer.Ordinal);

@@ -10,7 +10,8 @@ namespace Fast.Cli.Tests.Gpu;
 
 /// <summary>
 /// The device path (ILGPU kernels behind the library's accelerator seam) run on ILGPU's CPU accelerator gives the
-/// same file bytes as the SIMD path: calcmode normal in every mode, trainDifference and smoothAdd.
+/// same file bytes as the SIMD path: calcmode normal in every mode, trainDifference, smoothAdd, cosineA, cosineB and
+/// extract; and device auto sends exactly the compute-heavy calcmodes to the device.
 /// </summary>
 public sealed class GpuAcceleratorTests : IDisposable
 {
@@ -20,51 +21,75 @@ public sealed class GpuAcceleratorTests : IDisposable
         GpuMergeBackend.TryCreate(GpuPreference.CpuAcceleratorForTesting, out GpuMergeBackend? backend, out string reason) ? backend! : throw new InvalidOperationException(reason));
 
     private readonly TempDir _dir = new();
-    private readonly string _a, _b, _c;
 
-    public GpuAcceleratorTests()
+    [Theory]
+    [InlineData(MergeMode.WeightSum, CalcMode.Normal, false)]
+    [InlineData(MergeMode.AddDifference, CalcMode.Normal, false)]
+    [InlineData(MergeMode.TripleSum, CalcMode.Normal, false)]
+    [InlineData(MergeMode.SumTwice, CalcMode.Normal, false)]
+    [InlineData(MergeMode.ScaledSum, CalcMode.Normal, false)]
+    [InlineData(MergeMode.AddDifference, CalcMode.TrainDifference, false)]
+    [InlineData(MergeMode.AddDifference, CalcMode.SmoothAdd, false)]
+    [InlineData(MergeMode.WeightSum, CalcMode.CosineA, false)]
+    [InlineData(MergeMode.WeightSum, CalcMode.CosineA, true)]
+    [InlineData(MergeMode.WeightSum, CalcMode.CosineB, false)]
+    [InlineData(MergeMode.WeightSum, CalcMode.CosineB, true)]
+    [InlineData(MergeMode.AddDifference, CalcMode.CosineA, false)]
+    [InlineData(MergeMode.AddDifference, CalcMode.CosineB, false)]
+    [InlineData(MergeMode.AddDifference, CalcMode.CosineB, true)]
+    [InlineData(MergeMode.AddDifference, CalcMode.Extract, false)]
+    [InlineData(MergeMode.AddDifference, CalcMode.Extract, true)]
+    public void Device_path_is_byte_identical_to_simd(MergeMode mode, CalcMode calc, bool fp32)
     {
-        _a = Model("a", SyntheticDTypes.F16, 1);
-        _b = Model("b", SyntheticDTypes.BF16, 2);
-        _c = Model("c", SyntheticDTypes.F16, 3);
+        (string a, string b, string c) = Inputs(fp32);
+        AssertDeviceMatchesSimd(Recipe(mode, calc, a, b, c), MergeDevice.Gpu);
+    }
+
+    [Theory]
+    [InlineData(0.3)]
+    [InlineData(1.7)]
+    [InlineData(2.0)]
+    public void Extract_with_B_equal_to_A_is_byte_identical_to_simd(double gamma)
+    {
+        // Every row of B − A is zero: the norms are clamped at eps and each row's cosine is 0 (SPEC §4's special case).
+        (string a, _, string c) = Inputs(fp32: false);
+        AssertDeviceMatchesSimd(Recipe(MergeMode.AddDifference, CalcMode.Extract, a, a, c) with { Gamma = gamma, Beta = 0.75 }, MergeDevice.Gpu);
+    }
+
+    [Theory]
+    [InlineData(MergeMode.AddDifference, CalcMode.SmoothAdd)]
+    [InlineData(MergeMode.WeightSum, CalcMode.CosineA)]
+    [InlineData(MergeMode.WeightSum, CalcMode.CosineB)]
+    [InlineData(MergeMode.AddDifference, CalcMode.Extract)]
+    public void Auto_runs_compute_heavy_calcmodes_on_the_device(MergeMode mode, CalcMode calc)
+    {
+        (string a, string b, string c) = Inputs(fp32: false);
+        var provider = new RecordingProvider();
+        MergeResult result = AssertDeviceMatchesSimd(Recipe(mode, calc, a, b, c), MergeDevice.Auto, provider);
+        Assert.Equal(1, provider.Opened);
+        Assert.True(provider.Calls > 0, "the device was opened but never used");
+        Assert.Equal(s_backend.Value.DeviceName, result.Device);
     }
 
     [Theory]
     [InlineData(MergeMode.WeightSum, CalcMode.Normal)]
-    [InlineData(MergeMode.AddDifference, CalcMode.Normal)]
-    [InlineData(MergeMode.TripleSum, CalcMode.Normal)]
-    [InlineData(MergeMode.SumTwice, CalcMode.Normal)]
-    [InlineData(MergeMode.ScaledSum, CalcMode.Normal)]
     [InlineData(MergeMode.AddDifference, CalcMode.TrainDifference)]
-    [InlineData(MergeMode.AddDifference, CalcMode.SmoothAdd)]
-    public void Device_path_is_byte_identical_to_simd(MergeMode mode, CalcMode calc)
+    [InlineData(MergeMode.WeightSum, CalcMode.Tensor)]
+    public void Auto_keeps_elementwise_calcmodes_on_the_cpu(MergeMode mode, CalcMode calc)
     {
-        var recipe = new MergeRecipe
-        {
-            Mode = mode,
-            CalcMode = calc,
-            Alpha = 0.35,
-            Beta = 0.25,
-            A = new MergeInput(_a),
-            B = new MergeInput(_b),
-            C = mode is MergeMode.AddDifference or MergeMode.TripleSum or MergeMode.SumTwice ? new MergeInput(_c) : null,
-            Include = ["M00"],
-        };
-        var simd = new MergeOptions { Device = MergeDevice.Cpu, Threads = 2, HashInputs = false };
-        var device = simd with { Device = MergeDevice.Gpu, Accelerator = new SharedBackend() };
-
-        FastMerger.Merge(recipe, _dir.File("simd.safetensors"), simd);
-        MergeResult result = FastMerger.Merge(recipe, _dir.File("device.safetensors"), device);
-
-        Assert.NotEqual("cpu", result.Device);
-        Assert.True(result.Plan.MergedCount > 10);
-        Assert.Equal(File.ReadAllBytes(_dir.File("simd.safetensors")), File.ReadAllBytes(_dir.File("device.safetensors")));
+        (string a, string b, string c) = Inputs(fp32: false);
+        var provider = new RecordingProvider();
+        var options = new MergeOptions { Device = MergeDevice.Auto, Accelerator = provider, Threads = 2, HashInputs = false };
+        MergeResult result = FastMerger.Merge(Recipe(mode, calc, a, b, c), _dir.File("auto.safetensors"), options);
+        Assert.Equal(0, provider.Opened);
+        Assert.Equal("cpu", result.Device);
     }
 
     [Fact]
     public void Auto_without_a_cuda_device_falls_back_to_simd()
     {
-        var recipe = new MergeRecipe { Mode = MergeMode.AddDifference, CalcMode = CalcMode.SmoothAdd, A = new(_a), B = new(_b), C = new(_c) };
+        (string a, string b, string c) = Inputs(fp32: false);
+        var recipe = new MergeRecipe { Mode = MergeMode.AddDifference, CalcMode = CalcMode.SmoothAdd, A = new(a), B = new(b), C = new(c) };
         var options = new MergeOptions { Device = MergeDevice.Auto, Accelerator = new GpuAcceleratorProvider(), HashInputs = false };
         if (GpuMergeBackend.TryCreate(GpuPreference.Cuda, out GpuMergeBackend? cuda, out _))
         {
@@ -77,11 +102,61 @@ public sealed class GpuAcceleratorTests : IDisposable
 
     public void Dispose() => _dir.Dispose();
 
+    private static MergeRecipe Recipe(MergeMode mode, CalcMode calc, string a, string b, string c) => new()
+    {
+        Mode = mode,
+        CalcMode = calc,
+        Alpha = 0.35,
+        Beta = 0.25,
+        A = new MergeInput(a),
+        B = new MergeInput(b),
+        C = mode is MergeMode.AddDifference or MergeMode.TripleSum or MergeMode.SumTwice ? new MergeInput(c) : null,
+        Include = ["M00"],
+    };
+
+    /// <summary>Merges with the SIMD kernels and on <paramref name="device"/> through the shared backend; the files must be equal.</summary>
+    private MergeResult AssertDeviceMatchesSimd(MergeRecipe recipe, MergeDevice device, IMergeAcceleratorProvider? provider = null)
+    {
+        var simd = new MergeOptions { Device = MergeDevice.Cpu, Threads = 2, HashInputs = false };
+        var onDevice = simd with { Device = device, Accelerator = provider ?? new SharedBackend() };
+
+        FastMerger.Merge(recipe, _dir.File("simd.safetensors"), simd);
+        MergeResult result = FastMerger.Merge(recipe, _dir.File("device.safetensors"), onDevice);
+
+        Assert.NotEqual("cpu", result.Device);
+        Assert.True(result.Plan.MergedCount > 10);
+        Assert.Equal(File.ReadAllBytes(_dir.File("simd.safetensors")), File.ReadAllBytes(_dir.File("device.safetensors")));
+        return result;
+    }
+
+    /// <summary>A, B and C: fp16, bf16 and fp16 (mixed stored types), or all fp32.</summary>
+    private (string A, string B, string C) Inputs(bool fp32) => fp32
+        ? (Model("a32", SyntheticDTypes.F32, 1), Model("b32", SyntheticDTypes.F32, 2), Model("c32", SyntheticDTypes.F32, 3))
+        : (Model("a", SyntheticDTypes.F16, 1), Model("b", SyntheticDTypes.BF16, 2), Model("c", SyntheticDTypes.F16, 3));
+
     private sealed class SharedBackend : IMergeAcceleratorProvider
     {
         public bool TryCreate(out IMergeAccelerator? accelerator, out string reason)
         {
             accelerator = new GpuMergeAccelerator(s_backend.Value, ownsBackend: false);
+            reason = accelerator.Name;
+            return true;
+        }
+    }
+
+    /// <summary>The shared backend, counting how often it is opened and how many operations run on it.</summary>
+    private sealed class RecordingProvider : IMergeAcceleratorProvider
+    {
+        private int _calls;
+
+        public int Opened { get; private set; }
+
+        public int Calls => Volatile.Read(ref _calls);
+
+        public bool TryCreate(out IMergeAccelerator? accelerator, out string reason)
+        {
+            Opened++;
+            accelerator = new CountingAccelerator(new GpuMergeAccelerator(s_backend.Value, ownsBackend: false), () => Interlocked.Increment(ref _calls));
             reason = accelerator.Name;
             return true;
         }

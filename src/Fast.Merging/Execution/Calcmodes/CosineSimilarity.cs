@@ -23,11 +23,7 @@ internal static class CosineSimilarity
     public static KeySimilarity Compute(bool favorA, Span<float> x, Span<float> y, long[] shape)
     {
         int rows = shape.Length == 0 ? 1 : checked((int)shape[0]);
-        int columns = 1;
-        for (int d = 1; d < shape.Length; d++)
-        {
-            columns = checked(columns * (int)shape[d]);
-        }
+        int columns = Columns(shape);
 
         var dot = new double[columns];
         var xx = new double[columns];
@@ -48,10 +44,35 @@ internal static class CosineSimilarity
         Normalize(y, yy, rows, columns, SimilarityEpsilon);
         Reductions.ColumnSums(x, y, rows, columns, dot, xx, yy);
         var similarity = new float[columns];
-        var combined = new float[columns];
         for (int j = 0; j < columns; j++)
         {
             similarity[j] = (float)dot[j];
+        }
+
+        return FromSimilarity(favorA, similarity, magnitude);
+    }
+
+    /// <summary>Columns of the [shape[0], rest] view the similarities are taken over (1 for a 0-dim key).</summary>
+    public static int Columns(long[] shape)
+    {
+        int columns = 1;
+        for (int d = 1; d < shape.Length; d++)
+        {
+            columns = checked(columns * (int)shape[d]);
+        }
+
+        return columns;
+    }
+
+    /// <summary>
+    /// The key's result from its per-column similarities and whole-tensor magnitude (from <see cref="Compute"/> or a
+    /// device): <c>combined = (similarity + magnitude) / 2</c>; cosineA collects the similarity, cosineB the combined.
+    /// </summary>
+    public static KeySimilarity FromSimilarity(bool favorA, float[] similarity, float magnitude)
+    {
+        var combined = new float[similarity.Length];
+        for (int j = 0; j < combined.Length; j++)
+        {
             combined[j] = (similarity[j] + magnitude) / 2f;
         }
 

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Fast.Kernels;
+using Fast.Merging.Api;
 using Fast.Merging.Planning;
 using Fast.Merging.Recipes;
 
@@ -27,7 +28,8 @@ internal sealed class CosineStatistics
 
     public double Max { get; }
 
-    public static CosineStatistics Compute(MergePlan plan, MergeSources sources, int threads, CancellationToken cancellation)
+    /// <summary>Measures every key of the first pass, on <paramref name="accelerator"/> when given (same bits as without).</summary>
+    public static CosineStatistics Compute(MergePlan plan, MergeSources sources, int threads, CancellationToken cancellation, IMergeAccelerator? accelerator = null)
     {
         bool favorA = plan.Recipe.CalcMode == CalcMode.CosineA;
         bool difference = plan.Recipe.Mode == MergeMode.AddDifference;
@@ -43,7 +45,7 @@ internal sealed class CosineStatistics
                 PlannedTensor t = measured[i];
                 CosineSimilarity.KeySimilarity similarity = t.Action == TensorAction.MergePositionIds
                     ? MeasurePositionIds(favorA, difference, t, sources)
-                    : Measure(favorA, difference, t, sources);
+                    : Measure(favorA, difference, t, sources, accelerator);
                 statistics[i] = similarity.Statistic;
                 if (t.Action == TensorAction.Merge)
                 {
@@ -102,9 +104,21 @@ internal sealed class CosineStatistics
         }
     }
 
-    private static CosineSimilarity.KeySimilarity Measure(bool favorA, bool difference, PlannedTensor t, MergeSources sources)
+    private static CosineSimilarity.KeySimilarity Measure(bool favorA, bool difference, PlannedTensor t, MergeSources sources, IMergeAccelerator? accelerator)
     {
         using var operands = new Operands(sources, t);
+        if (accelerator is not null && operands.Count > 0)
+        {
+            var similarity = new float[CosineSimilarity.Columns(operands.Shape)];
+            float magnitude = accelerator.CosineSimilarity(
+                favorA,
+                operands.A, operands.TypeA,
+                operands.B, operands.TypeB,
+                difference ? operands.C : default, difference ? operands.TypeC : operands.TypeB,
+                similarity);
+            return CosineSimilarity.FromSimilarity(favorA, similarity, magnitude);
+        }
+
         Inputs(operands, difference, out Span<float> a, out Span<float> other);
         return CosineSimilarity.Compute(favorA, a, other, operands.Shape);
     }

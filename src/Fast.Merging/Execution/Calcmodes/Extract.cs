@@ -18,6 +18,9 @@ namespace Fast.Merging.Execution.Calcmodes;
 /// </remarks>
 internal static class Extract
 {
+    /// <summary>Elements per row: the last dim; a 0-dim key is one row of one element (the reference's result is [1], reshaped to A's shape).</summary>
+    public static int Columns(long[] shape) => shape.Length == 0 ? 1 : checked((int)shape[^1]);
+
     public static void Run(Operands operands, double alpha, double beta, double gamma, Span<float> result)
     {
         Span<float> a = operands.Widened(operands.A, operands.TypeA);
@@ -26,27 +29,15 @@ internal static class Extract
         MergeKernels.Subtract(fromB, a, fromB);
         MergeKernels.Subtract(fromC, a, fromC);
 
-        // A 0-dim key is one row of one element (the reference's result is [1], reshaped to A's shape).
-        int columns = operands.Shape.Length == 0 ? 1 : checked((int)operands.Shape[^1]);
+        int columns = Columns(operands.Shape);
         int rows = columns == 0 ? 0 : (int)(operands.Count / columns);
         var weights = new float[rows];
         for (int r = 0; r < rows; r++)
         {
-            ReadOnlySpan<float> x = fromB.Slice(r * columns, columns);
-            ReadOnlySpan<float> y = fromC.Slice(r * columns, columns);
-            float cosine = Math.Clamp(TorchCosine.Similarity(x, y), -1f, 1f);
-            weights[r] = (cosine + 1f) / 2f;
+            weights[r] = TorchCosine.Similarity(fromB.Slice(r * columns, columns), fromC.Slice(r * columns, columns));
         }
 
-        // d = ((c + 1)/2) ** γ is one torch op over all rows, so which rows take its vectorised pow depends on the row count.
-        TorchPow.PowInPlace(weights, gamma);
-        float b = (float)beta;
-        for (int r = 0; r < rows; r++)
-        {
-            float d = weights[r];
-            weights[r] = LerpScalar(d, 1f - d, b);
-        }
-
+        ExtractRowWeights.FromCosines(weights, gamma, beta);
         MergeKernels.Lerp(fromB, fromC, (float)alpha, fromB);
         for (int r = 0; r < rows; r++)
         {
@@ -60,12 +51,5 @@ internal static class Extract
                 output[j] = baseRow[j] + (blended[j] * w);
             }
         }
-    }
-
-    /// <summary>torch's f32 lerp (SPEC §2), with torch's zero signs in the large-weight branch (<c>end − d·(1 − w)</c> contracted).</summary>
-    private static float LerpScalar(float start, float end, float weight)
-    {
-        float d = end - start;
-        return Math.Abs(weight) < 0.5f ? MathF.FusedMultiplyAdd(weight, d, start) : MathF.FusedMultiplyAdd(-d, 1f - weight, end);
     }
 }

@@ -33,6 +33,19 @@ internal sealed class WholeTensorMerge(MergeRecipe recipe, CosineStatistics? cos
                 }
 
                 return;
+            case CalcMode.Extract when accelerator is not null && operands.Count > 0:
+                accelerator.Extract(
+                    operands.A, operands.TypeA, operands.B, operands.TypeB, operands.C, operands.TypeC,
+                    t.Alpha, t.Beta, recipe.Gamma, Extract.Columns(operands.Shape), destination, outputType);
+                return;
+            case CalcMode.CosineA or CalcMode.CosineB when accelerator is not null && operands.Count > 0:
+                bool difference = recipe.Mode == MergeMode.AddDifference;
+                accelerator.CosineLerp(
+                    operands.A, operands.TypeA,
+                    operands.B, operands.TypeB,
+                    difference ? operands.C : default, difference ? operands.TypeC : operands.TypeB,
+                    cosine!.Weights(t, recipe.CalcMode == CalcMode.CosineA), destination, outputType);
+                return;
             case CalcMode.SmoothAdd when accelerator is not null && operands.Shape.Length is >= 1 and <= 4:
                 accelerator.SmoothAdd(operands.A, operands.TypeA, operands.B, operands.TypeB, operands.C, operands.TypeC, (float)t.Alpha, operands.IntShape, destination, outputType);
                 return;
