@@ -35,9 +35,11 @@ public static class ArchitectureRecognizer
                 continue;
             }
 
+            // Names do not depend on the scale: look every key up once, then try the scales on the shapes found.
+            var present = PresentShapes(architecture, shapes);
             foreach (var scale in ShapeScaling.SupportedScales)
             {
-                var candidate = Evaluate(architecture, scale, shapes);
+                var candidate = Evaluate(architecture, scale, present);
                 if (best is null || candidate.IsBetterThan(best))
                 {
                     best = candidate;
@@ -108,24 +110,51 @@ public static class ArchitectureRecognizer
         return false;
     }
 
-    private static Candidate Evaluate(Architecture architecture, int scale, Dictionary<string, IReadOnlyList<long>> shapes)
+    /// <summary>
+    /// For each placement of <paramref name="architecture"/>, each of its prefixes (in <see cref="ComponentPlacement.AllPrefixes"/>
+    /// order) and each tensor of its component: the checkpoint's shape under that name, or null when the key is absent.
+    /// </summary>
+    private static (string Prefix, IReadOnlyList<long>?[] Shapes)[][] PresentShapes(Architecture architecture, Dictionary<string, IReadOnlyList<long>> shapes)
+    {
+        var result = new (string, IReadOnlyList<long>?[])[architecture.Placements.Count][];
+        for (var i = 0; i < result.Length; i++)
+        {
+            var placement = architecture.Placements[i];
+            var tensors = placement.Component.Tensors;
+            result[i] = [.. placement.AllPrefixes.Select(prefix =>
+            {
+                var found = new IReadOnlyList<long>?[tensors.Count];
+                for (var t = 0; t < found.Length; t++)
+                {
+                    found[t] = shapes.GetValueOrDefault(prefix + tensors[t].Name);
+                }
+
+                return (prefix, found);
+            })];
+        }
+
+        return result;
+    }
+
+    private static Candidate Evaluate(Architecture architecture, int scale, (string Prefix, IReadOnlyList<long>?[] Shapes)[][] present)
     {
         var prefixes = new string[architecture.Placements.Count];
         int score = 0, missingRequired = 0, definingFound = 0;
         for (var i = 0; i < prefixes.Length; i++)
         {
             var placement = architecture.Placements[i];
+            var tensors = placement.Component.Tensors;
             int bestFound = -1, bestMissing = 0;
-            foreach (var prefix in placement.AllPrefixes)
+            foreach (var (prefix, actualShapes) in present[i])
             {
                 int found = 0, missing = 0;
-                foreach (var tensor in placement.Component.Tensors)
+                for (var t = 0; t < actualShapes.Length; t++)
                 {
-                    if (!shapes.TryGetValue(prefix + tensor.Name, out var actual))
+                    if (actualShapes[t] is not { } actual)
                     {
                         missing++;
                     }
-                    else if (ShapeScaling.Matches(tensor.Shape, actual, scale))
+                    else if (ShapeScaling.Matches(tensors[t].Shape, actual, scale))
                     {
                         found++;
                     }

@@ -1,5 +1,3 @@
-using System.Collections.Frozen;
-
 namespace Fast.Merging.Architectures;
 
 /// <summary>
@@ -8,13 +6,15 @@ namespace Fast.Merging.Architectures;
 /// </summary>
 public sealed class ModelComponent
 {
-    private readonly FrozenDictionary<string, ComponentTensor> _byName;
+    // A plain dictionary: FrozenDictionary's construction (it searches for the cheapest hash of the keys) cost
+    // ~0.1 s at start-up over the 11,800 embedded keys, more than every lookup of a merge together.
+    private readonly Dictionary<string, ComponentTensor> _byName;
 
     internal ModelComponent(string name, IReadOnlyList<ComponentTensor> tensors)
     {
         Name = name;
         Tensors = tensors;
-        _byName = tensors.ToFrozenDictionary(t => t.Name, StringComparer.Ordinal);
+        _byName = tensors.ToDictionary(t => t.Name, StringComparer.Ordinal);
         long total = 0;
         foreach (var t in tensors)
         {
