@@ -23,10 +23,12 @@ internal sealed partial class EarlyWriteback : IDisposable
     private long _pending;
     private volatile bool _stopping;
 
-    public EarlyWriteback(SafeFileHandle handle)
+    /// <param name="handle">The file being written.</param>
+    /// <param name="enabled">False when the file will not be flushed: then starting write-back early only costs CPU.</param>
+    public EarlyWriteback(SafeFileHandle handle, bool enabled = true)
     {
         _handle = handle;
-        if (!OperatingSystem.IsLinux())
+        if (!enabled || !OperatingSystem.IsLinux())
         {
             return;
         }

@@ -69,7 +69,7 @@ public class MergeCommandTests : IClassFixture<SyntheticModels>
     private static string Sha256Hex(string path) => Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(path)));
 
     [Fact]
-    public void ThreadCountAndReadModeDoNotChangeTheFile()
+    public void ThreadCountReadModeAndFlushingDoNotChangeTheFile()
     {
         using var dir = new TempDir();
         string one = dir.File("one.safetensors");
@@ -78,6 +78,11 @@ public class MergeCommandTests : IClassFixture<SyntheticModels>
         Assert.Equal(0, CliRunner.Run([.. recipe, "-o", one, "--threads", "1", "--no-mmap"]).ExitCode);
         Assert.Equal(0, CliRunner.Run([.. recipe, "-o", many, "--threads", "4"]).ExitCode);
         Assert.Equal(File.ReadAllBytes(one), File.ReadAllBytes(many));
+
+        // Not flushing to disk changes when the bytes reach the device, never which bytes.
+        string unflushed = dir.File("unflushed.safetensors");
+        Assert.Equal(0, CliRunner.Run([.. recipe, "-o", unflushed, "--no-fsync"]).ExitCode);
+        Assert.Equal(File.ReadAllBytes(one), File.ReadAllBytes(unflushed));
     }
 
     [Fact]

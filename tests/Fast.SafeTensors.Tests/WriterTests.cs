@@ -102,6 +102,72 @@ public class WriterTests
         Assert.Equal(File.ReadAllBytes(sequential), File.ReadAllBytes(parallel));
     }
 
+    /// <summary>
+    /// Under contention writes are queued (copied) while another thread writes: a thread's later write of a range
+    /// must still win over its earlier one, and the caller's buffer is free for reuse as soon as Write returns.
+    /// </summary>
+    [Fact]
+    public void QueuedWritesKeepEachThreadsOrderAndCopyTheCallersBytes()
+    {
+        using var dir = new TempDirectory();
+        const int Threads = 8;
+        const int Piece = 64;
+        TensorSpec[] specs = [.. Enumerable.Range(0, Threads).Select(i => new TensorSpec($"t{i}", DType.U8, [Piece * 200]))];
+        string path = dir.File("order.safetensors");
+        using (var writer = SafeTensorsWriter.Create(path, specs))
+        {
+            Parallel.For(0, Threads, new ParallelOptions { MaxDegreeOfParallelism = Threads }, i =>
+            {
+                TensorInfo t = writer[$"t{i}"];
+                var scratch = new byte[Piece];
+                for (int k = 0; k < 200; k++)
+                {
+                    scratch.AsSpan().Fill(0xEE); // a first, wrong version of the piece
+                    writer.Write(t, k * Piece, scratch);
+                    scratch.AsSpan().Fill((byte)(i + k)); // the version that must win
+                    writer.Write(t, k * Piece, scratch);
+                    scratch.AsSpan().Fill(0x55); // reusing the buffer must not change what was written
+                }
+            });
+            writer.Commit();
+        }
+
+        using var file = SafeTensorsFile.Open(path);
+        for (int i = 0; i < Threads; i++)
+        {
+            TensorInfo t = file[$"t{i}"];
+            var bytes = new byte[t.ByteLength];
+            file.CopyTo(t, 0, bytes);
+            for (int k = 0; k < 200; k++)
+            {
+                Assert.All(bytes.AsSpan(k * Piece, Piece).ToArray(), b => Assert.Equal((byte)(i + k), b));
+            }
+        }
+    }
+
+    [Fact]
+    public void WithoutFlushToDiskTheFileIsTheSame()
+    {
+        using var dir = new TempDirectory();
+        TensorSpec[] specs = [new("w", DType.F32, [3, 5]), new("b", DType.F16, [7])];
+        var data = new Dictionary<string, byte[]> { ["w"] = new byte[60], ["b"] = new byte[14] };
+        new Random(9).NextBytes(data["w"]);
+        new Random(10).NextBytes(data["b"]);
+        foreach (bool flush in new[] { true, false })
+        {
+            using var writer = SafeTensorsWriter.Create(dir.File($"f{flush}.safetensors"), specs, [new("format", "pt")], flushToDisk: flush);
+            foreach (TensorInfo t in writer.Layout)
+            {
+                writer.Write(t, 0, data[t.Name]);
+            }
+
+            writer.Commit();
+        }
+
+        Assert.Equal(File.ReadAllBytes(dir.File("fTrue.safetensors")), File.ReadAllBytes(dir.File("fFalse.safetensors")));
+        Assert.Empty(Directory.GetFiles(dir.Path, ".*.tmp"));
+    }
+
     [Fact]
     public void DisposeWithoutCommitLeavesNothing()
     {

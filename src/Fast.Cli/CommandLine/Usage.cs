@@ -15,10 +15,11 @@ internal static class Usage
               [--weights-alpha LIST|PRESET] [--weights-beta LIST|PRESET] [--weights-a LIST] [--weights-b LIST]
               [--position-ids reset|keep|merge] [--dtype keep|fp16|bf16|fp32|fp8_e4m3|fp8_e5m2]
               [--exclude ITEMS] [--include ITEMS] [--device auto|cpu|gpu] [--threads N] [--no-mmap]
-              [--overwrite] [--json] [--no-output-hash]
-              merge two or three checkpoints into a new file, streaming (temp file + rename)
+              [--overwrite] [--json] [--no-output-hash] [--no-fsync]
+              merge two or three checkpoints into a new file, streaming (temp file + rename); the file is
+              flushed to disk before the rename unless --no-fsync (then it is written as cp writes)
           fastmerge bulk PLAN [--shard I/N] [--resume] [--sink files|hash|null] [--max-memory SIZE] [--threads N]
-                         [--no-mmap] [--overwrite] [--json] [--no-output-hash]
+                         [--no-mmap] [--overwrite] [--json] [--no-output-hash] [--no-fsync]
           fastmerge bulk -a A -b B [-b B2 ...] [-c C] --out-dir DIR [--alpha START:STOP:STEP] [--weights-alpha LIST ...]
                          [--mode M ...] [--calc C ...] (other merge flags, and the PLAN form's flags)
               many merges over the same models, each input read once: PLAN is JSON Lines (recipe JSON plus "out")

@@ -21,7 +21,7 @@ internal static class BulkCommand
 
     public static int Run(string[] args)
     {
-        var reader = new ArgumentReader("bulk", args, new HashSet<string> { "--no-mmap", "--overwrite", "--json", "--resume", "--no-output-hash" });
+        var reader = new ArgumentReader("bulk", args, new HashSet<string> { "--no-mmap", "--overwrite", "--json", "--resume", "--no-output-hash", "--no-fsync" });
         BulkOptions options = Options(reader);
         (int Index, int Count)? shard = reader.Value("--shard") is { } s ? ParseShard(s) : null;
         bool json = reader.Flag("--json");
@@ -102,6 +102,7 @@ internal static class BulkCommand
 
             // The files sink hashes each output as it is written (~0.5 s of one core per GB); the summary then shows it.
             HashOutputs = !reader.Flag("--no-output-hash"),
+            FlushToDisk = !reader.Flag("--no-fsync"),
             MaxMemory = maxMemory,
             Sink = BulkResultJson.TryParseSink(sink, out BulkSinkKind kind)
                 ? kind

@@ -11,7 +11,7 @@ internal static class MergeCommand
 {
     public static int Run(string[] args)
     {
-        var reader = new ArgumentReader("merge", args, new HashSet<string> { "--no-mmap", "--overwrite", "--json", "--no-output-hash" });
+        var reader = new ArgumentReader("merge", args, new HashSet<string> { "--no-mmap", "--overwrite", "--json", "--no-output-hash", "--no-fsync" });
         MergeRecipe recipe = RecipeFlags.ReadShared(reader) with
         {
             A = new MergeInput(reader.Required("-a")),
@@ -31,6 +31,9 @@ internal static class MergeCommand
 
             // Hashing the written file costs a second read of it (~1 s of one core for a 2 GB SD1.5 file).
             HashOutput = !reader.Flag("--no-output-hash"),
+
+            // Durable by default: the output is flushed before it is renamed into place (cp does not flush).
+            FlushToDisk = !reader.Flag("--no-fsync"),
             Accelerator = new GpuAcceleratorProvider(),
         };
         bool json = reader.Flag("--json");

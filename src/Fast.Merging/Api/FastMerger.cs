@@ -42,7 +42,7 @@ public static class FastMerger
             throw new MergePlanException($"the output {outputPath} already exists; choose another path, or allow overwriting to replace it");
         }
 
-        MergeResult result = Execute(recipe, options, plan => FileMergeSink.Create(plan, fullOutput, options.Overwrite), progress, cancellationToken);
+        MergeResult result = Execute(recipe, options, plan => FileMergeSink.Create(plan, fullOutput, options.Overwrite, options.FlushToDisk), progress, cancellationToken);
         using SafeTensorsFile written = SafeTensorsFile.Open(fullOutput, ReadMode.Buffered);
         return result with
         {
@@ -72,7 +72,7 @@ public static class FastMerger
         string temp = Path.Combine(Path.GetTempPath(), $"fastmerge-{Guid.NewGuid():N}.safetensors");
         try
         {
-            MergeResult result = Execute(recipe, options, plan => FileMergeSink.Create(plan, temp, overwrite: false), progress, cancellationToken);
+            MergeResult result = Execute(recipe, options, plan => FileMergeSink.Create(plan, temp, overwrite: false, flushToDisk: false), progress, cancellationToken);
             using (var file = new FileStream(temp, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20, FileOptions.SequentialScan))
             {
                 file.CopyTo(destination, 1 << 20);

@@ -14,6 +14,13 @@ public sealed record MergeOptions
     /// <summary>Replace an existing output file (also when it is one of the inputs: written aside, then renamed over).</summary>
     public bool Overwrite { get; init; }
 
+    /// <summary>
+    /// Flush the output to the device before it is renamed into place (default), so that after a crash or power loss
+    /// it is either absent or complete. Off, a merge writes like <c>cp</c> does: faster, but after a power loss the
+    /// output can exist with data missing.
+    /// </summary>
+    public bool FlushToDisk { get; init; } = true;
+
     /// <summary>Where to compute; see <see cref="MergeDevice"/>.</summary>
     public MergeDevice Device { get; init; } = MergeDevice.Auto;
 

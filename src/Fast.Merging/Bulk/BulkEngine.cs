@@ -213,7 +213,7 @@ internal sealed class BulkEngine
         {
             IMergeSink? inner = _sinkOverride is not null ? _sinkOverride(v) : _options.Sink switch
             {
-                BulkSinkKind.Files => FileMergeSink.Create(v.Plan, Path.GetFullPath(v.Variant.OutputPath), _options.Overwrite),
+                BulkSinkKind.Files => FileMergeSink.Create(v.Plan, Path.GetFullPath(v.Variant.OutputPath), _options.Overwrite, _options.FlushToDisk),
                 BulkSinkKind.Hash => null,
                 _ => new NullMergeSink(),
             };

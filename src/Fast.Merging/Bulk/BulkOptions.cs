@@ -21,6 +21,13 @@ public sealed record BulkOptions
     public bool Overwrite { get; init; }
 
     /// <summary>
+    /// Flush each output file to the device before renaming it into place (files sink; default). Off, outputs are
+    /// written like <c>cp</c> writes: after a power loss one can exist with data missing, and <see cref="Resume"/>,
+    /// which trusts existing outputs, would keep it.
+    /// </summary>
+    public bool FlushToDisk { get; init; } = true;
+
+    /// <summary>
     /// Skip a variant whose output file exists and records (metadata <c>fastmerge.recipe</c>) exactly the recipe the
     /// variant would record, input hashes included (files sink).
     /// </summary>

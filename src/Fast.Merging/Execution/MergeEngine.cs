@@ -47,7 +47,7 @@ public static class MergeEngine
         CancellationToken cancellation)
     {
         ArgumentNullException.ThrowIfNull(plan);
-        Run(plan, new MergeSources(a, b, c), () => FileMergeSink.Create(plan, outputPath, overwrite), new EngineOptions(threads), progress, cancellation);
+        Run(plan, new MergeSources(a, b, c), () => FileMergeSink.Create(plan, outputPath, overwrite, flushToDisk: true), new EngineOptions(threads), progress, cancellation);
     }
 
     /// <summary>
