@@ -6,10 +6,11 @@ using System.Runtime.Intrinsics;
 namespace Fast.Kernels.Filters;
 
 /// <summary>
-/// The SIMD median over an <see cref="EdgePaddedLayout"/>, 16 lanes where Vector512 is accelerated, else 8. Each output row (lanes along the contiguous axis)
-/// first sorts, per position, the 3^(d−1) values of the outer neighbourhood ("columns"); each sorted column
-/// is shared by the three outputs left of, at and right of it, which then need only the median of three
-/// sorted lists (a pruned merge network).
+/// The SIMD median over an <see cref="EdgePaddedLayout"/>, 16 lanes where Vector512 is accelerated, else 8.
+/// Each output row (lanes along the contiguous axis) first sorts, per position, the 3^(d−1) values of the
+/// outer neighbourhood ("columns"); each sorted column is shared by the three outputs left of, at and right of
+/// it, which then need only the median of three sorted lists (merge two, select against the third: see
+/// generate_median_networks.py).
 /// </summary>
 internal static class MedianRowDriver
 {
