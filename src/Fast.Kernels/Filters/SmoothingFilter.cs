@@ -1,3 +1,6 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
 namespace Fast.Kernels.Filters;
 
 /// <summary>
@@ -14,21 +17,45 @@ public static class SmoothingFilter
     /// <param name="shape">Axis lengths; empty for a scalar.</param>
     /// <param name="maxDegreeOfParallelism">Threads to use; −1 uses every core. The result does not depend on it.</param>
     /// <exception cref="ArgumentException">The shape does not match the spans, or the spans overlap.</exception>
-    public static void Apply(Span<float> values, Span<float> scratch, ReadOnlySpan<int> shape, int maxDegreeOfParallelism = -1)
+    public static void Apply(Span<float> values, Span<float> scratch, ReadOnlySpan<int> shape, int maxDegreeOfParallelism = -1) =>
+        Apply(values, values, scratch, shape, maxDegreeOfParallelism);
+
+    /// <summary>Writes <c>gaussian(median(source))</c> to <paramref name="destination"/>, which may be <paramref name="source"/> itself.</summary>
+    /// <param name="source">The tensor (row-major, <paramref name="shape"/>).</param>
+    /// <param name="destination">The result: the same span as <paramref name="source"/>, or one not overlapping it.</param>
+    /// <param name="scratch">Working space, same length, overlapping neither; overwritten.</param>
+    /// <param name="shape">Axis lengths; empty for a scalar.</param>
+    /// <param name="maxDegreeOfParallelism">Threads to use; −1 uses every core. The result does not depend on it.</param>
+    /// <exception cref="ArgumentException">The shape does not match the spans, or the spans overlap (other than source = destination).</exception>
+    public static void Apply(ReadOnlySpan<float> source, Span<float> destination, Span<float> scratch, ReadOnlySpan<int> shape, int maxDegreeOfParallelism = -1)
     {
-        var layout = new FilterShape(shape, values.Length, scratch.Length);
-        FilterShape.RequireDistinct(values, scratch);
-        if (layout.Rank < 2 || layout.Rank > 4 || AxisPermutation.IsIdentity(AxisPermutation.LongestAxisLast(layout.Dims)) || SpecialValues.Any(values))
+        var layout = new FilterShape(shape, source.Length, destination.Length);
+        if (scratch.Length != source.Length)
+        {
+            throw new ArgumentException($"The scratch span holds {scratch.Length} elements; the tensor has {source.Length}.", nameof(scratch));
+        }
+
+        FilterShape.RequireDistinct(source, scratch);
+        FilterShape.RequireDistinct(destination, scratch);
+        bool inPlace = Unsafe.AreSame(ref MemoryMarshal.GetReference(source), ref MemoryMarshal.GetReference(destination));
+        if (!inPlace)
+        {
+            FilterShape.RequireDistinct(source, destination);
+        }
+
+        // The median reads the whole source before anything is written to the destination (into the scratch
+        // tensor), so the two may be one span.
+        if (layout.Rank < 2 || layout.Rank > 4 || AxisPermutation.IsIdentity(AxisPermutation.LongestAxisLast(layout.Dims)) || SpecialValues.Any(source))
         {
             // Nothing to save (no copies into row order), no network (rank > 4), or NaN / −0, whose outputs
             // the median recomputes in the tensor's order.
-            MedianFilter.Apply(values, scratch, shape, maxDegreeOfParallelism);
-            GaussianFilter.Apply(scratch, values, shape, maxDegreeOfParallelism);
+            MedianFilter.Apply(source, scratch, shape, maxDegreeOfParallelism);
+            GaussianFilter.Apply(scratch, destination, shape, maxDegreeOfParallelism);
             return;
         }
 
-        // The median's rows land in the scratch tensor, the Gaussian's result back in the values.
-        MedianRowDriver.Run(values, scratch, layout, maxDegreeOfParallelism, destinationIsRows: true);
-        GaussianFilter.ApplyToRows(scratch, values, layout, maxDegreeOfParallelism);
+        // The median's rows land in the scratch tensor, the Gaussian's result in the destination.
+        MedianRowDriver.Run(source, scratch, layout, maxDegreeOfParallelism, destinationIsRows: true);
+        GaussianFilter.ApplyToRows(scratch, destination, layout, maxDegreeOfParallelism);
     }
 }

@@ -65,6 +65,25 @@ public sealed class SmoothingFilterTests
         Assert.Throws<ArgumentException>(() => SmoothingFilter.Apply(values, values, [2, 9]));
         Assert.Throws<ArgumentException>(() => SmoothingFilter.Apply(values, new float[17], [2, 9]));
         Assert.Throws<ArgumentException>(() => SmoothingFilter.Apply(values, new float[18], [3, 9]));
+        Assert.Throws<ArgumentException>(() => SmoothingFilter.Apply(values, values.AsSpan(1, 17).ToArray(), new float[18], [2, 9]));
+        Assert.Throws<ArgumentException>(() => SmoothingFilter.Apply(values.AsSpan(0, 18), values.AsSpan(0, 18), values.AsSpan(0, 18), [2, 9]));
+        var big = new float[40];
+        Assert.Throws<ArgumentException>(() => SmoothingFilter.Apply(big.AsSpan(0, 18), big.AsSpan(9, 18), new float[18], [2, 9]));
+    }
+
+    [Theory]
+    [MemberData(nameof(Shapes))]
+    public void SeparateDestinationLeavesTheSourceAndEqualsInPlace(int[] shape)
+    {
+        float[] x = MedianFilterTests.RandomTensor(shape, seed: shape.Length + 3);
+        float[] source = (float[])x.Clone();
+        var destination = new float[x.Length];
+        SmoothingFilter.Apply(source, destination, new float[x.Length], shape, 2);
+        Assert.Equal(x, source);
+
+        float[] inPlace = (float[])x.Clone();
+        SmoothingFilter.Apply(inPlace, new float[x.Length], shape, 2);
+        BitAssert.Identical(inPlace, destination, $"smoothing of [{string.Join(",", shape)}] into another span");
     }
 
     private static void AssertSameAsSeparateFilters(float[] x, int[] shape, int threads)
