@@ -29,18 +29,27 @@ public static class SmoothingFilter
     /// <exception cref="ArgumentException">The shape does not match the spans, or the spans overlap (other than source = destination).</exception>
     public static void Apply(ReadOnlySpan<float> source, Span<float> destination, Span<float> scratch, ReadOnlySpan<int> shape, int maxDegreeOfParallelism = -1)
     {
-        var layout = new FilterShape(shape, source.Length, destination.Length);
-        if (scratch.Length != source.Length)
-        {
-            throw new ArgumentException($"The scratch span holds {scratch.Length} elements; the tensor has {source.Length}.", nameof(scratch));
-        }
-
         FilterShape.RequireDistinct(source, scratch);
         FilterShape.RequireDistinct(destination, scratch);
         bool inPlace = Unsafe.AreSame(ref MemoryMarshal.GetReference(source), ref MemoryMarshal.GetReference(destination));
         if (!inPlace)
         {
             FilterShape.RequireDistinct(source, destination);
+        }
+
+        if (shape.Length == 1)
+        {
+            // Bias and norm vectors: the filters' own one-axis paths, no layout object (it would cost a tenth of
+            // the work at this size). They check the lengths.
+            MedianFilter.Apply(source, scratch, shape, maxDegreeOfParallelism);
+            GaussianFilter.Apply(scratch, destination, shape, maxDegreeOfParallelism);
+            return;
+        }
+
+        var layout = new FilterShape(shape, source.Length, destination.Length);
+        if (scratch.Length != source.Length)
+        {
+            throw new ArgumentException($"The scratch span holds {scratch.Length} elements; the tensor has {source.Length}.", nameof(scratch));
         }
 
         // The median reads the whole source before anything is written to the destination (into the scratch
