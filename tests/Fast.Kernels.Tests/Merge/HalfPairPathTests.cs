@@ -40,27 +40,8 @@ public class HalfPairPathTests
     [Fact]
     public void Large_mostly_normal_outputs_match_in_place_and_misaligned()
     {
-        const int N = (4 * 1024 * 1024) + 45;
-        byte[] a = Sparse(N + 40, 21), b = Sparse(N + 40, 22), c = Sparse(N + 40, 23);
-        foreach (int shift in new[] { 0, 9 })
-        {
-            Span<byte> sa = a.AsSpan(shift * 2, N * 2), sb = b.AsSpan(shift * 2, N * 2), sc = c.AsSpan(shift * 2, N * 2);
-            float[] af = Widen(sa.ToArray()), bf = Widen(sb.ToArray()), cf = Widen(sc.ToArray());
-            var r = new float[N];
-            var expected = new byte[N * 2];
-            MergeKernels.Lerp(af, bf, 0.3f, r);
-            ElementConvert.Narrow(r, expected, ElementType.F16);
-            var destination = new byte[(N + 40) * 2];
-            MergeKernels.Lerp(sa, ElementType.F16, sb, ElementType.F16, 0.3f, destination.AsSpan(shift * 2, N * 2), ElementType.F16);
-            Bits.AssertSameStored(expected, destination.AsSpan(shift * 2, N * 2), ElementType.F16, $"lerp shift {shift}");
-
-            MergeKernels.AddDifference(af, bf, cf, ElementType.F16, 0.7f, r);
-            ElementConvert.Narrow(r, expected, ElementType.F16);
-            byte[] inPlace = a.ToArray();
-            Span<byte> target = inPlace.AsSpan(shift * 2, N * 2);
-            MergeKernels.AddDifference(target, ElementType.F16, sb, ElementType.F16, sc, ElementType.F16, 0.7f, target, ElementType.F16);
-            Bits.AssertSameStored(expected, target, ElementType.F16, $"in-place add difference shift {shift}");
-        }
+        const int N = LargeFp16Check.N;
+        LargeFp16Check.LerpAndAddDifferenceMatchWidenComputeNarrow(Sparse(N + 40, 21), Sparse(N + 40, 22), Sparse(N + 40, 23), oddShift: 9);
     }
 
     /// <summary>Normal halves of merge-like magnitude, with a zero, subnormal, Inf or NaN about every 60 elements.</summary>

@@ -81,27 +81,9 @@ public class StoredKernelTests
     [Fact]
     public void Large_fp16_outputs_equal_widen_compute_narrow_at_any_alignment()
     {
-        const int N = (4 * 1024 * 1024) + 45;
-        byte[] a = TestData.Stored(N + 40, ElementType.F16, 11), b = TestData.Stored(N + 40, ElementType.F16, 12), c = TestData.Stored(N + 40, ElementType.F16, 13);
-        foreach (int shift in new[] { 0, 17 })
-        {
-            Span<byte> sa = a.AsSpan(shift * 2, N * 2), sb = b.AsSpan(shift * 2, N * 2), sc = c.AsSpan(shift * 2, N * 2);
-            float[] af = Widen(sa.ToArray(), ElementType.F16), bf = Widen(sb.ToArray(), ElementType.F16), cf = Widen(sc.ToArray(), ElementType.F16);
-            var r = new float[N];
-            var expected = new byte[N * 2];
-            MergeKernels.Lerp(af, bf, 0.3f, r);
-            ElementConvert.Narrow(r, expected, ElementType.F16);
-            var destination = new byte[(N + 40) * 2];
-            MergeKernels.Lerp(sa, ElementType.F16, sb, ElementType.F16, 0.3f, destination.AsSpan(shift * 2, N * 2), ElementType.F16);
-            Bits.AssertSameStored(expected, destination.AsSpan(shift * 2, N * 2), ElementType.F16, $"lerp shift {shift}");
-
-            MergeKernels.AddDifference(af, bf, cf, ElementType.F16, 0.7f, r);
-            ElementConvert.Narrow(r, expected, ElementType.F16);
-            byte[] inPlace = a.ToArray();
-            Span<byte> target = inPlace.AsSpan(shift * 2, N * 2);
-            MergeKernels.AddDifference(target, ElementType.F16, sb, ElementType.F16, sc, ElementType.F16, 0.7f, target, ElementType.F16);
-            Bits.AssertSameStored(expected, target, ElementType.F16, $"in-place add difference shift {shift}");
-        }
+        const int N = LargeFp16Check.N;
+        LargeFp16Check.LerpAndAddDifferenceMatchWidenComputeNarrow(
+            TestData.Stored(N + 40, ElementType.F16, 11), TestData.Stored(N + 40, ElementType.F16, 12), TestData.Stored(N + 40, ElementType.F16, 13), oddShift: 17);
     }
 
     private static void Check(string context, ElementType td, int n, Action<float[]> reference, Action<byte[]> stored)

@@ -12,20 +12,17 @@ namespace Fast.Kernels.Tests.Reduction;
 [Trait("Isa", "Core")]
 public class TorchCosineGoldenTests
 {
-    private static readonly Lazy<TinySafeTensors> s_golden = new(() =>
-        new TinySafeTensors(Path.Combine(RepoPaths.Root(), "native-compat", "reference", "goldens", "extract_f32.safetensors")));
-
     [Fact]
     public void Stored_rows_sum_and_cosine_like_torch()
     {
         int rowsChecked = 0;
-        foreach (string name in s_golden.Value.Names.Where(n => n.StartsWith("x|", StringComparison.Ordinal)))
+        foreach (string name in ExtractGolden.Names.Where(n => n.StartsWith("x|", StringComparison.Ordinal)))
         {
             int n = int.Parse(name[2..], CultureInfo.InvariantCulture);
-            float[] x = Floats($"x|{n}");
-            float[] y = Floats($"y|{n}");
-            float[] sums = Floats($"sum|{n}");
-            float[] cosines = Floats($"cos|{n}");
+            float[] x = ExtractGolden.Floats($"x|{n}");
+            float[] y = ExtractGolden.Floats($"y|{n}");
+            float[] sums = ExtractGolden.Floats($"sum|{n}");
+            float[] cosines = ExtractGolden.Floats($"cos|{n}");
             Assert.Equal(sums.Length * n, x.Length);
             for (int r = 0; r < sums.Length; r++)
             {
@@ -45,13 +42,13 @@ public class TorchCosineGoldenTests
     public void Long_generated_rows_sum_and_cosine_like_torch()
     {
         int lengthsChecked = 0;
-        foreach (string name in s_golden.Value.Names.Where(n => n.StartsWith("sum|lcg|", StringComparison.Ordinal)))
+        foreach (string name in ExtractGolden.Names.Where(n => n.StartsWith("sum|lcg|", StringComparison.Ordinal)))
         {
             int n = int.Parse(name["sum|lcg|".Length..], CultureInfo.InvariantCulture);
             float[] x = LcgRow(12345, n);
             float[] y = LcgRow(67890, n);
-            Bits.AssertSame(Floats(name), [TorchRowSum.Sum(x)], $"sum of the LCG row of length {n}");
-            Bits.AssertSame(Floats($"cos|lcg|{n}"), [TorchCosine.Similarity(x, y)], $"cosine of the LCG rows of length {n}");
+            Bits.AssertSame(ExtractGolden.Floats(name), [TorchRowSum.Sum(x)], $"sum of the LCG row of length {n}");
+            Bits.AssertSame(ExtractGolden.Floats($"cos|lcg|{n}"), [TorchCosine.Similarity(x, y)], $"cosine of the LCG rows of length {n}");
             lengthsChecked++;
         }
 
@@ -63,11 +60,11 @@ public class TorchCosineGoldenTests
     {
         // Guards the goldens themselves: were they accurate sums rather than torch's f32 order, this would fail.
         int misses = 0;
-        foreach (string name in s_golden.Value.Names.Where(n => n.StartsWith("x|", StringComparison.Ordinal)))
+        foreach (string name in ExtractGolden.Names.Where(n => n.StartsWith("x|", StringComparison.Ordinal)))
         {
             int n = int.Parse(name[2..], CultureInfo.InvariantCulture);
-            float[] x = Floats(name);
-            float[] sums = Floats($"sum|{n}");
+            float[] x = ExtractGolden.Floats(name);
+            float[] sums = ExtractGolden.Floats($"sum|{n}");
             for (int r = 0; r < sums.Length; r++)
             {
                 double total = 0;
@@ -107,15 +104,6 @@ public class TorchCosineGoldenTests
             values[i] = (float)(((state >> 8) * Math.Pow(2, -24)) - 0.5);
         }
 
-        return values;
-    }
-
-    private static float[] Floats(string name)
-    {
-        var (type, bytes) = s_golden.Value.Get(name);
-        Assert.Equal(ElementType.F32, type);
-        var values = new float[bytes.Length / sizeof(float)];
-        Buffer.BlockCopy(bytes, 0, values, 0, bytes.Length);
         return values;
     }
 }

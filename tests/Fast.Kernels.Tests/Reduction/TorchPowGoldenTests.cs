@@ -12,20 +12,17 @@ namespace Fast.Kernels.Tests.Reduction;
 [Trait("Isa", "Core")]
 public class TorchPowGoldenTests
 {
-    private static readonly Lazy<TinySafeTensors> s_golden = new(() =>
-        new TinySafeTensors(Path.Combine(RepoPaths.Root(), "native-compat", "reference", "goldens", "extract_f32.safetensors")));
-
     [Fact]
     public void Pow_matches_torch_for_every_exponent()
     {
-        float[] bases = Floats("pow|base");
+        float[] bases = ExtractGolden.Floats("pow|base");
         int exponents = 0;
-        foreach (string name in s_golden.Value.Names.Where(n => n.StartsWith("pow|", StringComparison.Ordinal) && n != "pow|base"))
+        foreach (string name in ExtractGolden.Names.Where(n => n.StartsWith("pow|", StringComparison.Ordinal) && n != "pow|base"))
         {
             double gamma = double.Parse(name[4..], CultureInfo.InvariantCulture);
             float[] actual = (float[])bases.Clone();
             TorchPow.PowInPlace(actual, gamma);
-            Bits.AssertSame(Floats(name), actual, $"base ** {gamma}");
+            Bits.AssertSame(ExtractGolden.Floats(name), actual, $"base ** {gamma}");
             exponents++;
         }
 
@@ -36,8 +33,8 @@ public class TorchPowGoldenTests
     public void Sleef_path_is_not_the_correctly_rounded_power()
     {
         // Guards the golden and the port: torch's vectorised pow differs from float(pow(double)) on some inputs.
-        float[] bases = Floats("pow|base");
-        float[] torch = Floats("pow|1.5");
+        float[] bases = ExtractGolden.Floats("pow|base");
+        float[] torch = ExtractGolden.Floats("pow|1.5");
         int differ = 0;
         for (int i = 0; i < bases.Length - (bases.Length % TorchPow.VectorStep); i++)
         {
@@ -45,14 +42,5 @@ public class TorchPowGoldenTests
         }
 
         Assert.True(differ > 5, $"only {differ} values where SLEEF's pow differs from the correctly rounded one");
-    }
-
-    private static float[] Floats(string name)
-    {
-        var (type, bytes) = s_golden.Value.Get(name);
-        Assert.Equal(ElementType.F32, type);
-        var values = new float[bytes.Length / sizeof(float)];
-        Buffer.BlockCopy(bytes, 0, values, 0, bytes.Length);
-        return values;
     }
 }
