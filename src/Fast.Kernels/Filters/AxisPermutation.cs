@@ -45,39 +45,57 @@ internal static class AxisPermutation
         return true;
     }
 
+    /// <summary>Where permuted row <paramref name="row"/> starts in the tensor (its first element's index).</summary>
+    public static nint RowBase(in FilterShape shape, int[] permutation, int row)
+    {
+        nint rowBase = 0;
+        int rem = row;
+        for (int a = permutation.Length - 2; a >= 0; a--)
+        {
+            int n = shape.Dims[permutation[a]];
+            rowBase += (rem % n) * shape.Strides[permutation[a]];
+            rem /= n;
+        }
+
+        return rowBase;
+    }
+
     /// <summary>
-    /// For permuted rows [start, end): toPermuted copies original → permuted, otherwise permuted → original.
-    /// The permutation must be <see cref="LongestAxisLast"/>'s: rows then come in runs that <see cref="RowTranspose"/> copies.
+    /// For permuted rows [start, end): toPermuted copies original → permuted, otherwise permuted → original. Row r
+    /// of the permuted side starts at r·<paramref name="rowsStride"/> + <paramref name="rowsOffset"/> (by default
+    /// rows are packed). The permutation must be <see cref="LongestAxisLast"/>'s: rows then come in runs that
+    /// <see cref="RowTranspose"/> copies.
     /// </summary>
-    public static void CopyRows(ReadOnlySpan<float> from, Span<float> to, in FilterShape shape, int[] permutation, bool toPermuted, int start, int end)
+    public static void CopyRows(
+        ReadOnlySpan<float> from, Span<float> to, in FilterShape shape, int[] permutation, bool toPermuted, int start, int end, int rowsStride = 0, int rowsOffset = 0)
     {
         int rank = permutation.Length;
         int rowLength = shape.Dims[permutation[rank - 1]];
-        nint rowStride = shape.Strides[permutation[rank - 1]];
+        nint stride = shape.Strides[permutation[rank - 1]];
+        if (rowsStride == 0)
+        {
+            rowsStride = rowLength;
+        }
+
         for (int r = start; r < end;)
         {
-            nint originalBase = 0;
-            int rem = r;
-            for (int a = rank - 2; a >= 0; a--)
+            nint originalBase = RowBase(shape, permutation, r);
+            int run = RowTranspose.RunLength(r, end, stride);
+            nint permutedBase = ((nint)r * rowsStride) + rowsOffset;
+            ref float source = ref Unsafe.Add(ref MemoryMarshal.GetReference(from), toPermuted ? originalBase : permutedBase);
+            ref float target = ref Unsafe.Add(ref MemoryMarshal.GetReference(to), toPermuted ? permutedBase : originalBase);
+            if (stride == 1)
             {
-                int n = shape.Dims[permutation[a]];
-                originalBase += (rem % n) * shape.Strides[permutation[a]];
-                rem /= n;
+                // The longest axis is already last: a row is contiguous on both sides.
+                MemoryMarshal.CreateReadOnlySpan(ref source, rowLength).CopyTo(MemoryMarshal.CreateSpan(ref target, rowLength));
             }
-
-            int run = RowTranspose.RunLength(r, end, rowStride);
-            nint permutedBase = (nint)r * rowLength;
-            if (toPermuted)
+            else if (toPermuted)
             {
-                ref float source = ref Unsafe.Add(ref MemoryMarshal.GetReference(from), originalBase);
-                ref float target = ref Unsafe.Add(ref MemoryMarshal.GetReference(to), permutedBase);
-                RowTranspose.ToRows(ref source, rowStride, rowLength, run, ref target, rowLength);
+                RowTranspose.ToRows(ref source, stride, rowLength, run, ref target, rowsStride);
             }
             else
             {
-                ref float source = ref Unsafe.Add(ref MemoryMarshal.GetReference(from), permutedBase);
-                ref float target = ref Unsafe.Add(ref MemoryMarshal.GetReference(to), originalBase);
-                RowTranspose.FromRows(ref source, rowLength, rowLength, run, ref target, rowStride);
+                RowTranspose.FromRows(ref source, rowsStride, rowLength, run, ref target, stride);
             }
 
             r += run;

@@ -18,8 +18,11 @@ internal sealed class EdgePaddedLayout : IDisposable
     /// <summary>Rows are a multiple of this many floats: whole vectors of the widest SIMD path.</summary>
     public const int RowMultiple = 16;
 
+    private readonly FilterShape _shape;
+
     public EdgePaddedLayout(in FilterShape shape)
     {
+        _shape = shape;
         int rank = shape.Rank;
         Permutation = AxisPermutation.LongestAxisLast(shape.Dims);
         int lastAxis = Permutation[rank - 1];
@@ -27,13 +30,11 @@ internal sealed class EdgePaddedLayout : IDisposable
         RowSourceStride = shape.Strides[lastAxis];
         RowStride = RoundUp(RowLength + 2, RowMultiple);
         OuterDims = new int[rank - 1];
-        OuterSourceStrides = new nint[rank - 1];
         OuterRowStrides = new int[rank - 1];
         int rows = 1;
         for (int a = rank - 2; a >= 0; a--)
         {
             OuterDims[a] = shape.Dims[Permutation[a]];
-            OuterSourceStrides[a] = shape.Strides[Permutation[a]];
             OuterRowStrides[a] = rows;
             rows = checked(rows * OuterDims[a]);
         }
@@ -46,9 +47,6 @@ internal sealed class EdgePaddedLayout : IDisposable
 
     /// <summary>Lengths of the outer (non-contiguous) axes, in layout order.</summary>
     public int[] OuterDims { get; }
-
-    /// <summary>Source strides of the outer axes, in layout order.</summary>
-    public nint[] OuterSourceStrides { get; }
 
     /// <summary>How many rows one step along each outer axis moves, in layout order.</summary>
     public int[] OuterRowStrides { get; }
@@ -68,18 +66,7 @@ internal sealed class EdgePaddedLayout : IDisposable
     public static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;
 
     /// <summary>Where row <paramref name="row"/>'s elements start in the source (its first element's index).</summary>
-    public nint SourceBase(int row)
-    {
-        nint sourceBase = 0;
-        int rem = row;
-        for (int a = OuterDims.Length - 1; a >= 0; a--)
-        {
-            sourceBase += (rem % OuterDims[a]) * OuterSourceStrides[a];
-            rem /= OuterDims[a];
-        }
-
-        return sourceBase;
-    }
+    public nint SourceBase(int row) => AxisPermutation.RowBase(_shape, Permutation, row);
 
     /// <summary>
     /// The offsets into <see cref="Padded"/> of the 3^(d−1) rows around output row <paramref name="row"/> (outer
@@ -111,33 +98,17 @@ internal sealed class EdgePaddedLayout : IDisposable
         }
     }
 
-    /// <summary>Fills rows [start, end) from the source.</summary>
+    /// <summary>Fills rows [start, end) from the source: the elements at offset 1, then the edge pads and the zero tail.</summary>
     public void Fill(ReadOnlySpan<float> source, int start, int end)
     {
+        AxisPermutation.CopyRows(source, Padded, _shape, Permutation, toPermuted: true, start, end, RowStride, rowsOffset: 1);
         ref float padded = ref MemoryMarshal.GetArrayDataReference(Padded);
-        for (int row = start; row < end;)
+        for (int row = start; row < end; row++)
         {
-            int run = RowTranspose.RunLength(row, end, RowSourceStride);
-            ref float first = ref Unsafe.Add(ref padded, (nint)row * RowStride);
-            ref float from = ref Unsafe.Add(ref MemoryMarshal.GetReference(source), SourceBase(row));
-            if (RowSourceStride == 1)
-            {
-                MemoryMarshal.CreateReadOnlySpan(ref from, RowLength).CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref first, 1), RowLength));
-            }
-            else
-            {
-                RowTranspose.ToRows(ref from, RowSourceStride, RowLength, run, ref Unsafe.Add(ref first, 1), RowStride);
-            }
-
-            for (int k = 0; k < run; k++)
-            {
-                ref float target = ref Unsafe.Add(ref first, (nint)k * RowStride);
-                target = Unsafe.Add(ref target, 1); // a value assignment: the left pad repeats the first element
-                Unsafe.Add(ref target, RowLength + 1) = Unsafe.Add(ref target, RowLength);
-                MemoryMarshal.CreateSpan(ref Unsafe.Add(ref target, RowLength + 2), RowStride - RowLength - 2).Clear();
-            }
-
-            row += run;
+            ref float target = ref Unsafe.Add(ref padded, (nint)row * RowStride);
+            target = Unsafe.Add(ref target, 1); // a value assignment: the left pad repeats the first element
+            Unsafe.Add(ref target, RowLength + 1) = Unsafe.Add(ref target, RowLength);
+            MemoryMarshal.CreateSpan(ref Unsafe.Add(ref target, RowLength + 2), RowStride - RowLength - 2).Clear();
         }
     }
 
