@@ -18,9 +18,7 @@
 # merges) to check the script itself; it prints the table but does not append it to RESULTS.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-root=$PWD
-work=${FASTMERGE_BENCH_DIR:-/tmp/fastmerge-bench}
-mkdir -p "$work"
+source bench/lib.sh
 sections=("$@")
 [ ${#sections[@]} -gt 0 ] || sections=(files hash)
 
@@ -30,19 +28,9 @@ else
   files_scale=1 files_n=16 hash_scale=4 hash_n=1000 separate_n=20
 fi
 
-fastmerge=$(bench/release-build.sh "$work/fastmerge-release")
-fm() { "$fastmerge" "$@"; }
-now() { date +%s.%N; }
-secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+fastmerge_build
 model() { # arch seed dtype scale path
   [ -f "$5" ] || fm synth --arch "$1" --seed "$2" --dtype "$3" --scale "$4" -o "$5" >/dev/null
-}
-# Warm page cache from a settled start (see bench/merge_bench.sh): as root, write back and drop the cache first.
-warm() {
-  sync
-  [ -w /proc/sys/vm/drop_caches ] && echo 3 > /proc/sys/vm/drop_caches || true
-  cat "$@" >/dev/null
 }
 size() { du -h "$1" | cut -f1; }
 # plan N A B DIR: N ws variants, alpha i/(N+1), outputs DIR/v{i}.safetensors
@@ -54,12 +42,7 @@ plan() {
   done
 }
 
-rows=()
-row() {
-  rows+=("$(printf '| %s | %s | %s |' "$1" "$2" "$3")")
-  # bench/compare.sh collects every script's rows into one table.
-  [ -z "${BENCH_ROWS_FILE:-}" ] || [ "${BULK_BENCH_SMOKE:-0}" = 1 ] || printf '| %s | %s | %s |\n' "$1" "$2" "$3" >> "$BENCH_ROWS_FILE"
-}
+[ "${BULK_BENCH_SMOKE:-0}" = 1 ] && share_rows=0
 
 for section in "${sections[@]}"; do
   case "$section" in
@@ -110,16 +93,10 @@ for section in "${sections[@]}"; do
   esac
 done
 
-cpu=$(lscpu | awk -F: '/Model name/ { gsub(/^ +/, "", $2); print $2; exit }')
 table=$(printf '| measurement | time | ratio |\n|---|---|---|\n'; printf '%s\n' "${rows[@]}")
 echo "$table"
 if [ "${BULK_BENCH_SMOKE:-0}" = 1 ]; then
   echo "(smoke run: not appended to bench/RESULTS.md)"
 elif [ "${BENCH_NO_APPEND:-0}" != 1 ]; then
-  {
-    echo
-    echo "### bulk_bench.sh ${sections[*]} — $(date -u +%Y-%m-%d), $cpu, $(nproc) cores"
-    echo
-    echo "$table"
-  } >> "$root/bench/RESULTS.md"
+  append_results "bulk_bench.sh ${sections[*]}" "$table"
 fi

@@ -4,13 +4,8 @@
 # cache, best of 3 each, in one run. Appends the table with date and CPU to bench/RESULTS.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-root=$PWD
-work=${FASTMERGE_BENCH_DIR:-/tmp/fastmerge-bench}
-mkdir -p "$work"
-fastmerge=$(bench/release-build.sh "$work/fastmerge-release")
-fm() { "$fastmerge" "$@"; }
-now() { date +%s.%N; }
-best() { awk -v x="$1" -v y="$2" 'BEGIN { print (x < y) ? x : y }'; }
+source bench/lib.sh
+fastmerge_build
 
 file=$work/sd1-a.safetensors
 [ -f "$file" ] || fm synth --arch sd1 --seed 1 --dtype fp16 -o "$file" >/dev/null
@@ -18,12 +13,11 @@ cat "$file" >/dev/null
 sha=999999 chk=999999
 for i in 1 2 3; do
   t0=$(now); sha256sum "$file" >/dev/null; t1=$(now)
-  sha=$(best "$(awk -v a="$t0" -v b="$t1" 'BEGIN{print b-a}')" "$sha")
+  sha=$(best "$(secs "$t0" "$t1")" "$sha")
   t0=$(now); fm check "$file" --json >/dev/null || [ $? -eq 1 ]; t1=$(now)
-  chk=$(best "$(awk -v a="$t0" -v b="$t1" 'BEGIN{print b-a}')" "$chk")
+  chk=$(best "$(secs "$t0" "$t1")" "$chk")
 done
-cpu=$(lscpu | awk -F: '/Model name/ { gsub(/^ +/, "", $2); print $2; exit }')
 table=$(printf '| measurement | time | ratio |\n|---|---|---|\n| `fastmerge check --json` (full SD1.5 fp16, 1.99 GiB) | %.2f s | %.2f× sha256sum (target ≤ 1.3) |\n| `sha256sum` same file | %.2f s | 1.00 |\n' \
   "$chk" "$(awk -v a="$chk" -v b="$sha" 'BEGIN{print a/b}')" "$sha")
 echo "$table"
-{ echo; echo "### check_bench.sh — $(date -u +%Y-%m-%d), $cpu, $(nproc) cores"; echo; echo "$table"; } >> "$root/bench/RESULTS.md"
+append_results check_bench.sh "$table"

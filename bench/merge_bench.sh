@@ -21,36 +21,16 @@
 # RESULTS.md itself, as one table).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-root=$PWD
-work=${FASTMERGE_BENCH_DIR:-/tmp/fastmerge-bench}
-mkdir -p "$work"
+source bench/lib.sh
 sections=("$@")
 [ ${#sections[@]} -gt 0 ] || sections=(ws smooth sdxl-mem)
 py=/usr/bin/python3
 ref=native-compat/reference/reference_merge.py
 list26=0.5,1,0.9,0.8,0.7,0.6,0.5,0.4,0.3,0.2,0.1,0,0,0.5,0,0.1,0.2,0.3,0.4,0.5,0.6,0.7,0.8,0.9,1,0.5
 
-fastmerge=$(bench/release-build.sh "$work/fastmerge-release")
-fm() { "$fastmerge" "$@"; }
-now() { date +%s.%N; }
-secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+fastmerge_build
 model() { # arch seed dtype path
   [ -f "$4" ] || fm synth --arch "$1" --seed "$2" --dtype "$3" -o "$4" >/dev/null
-}
-# Warm page cache, from a settled start: earlier runs' dirty and cached pages (the bulk bench writes 32 GB) make
-# the kernel reclaim memory during the next measurement, which costs the side that allocates more page cache.
-# As root, write back and drop the cache first (a no-op where not permitted); then read the inputs once.
-warm() {
-  sync
-  [ -w /proc/sys/vm/drop_caches ] && echo 3 > /proc/sys/vm/drop_caches || true
-  cat "$@" >/dev/null
-}
-
-rows=()
-row() {
-  rows+=("$(printf '| %s | %s | %s |' "$1" "$2" "$3")")
-  [ -z "${BENCH_ROWS_FILE:-}" ] || printf '| %s | %s | %s |\n' "$1" "$2" "$3" >> "$BENCH_ROWS_FILE"
 }
 
 for section in "${sections[@]}"; do
@@ -68,7 +48,6 @@ for section in "${sections[@]}"; do
     # Two like-for-like pairs: FastMerge --no-fsync against `cp` (neither flushes the output to the device), and
     # FastMerge's default (flushes before the rename, so a crash never leaves a partial output) against cp + sync.
     best_floor=999999 best_floor_sync=999999 best_fm=999999 best_fm_durable=999999 best_fm_hash=999999
-    best() { awk -v x="$1" -v y="$2" 'BEGIN{print (x<y)?x:y}'; }
     for i in 1 2 3; do
       rm -f "$work/floor.out"; sync
       t0=$(now); cp "$a" "$work/floor.out"; cat "${reads[@]}" >/dev/null; t1=$(now)
@@ -152,13 +131,6 @@ EOF
   esac
 done
 
-cpu=$(lscpu | awk -F: '/Model name/ { gsub(/^ +/, "", $2); print $2; exit }')
 table=$(printf '| measurement | time / size | ratio |\n|---|---|---|\n'; printf '%s\n' "${rows[@]}")
 echo "$table"
-[ "${BENCH_NO_APPEND:-0}" = 1 ] && exit 0
-{
-  echo
-  echo "### merge_bench.sh ${sections[*]} — $(date -u +%Y-%m-%d), $cpu, $(nproc) cores"
-  echo
-  echo "$table"
-} >> "$root/bench/RESULTS.md"
+[ "${BENCH_NO_APPEND:-0}" = 1 ] || append_results "merge_bench.sh ${sections[*]}" "$table"
