@@ -1,5 +1,4 @@
 using Fast.Cli.CommandLine;
-using Fast.Cli.Gpu;
 using Fast.Merging.Api;
 using Fast.Merging.Recipes;
 using Fast.SafeTensors;
@@ -34,7 +33,7 @@ internal static class MergeCommand
 
             // Durable by default: the output is flushed before it is renamed into place (cp does not flush).
             FlushToDisk = !reader.Flag("--no-fsync"),
-            Accelerator = new GpuAcceleratorProvider(),
+            Accelerator = DeviceBackend.Provider(),
         };
         bool json = reader.Flag("--json");
         reader.EnsureAllConsumed(maxPositionals: 0);
