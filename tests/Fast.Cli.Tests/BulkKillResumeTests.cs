@@ -76,13 +76,7 @@ public sealed class BulkKillResumeTests : IDisposable
 
     private static Process Start(params string[] args)
     {
-        var psi = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "fastmerge.dll"));
-        foreach (string arg in args)
-        {
-            psi.ArgumentList.Add(arg);
-        }
-
+        ProcessStartInfo psi = CliRunner.StartInfo(new Dictionary<string, string?>(), args);
         Process p = Process.Start(psi)!;
         p.OutputDataReceived += (_, _) => { };
         p.ErrorDataReceived += (_, _) => { };

@@ -18,11 +18,13 @@ internal static class Usage
               [--overwrite] [--json] [--no-output-hash] [--no-fsync]
               merge two or three checkpoints into a new file, streaming (temp file + rename); the file is
               flushed to disk before the rename unless --no-fsync (then it is written as cp writes)
-          fastmerge bulk PLAN [--shard I/N] [--resume] [--sink files|hash|null] [--max-memory SIZE] [--threads N]
+          fastmerge bulk PLAN [--shard I/N | --shard-count N] [--resume] [--sink files|hash|null] [--max-memory SIZE] [--threads N]
                          [--no-mmap] [--overwrite] [--json] [--no-output-hash] [--no-fsync]
           fastmerge bulk -a A -b B [-b B2 ...] [-c C] --out-dir DIR [--alpha START:STOP:STEP] [--weights-alpha LIST ...]
                          [--mode M ...] [--calc C ...] (other merge flags, and the PLAN form's flags)
               many merges over the same models, each input read once: PLAN is JSON Lines (recipe JSON plus "out")
+              without --shard, a Slurm array task runs its shard (SLURM_ARRAY_TASK_ID, _MIN, _COUNT) and a
+              Kubernetes Indexed Job pod shard JOB_COMPLETION_INDEX+1 of --shard-count N (or FASTMERGE_SHARD_COUNT)
           fastmerge synth --arch sd1|sd1-inpaint|sd2|sdxl -o OUT [--scale N] [--dtype fp16|bf16|fp32]
                           [--seed S] [--ema] [--junk] [--overwrite]
               write a synthetic checkpoint with the real key names and shapes

@@ -23,7 +23,7 @@ internal static class BulkCommand
     {
         var reader = new ArgumentReader("bulk", args, new HashSet<string> { "--no-mmap", "--overwrite", "--json", "--resume", "--no-output-hash", "--no-fsync" });
         BulkOptions options = Options(reader);
-        (int Index, int Count)? shard = reader.Value("--shard") is { } s ? ParseShard(s) : null;
+        (int Index, int Count)? shard = BulkShard.Resolve(reader.Value("--shard"), reader.Value("--shard-count"), Environment.GetEnvironmentVariable, out string? shardOrigin);
         bool json = reader.Flag("--json");
         BulkSweep? sweep = reader.Value("-a") is { } a ? Sweep(reader, a) : null;
         reader.EnsureAllConsumed(maxPositionals: sweep is null ? 1 : 0);
@@ -50,6 +50,11 @@ internal static class BulkCommand
         if (shard is { } sh)
         {
             plan = plan.Shard(sh.Index, sh.Count);
+            if (shardOrigin is not null)
+            {
+                // A cluster task's log should say which part of the plan it ran.
+                Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"fastmerge: bulk shard {sh.Index}/{sh.Count} from {shardOrigin}"));
+            }
         }
 
         var clock = Stopwatch.StartNew();
@@ -136,17 +141,6 @@ internal static class BulkCommand
             Alphas = alphas,
             WeightsAlpha = reader.Values("--weights-alpha"),
         };
-    }
-
-    private static (int Index, int Count) ParseShard(string text)
-    {
-        string[] parts = text.Split('/');
-        return parts.Length == 2
-            && int.TryParse(parts[0], NumberStyles.Integer, CultureInfo.InvariantCulture, out int index)
-            && int.TryParse(parts[1], NumberStyles.Integer, CultureInfo.InvariantCulture, out int count)
-            && count >= 1 && index >= 1 && index <= count
-                ? (index, count)
-                : throw new UsageException($"bulk: --shard must be I/N with 1 <= I <= N, got '{text}'");
     }
 
     private static string ToText(BulkResult result, BulkSinkKind sink)
