@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds native-compat/build/libfastmerge.so (NativeAOT, CPU SIMD only) and, with --example, the C example.
+# Builds native-compat/build/libfastmerge.so (NativeAOT, CPU SIMD only) with its SONAME links and pkgconfig/fastmerge.pc.
 # One command from a clean clone on Debian/Ubuntu: installs gcc if missing (NativeAOT links with it here;
 # the ILCompiler package comes from NuGet on first restore).
 set -euo pipefail
@@ -20,6 +20,13 @@ fi
 rm -rf "$out"
 mkdir -p "$out"
 dotnet publish "$here/Fast.Native/Fast.Native.csproj" -c Release -o "$out/publish" -nologo -v quiet
-cp "$out/publish/libfastmerge.so" "$out/"
+# The file carries its full version; the SONAME link (.so.MAJOR) is what programs linked with -lfastmerge load, and the
+# plain .so is what the linker and ctypes look for. fastmerge.pc points at this folder and ../include.
+version=$(sed -n 's:.*<Version>\(.*\)</Version>.*:\1:p' "$here/../Directory.Build.props" | head -1)
+major=${version%%.*}
+cp "$out/publish/libfastmerge.so" "$out/libfastmerge.so.$version"
+ln -s "libfastmerge.so.$version" "$out/libfastmerge.so.$major"
+ln -s "libfastmerge.so.$major" "$out/libfastmerge.so"
 rm -rf "$out/publish"
-echo "built $out/libfastmerge.so"
+"$here/make-pc.sh" "$out/pkgconfig/fastmerge.pc" .. . ../include
+echo "built $out/libfastmerge.so.$version (SONAME libfastmerge.so.$major) and $out/pkgconfig/fastmerge.pc"

@@ -16,6 +16,17 @@ internal static unsafe class Exports
     [UnmanagedCallersOnly(EntryPoint = "fm_version")]
     public static byte* Version() => NativeStrings.AddressOf(s_version);
 
+    // MAJOR * 1000000 + MINOR * 1000 + PATCH, as FASTMERGE_VERSION_NUMBER in fastmerge.h.
+    private static readonly int s_versionNumber = typeof(Exports).Assembly.GetName().Version is { } v
+        ? (v.Major * 1_000_000) + (v.Minor * 1_000) + v.Build
+        : 0;
+
+    [UnmanagedCallersOnly(EntryPoint = "fm_version_number")]
+    public static int VersionNumber() => s_versionNumber;
+
+    [UnmanagedCallersOnly(EntryPoint = "fm_status_string")]
+    public static byte* StatusString(int status) => StatusNames.Describe(status);
+
     [UnmanagedCallersOnly(EntryPoint = "fm_last_error")]
     public static byte* LastErrorMessage() => LastError.Pointer;
 

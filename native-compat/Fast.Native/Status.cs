@@ -15,7 +15,11 @@ internal static class Status
     /// <summary>FM_E_INTERNAL: a bug in FastMerge.</summary>
     public const int Internal = 3;
 
-    // 4 is FM_E_UNAVAILABLE, kept in fastmerge.h for callers written against builds without bulk; no export returns it now.
+    /// <summary>
+    /// FM_E_UNAVAILABLE: kept in fastmerge.h for callers written against builds without bulk; no export returns it now,
+    /// but <c>fm_status_string</c> still names it.
+    /// </summary>
+    public const int Unavailable = 4;
 
     /// <summary>FM_E_IO: reading or writing failed for a reason outside the request (disk full, I/O error).</summary>
     public const int IoFailure = 5;

@@ -166,6 +166,19 @@ int main(int argc, char** argv)
     const char* version = fm_version();
     printf("libfastmerge %s\n", version);
     check(version != NULL && strlen(version) > 0, "fm_version returns a version");
+    check(version != NULL && strcmp(version, FASTMERGE_VERSION_STRING) == 0, "fm_version equals the header's FASTMERGE_VERSION_STRING");
+    check(fm_version_number() == FASTMERGE_VERSION_NUMBER, "fm_version_number equals the header's FASTMERGE_VERSION_NUMBER");
+    check(fm_version_number() / 1000000 == FASTMERGE_VERSION_MAJOR, "the library's major version is the header's");
+
+    /* Status descriptions: constant strings for every code, one for codes this library does not know. */
+    check(strcmp(fm_status_string(FM_OK), "success") == 0, "fm_status_string(FM_OK)");
+    check(strcmp(fm_status_string(FM_E_INPUT), "invalid input") == 0, "fm_status_string(FM_E_INPUT)");
+    check(strcmp(fm_status_string(FM_E_CANCELLED), "cancelled") == 0, "fm_status_string(FM_E_CANCELLED)");
+    check(strcmp(fm_status_string(FM_E_INTERNAL), "internal error") == 0, "fm_status_string(FM_E_INTERNAL)");
+    check(strcmp(fm_status_string(FM_E_UNAVAILABLE), "not available in this build") == 0, "fm_status_string(FM_E_UNAVAILABLE)");
+    check(strcmp(fm_status_string(FM_E_IO), "I/O failure") == 0, "fm_status_string(FM_E_IO)");
+    check(strcmp(fm_status_string(42), "unknown status") == 0 && strcmp(fm_status_string(-1), "unknown status") == 0,
+          "fm_status_string of an unknown code");
 
     /* A real merge, with progress. */
     struct progress p = { 0, -1, 0, 1, 0 };

@@ -2,7 +2,10 @@
  * fastmerge.h: C API of libfastmerge.so, FastMerge's Stable Diffusion checkpoint merger compiled with
  * .NET NativeAOT (CPU SIMD kernels; no GPU code and no .NET installation needed at run time).
  *
- * Build the library with native-compat/build-native.sh; link with -lfastmerge.
+ * Build the library with native-compat/build-native.sh (or take it from a release); compile and link with
+ *   cc app.c $(pkg-config --cflags --libs fastmerge)
+ * The library's SONAME is libfastmerge.so.<MAJOR>: releases with the same major version keep every declaration
+ * below (new functions and new status codes may be added; callers must treat an unknown status as a failure).
  *
  * Conventions
  *   - Strings are NUL-terminated UTF-8, in and out.
@@ -10,12 +13,26 @@
  *     crosses this boundary; on failure fm_last_error() explains it in one line.
  *   - The library is safe to call from several threads at once (each call is independent; last-error
  *     messages are kept per thread).
- *   - Memory handed to the caller (fm_check_json's report) is released with fm_free().
+ *   - Memory handed to the caller (the reports of fm_check_json and fm_bulk_run_json) is released with fm_free().
+ *
+ * Pointer ownership, for every function below:
+ *   - const char* arguments are borrowed for the duration of the call only; the library copies what it keeps.
+ *   - `void* user` is never dereferenced by the library: it is passed back to the callback unchanged.
+ *   - `char** report_json` out-parameters receive memory the caller owns and must release with fm_free() (once).
+ *   - Returned const char* (fm_version, fm_status_string, fm_last_error) belong to the library: never free them.
  */
 #ifndef FASTMERGE_H
 #define FASTMERGE_H
 
 #include <stdint.h>
+
+/* The version of this header; fm_version() / fm_version_number() give the library's. */
+#define FASTMERGE_VERSION_MAJOR 0
+#define FASTMERGE_VERSION_MINOR 1
+#define FASTMERGE_VERSION_PATCH 0
+#define FASTMERGE_VERSION_STRING "0.1.0"
+/* MAJOR * 1000000 + MINOR * 1000 + PATCH, comparable with fm_version_number(). */
+#define FASTMERGE_VERSION_NUMBER (FASTMERGE_VERSION_MAJOR * 1000000 + FASTMERGE_VERSION_MINOR * 1000 + FASTMERGE_VERSION_PATCH)
 
 #ifdef __cplusplus
 extern "C" {
@@ -44,6 +61,19 @@ typedef int (*fm_progress_cb)(int64_t done, int64_t total, void* user);
 
 /* Library version, e.g. "0.1.0". Static storage: never free it. */
 const char* fm_version(void);
+
+/*
+ * Library version as MAJOR * 1000000 + MINOR * 1000 + PATCH (FASTMERGE_VERSION_NUMBER of the header it was built
+ * with). A program checks at start-up that the library it loaded is the major version it was compiled against:
+ *   if (fm_version_number() / 1000000 != FASTMERGE_VERSION_MAJOR) ...
+ */
+int fm_version_number(void);
+
+/*
+ * A short constant description of a status code, e.g. fm_status_string(FM_E_IO) == "I/O failure"; an unknown code
+ * gives "unknown status". Static storage: never free it. For the reason of a particular failure use fm_last_error().
+ */
+const char* fm_status_string(int status);
 
 /*
  * Message of the calling thread's last failed call ("" when the last call succeeded). Valid until the next
@@ -137,7 +167,10 @@ int fm_check_json(const char* path, char** report_json);
  */
 int fm_fix_json(const char* options_json);
 
-/* Releases memory returned by this library. NULL is allowed. */
+/*
+ * Releases memory this library handed to the caller (the *report_json strings), once. NULL is allowed. Never pass
+ * it memory from another allocator, nor the const char* of fm_version, fm_status_string or fm_last_error.
+ */
 void fm_free(void* memory);
 
 #ifdef __cplusplus
