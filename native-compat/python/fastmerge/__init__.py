@@ -2,7 +2,10 @@
 
     import fastmerge
     fastmerge.merge("A.safetensors", "B.safetensors", "out.safetensors", alpha=0.3)
-    report = fastmerge.check("out.safetensors")        # a dict (when the build has check)
+    report = fastmerge.check("out.safetensors")        # the model doctor's report, a dict
+    fastmerge.fix("in.safetensors", "fixed.safetensors", prune=True, dtype="fp16")
+
+``python -m fastmerge ARGS`` runs the ``fastmerge`` command line (the wheel bundles it; see ``__main__``).
 
 Every function raises a :class:`FastMergeError` subclass carrying the C status and ``fm_last_error()``.
 The library releases the GIL while it works; progress callbacks may run on a worker thread.
@@ -26,11 +29,16 @@ from .errors import (
     error_for,
 )
 
+__version__ = "0.1.0"
+
 __all__ = [
-    "version", "merge", "merge_json", "bulk", "bulk_json", "check", "fix", "fix_json",
+    "version", "version_number", "status_string", "merge", "merge_json", "bulk", "bulk_json", "check", "fix", "fix_json",
     "FastMergeError", "InputError", "CancelledError", "InternalError", "NotAvailableError",
     "IOFailureError", "LibraryNotFoundError",
 ]
+
+#: A file path: ``str`` or any ``os.PathLike[str]`` (e.g. ``pathlib.Path``).
+PathLike = Union[str, "os.PathLike[str]"]
 
 #: progress(done, total) -> truthy to cancel (None/False continue). Raising inside it also cancels and the
 #: exception is re-raised by the call that was running.
@@ -40,6 +48,16 @@ Progress = Callable[[int, int], Any]
 def version() -> str:
     """The library version, e.g. ``"0.1.0"``."""
     return library().fm_version().decode("utf-8")
+
+
+def version_number() -> int:
+    """The library version as MAJOR * 1000000 + MINOR * 1000 + PATCH (``FASTMERGE_VERSION_NUMBER`` of fastmerge.h)."""
+    return int(library().fm_version_number())
+
+
+def status_string(status: int) -> str:
+    """The library's constant description of a status code (``fm_status_string``), e.g. 5 -> ``"I/O failure"``."""
+    return library().fm_status_string(status).decode("utf-8")
 
 
 def _raise_for(status: int) -> None:
@@ -81,11 +99,11 @@ def merge_json(request: Union[str, Mapping[str, Any]], progress: Optional[Progre
 
 
 def merge(
-    a: Union[str, os.PathLike],
-    b: Union[str, os.PathLike],
-    output: Union[str, os.PathLike],
+    a: PathLike,
+    b: PathLike,
+    output: PathLike,
     *,
-    c: Optional[Union[str, os.PathLike]] = None,
+    c: Optional[PathLike] = None,
     mode: str = "ws",
     alpha: float = 0.5,
     overwrite: bool = False,
@@ -96,6 +114,9 @@ def merge(
 ) -> str:
     """Merges checkpoints into ``output`` and returns its path.
 
+    The output is byte-identical to ``fastmerge merge`` with the same inputs and recipe, and appears only when
+    complete. ``mode`` is ws (weighted sum), ad (add difference, needs ``c``), ts, st or ss; ``alpha`` the base α.
+    ``progress(done, total)`` receives output bytes done; returning a truthy value cancels (:class:`CancelledError`).
     ``recipe`` takes the other members of the CLI recipe JSON: ``beta``, ``weights_alpha``, ``weights_beta``,
     ``scaled_sum_weights_a``, ``scaled_sum_weights_b``, ``position_ids``, ``dtype``, ``include``, ``exclude``,
     ``calcmode``. Unknown names raise :class:`InputError`.
@@ -150,8 +171,10 @@ def bulk(plan: Union[str, Sequence[Mapping[str, Any]]], progress: Optional[Progr
     return summary  # type: ignore[return-value]
 
 
-def check(path: Union[str, os.PathLike]) -> Dict[str, Any]:
-    """``fm_check_json``: the model check report as a dict."""
+def check(path: PathLike) -> Dict[str, Any]:
+    """``fm_check_json``: the model doctor's report as a dict (``fastmerge check --json``, schema
+    ``fastmerge.check/1``): architecture, missing/unknown keys, position ids, EMA, junk, NaN/Inf, hashes, and
+    ``healthy``. A model with problems is still a report; an unreadable file raises :class:`InputError`."""
     lib = library()
     report = ctypes.c_void_p()
     status = lib.fm_check_json(os.fspath(path).encode("utf-8"), ctypes.byref(report))
@@ -168,6 +191,36 @@ def fix_json(options: Union[str, Mapping[str, Any]]) -> None:
     _raise_for(library().fm_fix_json(_json_arg(options)))
 
 
-def fix(**options: Any) -> None:
-    """``fm_fix_json`` with keyword options."""
+def fix(
+    input: PathLike,  # noqa: A002 - the name of the C API's member
+    output: PathLike,
+    *,
+    position_ids: str = "reset",
+    prune: bool = False,
+    dtype: str = "keep",
+    vae: Optional[PathLike] = None,
+    clip: Optional[PathLike] = None,
+    rename_nai: bool = False,
+    nan_to_num: bool = False,
+    overwrite: bool = False,
+    no_mmap: bool = False,
+    **extra: Any,
+) -> str:
+    """``fm_fix_json`` (``fastmerge fix``): writes a repaired copy of ``input`` to ``output`` and returns its path.
+
+    ``position_ids`` reset (int64 ``[[0..n-1]]``) or keep; ``prune`` drops the EMA copy and keys no loader uses;
+    ``dtype`` keep|fp16|bf16|fp32|fp8_e4m3|fp8_e5m2 for floating tensors; ``vae``/``clip`` replace those components
+    from another file; ``rename_nai`` renames NAI-style CLIP keys; ``nan_to_num`` as ``torch.nan_to_num``. The input
+    is never written. ``extra`` is passed through (an unknown name raises :class:`InputError` naming it).
+    """
+    options: Dict[str, Any] = {
+        "input": os.fspath(input), "output": os.fspath(output), "position_ids": position_ids, "prune": prune,
+        "dtype": dtype, "rename_nai": rename_nai, "nan_to_num": nan_to_num, "overwrite": overwrite, "no_mmap": no_mmap,
+    }
+    if vae is not None:
+        options["vae"] = os.fspath(vae)
+    if clip is not None:
+        options["clip"] = os.fspath(clip)
+    options.update(extra)
     fix_json(options)
+    return os.fspath(output)

@@ -18,12 +18,16 @@ _lib: Optional[ctypes.CDLL] = None
 
 
 def candidates() -> List[str]:
-    """Where the library is looked for, in order."""
+    """Where the library is looked for, in order.
+
+    The copy inside the package comes first: an installed wheel carries the library its Python code was written
+    against. Then ``$FASTMERGE_LIBRARY`` (a source checkout, or a vendored package without the library), the
+    build-native.sh output of a source checkout, and the system search path (``-lfastmerge``).
+    """
     here = os.path.dirname(os.path.abspath(__file__))
-    paths = []
+    paths = [os.path.join(here, "libfastmerge.so")]  # the wheel's own (or vendored next to the package)
     if os.environ.get(_ENV):
         paths.append(os.environ[_ENV])
-    paths.append(os.path.join(here, "libfastmerge.so"))  # vendored next to the package (e.g. in an extension)
     paths.append(os.path.normpath(os.path.join(here, "..", "..", "build", "libfastmerge.so")))  # build-native.sh output
     found = ctypes.util.find_library("fastmerge")
     if found:
@@ -34,6 +38,10 @@ def candidates() -> List[str]:
 def _declare(lib: ctypes.CDLL) -> ctypes.CDLL:
     lib.fm_version.argtypes = []
     lib.fm_version.restype = ctypes.c_char_p
+    lib.fm_version_number.argtypes = []
+    lib.fm_version_number.restype = ctypes.c_int
+    lib.fm_status_string.argtypes = [ctypes.c_int]
+    lib.fm_status_string.restype = ctypes.c_char_p
     lib.fm_last_error.argtypes = []
     lib.fm_last_error.restype = ctypes.c_char_p
     lib.fm_merge_json.argtypes = [ctypes.c_char_p, PROGRESS_CB, ctypes.c_void_p]
