@@ -39,7 +39,7 @@ work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 rm -rf "$out"
 mkdir -p "$out"
-step() { echo "== release: $*"; }
+step() { echo "== release: [$SECONDS s] $*"; }
 ci=(-c Release -p:ContinuousIntegrationBuild=true -nologo -v q)
 
 step "NuGet packages and the dotnet tool ($version)"
