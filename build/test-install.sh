@@ -44,6 +44,7 @@ if [ -z "$art" ]; then
     tail -30 "$work/release.log"; fail "build/release.sh --linux-only"; finish
   fi
   ok "build/release.sh --linux-only ($((SECONDS - t0)) s)"
+  grep '^== release:' "$work/release.log" | sed 's/^/     /'   # where the time went (CI time is budgeted)
 fi
 lib="$art/libfastmerge-$version-linux-x64"
 aot="$art/fastmerge-$version-linux-x64"
