@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # A sweep of thousands of variants as a Slurm job array over shared storage (NFS, Lustre, ...).
 #
-#   sbatch docs/slurm-bulk-array.sh plan.jsonl        # the plan's "out" paths must be on the shared file system
+#   mkdir -p logs && sbatch docs/slurm-bulk-array.sh plan.jsonl   # models, plan and "out" paths on shared storage
 #
 # Every task runs the same command: fastmerge reads its shard from SLURM_ARRAY_TASK_ID, SLURM_ARRAY_TASK_MIN and
 # SLURM_ARRAY_TASK_COUNT (any base index, any regular step), so the shards are disjoint and together are the whole plan.
