@@ -185,3 +185,44 @@ def test_bulk_node_sweeps_with_progress(comfy_host, tmp_path):
         node.sweep(ckpt_name_a="sd1_a.safetensors", ckpt_name_b="sd1_b.safetensors", mode="ws", calcmode="normal",
                    alpha_from=0.0, alpha_to=0.5, alpha_step=0.0, beta=0.25, preset="none", block_weights="",
                    position_ids="reset", dtype="keep", subfolder="sweep2", overwrite=False)
+
+
+FULL_DISK = r"""
+import os, resource, shutil, signal, sys
+sys.path[:0] = [@NATIVE@, @HOST@]
+import folder_paths
+folder_paths.set_base_path(@BASE@)
+ckpts = folder_paths.get_folder_paths("checkpoints")[0]
+for p in @MODELS@:
+    shutil.copy(p, ckpts)
+from conftest import load_custom_node
+pack = load_custom_node(@PACK@, "comfyui_fastmerge")
+before = sorted(os.listdir(ckpts))
+# A "full disk": the process may not grow any file past the limit (writes fail with EFBIG instead of SIGXFSZ).
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+resource.setrlimit(resource.RLIMIT_FSIZE, (@LIMIT@, @LIMIT@))
+try:
+    pack.NODE_CLASS_MAPPINGS["FastMergeCheckpoints"]().merge(
+        ckpt_name_a="sd1_a.safetensors", ckpt_name_b="sd1_b.safetensors", mode="ws", calcmode="normal", alpha=0.3,
+        beta=0.25, preset="none", block_weights="", position_ids="reset", dtype="keep", output_name="", overwrite=False)
+    print("NO ERROR")
+except Exception as ex:
+    print(str(ex))
+print("SAME FILES" if sorted(os.listdir(ckpts)) == before else "LEFT: " + repr(sorted(set(os.listdir(ckpts)) - set(before))))
+"""
+
+
+def test_full_disk_is_one_line_and_no_partial_file(tmp_path, synth):
+    from conftest import HERE
+    size = os.path.getsize(synth["sd1_a"])
+    code = FULL_DISK
+    for name, value in (("@NATIVE@", os.path.join(ROOT, "native-compat", "python")), ("@HOST@", os.path.join(HERE, "hosts", "comfyui")),
+                        ("@BASE@", str(tmp_path / "ComfyUI")), ("@MODELS@", [synth["sd1_a"], synth["sd1_b"]]),
+                        ("@PACK@", os.path.join(INTEGRATIONS, "comfyui")), ("@LIMIT@", size // 2)):
+        code = code.replace(name, repr(value))
+    # The copies of the inputs are made before the limit is set; the merge's output is the file that cannot grow.
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=HERE)
+    lines = run.stdout.strip().splitlines()
+    assert run.returncode == 0 and len(lines) == 2, run.stdout + run.stderr
+    assert lines[0].startswith("FastMerge: ") and lines[1] == "SAME FILES", lines
+    print(lines[0])
