@@ -92,7 +92,12 @@ class FastMergeBulk:
         except OSError as ex:
             raise FastMergeNodeError(f"FastMerge: cannot create {folder}: {ex.strerror}") from None
         # A variant that fails is named in the one-line error; the variants that succeeded stay written, complete.
-        common.run_fastmerge(fastmerge.bulk, variants, progress=common.progress_callback(), overwrite=overwrite)
+        # resume: a file whose metadata already records its variant's recipe is kept, so running the graph again
+        # (or after a restart) merges only what is missing; overwrite rewrites them all.
+        options = {"overwrite": True} if overwrite else {"resume": True}
+        summary = common.run_fastmerge(fastmerge.bulk, variants, progress=common.progress_callback(), **options)
+        skipped = sum(1 for v in summary.get("variants", []) if v.get("status") == "skipped")
         names = [os.path.relpath(v["out"], common.checkpoints_dir()) for v in variants]
         text = "\n".join(names)
-        return {"ui": {"text": [f"wrote {len(names)} files:\n{text}"]}, "result": (text,)}
+        done = f"wrote {len(names) - skipped} files" + (f", kept {skipped} already merged" if skipped else "")
+        return {"ui": {"text": [f"{done}:\n{text}"]}, "result": (text,)}

@@ -181,6 +181,14 @@ def test_bulk_node_sweeps_with_progress(comfy_host, tmp_path):
         "--mode", "ws", "--calc", "normal", "--alpha", "0.25", "--position-ids", "reset", "--dtype", "keep",
         "-o", reference)
     assert same_bytes(os.path.join(ckpts, names[1]), reference)
+    assert result["ui"]["text"][0].startswith("wrote 3 files:")
+    # Run again: every file already records its recipe, nothing is merged or rewritten.
+    stamps = [os.stat(os.path.join(ckpts, n)).st_mtime_ns for n in names]
+    again = node.sweep(ckpt_name_a="sd1_a.safetensors", ckpt_name_b="sd1_b.safetensors", mode="ws", calcmode="normal",
+                       alpha_from=0.0, alpha_to=0.5, alpha_step=0.25, beta=0.25, preset="none", block_weights="",
+                       position_ids="reset", dtype="keep", subfolder="sweep", overwrite=False)
+    assert again["ui"]["text"][0].startswith("wrote 0 files, kept 3 already merged:")
+    assert [os.stat(os.path.join(ckpts, n)).st_mtime_ns for n in names] == stamps
     with pytest.raises(Exception, match="step must be positive"):
         node.sweep(ckpt_name_a="sd1_a.safetensors", ckpt_name_b="sd1_b.safetensors", mode="ws", calcmode="normal",
                    alpha_from=0.0, alpha_to=0.5, alpha_step=0.0, beta=0.25, preset="none", block_weights="",
