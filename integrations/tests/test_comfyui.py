@@ -2,7 +2,6 @@
 comfy.model_management (hosts/comfyui), on checkpoints made by `fastmerge synth`, compared with the CLI."""
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import sys

@@ -7,7 +7,6 @@ import json
 import os
 import shutil
 import struct
-import sys
 
 import pytest
 
@@ -110,6 +109,24 @@ def test_tab_merge_matches_the_cli_and_records_the_a1111_metadata(webui, tmp_pat
     assert click(ui["Merge"], gr.Progress()).startswith("FastMerge: wrote")
     # The same block values reach the library whether typed or set on the sliders: the same bytes.
     assert same_bytes(os.path.join(folder, "slider-merge.safetensors"), out)
+
+
+def test_cancel_button_stops_the_merge_without_a_file(webui):
+    import gradio as gr
+    from modules import script_callbacks
+    script, folder = webui
+    ui = components(script_callbacks.ui_tabs_callback()[0][0])
+    ui["Model A"].value, ui["Model B"].value = "sd1_a.safetensors", "sd1_b.safetensors"
+
+    class CancelOnFirstUpdate(gr.Progress):
+        def __call__(self, progress, desc=None, total=None, unit="steps"):
+            super().__call__(progress, desc)
+            next(e for e in ui["Cancel"].events if e[0] == "click")[1]()  # the user presses Cancel
+
+    before = sorted(os.listdir(folder))
+    assert click(ui["Merge"], CancelOnFirstUpdate()) == "FastMerge: cancelled; nothing was written"
+    assert sorted(os.listdir(folder)) == before
+    assert click(ui["Merge"], gr.Progress()).startswith("FastMerge: wrote")  # the next merge is not cancelled
 
 
 @pytest.mark.parametrize("changes, expected", [

@@ -8,6 +8,7 @@ info shows the merge like one made by its own Checkpoint Merger or by supermerge
 from __future__ import annotations
 
 import os
+import threading
 from typing import Any, Callable, Dict, List, Optional
 
 import gradio as gr
@@ -25,6 +26,10 @@ PRESETS = ["GRAD_V", "GRAD_A", "FLAT_25", "FLAT_75", "WRAP08", "WRAP12", "WRAP14
 BLOCK_IDS = ["BASE"] + [f"IN{i:02d}" for i in range(12)] + ["M00"] + [f"OUT{i:02d}" for i in range(12)]
 WEIGHT_SOURCES = ["single α", "preset", "sliders", "text"]
 NONE = "None"
+
+
+# Set by the Cancel button (a second event, run while the merge's event is in the queue); read by the progress callback.
+_cancel = threading.Event()
 
 
 class MergeError(Exception):
@@ -93,6 +98,8 @@ def run_merge(model_a: str, model_b: str, model_c: Optional[str] = None, mode: s
         raise MergeError(f"FastMerge: {out} already exists; choose another name or tick overwrite")
     try:
         fastmerge.merge(a, b, out, c=c, overwrite=overwrite, progress=progress, **recipe)
+    except fastmerge.CancelledError:
+        raise MergeError("FastMerge: cancelled; nothing was written") from None
     except fastmerge.FastMergeError as ex:
         raise MergeError(f"FastMerge: {ex.message}") from None
     sd_models.list_models()  # the new file appears in the checkpoint dropdowns, as after the webui's own merger
@@ -102,8 +109,11 @@ def run_merge(model_a: str, model_b: str, model_c: Optional[str] = None, mode: s
 def ui_merge(model_a, model_b, model_c, mode, calcmode, alpha, beta, weight_source, preset, weight_text,
              position_ids, dtype, output_name, overwrite, *sliders, progress=gr.Progress()):
     """The Merge button: the result box gets one line, the output's path or the reason it was not written."""
-    def report(done: int, total: int) -> None:
+    def report(done: int, total: int) -> bool:
         progress(done / max(total, 1), desc="FastMerge: merging")
+        return _cancel.is_set()  # True stops the merge; the temporary file is removed
+
+    _cancel.clear()
 
     try:
         result = run_merge(model_a, model_b, model_c, mode, calcmode, alpha, beta,
@@ -148,6 +158,7 @@ def on_ui_tabs():
             output_name = gr.Textbox(label="Output name (empty: A_B_mode_alpha)", lines=1)
             overwrite = gr.Checkbox(value=False, label="Overwrite")
             merge = gr.Button(value="Merge", variant="primary", elem_id="fastmerge_merge")
+            cancel = gr.Button(value="Cancel", elem_id="fastmerge_cancel")
         result = gr.Textbox(label="Result", interactive=False, elem_id="fastmerge_result")
 
         def refresh_lists():
@@ -156,6 +167,7 @@ def on_ui_tabs():
             return gr.update(choices=names), gr.update(choices=names), gr.update(choices=[NONE] + names)
 
         refresh.click(fn=refresh_lists, inputs=[], outputs=[model_a, model_b, model_c])
+        cancel.click(fn=_cancel.set, inputs=[], outputs=[])
         merge.click(fn=ui_merge,
                     inputs=[model_a, model_b, model_c, mode, calcmode, alpha, beta, weight_source, preset, weight_text,
                             position_ids, dtype, output_name, overwrite] + sliders,
