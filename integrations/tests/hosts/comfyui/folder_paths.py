@@ -28,6 +28,17 @@ def map_legacy(folder_name: str) -> str:
     return {"unet": "diffusion_models"}.get(folder_name, folder_name)
 
 
+def add_model_folder_path(folder_name: str, full_folder_path: str, is_default: bool = False) -> None:
+    folder_name = map_legacy(folder_name)
+    if folder_name in folder_names_and_paths:
+        if is_default:
+            folder_names_and_paths[folder_name][0].insert(0, full_folder_path)
+        else:
+            folder_names_and_paths[folder_name][0].append(full_folder_path)
+    else:
+        folder_names_and_paths[folder_name] = ([full_folder_path], set())
+
+
 def get_output_directory() -> str:
     return output_directory
 
