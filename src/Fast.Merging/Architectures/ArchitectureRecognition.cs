@@ -20,8 +20,8 @@ public sealed record ArchitectureRecognition(
     /// <summary>The family, <see cref="ArchitectureId.Unknown"/> when not recognised.</summary>
     public ArchitectureId Id => Architecture?.Id ?? ArchitectureId.Unknown;
 
-    /// <summary>The block-weight layout; <see cref="BlockLayout.None"/> when unknown.</summary>
-    public BlockLayout BlockLayout => Architecture?.BlockLayout ?? BlockLayout.None;
+    /// <summary>The block-weight layout; <see cref="BlockLayouts.None"/> when unknown.</summary>
+    public BlockLayout BlockLayout => Architecture?.BlockLayout ?? BlockLayouts.None;
 
     /// <summary>True when the checkpoint carries EMA weights.</summary>
     public bool HasEma => EmaKeys.Count > 0;
