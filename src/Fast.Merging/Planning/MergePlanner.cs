@@ -60,6 +60,13 @@ public static class MergePlanner
                 continue;
             }
 
+            if (KnownKeys.IsModelTypeMarker(ta.Name))
+            {
+                // What kind of model the output is comes from A, unmerged and in its own dtype (a sigma is not averaged).
+                planned.Add(new PlannedTensor(ta.Name, ta.DType, ta.Shape, TensorAction.CopyA, block, 0, 0));
+                continue;
+            }
+
             DType output = ElementTypes.Output(ta.DType, recipe.OutputDType);
             var copy = new PlannedTensor(ta.Name, output, ta.Shape, TensorAction.CopyA, block, 0, 0);
             TensorInfo? tc = null;
