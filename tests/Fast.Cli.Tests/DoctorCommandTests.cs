@@ -98,7 +98,8 @@ public sealed class DoctorCommandTests : IClassFixture<SyntheticModels>
         Assert.DoesNotContain("junk", check.StdOut, StringComparison.Ordinal);
 
         string pruned = dir.File("pruned.safetensors"), merged = dir.File("merged.safetensors");
-        Assert.Equal(0, CliRunner.Run("fix", input, "--prune", "-o", pruned).ExitCode);
+        Assert.Equal(0, CliRunner.Run("fix", input, "--prune", "--dtype", "keep", "-o", pruned).ExitCode); // keep: the one dtype table
+        Assert.Equal(2, CliRunner.Run("fix", input, "--dtype", "fp64", "-o", dir.File("x.safetensors")).ExitCode);
         Assert.Equal(0, CliRunner.Run("merge", "-a", input, "-b", plain, "-o", merged, "--alpha", "0.5").ExitCode);
         foreach (string output in new[] { pruned, merged })
         {

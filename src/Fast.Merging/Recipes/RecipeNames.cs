@@ -75,16 +75,8 @@ public static class RecipeNames
 
     /// <summary><c>keep</c>, <c>fp16</c>, <c>bf16</c>, <c>fp32</c>, <c>fp8_e4m3</c>, <c>fp8_e5m2</c> (also <c>fp8-e4m3</c>, <c>e4m3fn</c>).</summary>
     /// <exception cref="InvalidRecipeException">Unknown name.</exception>
-    public static OutputDType ParseOutputDType(string text) => Normalize(text) switch
-    {
-        "keep" => OutputDType.Keep,
-        "fp16" or "f16" or "half" => OutputDType.Fp16,
-        "bf16" => OutputDType.Bf16,
-        "fp32" or "f32" or "float" => OutputDType.Fp32,
-        "fp8e4m3" or "fp8e4m3fn" or "e4m3" or "e4m3fn" or "f8e4m3" => OutputDType.Fp8E4M3,
-        "fp8e5m2" or "e5m2" or "f8e5m2" => OutputDType.Fp8E5M2,
-        _ => throw Unknown("dtype", text, "keep, fp16, bf16, fp32, fp8_e4m3, fp8_e5m2"),
-    };
+    public static OutputDType ParseOutputDType(string text) =>
+        OutputDTypes.TryParse(text, out OutputDType dtype) ? dtype : throw Unknown("dtype", text, string.Join(", ", OutputDTypes.Names));
 
     // Spaces, '-', '_' and case do not matter: "Add difference", "add-difference" and "AD" are the same name.
     private static string Normalize(string text)
