@@ -22,16 +22,6 @@ internal sealed record FixRequest(string Input, string Output, FixOptions Option
         ["keep"] = PositionIdsPolicy.Keep,
     };
 
-    private static readonly Dictionary<string, OutputDType> s_dtypes = new(StringComparer.Ordinal)
-    {
-        ["keep"] = OutputDType.Keep,
-        ["fp16"] = OutputDType.Fp16,
-        ["bf16"] = OutputDType.Bf16,
-        ["fp32"] = OutputDType.Fp32,
-        ["fp8_e4m3"] = OutputDType.Fp8E4M3,
-        ["fp8_e5m2"] = OutputDType.Fp8E5M2,
-    };
-
     public static FixRequest Parse(string json)
     {
         using JsonDocument document = JsonRequest.Parse(json, What);
@@ -41,7 +31,7 @@ internal sealed record FixRequest(string Input, string Output, FixOptions Option
         {
             PositionIds = JsonRequest.OptionalChoice(root, "position_ids", What, s_policies) ?? PositionIdsPolicy.Reset,
             Prune = JsonRequest.OptionalBool(root, "prune", What) ?? false,
-            DType = JsonRequest.OptionalChoice(root, "dtype", What, s_dtypes) ?? OutputDType.Keep,
+            DType = DType(root),
             VaePath = JsonRequest.OptionalString(root, "vae", What),
             ClipPath = JsonRequest.OptionalString(root, "clip", What),
             RenameNai = JsonRequest.OptionalBool(root, "rename_nai", What) ?? false,
@@ -51,4 +41,10 @@ internal sealed record FixRequest(string Input, string Output, FixOptions Option
         };
         return new FixRequest(JsonRequest.RequiredString(root, "input", What), JsonRequest.RequiredString(root, "output", What), options);
     }
+
+    // The one dtype table (OutputDTypes) decides, as for the CLI and recipes.
+    private static OutputDType DType(JsonElement root) =>
+        JsonRequest.OptionalString(root, "dtype", What) is not { } text ? OutputDType.Keep
+        : OutputDTypes.TryParse(text, out OutputDType dtype) ? dtype
+        : throw new NativeInputException($"{What}: \"dtype\" must be one of {string.Join(", ", OutputDTypes.Names)}, not \"{text}\"");
 }

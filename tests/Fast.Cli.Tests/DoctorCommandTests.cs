@@ -84,6 +84,31 @@ public sealed class DoctorCommandTests : IClassFixture<SyntheticModels>
         Assert.True(new FileInfo(output).Length < new FileInfo(input).Length);
     }
 
+    [Fact]
+    public void Vpred_and_ztsnr_are_model_type_markers_kept_by_prune_and_merge()
+    {
+        using var dir = new TempDir();
+        string plain = dir.File("plain.safetensors"), input = dir.File("vpred.safetensors");
+        Assert.Equal(0, CliRunner.Run("synth", "--arch", "sdxl", "--scale", "64", "-o", plain).ExitCode);
+        WithMarkers(plain, input);
+
+        var check = CliRunner.Run("check", input);
+        Assert.True(check.ExitCode == 0, check.StdOut + check.StdErr);
+        Assert.Contains("model-type markers (kept by fix, copied from A by merge): v_pred (v-prediction), ztsnr (zero terminal SNR)", check.StdOut, StringComparison.Ordinal);
+        Assert.DoesNotContain("junk", check.StdOut, StringComparison.Ordinal);
+
+        string pruned = dir.File("pruned.safetensors"), merged = dir.File("merged.safetensors");
+        Assert.Equal(0, CliRunner.Run("fix", input, "--prune", "--dtype", "keep", "-o", pruned).ExitCode); // keep: the one dtype table
+        Assert.Equal(2, CliRunner.Run("fix", input, "--dtype", "fp64", "-o", dir.File("x.safetensors")).ExitCode);
+        Assert.Equal(0, CliRunner.Run("merge", "-a", input, "-b", plain, "-o", merged, "--alpha", "0.5").ExitCode);
+        foreach (string output in new[] { pruned, merged })
+        {
+            using SafeTensorsFile file = SafeTensorsFile.Open(output);
+            Assert.True(file.TryGetTensor("v_pred", out _), output);
+            Assert.True(file.TryGetTensor("ztsnr", out _), output);
+        }
+    }
+
     [Theory]
     [InlineData("check")]
     [InlineData("hash")]
@@ -186,5 +211,22 @@ public sealed class DoctorCommandTests : IClassFixture<SyntheticModels>
         }
 
         return path;
+    }
+
+    /// <summary>A copy of <paramref name="source"/> with the empty <c>v_pred</c> and <c>ztsnr</c> tensors a v-prediction SDXL checkpoint carries.</summary>
+    private static void WithMarkers(string source, string path)
+    {
+        using SafeTensorsFile model = SafeTensorsFile.Open(source);
+        var specs = model.Tensors.Select(t => new TensorSpec(t.Name, t.DType, [.. t.Shape]))
+            .Append(new TensorSpec("v_pred", DType.F32, [0])).Append(new TensorSpec("ztsnr", DType.F32, [0]));
+        using SafeTensorsWriter writer = SafeTensorsWriter.Create(path, specs, [new("format", "pt")]);
+        foreach (TensorInfo t in model.Tensors)
+        {
+            var data = new byte[t.ByteLength];
+            model.CopyTo(t, 0, data);
+            writer.Write(t.Name, 0, data);
+        }
+
+        writer.Commit();
     }
 }

@@ -33,6 +33,33 @@ public class SynthCommandTests
         }
     }
 
+    // The transformers are one layout table each: synth makes them, inspect and check name them, merge takes their blocks.
+    [Theory]
+    [InlineData("flux", 780, "Flux.1 dev", 64)]
+    [InlineData("flux-schnell", 776, "Flux.1 schnell", 64)]
+    [InlineData("sd3", 491, "SD3 medium", 31)]
+    [InlineData("sd3.5", 923, "SD3.5 large", 45)]
+    public void TransformersAreSynthesizedAndNamedByInspectCheckAndMerge(string arch, int expectedTensors, string name, int blocks)
+    {
+        using var dir = new TempDir();
+        string a = dir.File("a.safetensors"), b = dir.File("b.safetensors"), merged = dir.File("m.safetensors");
+        Assert.Contains($"{expectedTensors} tensors", CliRunner.Run("synth", "--arch", arch, "--scale", "64", "--seed", "1", "-o", a).StdOut, StringComparison.Ordinal);
+        Assert.Equal(0, CliRunner.Run("synth", "--arch", arch, "--scale", "64", "--seed", "2", "-o", b).ExitCode);
+
+        var inspect = CliRunner.Run("inspect", a);
+        Assert.Contains($"architecture: {name} (scale 1/64); block weights: {blocks} (BASE, ", inspect.StdOut, StringComparison.Ordinal);
+        var check = CliRunner.Run("check", a);
+        Assert.Equal(0, check.ExitCode);
+        Assert.Contains($"architecture: {name}", check.StdOut, StringComparison.Ordinal);
+
+        string weights = string.Join(',', Enumerable.Repeat("0.25", blocks - 1));
+        var merge = CliRunner.Run("merge", "-a", a, "-b", b, "-o", merged, "--mode", "ws", "--weights-alpha", weights);
+        Assert.True(merge.ExitCode == 0, merge.StdErr);
+        var wrong = CliRunner.Run("merge", "-a", a, "-b", b, "-o", dir.File("x.safetensors"), "--mode", "ws", "--weights-alpha", string.Join(',', Enumerable.Repeat("0.25", 26)));
+        Assert.Equal(2, wrong.ExitCode);
+        Assert.Contains($"takes {blocks}", wrong.StdErr, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("sd1", 4)]
     [InlineData("sd1-inpaint", 9)]

@@ -25,14 +25,14 @@ internal static class Usage
               many merges over the same models, each input read once: PLAN is JSON Lines (recipe JSON plus "out")
               without --shard, a Slurm array task runs its shard (SLURM_ARRAY_TASK_ID, _MIN, _COUNT) and a
               Kubernetes Indexed Job pod shard JOB_COMPLETION_INDEX+1 of --shard-count N (or FASTMERGE_SHARD_COUNT)
-          fastmerge synth --arch sd1|sd1-inpaint|sd2|sdxl -o OUT [--scale N] [--dtype fp16|bf16|fp32]
+          fastmerge synth --arch sd1|sd1-inpaint|sd2|sdxl|flux|sd3|sd3.5 -o OUT [--scale N] [--dtype fp16|bf16|fp32]
                           [--seed S] [--ema] [--junk] [--overwrite]
               write a synthetic checkpoint with the real key names and shapes
           fastmerge inspect FILE [--json] [--no-mmap]
               tensor count, dtypes, sizes and metadata of a safetensors file
           fastmerge check FILE [--json] [--no-nan-scan]
               architecture, components, missing/unknown keys, position ids, junk, EMA, float64, NaN/Inf, hashes
-          fastmerge fix FILE -o OUT [--position-ids reset|keep] [--prune] [--dtype fp16|bf16|fp32|fp8_e4m3|fp8_e5m2]
+          fastmerge fix FILE -o OUT [--position-ids reset|keep] [--prune] [--dtype keep|fp16|bf16|fp32|fp8_e4m3|fp8_e5m2]
                         [--vae FILE] [--clip FILE] [--rename-nai] [--nan-to-num] [--overwrite]
               write a repaired copy (the input is never written)
           fastmerge extract FILE --component unet|vae|clip -o OUT [--overwrite]

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Fast.Cli.CommandLine;
+using Fast.Merging.Architectures;
 using Fast.Merging.Doctor;
 
 namespace Fast.Cli.Commands;
@@ -79,6 +80,12 @@ internal static class CheckCommand
         if (r.Ema.Count > 0)
         {
             o.WriteLine(Invariant($"  EMA: {r.Ema.Count} keys, {Format.Bytes(r.Ema.Sum(e => e.Bytes))}"));
+        }
+
+        if (r.Recognition.ModelTypeKeys.Count > 0)
+        {
+            o.WriteLine("  model-type markers (kept by fix, copied from A by merge): " +
+                string.Join(", ", r.Recognition.ModelTypeKeys.Select(k => $"{k} ({KnownKeys.ModelTypeMarkers[k]})")));
         }
 
         if (r.Junk.Count > 0)

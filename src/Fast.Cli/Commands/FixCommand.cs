@@ -19,15 +19,6 @@ internal static class FixCommand
         ["keep"] = PositionIdsPolicy.Keep,
     };
 
-    private static readonly Dictionary<string, OutputDType> s_dtypes = new(StringComparer.Ordinal)
-    {
-        ["fp16"] = OutputDType.Fp16,
-        ["bf16"] = OutputDType.Bf16,
-        ["fp32"] = OutputDType.Fp32,
-        ["fp8_e4m3"] = OutputDType.Fp8E4M3,
-        ["fp8_e5m2"] = OutputDType.Fp8E5M2,
-    };
-
     public static int Run(string[] args)
     {
         var reader = new ArgumentReader("fix", args, new HashSet<string> { "--prune", "--rename-nai", "--nan-to-num", "--overwrite", "--no-mmap" });
@@ -35,7 +26,7 @@ internal static class FixCommand
         {
             PositionIds = reader.Choice("--position-ids", PositionIdsPolicy.Reset, s_policies),
             Prune = reader.Flag("--prune"),
-            DType = reader.Choice("--dtype", OutputDType.Keep, s_dtypes),
+            DType = RecipeNames.ParseOutputDType(reader.Value("--dtype") ?? "keep"),
             VaePath = reader.Value("--vae"),
             ClipPath = reader.Value("--clip"),
             RenameNai = reader.Flag("--rename-nai"),

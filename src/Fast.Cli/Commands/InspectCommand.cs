@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Text.Json;
 using Fast.Cli.CommandLine;
+using Fast.Merging;
+using Fast.Merging.Architectures;
 using Fast.SafeTensors;
 
 namespace Fast.Cli.Commands;
@@ -26,23 +28,27 @@ internal static class InspectCommand
             .OrderByDescending(g => g.Bytes)
             .ToList();
 
+        ArchitectureRecognition arch = ArchitectureRecognizer.Recognize(file.Tensors.Select(t => new TensorKey(t.Name, t.Shape)));
         if (json)
         {
-            WriteJson(file, byDType);
+            WriteJson(file, byDType, arch);
         }
         else
         {
-            WriteText(file, byDType);
+            WriteText(file, byDType, arch);
         }
 
         return ExitCodes.Ok;
     }
 
-    private static void WriteText(SafeTensorsFile file, List<(DType DType, int Count, long Bytes, long Elements)> byDType)
+    private static void WriteText(SafeTensorsFile file, List<(DType DType, int Count, long Bytes, long Elements)> byDType, ArchitectureRecognition arch)
     {
         TextWriter o = Console.Out;
         o.WriteLine(file.Path);
         o.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {file.Tensors.Count} tensors, {Format.Bytes(file.FileLength)} ({file.FileLength:N0} bytes), header {Format.Bytes(file.DataOffset)}"));
+        o.WriteLine(arch.Architecture is { } known
+            ? string.Create(CultureInfo.InvariantCulture, $"  architecture: {known.Name}{(arch.Scale == 1 ? "" : $" (scale 1/{arch.Scale})")}; block weights: {(known.BlockLayout.HasBlocks ? $"{known.BlockLayout.Blocks.Count} ({known.BlockLayout.Summary})" : "none")}")
+            : "  architecture: unknown");
         o.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {"dtype",-10}{"tensors",10}{"parameters",16}{"bytes",14}"));
         foreach (var g in byDType)
         {
@@ -62,7 +68,7 @@ internal static class InspectCommand
         }
     }
 
-    private static void WriteJson(SafeTensorsFile file, List<(DType DType, int Count, long Bytes, long Elements)> byDType)
+    private static void WriteJson(SafeTensorsFile file, List<(DType DType, int Count, long Bytes, long Elements)> byDType, ArchitectureRecognition arch)
     {
         using Stream stdout = Console.OpenStandardOutput();
         using var w = new Utf8JsonWriter(stdout, new JsonWriterOptions { Indented = true });
@@ -71,6 +77,23 @@ internal static class InspectCommand
         w.WriteNumber("file_bytes", file.FileLength);
         w.WriteNumber("header_bytes", file.DataOffset);
         w.WriteNumber("tensor_count", file.Tensors.Count);
+        if (arch.Architecture is { } known)
+        {
+            w.WriteString("architecture", known.Name);
+            w.WriteNumber("scale", arch.Scale);
+            w.WriteStartArray("blocks");
+            foreach (string block in known.BlockLayout.Blocks)
+            {
+                w.WriteStringValue(block);
+            }
+
+            w.WriteEndArray();
+        }
+        else
+        {
+            w.WriteNull("architecture");
+        }
+
         w.WriteStartArray("dtypes");
         foreach (var g in byDType)
         {

@@ -112,18 +112,20 @@ public static class FastMerger
         using SafeTensorsFile b = SafeTensorsFile.Open(recipe.B!.Path, options.ReadMode);
         using SafeTensorsFile? c = recipe.UsesModelC ? SafeTensorsFile.Open(recipe.C!.Path, options.ReadMode) : null;
 
+        // Every incompatibility (shapes, block lists, missing C) is raised before an input is hashed: hashing reads each
+        // whole file, seconds per gigabyte, which a merge that cannot run must not cost.
+        MergePlan plan = MergePlanner.Plan(recipe, a, b, c);
         ModelHashes[] hashes = [];
-        List<MergeModelInfo>? models = null;
-        MergeRecipe recorded = recipe;
         if (options.HashInputs)
         {
             string[] paths = [.. InputPaths(recipe)];
             hashes = new ModelHashes[paths.Length];
             Parallel.For(0, paths.Length, new ParallelOptions { CancellationToken = cancellation }, i => hashes[i] = HashCache.Default.Get(paths[i], cancellation));
-            recorded = Recorded(recipe, hashes, out models);
+
+            // The same plan again, now recording the inputs' sha256 in the metadata (planning is key bookkeeping, milliseconds).
+            plan = MergePlanner.Plan(Recorded(recipe, hashes, out List<MergeModelInfo> models), a, b, c, models);
         }
 
-        MergePlan plan = MergePlanner.Plan(recorded, a, b, c, models);
         using IMergeAccelerator? accelerator = OpenDevice(options, recipe.CalcMode);
         var engineOptions = new EngineOptions(options.Threads, accelerator, options.Device == MergeDevice.Gpu);
         MergeEngine.Run(plan, new MergeSources(a, b, c), () => createSink(plan), engineOptions, progress, cancellation);

@@ -8,9 +8,9 @@ namespace Fast.Merging.Architectures;
 /// </summary>
 public static class ArchitectureCatalog
 {
-    private const string UnetPrefix = "model.diffusion_model.";
+    private const string UnetPrefix = CheckpointPrefixes.DiffusionModel;
     private const string EmaUnetPrefix = KnownKeys.EmaPrefix + "diffusion_model";
-    private const string VaePrefix = "first_stage_model.";
+    private const string VaePrefix = CheckpointPrefixes.Vae;
 
     private static readonly Lazy<IReadOnlyList<Architecture>> s_all = new(Build);
 
@@ -41,14 +41,17 @@ public static class ArchitectureCatalog
         ComponentPlacement Sd1Clip() => Required(clipL, "cond_stage_model.transformer.text_model.", "cond_stage_model.transformer.");
 
         Architecture Sd1Family(ArchitectureId id, string name, string unet, ComponentPlacement ema) =>
-            new(id, name, BlockLayout.Sd,
+            new(id, name, BlockLayouts.Sd,
                 [Required(ComponentCatalog.Get(unet), UnetPrefix), Sd1Clip(), Required(vae, VaePrefix), ema],
                 emaScalars);
 
         Architecture Sd2Family(ArchitectureId id, string name, string unet, params ComponentPlacement[] extra) =>
-            new(id, name, BlockLayout.Sd,
+            new(id, name, BlockLayouts.Sd,
                 [Required(ComponentCatalog.Get(unet), UnetPrefix), Required(clipV2, "cond_stage_model.model."), Required(vae, VaePrefix), .. extra, EmaOf(unet)],
                 emaScalars);
+
+        Architecture Transformer(ArchitectureId id, string name, BlockLayout layout, string keyList) =>
+            new(id, name, layout, [Required(ComponentCatalog.Get(keyList), UnetPrefix, string.Empty)], []);
 
         return
         [
@@ -58,7 +61,7 @@ public static class ArchitectureCatalog
             Sd2Family(ArchitectureId.Sd2, "SD2.x", "UNET-v2-SD"),
             Sd2Family(ArchitectureId.Sd2Inpainting, "SD2.x inpainting", "UNET-v2-Inpainting"),
             Sd2Family(ArchitectureId.Sd2Depth, "SD2.x depth", "UNET-v2-Depth", Required(ComponentCatalog.Get("Depth-v2-SD"), "depth_model.model.")),
-            new(ArchitectureId.Sdxl, "SDXL base", BlockLayout.Sdxl,
+            new(ArchitectureId.Sdxl, "SDXL base", BlockLayouts.Sdxl,
                 [
                     Required(ComponentCatalog.Get("UNET-XL-SD"), UnetPrefix),
                     Required(clipL, "conditioner.embedders.0.transformer.text_model."),
@@ -68,18 +71,24 @@ public static class ArchitectureCatalog
                 []),
 
             // The refiner's UNet has 12 input and 12 output blocks like SD1/SD2, so it takes their 26-value layout.
-            new(ArchitectureId.SdxlRefiner, "SDXL refiner", BlockLayout.Sd,
+            new(ArchitectureId.SdxlRefiner, "SDXL refiner", BlockLayouts.Sd,
                 [
                     Required(ComponentCatalog.Get("UNET-XL-Refiner"), UnetPrefix),
                     Required(clipBigG, "conditioner.embedders.0.model."),
                     Required(vae, VaePrefix),
                 ],
                 []),
-            new(ArchitectureId.VaeOnly, "VAE", BlockLayout.None, [Required(vae, string.Empty)], []),
-            new(ArchitectureId.ControlNetV1, "ControlNet v1", BlockLayout.None, [Required(ComponentCatalog.Get("ControlNet-v1-SD"), "control_model.")], []),
-            new(ArchitectureId.LoRA, "LoRA (SD1)", BlockLayout.None,
+
+            // Transformers: the denoiser alone (diffusion-model-only files are bare, ComfyUI checkpoints prefix it).
+            Transformer(ArchitectureId.Flux1Dev, "Flux.1 dev", BlockLayouts.Flux, "Flux-Dev"),
+            Transformer(ArchitectureId.Flux1Schnell, "Flux.1 schnell", BlockLayouts.Flux, "Flux-Schnell"),
+            Transformer(ArchitectureId.Sd3Medium, "SD3 medium", BlockLayouts.Sd3Medium, "SD3-Medium"),
+            Transformer(ArchitectureId.Sd35Large, "SD3.5 large", BlockLayouts.Sd35Large, "SD35-Large"),
+            new(ArchitectureId.VaeOnly, "VAE", BlockLayouts.None, [Required(vae, string.Empty)], []),
+            new(ArchitectureId.ControlNetV1, "ControlNet v1", BlockLayouts.None, [Required(ComponentCatalog.Get("ControlNet-v1-SD"), "control_model.")], []),
+            new(ArchitectureId.LoRA, "LoRA (SD1)", BlockLayouts.None,
                 [Required(ComponentCatalog.Get("LoRA-v1-UNET"), string.Empty), Required(ComponentCatalog.Get("LoRA-v1-CLIP"), string.Empty)], []),
-            new(ArchitectureId.LoRA, "LoRA (SD1, with alphas)", BlockLayout.None,
+            new(ArchitectureId.LoRA, "LoRA (SD1, with alphas)", BlockLayouts.None,
                 [Required(ComponentCatalog.Get("LoRA-v1A-UNET"), string.Empty), Required(ComponentCatalog.Get("LoRA-v1A-CLIP"), string.Empty)], []),
         ];
     }

@@ -38,4 +38,16 @@ public enum ArchitectureId
 
     /// <summary>A kohya-style LoRA for SD1 (<c>lora_unet_*</c>, <c>lora_te_*</c>).</summary>
     LoRA,
+
+    /// <summary>Flux.1 dev: the guidance-distilled 12B rectified-flow transformer (<c>double_blocks</c>, <c>single_blocks</c>, <c>guidance_in</c>).</summary>
+    Flux1Dev,
+
+    /// <summary>Flux.1 schnell: Flux.1 without the guidance embedder.</summary>
+    Flux1Schnell,
+
+    /// <summary>SD3 medium: the MMDiT with 24 joint blocks.</summary>
+    Sd3Medium,
+
+    /// <summary>SD3.5 large: the MMDiT with 38 joint blocks and QK normalisation.</summary>
+    Sd35Large,
 }

@@ -8,20 +8,22 @@ namespace Fast.Merging.Architectures;
 /// <param name="Components">Per component of the architecture, what was found and what is missing (empty when unknown).</param>
 /// <param name="SchedulerKeys">Diffusion schedule buffers (<c>alphas_cumprod</c>, ...), which loaders accept.</param>
 /// <param name="EmaKeys">Every key under <c>model_ema.</c>, including <c>model_ema.decay</c> and <c>model_ema.num_updates</c>.</param>
-/// <param name="UnknownKeys">Keys no component, schedule or EMA accounts for: junk the usual loaders do not use.</param>
+/// <param name="UnknownKeys">Keys no component, schedule, EMA or model-type marker accounts for: junk the usual loaders do not use.</param>
+/// <param name="ModelTypeKeys">Model-type markers (<see cref="KnownKeys.ModelTypeMarkers"/>: <c>v_pred</c>, <c>ztsnr</c>, ...), never junk.</param>
 public sealed record ArchitectureRecognition(
     Architecture? Architecture,
     int Scale,
     IReadOnlyList<ComponentMatch> Components,
     IReadOnlyList<string> SchedulerKeys,
     IReadOnlyList<string> EmaKeys,
-    IReadOnlyList<string> UnknownKeys)
+    IReadOnlyList<string> UnknownKeys,
+    IReadOnlyList<string> ModelTypeKeys)
 {
     /// <summary>The family, <see cref="ArchitectureId.Unknown"/> when not recognised.</summary>
     public ArchitectureId Id => Architecture?.Id ?? ArchitectureId.Unknown;
 
-    /// <summary>The block-weight layout; <see cref="BlockLayout.None"/> when unknown.</summary>
-    public BlockLayout BlockLayout => Architecture?.BlockLayout ?? BlockLayout.None;
+    /// <summary>The block-weight layout; <see cref="BlockLayouts.None"/> when unknown.</summary>
+    public BlockLayout BlockLayout => Architecture?.BlockLayout ?? BlockLayouts.None;
 
     /// <summary>True when the checkpoint carries EMA weights.</summary>
     public bool HasEma => EmaKeys.Count > 0;

@@ -75,9 +75,14 @@ public static class ArchitectureRecognizer
         var scheduler = new List<string>();
         var ema = new List<string>();
         var unknown = new List<string>();
+        var markers = new List<string>();
         foreach (var name in order)
         {
-            if (KnownKeys.IsEma(name))
+            if (KnownKeys.IsModelTypeMarker(name))
+            {
+                markers.Add(name);
+            }
+            else if (KnownKeys.IsEma(name))
             {
                 ema.Add(name);
             }
@@ -91,7 +96,7 @@ public static class ArchitectureRecognizer
             }
         }
 
-        return new ArchitectureRecognition(architecture, scale, matches, scheduler, ema, unknown);
+        return new ArchitectureRecognition(architecture, scale, matches, scheduler, ema, unknown, markers);
     }
 
     private static bool AnyNamePresent(ComponentPlacement placement, Dictionary<string, IReadOnlyList<long>> shapes)

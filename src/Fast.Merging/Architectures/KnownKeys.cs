@@ -34,6 +34,24 @@ public static class KnownKeys
         "logvar",
     ];
 
+    /// <summary>
+    /// Keys that carry no weights but say what kind of model this is; ComfyUI reads them when it loads a checkpoint
+    /// (<c>comfy/supported_models.py</c>, <c>model_type</c>), so dropping one silently turns a v-prediction model
+    /// into an epsilon one. The value is what the marker means, for reports.
+    /// </summary>
+    public static IReadOnlyDictionary<string, string> ModelTypeMarkers { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["v_pred"] = "v-prediction",
+        ["ztsnr"] = "zero terminal SNR",
+        ["edm_vpred.sigma_min"] = "EDM v-prediction, lowest sigma",
+        ["edm_vpred.sigma_max"] = "EDM v-prediction, highest sigma",
+        ["edm_mean"] = "EDM latent mean (Playground v2.5)",
+        ["edm_std"] = "EDM latent std (Playground v2.5)",
+    }.ToFrozenDictionary(StringComparer.Ordinal);
+
+    /// <summary>True for a model-type marker (<c>v_pred</c>, <c>ztsnr</c>, <c>edm_vpred.sigma_min</c>, ...): kept by fixes, copied from A by merges.</summary>
+    public static bool IsModelTypeMarker(string key) => ModelTypeMarkers.ContainsKey(key);
+
     private static readonly FrozenSet<string> s_schedulerBuffers = SchedulerBuffers.ToFrozenSet(StringComparer.Ordinal);
 
     /// <summary>True for a diffusion schedule buffer (<c>alphas_cumprod</c>, <c>logvar</c>, ...).</summary>

@@ -2,8 +2,9 @@ namespace Fast.Merging.Blocks;
 
 /// <summary>
 /// Include/exclude filters (SPEC §5): an excluded key keeps A's tensor. An item is a block id (<c>IN04</c>), a
-/// range of block ids (<c>IN00-IN05</c>, either order, in the SD list order), <c>VAE</c> for every
-/// <c>first_stage_model.</c> key, or otherwise a substring of the key.
+/// range of block ids (<c>IN00-IN05</c>, either order, in the SD list order, or in the model's own list order for
+/// layouts with other names, e.g. <c>double_blocks.0-double_blocks.5</c>), <c>VAE</c> for every
+/// <see cref="CheckpointPrefixes.Vae"/> key, or otherwise a substring of the key.
 /// </summary>
 /// <remarks>
 /// A key is excluded when it matches an exclude item, or when include items are given and it matches none of them.
@@ -15,11 +16,18 @@ public sealed class BlockFilter
     private readonly Matcher _exclude;
     private readonly Matcher? _include;
 
-    /// <summary>Creates a filter from exclude and include items; blank items are ignored.</summary>
+    /// <summary>Creates a filter from exclude and include items for SD block names; blank items are ignored.</summary>
     public BlockFilter(IEnumerable<string>? exclude, IEnumerable<string>? include)
+        : this(exclude, include, BlockLayouts.Sd)
     {
-        _exclude = new Matcher(exclude ?? []);
-        var includeMatcher = new Matcher(include ?? []);
+    }
+
+    /// <summary>Creates a filter whose block items are SD names or names of <paramref name="layout"/>; blank items are ignored.</summary>
+    public BlockFilter(IEnumerable<string>? exclude, IEnumerable<string>? include, BlockLayout layout)
+    {
+        ArgumentNullException.ThrowIfNull(layout);
+        _exclude = new Matcher(exclude ?? [], layout);
+        var includeMatcher = new Matcher(include ?? [], layout);
         _include = includeMatcher.IsEmpty ? null : includeMatcher;
     }
 
@@ -39,9 +47,10 @@ public sealed class BlockFilter
         private readonly List<string> _substrings = [];
         private readonly bool _vae;
 
-        public Matcher(IEnumerable<string> items)
+        public Matcher(IEnumerable<string> items, BlockLayout layout)
         {
-            var order = BlockIds.Sd;
+            // SD names first, as before layouts had their own names (an SDXL range IN00-IN11 still means IN00..IN08).
+            var orders = layout == BlockLayouts.Sd || !layout.HasBlocks ? [BlockIds.Sd] : new[] { BlockIds.Sd, layout.Blocks };
             foreach (var raw in items)
             {
                 var item = raw.Trim();
@@ -54,11 +63,11 @@ public sealed class BlockFilter
                 {
                     _vae = true;
                 }
-                else if (order.Contains(item))
+                else if (orders.Any(o => o.Contains(item)))
                 {
                     _blocks.Add(item);
                 }
-                else if (TryRange(item, order, out var range))
+                else if (orders.Select(o => TryRange(item, o, out var r) ? r : null).FirstOrDefault(r => r is not null) is { } range)
                 {
                     _blocks.UnionWith(range);
                 }
@@ -73,7 +82,7 @@ public sealed class BlockFilter
 
         public bool Matches(string key, string blockId) =>
             _blocks.Contains(blockId) ||
-            (_vae && key.StartsWith("first_stage_model.", StringComparison.Ordinal)) ||
+            (_vae && CheckpointPrefixes.IsVae(key)) ||
             _substrings.Exists(s => key.Contains(s, StringComparison.Ordinal));
 
         private static bool TryRange(string item, IReadOnlyList<string> order, out IEnumerable<string> range)

@@ -11,22 +11,21 @@ public static class BlockIds
     /// <summary>The middle block.</summary>
     public const string Middle = "M00";
 
-    /// <summary>Filter item that names the VAE (<c>first_stage_model.</c>), as in supermerger's exclude list.</summary>
+    /// <summary>Filter item that names the VAE (<see cref="CheckpointPrefixes.Vae"/>), as in supermerger's exclude list.</summary>
     public const string Vae = "VAE";
 
     /// <summary>SD1/SD2: <c>BASE, IN00..IN11, M00, OUT00..OUT11</c> (26).</summary>
-    public static IReadOnlyList<string> Sd { get; } = Build(12);
+    public static IReadOnlyList<string> Sd => BlockLayouts.Sd.Blocks;
 
     /// <summary>SDXL: <c>BASE, IN00..IN08, M00, OUT00..OUT08</c> (20).</summary>
-    public static IReadOnlyList<string> Sdxl { get; } = Build(9);
+    public static IReadOnlyList<string> Sdxl => BlockLayouts.Sdxl.Blocks;
 
-    /// <summary>The block list of a layout (empty for <see cref="BlockLayout.None"/>).</summary>
-    public static IReadOnlyList<string> For(BlockLayout layout) => layout switch
+    /// <summary>The block list of a layout (empty for <see cref="BlockLayouts.None"/>).</summary>
+    public static IReadOnlyList<string> For(BlockLayout layout)
     {
-        BlockLayout.Sd => Sd,
-        BlockLayout.Sdxl => Sdxl,
-        _ => [],
-    };
+        ArgumentNullException.ThrowIfNull(layout);
+        return layout.Blocks;
+    }
 
     /// <summary><c>IN</c> + two digits.</summary>
     public static string Input(int index) => "IN" + index.ToString("00", CultureInfo.InvariantCulture);
@@ -34,7 +33,8 @@ public static class BlockIds
     /// <summary><c>OUT</c> + two digits.</summary>
     public static string Output(int index) => "OUT" + index.ToString("00", CultureInfo.InvariantCulture);
 
-    private static string[] Build(int perSide) =>
+    /// <summary>A UNet list with <paramref name="perSide"/> input and output blocks.</summary>
+    internal static string[] Build(int perSide) =>
     [
         Base,
         .. Enumerable.Range(0, perSide).Select(Input),

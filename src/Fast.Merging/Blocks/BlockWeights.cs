@@ -18,7 +18,7 @@ public sealed class BlockWeights
     /// <summary>The layout the values are for.</summary>
     public BlockLayout Layout { get; }
 
-    /// <summary>One value per <see cref="BlockIds.For(BlockLayout)"/> entry: 26 for SD, 20 for SDXL, BASE first.</summary>
+    /// <summary>One value per <see cref="BlockLayout.Blocks"/> entry: 26 for SD, 20 for SDXL, BASE first.</summary>
     public IReadOnlyList<double> Values => _values;
 
     /// <summary>False when the list had no BASE value and it was taken from the base α/β.</summary>
@@ -33,24 +33,28 @@ public sealed class BlockWeights
     {
         get
         {
-            var index = BlockIds.For(Layout).ToList().IndexOf(blockId);
+            var index = Layout.IndexOfBlock(blockId);
             return index >= 0 ? _values[index] : throw new KeyNotFoundException($"Block {blockId} is not part of the {Layout} layout.");
         }
     }
 
-    /// <summary>The weight that applies to a key (via <see cref="BlockMapper"/>).</summary>
-    public double ForKey(string key) => this[BlockMapper.BlockOf(key, Layout)];
+    /// <summary>The weight that applies to a key (by the layout's rules).</summary>
+    public double ForKey(string key) => _values[Layout.IndexOf(key)];
+
+    /// <summary>The weight of block index <paramref name="block"/> (as <see cref="BlockLayout.IndexOf"/> gives it).</summary>
+    public double ForBlock(int block) => _values[block];
 
     /// <summary>
-    /// Parses a weight list or preset name for a layout (SPEC §5). SD takes 26 values, or 25 without BASE. SDXL takes
-    /// 20, or 19 without BASE; an SD list of 26 (or 25) is converted by dropping IN09–IN11 and OUT09–OUT11. A missing
-    /// BASE is <paramref name="baseValue"/>. Values are decimals with '.' as separator, whatever the culture.
+    /// Parses a weight list or preset name for a layout (SPEC §5). A layout of n blocks takes n values, or n − 1
+    /// without BASE (SD 26/25, SDXL 20/19, Flux 64/63); a list of a layout it converts (SDXL takes an SD list of 26 or
+    /// 25 by dropping IN09–IN11 and OUT09–OUT11) is converted. A missing BASE is <paramref name="baseValue"/>. Values are decimals with '.' as separator, whatever the culture.
     /// </summary>
     /// <exception cref="InvalidBlockWeightsException">Unknown preset, a value that is not a finite number, a count the layout does not take, or a layout without blocks.</exception>
     public static BlockWeights Parse(string text, BlockLayout layout, double baseValue)
     {
         ArgumentNullException.ThrowIfNull(text);
-        if (layout == BlockLayout.None)
+        ArgumentNullException.ThrowIfNull(layout);
+        if (!layout.HasBlocks)
         {
             throw new InvalidBlockWeightsException("This model's architecture has no known blocks; use a single alpha/beta instead of a block weight list.");
         }
@@ -69,7 +73,7 @@ public sealed class BlockWeights
         }
 
         var values = ParseNumbers(listText);
-        var full = layout == BlockLayout.Sd ? ForSd(values, baseValue) : ForSdxl(values, baseValue);
+        var full = Complete(values, layout, baseValue);
         return new BlockWeights(layout, full.Values, full.BaseFromList, presetName);
     }
 
@@ -89,23 +93,42 @@ public sealed class BlockWeights
         return values;
     }
 
-    private static (double[] Values, bool BaseFromList) ForSd(double[] values, double baseValue) => values.Length switch
+    private static (double[] Values, bool BaseFromList) Complete(double[] values, BlockLayout layout, double baseValue)
     {
-        26 => (values, true),
-        25 => ([baseValue, .. values], false),
-        20 or 19 => throw new InvalidBlockWeightsException($"{values.Length} weights is an SDXL list; this model takes 26 (BASE, IN00-IN11, M00, OUT00-OUT11) or 25 without BASE."),
-        _ => throw new InvalidBlockWeightsException($"Got {values.Length} weights; this model takes 26 (BASE, IN00-IN11, M00, OUT00-OUT11) or 25 without BASE."),
-    };
+        int n = layout.Blocks.Count;
+        if (values.Length == n)
+        {
+            return (values, true);
+        }
 
-    private static (double[] Values, bool BaseFromList) ForSdxl(double[] values, double baseValue) => values.Length switch
-    {
-        20 => (values, true),
-        19 => ([baseValue, .. values], false),
-        26 => (DropSdOnlyBlocks(values), true),
-        25 => (DropSdOnlyBlocks([baseValue, .. values]), false),
-        _ => throw new InvalidBlockWeightsException($"Got {values.Length} weights; SDXL takes 20 (BASE, IN00-IN08, M00, OUT00-OUT08), 19 without BASE, or an SD list of 26/25."),
-    };
+        if (values.Length == n - 1)
+        {
+            return ([baseValue, .. values], false);
+        }
 
-    // SD list order: BASE(0), IN00-IN08(1-9), IN09-IN11(10-12), M00(13), OUT00-OUT08(14-22), OUT09-OUT11(23-25).
-    private static double[] DropSdOnlyBlocks(double[] sd) => [.. sd[..10], sd[13], .. sd[14..23]];
+        foreach (var conversion in layout.Conversions)
+        {
+            int m = conversion.From.Blocks.Count;
+            if (values.Length == m)
+            {
+                return (conversion.Convert(values), true);
+            }
+
+            if (values.Length == m - 1)
+            {
+                return (conversion.Convert([baseValue, .. values]), false);
+            }
+        }
+
+        string takes = $"{n} ({layout.Summary}) or {n - 1} without BASE";
+        foreach (var conversion in layout.Conversions)
+        {
+            takes += $", or an {conversion.From.Name} list of {conversion.From.Blocks.Count}/{conversion.From.Blocks.Count - 1}";
+        }
+
+        var other = BlockLayouts.All.FirstOrDefault(l => l != layout && (values.Length == l.Blocks.Count || values.Length == l.Blocks.Count - 1));
+        throw new InvalidBlockWeightsException(other is not null
+            ? $"{values.Length} weights is an {other.Name} list; this model ({layout.Name}) takes {takes}."
+            : $"Got {values.Length} weights; this model ({layout.Name}) takes {takes}.");
+    }
 }

@@ -51,6 +51,16 @@ public static class CheckReportJson
 
         w.WriteEndArray();
 
+        w.WriteStartArray("model_type_markers");
+        foreach (string key in r.ModelTypeKeys)
+        {
+            w.WriteStartObject();
+            w.WriteString("key", key);
+            w.WriteString("meaning", KnownKeys.ModelTypeMarkers[key]);
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
         WriteSizedGroup(w, "junk", report.Junk);
         WriteSizedGroup(w, "ema", report.Ema);
         w.WriteNumber("scheduler_keys", r.SchedulerKeys.Count);

@@ -12,7 +12,7 @@ namespace Fast.Merging.Doctor;
 /// </summary>
 public static class ModelFixer
 {
-    private const string VaePrefix = "first_stage_model.";
+    private const string VaePrefix = CheckpointPrefixes.Vae;
 
     /// <summary>Repairs <paramref name="inputPath"/> into <paramref name="outputPath"/>.</summary>
     /// <exception cref="DoctorException">The output is an input or exists, or a <c>--vae</c>/<c>--clip</c> source does not fit.</exception>

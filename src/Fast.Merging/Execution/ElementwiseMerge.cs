@@ -1,4 +1,5 @@
 using Fast.Kernels;
+using Fast.Merging.Methods;
 using Fast.Merging.Recipes;
 
 namespace Fast.Merging.Execution;
@@ -14,24 +15,7 @@ internal static class ElementwiseMerge
         double alpha, double beta,
         Span<byte> destination, ElementType typeOut)
     {
-        switch (mode)
-        {
-            case MergeMode.WeightSum:
-                MergeKernels.Lerp(a, typeA, b, typeB, (float)alpha, destination, typeOut);
-                break;
-            case MergeMode.ScaledSum:
-                MergeKernels.ScaledSum(a, typeA, b, typeB, (float)alpha, (float)beta, destination, typeOut);
-                break;
-            case MergeMode.AddDifference:
-                MergeKernels.AddDifference(a, typeA, b, typeB, c, typeC, (float)alpha, destination, typeOut);
-                break;
-            case MergeMode.TripleSum:
-                // SPEC §3: the triple-sum weights are computed in double from the decimal α and β.
-                MergeKernels.TripleSum(a, typeA, b, typeB, c, typeC, alpha, beta, destination, typeOut);
-                break;
-            default:
-                MergeKernels.SumTwice(a, typeA, b, typeB, c, typeC, (float)alpha, (float)beta, destination, typeOut);
-                break;
-        }
+        // The mode's own operator from the catalog: no switch, no fallback to another mode.
+        MergeModeCatalog.Get(mode).Cpu(a, typeA, b, typeB, c, typeC, alpha, beta, destination, typeOut);
     }
 }

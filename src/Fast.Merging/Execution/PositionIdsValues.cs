@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using Fast.Kernels;
+using Fast.Merging.Methods;
 using Fast.Merging.Planning;
 using Fast.SafeTensors;
 
@@ -75,13 +76,6 @@ internal static class PositionIdsValues
     /// <summary>The mode's normal formula on f32 values (SPEC §3), in place into <paramref name="a"/>.</summary>
     public static void MergeNormal(PlannedTensor t, Recipes.MergeMode mode, float[] a, float[] b, float[]? c)
     {
-        switch (mode)
-        {
-            case Recipes.MergeMode.WeightSum: MergeKernels.Lerp(a, b, (float)t.Alpha, a); break;
-            case Recipes.MergeMode.ScaledSum: MergeKernels.ScaledSum(a, b, (float)t.Alpha, (float)t.Beta, a); break;
-            case Recipes.MergeMode.AddDifference: MergeKernels.AddDifference(a, b, c!, ElementType.F32, (float)t.Alpha, a); break;
-            case Recipes.MergeMode.TripleSum: MergeKernels.TripleSum(a, b, c!, t.Alpha, t.Beta, a); break;
-            default: MergeKernels.SumTwice(a, b, c!, (float)t.Alpha, (float)t.Beta, a); break;
-        }
+        MergeModeCatalog.Get(mode).F32(a, b, c, t.Alpha, t.Beta);
     }
 }

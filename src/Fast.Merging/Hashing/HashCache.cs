@@ -52,6 +52,9 @@ public sealed class HashCache
     /// <summary>The process-wide cache in the user's cache directory.</summary>
     public static HashCache Default { get; } = new(DefaultDirectory());
 
+    /// <summary>True when the hashes of <paramref name="path"/> were computed or loaded (whatever its current size and mtime).</summary>
+    internal bool Knows(string path) => _entries.ContainsKey(new FileInfo(path).FullName);
+
     /// <summary>The hashes of <paramref name="path"/>, from the cache when size and mtime still match, else computed and remembered.</summary>
     public ModelHashes Get(string path, CancellationToken cancellation = default)
     {

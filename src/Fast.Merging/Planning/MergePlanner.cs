@@ -14,8 +14,6 @@ namespace Fast.Merging.Planning;
 /// </summary>
 public static class MergePlanner
 {
-    private const string VaePrefix = "first_stage_model";
-
     /// <summary>Plans <paramref name="recipe"/> over the opened inputs (<paramref name="c"/> only for three-model modes).</summary>
     /// <param name="recipe">The recipe; inputs' <see cref="MergeInput.Sha256"/> are recorded in the metadata when set.</param>
     /// <param name="a">Model A.</param>
@@ -45,19 +43,27 @@ public static class MergePlanner
         bool scaled = recipe.Mode == MergeMode.ScaledSum;
         BlockWeights? alphas = Weights(scaled ? recipe.ScaledSumWeightsA : recipe.WeightsAlpha, arch.BlockLayout, recipe.Alpha);
         BlockWeights? betas = Weights(scaled ? recipe.ScaledSumWeightsB : recipe.WeightsBeta, arch.BlockLayout, recipe.Beta);
-        var filter = new BlockFilter(recipe.Exclude, recipe.Include);
+        var filter = new BlockFilter(recipe.Exclude, recipe.Include, arch.BlockLayout);
         bool cosine = recipe.CalcMode is CalcMode.CosineA or CalcMode.CosineB;
         SafeTensorsFile? modelC = recipe.UsesModelC ? c : null;
 
         var planned = new List<PlannedTensor>(a.Tensors.Count);
         foreach (TensorInfo ta in a.Tensors)
         {
-            string block = BlockMapper.BlockOf(ta.Name, arch.BlockLayout);
-            double alpha = alphas?.ForKey(ta.Name) ?? recipe.Alpha;
-            double beta = betas?.ForKey(ta.Name) ?? recipe.Beta;
+            int blockIndex = arch.BlockLayout.IndexOf(ta.Name);
+            string block = arch.BlockLayout.HasBlocks ? arch.BlockLayout.Blocks[blockIndex] : BlockIds.Base;
+            double alpha = alphas?.ForBlock(blockIndex) ?? recipe.Alpha;
+            double beta = betas?.ForBlock(blockIndex) ?? recipe.Beta;
             if (PositionIdsKeys.IsPositionIds(ta.Name))
             {
                 planned.Add(PlanPositionIds(recipe, ta, b, modelC, block, alpha, beta, cosine));
+                continue;
+            }
+
+            if (KnownKeys.IsModelTypeMarker(ta.Name))
+            {
+                // What kind of model the output is comes from A, unmerged and in its own dtype (a sigma is not averaged).
+                planned.Add(new PlannedTensor(ta.Name, ta.DType, ta.Shape, TensorAction.CopyA, block, 0, 0));
                 continue;
             }
 
@@ -83,7 +89,7 @@ public static class MergePlanner
                 continue;
             }
 
-            bool vae = ta.Name.Contains(VaePrefix, StringComparison.Ordinal);
+            bool vae = CheckpointPrefixes.IsVae(ta.Name);
             if (excluded || (cosine && vae))
             {
                 planned.Add(copy with { InCosineStats = cosine && !vae });

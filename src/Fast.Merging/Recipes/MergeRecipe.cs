@@ -1,3 +1,5 @@
+using Fast.Merging.Methods;
+
 namespace Fast.Merging.Recipes;
 
 /// <summary>
@@ -55,10 +57,10 @@ public sealed record MergeRecipe
     public MergeInput? C { get; init; }
 
     /// <summary>True when the mode or calcmode reads β.</summary>
-    public bool UsesBeta => Mode is MergeMode.TripleSum or MergeMode.SumTwice || CalcMode is CalcMode.Tensor or CalcMode.Tensor2 or CalcMode.Extract;
+    public bool UsesBeta => MergeModeCatalog.Get(Mode).UsesBeta || CalcModeCatalog.Get(CalcMode).UsesBeta;
 
     /// <summary>True when the mode reads model C.</summary>
-    public bool UsesModelC => Mode is MergeMode.AddDifference or MergeMode.TripleSum or MergeMode.SumTwice;
+    public bool UsesModelC => MergeModeCatalog.Get(Mode).UsesC;
 
     /// <summary>True when any block weight list (α, β or scaled sum) is given.</summary>
     public bool UsesBlockWeights => WeightsAlpha is not null || WeightsBeta is not null || ScaledSumWeightsA is not null || ScaledSumWeightsB is not null;

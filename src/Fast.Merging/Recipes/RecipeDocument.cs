@@ -32,6 +32,7 @@ internal sealed class RecipeDocument
     public PositionIdsPolicy PositionIds { get; set; } = s_defaults.PositionIds;
 
     [JsonPropertyName("dtype")]
+    [JsonConverter(typeof(OutputDTypeJsonConverter))]
     public OutputDType OutputDType { get; set; } = s_defaults.OutputDType;
 
     public List<string>? Exclude { get; set; }

@@ -1,3 +1,5 @@
+using Fast.Merging.Methods;
+
 namespace Fast.Merging.Recipes;
 
 /// <summary>Parses and prints the names users and other tools use for modes, calcmodes, policies and dtypes.</summary>
@@ -5,63 +7,22 @@ public static class RecipeNames
 {
     /// <summary>Short (<c>ws</c>) or supermerger (<c>Weight sum</c>) names, any case.</summary>
     /// <exception cref="InvalidRecipeException">Unknown name.</exception>
-    public static MergeMode ParseMode(string text) => Normalize(text) switch
-    {
-        "ws" or "weightsum" or "weightedsum" => MergeMode.WeightSum,
-        "ad" or "adddifference" => MergeMode.AddDifference,
-        "ts" or "triplesum" => MergeMode.TripleSum,
-        "st" or "sumtwice" => MergeMode.SumTwice,
-        "ss" or "scaledsum" => MergeMode.ScaledSum,
-        _ => throw Unknown("mode", text, "ws, ad, ts, st, ss"),
-    };
+    public static MergeMode ParseMode(string text) =>
+        (MergeModeCatalog.Find(Normalize(text)) ?? throw Unknown("mode", text, string.Join(", ", MergeModeCatalog.All.Select(e => e.ShortName)))).Mode;
 
     /// <summary>The short name (<c>ws</c>).</summary>
-    public static string ShortName(MergeMode mode) => mode switch
-    {
-        MergeMode.WeightSum => "ws",
-        MergeMode.AddDifference => "ad",
-        MergeMode.TripleSum => "ts",
-        MergeMode.SumTwice => "st",
-        _ => "ss",
-    };
+    public static string ShortName(MergeMode mode) => MergeModeCatalog.Get(mode).ShortName;
 
     /// <summary>The name supermerger writes into <c>sd_merge_recipe</c> (<c>Weight sum</c>, <c>sum Twice</c>, ...).</summary>
-    public static string ReferenceName(MergeMode mode) => mode switch
-    {
-        MergeMode.WeightSum => "Weight sum",
-        MergeMode.AddDifference => "Add difference",
-        MergeMode.TripleSum => "Triple sum",
-        MergeMode.SumTwice => "sum Twice",
-        _ => "Scaled sum",
-    };
+    public static string ReferenceName(MergeMode mode) => MergeModeCatalog.Get(mode).ReferenceName;
 
     /// <summary>Calcmode names as supermerger spells them, any case; <c>smoothAdd MT</c> is <see cref="CalcMode.SmoothAdd"/>.</summary>
     /// <exception cref="InvalidRecipeException">Unknown name.</exception>
-    public static CalcMode ParseCalcMode(string text) => Normalize(text) switch
-    {
-        "normal" => CalcMode.Normal,
-        "cosinea" => CalcMode.CosineA,
-        "cosineb" => CalcMode.CosineB,
-        "traindifference" => CalcMode.TrainDifference,
-        "smoothadd" or "smoothaddmt" => CalcMode.SmoothAdd,
-        "tensor" => CalcMode.Tensor,
-        "tensor2" => CalcMode.Tensor2,
-        "extract" => CalcMode.Extract,
-        _ => throw Unknown("calcmode", text, "normal, cosineA, cosineB, trainDifference, smoothAdd, tensor, tensor2, extract"),
-    };
+    public static CalcMode ParseCalcMode(string text) =>
+        (CalcModeCatalog.Find(Normalize(text)) ?? throw Unknown("calcmode", text, string.Join(", ", CalcModeCatalog.All.Select(e => e.Name)) + " (smoothAdd MT is smoothAdd)")).CalcMode;
 
     /// <summary>The supermerger spelling (<c>trainDifference</c>).</summary>
-    public static string Name(CalcMode mode) => mode switch
-    {
-        CalcMode.Normal => "normal",
-        CalcMode.CosineA => "cosineA",
-        CalcMode.CosineB => "cosineB",
-        CalcMode.TrainDifference => "trainDifference",
-        CalcMode.SmoothAdd => "smoothAdd",
-        CalcMode.Tensor => "tensor",
-        CalcMode.Tensor2 => "tensor2",
-        _ => "extract",
-    };
+    public static string Name(CalcMode mode) => CalcModeCatalog.Get(mode).Name;
 
     /// <summary><c>reset</c>, <c>keep</c> or <c>merge</c>.</summary>
     /// <exception cref="InvalidRecipeException">Unknown name.</exception>
@@ -75,16 +36,8 @@ public static class RecipeNames
 
     /// <summary><c>keep</c>, <c>fp16</c>, <c>bf16</c>, <c>fp32</c>, <c>fp8_e4m3</c>, <c>fp8_e5m2</c> (also <c>fp8-e4m3</c>, <c>e4m3fn</c>).</summary>
     /// <exception cref="InvalidRecipeException">Unknown name.</exception>
-    public static OutputDType ParseOutputDType(string text) => Normalize(text) switch
-    {
-        "keep" => OutputDType.Keep,
-        "fp16" or "f16" or "half" => OutputDType.Fp16,
-        "bf16" => OutputDType.Bf16,
-        "fp32" or "f32" or "float" => OutputDType.Fp32,
-        "fp8e4m3" or "fp8e4m3fn" or "e4m3" or "e4m3fn" or "f8e4m3" => OutputDType.Fp8E4M3,
-        "fp8e5m2" or "e5m2" or "f8e5m2" => OutputDType.Fp8E5M2,
-        _ => throw Unknown("dtype", text, "keep, fp16, bf16, fp32, fp8_e4m3, fp8_e5m2"),
-    };
+    public static OutputDType ParseOutputDType(string text) =>
+        OutputDTypes.TryParse(text, out OutputDType dtype) ? dtype : throw Unknown("dtype", text, string.Join(", ", OutputDTypes.Names));
 
     // Spaces, '-', '_' and case do not matter: "Add difference", "add-difference" and "AD" are the same name.
     private static string Normalize(string text)

@@ -86,7 +86,7 @@ public static class RecipeValidator
 
         if (layout is { } known && recipe.UsesBlockWeights)
         {
-            if (known == BlockLayout.None)
+            if (!known.HasBlocks)
             {
                 Add(RecipeErrorKind.BlockWeightsNeedKnownArchitecture,
                     "Model A's architecture has no known blocks; block weight lists cannot apply, use a single alpha/beta.");

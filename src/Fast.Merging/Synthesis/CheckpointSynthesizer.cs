@@ -12,6 +12,7 @@ public static class CheckpointSynthesizer
     [
         ArchitectureId.Sd1, ArchitectureId.Sd1Inpainting, ArchitectureId.Sd1InstructPix2Pix,
         ArchitectureId.Sd2, ArchitectureId.Sd2Inpainting, ArchitectureId.Sdxl, ArchitectureId.SdxlRefiner,
+        ArchitectureId.Flux1Dev, ArchitectureId.Flux1Schnell, ArchitectureId.Sd3Medium, ArchitectureId.Sd35Large,
     ];
 
     /// <summary>The architectures a plan can be made for.</summary>
@@ -97,7 +98,8 @@ public static class CheckpointSynthesizer
 
         // In SD every 1-D ".weight" is the scale of a group or layer norm (linear and conv weights have 2+ dims);
         // the EMA copy spells it without the dot.
-        var isWeight = name.EndsWith(".weight", StringComparison.Ordinal) ||
+        // Flux's RMSNorm scales are ".scale".
+        var isWeight = name.EndsWith(".weight", StringComparison.Ordinal) || name.EndsWith(".scale", StringComparison.Ordinal) ||
             (KnownKeys.IsEma(name) && name.EndsWith("weight", StringComparison.Ordinal));
         return isWeight && shape.Length == 1 ? SyntheticContent.NormScale : SyntheticContent.Noise;
     }

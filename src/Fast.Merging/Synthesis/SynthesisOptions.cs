@@ -5,7 +5,7 @@ namespace Fast.Merging.Synthesis;
 /// <summary>What checkpoint <see cref="CheckpointSynthesizer"/> should plan.</summary>
 public sealed record SynthesisOptions
 {
-    /// <summary>The architecture; SD1, SD1 inpainting/pix2pix, SD2 (+inpainting), SDXL base and refiner are supported.</summary>
+    /// <summary>The architecture; SD1, SD1 inpainting/pix2pix, SD2 (+inpainting), SDXL base and refiner, Flux.1 dev/schnell, SD3 medium and SD3.5 large are supported.</summary>
     public ArchitectureId Architecture { get; init; } = ArchitectureId.Sd1;
 
     /// <summary>Shrink factor of <see cref="ShapeScaling"/> (1 = real size).</summary>
@@ -40,8 +40,12 @@ public sealed record SynthesisOptions
             "sd2-inpaint" or "sd2-inpainting" => ArchitectureId.Sd2Inpainting,
             "sdxl" => ArchitectureId.Sdxl,
             "sdxl-refiner" => ArchitectureId.SdxlRefiner,
+            "flux" or "flux-dev" => ArchitectureId.Flux1Dev,
+            "flux-schnell" => ArchitectureId.Flux1Schnell,
+            "sd3" or "sd3-medium" => ArchitectureId.Sd3Medium,
+            "sd3.5" or "sd35" or "sd3.5-large" => ArchitectureId.Sd35Large,
             _ => throw new InvalidSynthesisOptionsException(
-                $"Unknown architecture '{text}'; use sd1, sd1-inpaint, sd1-pix2pix, sd2, sd2-inpaint, sdxl or sdxl-refiner."),
+                $"Unknown architecture '{text}'; use sd1, sd1-inpaint, sd1-pix2pix, sd2, sd2-inpaint, sdxl, sdxl-refiner, flux, flux-schnell, sd3 or sd3.5."),
         };
     }
 }

@@ -4,6 +4,7 @@ using Fast.Kernels.Filters;
 
 namespace Fast.Kernels.Tests.Filters;
 
+[Trait("Isa", "Core")]
 public sealed class GaussianFilterTests
 {
     /// <summary>SPEC §4 taps, centre first then distance 1..4 (the kernel is symmetric).</summary>

@@ -4,6 +4,7 @@ using Fast.Kernels.Filters;
 namespace Fast.Kernels.Tests.Filters;
 
 /// <summary>Bit-identity with scipy 1.10 (native-compat/reference/golden_filters.py), NaN and ±0 included.</summary>
+[Trait("Isa", "Core")]
 public sealed class GoldenFilterTests
 {
     public static TheoryData<string> Files()

@@ -3,6 +3,7 @@ using Fast.Kernels.Filters;
 
 namespace Fast.Kernels.Tests.Filters;
 
+[Trait("Isa", "Core")]
 public sealed class MedianFilterTests
 {
     public static TheoryData<int[]> FixedShapes() => new()

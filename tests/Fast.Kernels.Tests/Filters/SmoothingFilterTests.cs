@@ -7,6 +7,7 @@ namespace Fast.Kernels.Tests.Filters;
 /// The fused pair keeps the median's output in row order for the Gaussian; it must give exactly what the two
 /// filters give one after the other, and what the scalar oracles give.
 /// </summary>
+[Trait("Isa", "Core")]
 public sealed class SmoothingFilterTests
 {
     public static TheoryData<int[]> Shapes() => new()

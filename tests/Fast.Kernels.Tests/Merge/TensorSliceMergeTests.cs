@@ -3,6 +3,7 @@ using Xunit;
 namespace Fast.Kernels.Tests.Merge;
 
 /// <summary>tensor / tensor2 against a direct transcription of the reference's tensormerge (Python slicing rules).</summary>
+[Trait("Isa", "Core")]
 public class TensorSliceMergeTests
 {
     [Theory]

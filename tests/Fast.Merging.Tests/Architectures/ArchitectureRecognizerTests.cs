@@ -36,9 +36,9 @@ public class ArchitectureRecognizerTests
     [Fact]
     public void Block_layouts_follow_the_family()
     {
-        Assert.Equal(BlockLayout.Sd, ArchitectureRecognizer.Recognize(Keys(ArchitectureId.Sd1, 8)).BlockLayout);
-        Assert.Equal(BlockLayout.Sdxl, ArchitectureRecognizer.Recognize(Keys(ArchitectureId.Sdxl, 8)).BlockLayout);
-        Assert.Equal(BlockLayout.None, ArchitectureRecognizer.Recognize([new TensorKey("foo", [3])]).BlockLayout);
+        Assert.Equal(BlockLayouts.Sd, ArchitectureRecognizer.Recognize(Keys(ArchitectureId.Sd1, 8)).BlockLayout);
+        Assert.Equal(BlockLayouts.Sdxl, ArchitectureRecognizer.Recognize(Keys(ArchitectureId.Sdxl, 8)).BlockLayout);
+        Assert.Equal(BlockLayouts.None, ArchitectureRecognizer.Recognize([new TensorKey("foo", [3])]).BlockLayout);
     }
 
     [Fact]

@@ -7,12 +7,14 @@ public class ComponentCatalogTests
     [Fact]
     public void All_key_lists_are_embedded_and_parsed()
     {
-        Assert.Equal(21, ComponentCatalog.All.Count);
+        Assert.Equal(25, ComponentCatalog.All.Count);
         Assert.Equal(686, ComponentCatalog.Get("UNET-v1-SD").Tensors.Count);
         Assert.Equal(197, ComponentCatalog.Get("CLIP-v1-SD").Tensors.Count);
         Assert.Equal(248, ComponentCatalog.Get("VAE-v1-SD").Tensors.Count);
         Assert.Equal(1680, ComponentCatalog.Get("UNET-XL-SD").Tensors.Count);
         Assert.Equal(390, ComponentCatalog.Get("CLIP-XL-SD").Tensors.Count);
+        Assert.Equal(780, ComponentCatalog.Get("Flux-Dev").Tensors.Count); // sd-mecha flux-flux.yaml's diffuser
+        Assert.Equal(491, ComponentCatalog.Get("SD3-Medium").Tensors.Count); // sd-mecha sd3-comfyui.yaml's diffuser
     }
 
     [Fact]

@@ -16,7 +16,7 @@ public class BlockMapperTests
     [InlineData("cond_stage_model.transformer.text_model.encoder.layers.0.mlp.fc1.weight", "BASE")]
     [InlineData("first_stage_model.decoder.up.0.block.0.conv1.weight", "BASE")]
     [InlineData("model.diffusion_model.input_blocks.12.0.weight", "BASE")]
-    public void Sd_keys_map_first_match_wins(string key, string block) => Assert.Equal(block, BlockMapper.BlockOf(key, BlockLayout.Sd));
+    public void Sd_keys_map_first_match_wins(string key, string block) => Assert.Equal(block, BlockMapper.BlockOf(key, BlockLayouts.Sd));
 
     [Theory]
     [InlineData("conditioner.embedders.1.model.transformer.resblocks.0.attn.out_proj.weight", "BASE")]
@@ -27,12 +27,12 @@ public class BlockMapperTests
     [InlineData("model.diffusion_model.input_blocks.4.1.transformer_blocks.1.attn2.to_k.weight", "IN04")]
     [InlineData("model.diffusion_model.middle_block.1.transformer_blocks.9.ff.net.2.weight", "M00")]
     [InlineData("model.diffusion_model.output_blocks.8.0.out_layers.3.bias", "OUT08")]
-    public void Sdxl_keys_map_per_spec(string key, string block) => Assert.Equal(block, BlockMapper.BlockOf(key, BlockLayout.Sdxl));
+    public void Sdxl_keys_map_per_spec(string key, string block) => Assert.Equal(block, BlockMapper.BlockOf(key, BlockLayouts.Sdxl));
 
     [Fact]
     public void Every_block_of_sd1_and_sdxl_gets_keys()
     {
-        foreach (var (id, layout) in new[] { (ArchitectureId.Sd1, BlockLayout.Sd), (ArchitectureId.Sdxl, BlockLayout.Sdxl) })
+        foreach (var (id, layout) in new[] { (ArchitectureId.Sd1, BlockLayouts.Sd), (ArchitectureId.Sdxl, BlockLayouts.Sdxl) })
         {
             var blocks = ArchitectureCatalog.Get(id).RequiredKeys.Select(k => BlockMapper.BlockOf(k.Name, layout)).ToHashSet();
             Assert.Equal(BlockIds.For(layout).ToHashSet(), blocks);
@@ -43,11 +43,11 @@ public class BlockMapperTests
     public void Text_encoder_and_vae_never_hit_a_unet_block()
     {
         var sd1 = ArchitectureCatalog.Get(ArchitectureId.Sd1).RequiredKeys.Where(k => !k.Name.StartsWith("model.", StringComparison.Ordinal));
-        Assert.All(sd1, k => Assert.Equal("BASE", BlockMapper.BlockOf(k.Name, BlockLayout.Sd)));
+        Assert.All(sd1, k => Assert.Equal("BASE", BlockMapper.BlockOf(k.Name, BlockLayouts.Sd)));
         var sd2 = ArchitectureCatalog.Get(ArchitectureId.Sd2).RequiredKeys.Where(k => !k.Name.StartsWith("model.", StringComparison.Ordinal));
-        Assert.All(sd2, k => Assert.Equal("BASE", BlockMapper.BlockOf(k.Name, BlockLayout.Sd)));
+        Assert.All(sd2, k => Assert.Equal("BASE", BlockMapper.BlockOf(k.Name, BlockLayouts.Sd)));
     }
 
     [Fact]
-    public void Layout_none_is_all_base() => Assert.Equal("BASE", BlockMapper.BlockOf("model.diffusion_model.input_blocks.1.0.weight", BlockLayout.None));
+    public void Layout_none_is_all_base() => Assert.Equal("BASE", BlockMapper.BlockOf("model.diffusion_model.input_blocks.1.0.weight", BlockLayouts.None));
 }

@@ -34,7 +34,7 @@ public class A1111MergeMetadataTests
             B = new MergeInput("b", s_shaB),
             C = new MergeInput("c", s_shaA),
         };
-        var alpha = BlockWeights.Parse(recipe.WeightsAlpha!, BlockLayout.Sd, recipe.Alpha);
+        var alpha = BlockWeights.Parse(recipe.WeightsAlpha!, BlockLayouts.Sd, recipe.Alpha);
         var value = A1111MergeMetadata.RecipeValue(recipe, alpha, null);
         Assert.Contains("\"weights_alpha\": [1.0, 1.0, 1.0, 1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 1.0, 1.0, 1.0, 1.0], ", value);
         Assert.Contains("\"weights_alpha_orig\": \"WRAP08\", \"weights_beta_orig\": null", value);

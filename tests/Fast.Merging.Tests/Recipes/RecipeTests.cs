@@ -20,7 +20,9 @@ public class RecipeTests
     private static MergeRecipe ThreeModel(MergeMode mode = MergeMode.AddDifference, CalcMode calc = CalcMode.Normal) =>
         TwoModel(mode, calc) with { C = new MergeInput("c.safetensors", s_shaC) };
 
-    private static RecipeErrorKind[] Kinds(MergeRecipe r, BlockLayout? layout = BlockLayout.Sd) =>
+    private static RecipeErrorKind[] Kinds(MergeRecipe r) => Kinds(r, BlockLayouts.Sd);
+
+    private static RecipeErrorKind[] Kinds(MergeRecipe r, BlockLayout? layout) =>
         RecipeValidator.Validate(r, layout).Select(e => e.Kind).ToArray();
 
     [Fact]
@@ -108,7 +110,7 @@ public class RecipeTests
         Assert.Empty(Kinds(ThreeModel(MergeMode.AddDifference, CalcMode.CosineB)));
         Assert.Empty(Kinds(ThreeModel(MergeMode.AddDifference, CalcMode.Extract) with { WeightsBeta = "FLAT_25" }));
         Assert.Empty(Kinds(TwoModel(calc: CalcMode.Tensor2) with { WeightsAlpha = "GRAD_A", WeightsBeta = "GRAD_V" }));
-        Assert.Empty(Kinds(TwoModel(MergeMode.ScaledSum) with { ScaledSumWeightsA = "FLAT_75", ScaledSumWeightsB = "FLAT_25" }, BlockLayout.Sdxl));
+        Assert.Empty(Kinds(TwoModel(MergeMode.ScaledSum) with { ScaledSumWeightsA = "FLAT_75", ScaledSumWeightsB = "FLAT_25" }, BlockLayouts.Sdxl));
     }
 
     [Theory]
@@ -138,12 +140,12 @@ public class RecipeTests
     public void Block_lists_are_checked_against_the_layout()
     {
         var recipe = TwoModel() with { WeightsAlpha = "GRAD_V" };
-        Assert.Empty(Kinds(recipe, BlockLayout.Sd));
+        Assert.Empty(Kinds(recipe, BlockLayouts.Sd));
         Assert.Empty(Kinds(recipe, null));
-        Assert.Equal([RecipeErrorKind.BlockWeightsNeedKnownArchitecture], Kinds(recipe, BlockLayout.None));
+        Assert.Equal([RecipeErrorKind.BlockWeightsNeedKnownArchitecture], Kinds(recipe, BlockLayouts.None));
         var twenty = TwoModel() with { WeightsAlpha = string.Join(",", Enumerable.Repeat("1", 20)) };
-        Assert.Equal([RecipeErrorKind.InvalidBlockWeights], Kinds(twenty, BlockLayout.Sd));
-        Assert.Empty(Kinds(twenty, BlockLayout.Sdxl));
+        Assert.Equal([RecipeErrorKind.InvalidBlockWeights], Kinds(twenty, BlockLayouts.Sd));
+        Assert.Empty(Kinds(twenty, BlockLayouts.Sdxl));
         Assert.Equal([RecipeErrorKind.UnusedBetaWeights], Kinds(TwoModel() with { WeightsBeta = "FLAT_25" }));
         Assert.Equal([RecipeErrorKind.UnusedScaledSumWeights], Kinds(TwoModel() with { ScaledSumWeightsA = "FLAT_25" }));
     }
@@ -156,7 +158,7 @@ public class RecipeTests
         var ex = Assert.Throws<InvalidRecipeException>(() => RecipeValidator.EnsureValid(TwoModel() with { Alpha = double.PositiveInfinity, B = null }, null));
         Assert.Equal(2, ex.Errors.Count);
         Assert.Contains("1 more", ex.Message);
-        RecipeValidator.EnsureValid(TwoModel(), BlockLayout.Sd);
+        RecipeValidator.EnsureValid(TwoModel(), BlockLayouts.Sd);
     }
 }
 

@@ -48,12 +48,16 @@ public class CheckpointSynthesizerTests
     [InlineData("SD1-inpaint", ArchitectureId.Sd1Inpainting)]
     [InlineData("sd2", ArchitectureId.Sd2)]
     [InlineData("sdxl", ArchitectureId.Sdxl)]
+    [InlineData("flux", ArchitectureId.Flux1Dev)]
+    [InlineData("flux-schnell", ArchitectureId.Flux1Schnell)]
+    [InlineData("sd3", ArchitectureId.Sd3Medium)]
+    [InlineData("sd3.5", ArchitectureId.Sd35Large)]
     public void Cli_architecture_names_parse(string text, ArchitectureId id) => Assert.Equal(id, SynthesisOptions.ParseArchitecture(text));
 
     [Fact]
     public void Bad_options_are_typed_errors()
     {
-        Assert.Throws<InvalidSynthesisOptionsException>(() => SynthesisOptions.ParseArchitecture("sd3"));
+        Assert.Throws<InvalidSynthesisOptionsException>(() => SynthesisOptions.ParseArchitecture("sd4"));
         Assert.Throws<InvalidSynthesisOptionsException>(() => CheckpointSynthesizer.Plan(new SynthesisOptions { Scale = 3 }));
         Assert.Throws<InvalidSynthesisOptionsException>(() => CheckpointSynthesizer.Plan(new SynthesisOptions { DType = "int8" }));
         Assert.Throws<InvalidSynthesisOptionsException>(() => CheckpointSynthesizer.Plan(new SynthesisOptions { Architecture = ArchitectureId.LoRA }));
