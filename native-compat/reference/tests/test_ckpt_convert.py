@@ -144,3 +144,20 @@ def test_plain_pickle_protocol_4_state_dict(tmp_path, fastmerge):
     reference(sd, ref)
     assert open(out, "rb").read() == open(ref, "rb").read()
     assert pickle.HIGHEST_PROTOCOL >= 4
+
+
+@pytest.mark.parametrize("read", ["mmap", "no-mmap"])
+def test_merge_reads_a_checkpoint_like_its_safetensors(tmp_path, fastmerge, models, read):
+    # Every command opens inputs through the same reader: a merge with A as a .ckpt gives A's tensors.
+    ckpt = str(tmp_path / "A.ckpt")
+    torch.save({"state_dict": st.load_file(models.path["A"])}, ckpt)
+    extra = ["--no-mmap"] if read == "no-mmap" else []
+    outs = []
+    for i, a in enumerate((ckpt, models.path["A"])):
+        out = str(tmp_path / f"m{i}.safetensors")
+        r = fastmerge("merge", "-a", a, "-b", models.path["B"], "--alpha", "0.3", "-o", out, *extra)
+        assert r.returncode == 0, r.stderr
+        outs.append(st.SafeTensorsFile(out))
+    assert outs[0].keys() == outs[1].keys()
+    for k in outs[0].keys():
+        assert bytes(outs[0].raw(k)) == bytes(outs[1].raw(k)), k
