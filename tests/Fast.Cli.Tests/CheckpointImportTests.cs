@@ -127,6 +127,36 @@ public class CheckpointImportTests
         Assert.Equal(PickleBytes.Floats(6)[8..20], bytes);
     }
 
+    [Fact]
+    public void Zip64CheckpointConverts()
+    {
+        // Checkpoints past 4 GiB (SDXL .ckpt) keep sizes and offsets only in zip64 fields.
+        using var dir = new TempDir();
+        string ckpt = dir.File("zip64.ckpt");
+        PickleBytes.WriteZip64(ckpt, [("archive/data.pkl", PickleBytes.StateDict(6, 1, 4)), ("archive/data/0", PickleBytes.Floats(6))]);
+        string output = dir.File("zip64.safetensors");
+        var r = CliRunner.Run("convert", ckpt, "-o", output);
+        Assert.True(r.ExitCode == 0, r.StdErr);
+        using var file = Fast.SafeTensors.SafeTensorsFile.Open(output);
+        byte[] bytes = new byte[file["w"].ByteLength];
+        file.CopyTo(file["w"], 0, bytes);
+        Assert.Equal(PickleBytes.Floats(6)[4..20], bytes);
+    }
+
+    [Fact]
+    public void Zip64OffsetPastTheEndIsRefused()
+    {
+        using var dir = new TempDir();
+        string ckpt = dir.File("zip64.ckpt");
+        PickleBytes.WriteZip64(ckpt, [("archive/data.pkl", PickleBytes.StateDict(6, 1, 4)), ("archive/data/0", PickleBytes.Floats(6))]);
+        byte[] bytes = File.ReadAllBytes(ckpt);
+        // The central directory offset of the zip64 end record (its last field), pointed past the end.
+        int record = bytes.Length - 22 - 20 - 56;
+        BitConverter.GetBytes(1L << 40).CopyTo(bytes, record + 48);
+        File.WriteAllBytes(ckpt, bytes);
+        AssertRefused(dir, ckpt, "lies outside the file");
+    }
+
     private static void AssertRefused(TempDir dir, string ckpt, string expected)
     {
         string output = dir.File("out.safetensors");

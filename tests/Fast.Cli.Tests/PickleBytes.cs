@@ -69,6 +69,48 @@ internal sealed class PickleBytes
         }
     }
 
+    /// <summary>
+    /// A zip written with every size and offset in its zip64 fields (32-bit slots saturated), as a
+    /// checkpoint past 4 GiB is: the same layout in a few hundred bytes.
+    /// </summary>
+    public static void WriteZip64(string path, IReadOnlyList<(string Name, byte[] Data)> entries)
+    {
+        var file = new List<byte>();
+        var central = new List<byte>();
+        foreach ((string name, byte[] data) in entries)
+        {
+            byte[] n = Encoding.UTF8.GetBytes(name);
+            long local = file.Count;
+            Le(file, 0x04034b50u); Le(file, (ushort)45); Le(file, (ushort)0); Le(file, (ushort)0); Le(file, 0u); Le(file, 0u);
+            Le(file, 0xffffffffu); Le(file, 0xffffffffu); Le(file, (ushort)n.Length); Le(file, (ushort)20);
+            file.AddRange(n);
+            Le(file, (ushort)1); Le(file, (ushort)16); Le(file, (long)data.Length); Le(file, (long)data.Length);
+            file.AddRange(data);
+            Le(central, 0x02014b50u); Le(central, (ushort)45); Le(central, (ushort)45); Le(central, (ushort)0); Le(central, (ushort)0);
+            Le(central, 0u); Le(central, 0u); Le(central, 0xffffffffu); Le(central, 0xffffffffu);
+            Le(central, (ushort)n.Length); Le(central, (ushort)28); Le(central, (ushort)0); Le(central, (ushort)0); Le(central, (ushort)0); Le(central, 0u);
+            Le(central, 0xffffffffu);
+            central.AddRange(n);
+            Le(central, (ushort)1); Le(central, (ushort)24); Le(central, (long)data.Length); Le(central, (long)data.Length); Le(central, local);
+        }
+
+        long centralAt = file.Count;
+        file.AddRange(central);
+        long zip64At = file.Count;
+        Le(file, 0x06064b50u); Le(file, 44L); Le(file, (ushort)45); Le(file, (ushort)45); Le(file, 0u); Le(file, 0u);
+        Le(file, (long)entries.Count); Le(file, (long)entries.Count); Le(file, (long)central.Count); Le(file, centralAt);
+        Le(file, 0x07064b50u); Le(file, 0u); Le(file, zip64At); Le(file, 1u);
+        Le(file, 0x06054b50u); Le(file, (ushort)0); Le(file, (ushort)0); Le(file, (ushort)0xffff); Le(file, (ushort)0xffff);
+        Le(file, 0xffffffffu); Le(file, 0xffffffffu); Le(file, (ushort)0);
+        File.WriteAllBytes(path, file.ToArray());
+    }
+
+    private static void Le(List<byte> to, ushort v) => to.AddRange(BitConverter.GetBytes(v));
+
+    private static void Le(List<byte> to, uint v) => to.AddRange(BitConverter.GetBytes(v));
+
+    private static void Le(List<byte> to, long v) => to.AddRange(BitConverter.GetBytes(v));
+
     public static byte[] Floats(int count) => Enumerable.Range(0, count).SelectMany(i => BitConverter.GetBytes((float)i)).ToArray();
 
     private static void Add(ZipArchive zip, string name, byte[] bytes)
