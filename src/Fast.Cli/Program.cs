@@ -17,6 +17,7 @@ internal static class Program
         ["fix"] = FixCommand.Run,
         ["extract"] = ExtractCommand.Run,
         ["hash"] = HashCommand.Run,
+        ["convert"] = ConvertCommand.Run,
     };
 
     private static int Main(string[] args)

@@ -89,7 +89,9 @@ public sealed class SafeTensorsFile : IDisposable
         try
         {
             long fileLength = RandomAccess.GetLength(handle);
-            SafeTensorsHeader header = ReadHeader(handle, fileLength, path);
+            SafeTensorsHeader header = CheckpointSniffer.IsCheckpoint(handle, fileLength, out byte[] prefix)
+                ? Pickle.TorchCheckpoint.ReadHeader(handle, fileLength, path, prefix)
+                : ReadHeader(handle, fileLength, path);
             if (mode == ReadMode.Mapped)
             {
                 mapped = new MappedFileView(handle, fileLength);

@@ -29,7 +29,7 @@ internal static class Usage
                           [--seed S] [--ema] [--junk] [--overwrite]
               write a synthetic checkpoint with the real key names and shapes
           fastmerge inspect FILE [--json] [--no-mmap]
-              tensor count, dtypes, sizes and metadata of a safetensors file
+              tensor count, dtypes, sizes and metadata of a safetensors file or PyTorch checkpoint
           fastmerge check FILE [--json] [--no-nan-scan]
               architecture, components, missing/unknown keys, position ids, junk, EMA, float64, NaN/Inf, hashes
           fastmerge fix FILE -o OUT [--position-ids reset|keep] [--prune] [--dtype keep|fp16|bf16|fp32|fp8_e4m3|fp8_e5m2]
@@ -39,6 +39,8 @@ internal static class Usage
               write one component as its own file
           fastmerge hash FILE [--json]
               sha256, AutoV2, legacy hash (AutoV1) and a content hash per component
+          fastmerge convert FILE -o OUT [--dtype keep|fp16|bf16|fp32|fp8_e4m3|fp8_e5m2] [--prune] [--overwrite]
+              a PyTorch .ckpt/.pt/.pth/.bin (read without running its pickle) written as safetensors
 
         exit codes: 0 ok, 1 problems found (check) or failed variants (bulk), 2 bad input or usage, 70 internal error, 130 cancelled
 

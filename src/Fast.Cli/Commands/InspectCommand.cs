@@ -55,6 +55,8 @@ internal static class InspectCommand
             o.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {DTypeInfo.ToJsonName(g.DType),-10}{g.Count,10:N0}{g.Elements,16:N0}{Format.Bytes(g.Bytes),14}"));
         }
 
+        LoraSummaryOutput.WriteText(o, LoraSummaryOutput.Of(file));
+
         if (file.Metadata.Count == 0)
         {
             o.WriteLine("  metadata: none");
@@ -106,6 +108,7 @@ internal static class InspectCommand
         }
 
         w.WriteEndArray();
+        LoraSummaryOutput.WriteJson(w, LoraSummaryOutput.Of(file));
         w.WriteStartObject("metadata");
         foreach (var (key, value) in file.Metadata)
         {
