@@ -1,4 +1,5 @@
 using Fast.Cli.Commands;
+using Fast.Cli.Commands.Slothful;
 using Fast.Cli.CommandLine;
 
 namespace Fast.Cli;
@@ -17,6 +18,7 @@ internal static class Program
         ["fix"] = FixCommand.Run,
         ["extract"] = ExtractCommand.Run,
         ["hash"] = HashCommand.Run,
+        ["slothful"] = SlothfulCommand.Run,
     };
 
     private static int Main(string[] args)
