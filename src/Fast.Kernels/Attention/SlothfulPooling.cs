@@ -5,7 +5,7 @@ namespace Fast.Kernels.Attention;
 
 /// <summary>
 /// Pools (B, N, C) hidden states into K' and V' (B, M, C) as planned by <see cref="SlothfulPlan"/> (SPEC §7), into
-/// caller buffers. Nothing is allocated when the work runs on one thread (maxThreads = 1 or a
+/// caller buffers. Nothing is allocated when the work runs on one thread (maxThreads = 1, or 0 with a
 /// small tensor); the parallel path splits (batch, output token) rows over cores, never a window.
 /// </summary>
 public static unsafe class SlothfulPooling
@@ -128,8 +128,10 @@ public static unsafe class SlothfulPooling
 
     private static void Run(SlothfulKernel.Job job, ElementType type, int rows, long outputElements, int maxThreads)
     {
+        // An explicit thread count is the caller's decision and is honoured even for small tensors (so a test or a
+        // replay with --threads 2 really runs split); the automatic choice keeps small work on the calling thread.
         int cores = maxThreads > 0 ? maxThreads : Environment.ProcessorCount;
-        if (cores == 1 || rows <= 1 || outputElements < SequentialBelow)
+        if (cores == 1 || rows <= 1 || (maxThreads <= 0 && outputElements < SequentialBelow))
         {
             RunRows(job, type, 0, rows);
             return;
