@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SlothfulAttention goldens: reference.py (../shared/slothful, beside the checkout) writes the fused, salt-1 and
 # unfused (--nofma) golden files; `fastmerge slothful replay` recomputes them at every ISA level of the kernel
-# matrix and on 1 and 2 threads; `reference.py --check` must say every tensor is identical. Each replay+check is
+# matrix and on 1 and 2 threads, and once through the ILGPU kernels on ILGPU's CPU accelerator; `reference.py --check` must say every tensor is identical. Each replay+check is
 # one test: the last line is "N passed, M failed" so .ci/run's closing count includes it.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -39,5 +39,7 @@ done
 check G1.safetensors "salt 1 golden, threads 2" "X=1" --threads 2
 check GN.safetensors "nofma golden, --lerp unfused, threads 2" "X=1" --threads 2 --lerp unfused
 check GN.safetensors "nofma golden, --lerp unfused, no SIMD" "DOTNET_EnableHWIntrinsic=0" --threads 1 --lerp unfused
+# The ILGPU kernels on ILGPU's CPU accelerator (about a minute of CPU: one run only).
+check G.safetensors "fused golden, ILGPU kernels on the CPU accelerator" "X=1" --device ilgpu-cpu
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -41,7 +41,7 @@ internal static class Usage
                         [--mode 1D_AVG|1D_MAX|2D_AVG|2D_MAX] [--k-blend W] [--v-blend W] [--peak-time P] [--time-decay D]
                         [--in-slothful S] [--out-slothful S] [--in-depth-decay D] [--out-depth-decay D]
               SlothfulAttention K/V pooling per attention layer: windows and token counts per step
-          fastmerge slothful replay GOLDEN -o OUT [--lerp fused|unfused] [--threads N] [--overwrite]
+          fastmerge slothful replay GOLDEN -o OUT [--lerp fused|unfused] [--threads N] [--device cpu|gpu|ilgpu-cpu] [--overwrite]
               recompute a reference.py golden file's cases and schedule tables (for --check)
 
         exit codes: 0 ok, 1 problems found (check) or failed variants (bulk), 2 bad input or usage, 70 internal error, 130 cancelled

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Fast.Cli.CommandLine;
 using Fast.Kernels.Attention;
+using Fast.Kernels.Gpu;
 
 namespace Fast.Cli.Commands.Slothful;
 
@@ -32,13 +33,34 @@ internal static class SlothfulCommand
         LerpPolicy lerp = reader.Choice("--lerp", LerpPolicy.Fused, new Dictionary<string, LerpPolicy> { ["fused"] = LerpPolicy.Fused, ["unfused"] = LerpPolicy.Unfused });
         int threads = reader.Int("--threads", 0, min: 0, max: 1024);
         bool overwrite = reader.Flag("--overwrite");
+        string device = reader.Value("--device") ?? "cpu";
         reader.EnsureAllConsumed(maxPositionals: 1);
         if (reader.Positionals.Count != 1)
         {
             throw new UsageException("slothful replay: expected one golden FILE");
         }
 
-        SlothfulReplay.Result r = SlothfulReplay.Run(reader.Positionals[0], output, lerp, threads, overwrite);
+        // cpu: the SIMD kernels. gpu: the ILGPU kernels on CUDA. ilgpu-cpu: the same ILGPU kernels on ILGPU's CPU
+        // accelerator, so CI checks them against the goldens on machines without a GPU.
+        GpuPreference? preference = device switch
+        {
+            "cpu" => null,
+            "gpu" => GpuPreference.Cuda,
+            "ilgpu-cpu" => GpuPreference.CpuAcceleratorForTesting,
+            _ => throw new UsageException($"slothful replay: unknown --device {device}; use cpu, gpu or ilgpu-cpu"),
+        };
+        GpuMergeBackend? gpu = null;
+        if (preference is { } p && !GpuMergeBackend.TryCreate(p, out gpu, out string reason))
+        {
+            throw new UsageException($"slothful replay: --device {device}: {reason}");
+        }
+
+        SlothfulReplay.Result r;
+        using (gpu)
+        {
+            r = SlothfulReplay.Run(reader.Positionals[0], output, lerp, threads, overwrite, gpu);
+        }
+
         Console.Out.WriteLine($"wrote {output}: {r.Cases} cases, {r.Tables} schedule tables, {r.Tensors} tensors (lerp {(lerp == LerpPolicy.Fused ? "fused" : "unfused")})");
         return ExitCodes.Ok;
     }

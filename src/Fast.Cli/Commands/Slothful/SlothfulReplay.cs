@@ -4,6 +4,7 @@ using System.Text.Json;
 using Fast.Cli.CommandLine;
 using Fast.Kernels;
 using Fast.Kernels.Attention;
+using Fast.Kernels.Gpu;
 using Fast.SafeTensors;
 
 namespace Fast.Cli.Commands.Slothful;
@@ -17,7 +18,7 @@ internal static class SlothfulReplay
 {
     public sealed record Result(int Cases, int Tables, int Tensors);
 
-    public static Result Run(string goldenPath, string outputPath, LerpPolicy lerp, int maxThreads, bool overwrite)
+    public static Result Run(string goldenPath, string outputPath, LerpPolicy lerp, int maxThreads, bool overwrite, GpuMergeBackend? gpu = null)
     {
         using SafeTensorsFile golden = SafeTensorsFile.Open(goldenPath);
         var outputs = new List<(TensorSpec Spec, byte[] Data)>();
@@ -42,7 +43,7 @@ internal static class SlothfulReplay
             cases = 0;
             foreach (JsonProperty c in caseDoc.RootElement.EnumerateObject())
             {
-                ReplayCase(golden, goldenPath, c.Name, c.Value, psets.RootElement, latents.RootElement, models.RootElement, lerp, maxThreads, outputs);
+                ReplayCase(golden, goldenPath, c.Name, c.Value, psets.RootElement, latents.RootElement, models.RootElement, lerp, maxThreads, gpu, outputs);
                 cases++;
             }
         }
@@ -98,6 +99,7 @@ internal static class SlothfulReplay
         JsonElement models,
         LerpPolicy lerp,
         int maxThreads,
+        GpuMergeBackend? gpu,
         List<(TensorSpec, byte[])> outputs)
     {
         string dtypeName = c.GetProperty("dtype").GetString()!;
@@ -161,7 +163,23 @@ internal static class SlothfulReplay
         byte[] k = new byte[outBytes];
         bool writeV = kb != vb;                                  // the golden stores V only when it has its own blend
         byte[] v = writeV ? new byte[outBytes] : [];
-        SlothfulPooling.Pool(plan, type, x, batch, channels, k, v, lerp, maxThreads);
+        if (gpu is null)
+        {
+            SlothfulPooling.Pool(plan, type, x, batch, channels, k, v, lerp, maxThreads);
+        }
+        else
+        {
+            GpuElementType storage = type == ElementType.F32 ? GpuElementType.F32 : type == ElementType.F16 ? GpuElementType.F16 : GpuElementType.BF16;
+            using GpuTensor gx = gpu.Upload(x, storage);
+            using GpuTensor gk = gpu.Allocate(k.Length / size);
+            using GpuTensor? gv = writeV ? gpu.Allocate(v.Length / size) : null;
+            gpu.SlothfulPool(plan, gx, batch, channels, storage, gk, gv, lerp);
+            gpu.Download(gk, storage, k);
+            if (gv is not null)
+            {
+                gpu.Download(gv, storage, v);
+            }
+        }
         long[] shape = [batch, plan.M, channels];
         outputs.Add((new TensorSpec(name + "/K", dtype, shape), k));
         if (writeV)
