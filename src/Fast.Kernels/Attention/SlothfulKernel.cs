@@ -145,11 +145,12 @@ internal static unsafe class SlothfulKernel
                 pool = RoundToStorage<TL, TV, TC>(TL.Div(acc, TL.Splat(count)));
             }
 
-            TV kOut = RoundToStorage<TL, TV, TC>(Lerp<TL, TV>(one, pool, job.KWeight, job.Fused));
+            // The lerp's rounding to F is the store itself (no round trip needed for values that are only stored).
+            TV kOut = Lerp<TL, TV>(one, pool, job.KWeight, job.Fused);
             TL.Store<TC>(ref *(k + ((long)c * size)), kOut);
             if (v != null)
             {
-                TV vOut = job.VSeparate ? RoundToStorage<TL, TV, TC>(Lerp<TL, TV>(one, pool, job.VWeight, job.Fused)) : kOut;
+                TV vOut = job.VSeparate ? Lerp<TL, TV>(one, pool, job.VWeight, job.Fused) : kOut;
                 TL.Store<TC>(ref *(v + ((long)c * size)), vOut);
             }
         }
