@@ -4,7 +4,8 @@ namespace Fast.Bench;
 
 /// <summary>
 /// Runs the BenchmarkDotNet suites: <c>dotnet run -c Release --project bench/Fast.Bench -- --filter '*'</c>;
-/// <c>-- filters-compare</c> prints the plain timings bench/filters_vs_scipy.py compares with scipy.
+/// <c>-- filters-compare</c> prints the plain timings bench/filters_vs_scipy.py compares with scipy;
+/// <c>-- slothful-compare</c> the SlothfulAttention pooling timings bench/slothful_vs_torch.py compares with torch.
 /// </summary>
 internal static class Program
 {
@@ -13,6 +14,12 @@ internal static class Program
         if (args is ["filters-compare", ..])
         {
             Filters.FilterComparison.Run();
+            return;
+        }
+
+        if (args is ["slothful-compare", ..])
+        {
+            Attention.SlothfulComparison.Run();
             return;
         }
 

@@ -97,4 +97,10 @@ internal static unsafe class Exports
             FixRequest request = FixRequest.Parse(NativeStrings.Read(optionsJson, "options_json"));
             _ = ModelFixer.Fix(request.Input, request.Output, request.Options);
         });
+
+    [UnmanagedCallersOnly(EntryPoint = "fm_slothful_pool")]
+    public static int SlothfulPool(
+        int dtype, void* x, long batch, long n, long channels, int mode, int h, int w, double stride, double kBlend, double vBlend,
+        int compat, int unfusedLerp, int threads, void* k, long kBytes, void* v, long vBytes, long* m) =>
+        NativeCall.Run(() => NativeSlothful.Pool(dtype, x, batch, n, channels, mode, h, w, stride, kBlend, vBlend, compat, unfusedLerp, threads, k, kBytes, v, vBytes, m));
 }

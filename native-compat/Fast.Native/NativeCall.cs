@@ -1,3 +1,4 @@
+using Fast.Kernels.Attention;
 using Fast.Merging;
 using Fast.SafeTensors;
 
@@ -41,7 +42,7 @@ internal static class NativeCall
     private static int StatusOf(Exception ex) => ex switch
     {
         OperationCanceledException => Status.Cancelled,
-        NativeInputException or MergingException or SafeTensorsFormatException => Status.InvalidInput,
+        NativeInputException or MergingException or SafeTensorsFormatException or SlothfulException => Status.InvalidInput,
         SafeTensorsWriteException { Failure: WriteFailure.OutputExists } => Status.InvalidInput,
         FileNotFoundException or DirectoryNotFoundException or UnauthorizedAccessException or PathTooLongException => Status.InvalidInput,
         IOException => Status.IoFailure,

@@ -168,6 +168,21 @@ int fm_check_json(const char* path, char** report_json);
 int fm_fix_json(const char* options_json);
 
 /*
+ * SlothfulAttention K/V pooling (the node's pooling() with a given stride; spec: shared/slothful/SPEC.md §7).
+ * x: (batch, n, channels) row-major, channels innermost; dtype 0 = F32, 1 = F16, 2 = BF16 (bit patterns).
+ * mode: 0 1D_AVG, 1 1D_MAX, 2 2D_AVG, 3 2D_MAX. h, w: the token grid (h*w == n; 0, 0 allowed for 1D modes).
+ * k_blend, v_blend in [0, 1]. compat: 0 fixed, 1 2023 (k=v=1 shortcut), 2 2025 (k=v=0 shortcut).
+ * unfused_lerp: 0 = fused multiply-add (torch AVX2/AVX-512 CPU, CUDA), 1 = torch's DEFAULT-capability rounding.
+ * threads: 0 = all cores. Writes M (tokens per batch item of K and V) to *m when m is not NULL; with k == NULL
+ * nothing else is done, so a caller can size K and V (batch * M * channels elements each). v may be NULL when
+ * k_blend == v_blend (V is K). stride <= 1: K (and V) are copies of x (M = n).
+ * Returns FM_OK or FM_E_INPUT (sizes, blends, mode, grid: see fm_last_error) or FM_E_INTERNAL.
+ */
+int fm_slothful_pool(int dtype, const void* x, int64_t batch, int64_t n, int64_t channels, int mode, int h, int w,
+                     double stride, double k_blend, double v_blend, int compat, int unfused_lerp, int threads,
+                     void* k, int64_t k_bytes, void* v, int64_t v_bytes, int64_t* m);
+
+/*
  * Releases memory this library handed to the caller (the *report_json strings), once. NULL is allowed. Never pass
  * it memory from another allocator, nor the const char* of fm_version, fm_status_string or fm_last_error.
  */

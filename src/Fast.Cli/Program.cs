@@ -1,4 +1,5 @@
 using Fast.Cli.Commands;
+using Fast.Cli.Commands.Slothful;
 using Fast.Cli.CommandLine;
 
 namespace Fast.Cli;
@@ -18,6 +19,7 @@ internal static class Program
         ["extract"] = ExtractCommand.Run,
         ["hash"] = HashCommand.Run,
         ["convert"] = ConvertCommand.Run,
+        ["slothful"] = SlothfulCommand.Run,
     };
 
     private static int Main(string[] args)

@@ -224,3 +224,47 @@ def fix(
     options.update(extra)
     fix_json(options)
     return os.fspath(output)
+
+
+_SLOTHFUL_MODES = {"1D_AVG": 0, "1D_MAX": 1, "2D_AVG": 2, "2D_MAX": 3}
+_SLOTHFUL_COMPAT = {"fixed": 0, "2023": 1, "2025": 2}
+
+
+def slothful_pool(x: Any, stride: float, mode: str = "2D_AVG", grid: Optional[Sequence[int]] = None,
+                  k_blend: float = 0.0, v_blend: float = 0.0, compat: str = "fixed", lerp: str = "fused",
+                  threads: int = 0, bf16: bool = False) -> Any:
+    """SlothfulAttention K/V pooling of x (B, N, C), a C-contiguous numpy array of float32 or float16 (or uint16 bf16
+    bit patterns with bf16=True). Returns (K, V) as new arrays of x's dtype, shape (B, M, C); V is K (the same
+    array) when k_blend == v_blend. grid = (h, w) with h*w == N (required for 2D modes)."""
+    import numpy as np
+    x = np.ascontiguousarray(x)
+    if x.ndim != 3:
+        raise InputError(1, f"slothful_pool: x must be (B, N, C), got shape {x.shape}")
+    if bf16:
+        if x.dtype != np.uint16:
+            raise InputError(1, "slothful_pool: bf16=True takes uint16 bit patterns")
+        dtype = 2
+    elif x.dtype == np.float32:
+        dtype = 0
+    elif x.dtype == np.float16:
+        dtype = 1
+    else:
+        raise InputError(1, f"slothful_pool: dtype {x.dtype} (expected float32, float16 or uint16 with bf16=True)")
+    if mode not in _SLOTHFUL_MODES:
+        raise InputError(1, f"slothful_pool: unknown mode {mode!r}")
+    if compat not in _SLOTHFUL_COMPAT:
+        raise InputError(1, f"slothful_pool: unknown compat {compat!r}")
+    if lerp not in ("fused", "unfused"):
+        raise InputError(1, f"slothful_pool: lerp must be 'fused' or 'unfused', got {lerp!r}")
+    B, N, C = x.shape
+    h, w = (0, 0) if grid is None else (int(grid[0]), int(grid[1]))
+    lib = library()
+    m = ctypes.c_int64(0)
+    args = [dtype, x.ctypes.data, B, N, C, _SLOTHFUL_MODES[mode], h, w, float(stride), float(k_blend), float(v_blend),
+            _SLOTHFUL_COMPAT[compat], 1 if lerp == "unfused" else 0, int(threads)]
+    _raise_for(lib.fm_slothful_pool(*args, None, 0, None, 0, ctypes.byref(m)))
+    k = np.empty((B, m.value, C), dtype=x.dtype)
+    v = k if k_blend == v_blend else np.empty_like(k)
+    _raise_for(lib.fm_slothful_pool(*args, k.ctypes.data, k.nbytes, None if v is k else v.ctypes.data,
+                                    0 if v is k else v.nbytes, ctypes.byref(m)))
+    return k, v

@@ -41,6 +41,12 @@ internal static class Usage
               sha256, AutoV2, legacy hash (AutoV1) and a content hash per component
           fastmerge convert FILE -o OUT [--dtype keep|fp16|bf16|fp32|fp8_e4m3|fp8_e5m2] [--prune] [--overwrite]
               a PyTorch .ckpt/.pt/.pth/.bin (read without running its pickle) written as safetensors
+          fastmerge slothful plan --model sd15|sdxl|sd2 --size WxH [--steps 999,800,...] [--compat fixed|2023|2025]
+                        [--mode 1D_AVG|1D_MAX|2D_AVG|2D_MAX] [--k-blend W] [--v-blend W] [--peak-time P] [--time-decay D]
+                        [--in-slothful S] [--out-slothful S] [--in-depth-decay D] [--out-depth-decay D]
+              SlothfulAttention K/V pooling per attention layer: windows and token counts per step
+          fastmerge slothful replay GOLDEN -o OUT [--lerp fused|unfused] [--threads N] [--device cpu|gpu|ilgpu-cpu] [--overwrite]
+              recompute a reference.py golden file's cases and schedule tables (for --check)
 
         exit codes: 0 ok, 1 problems found (check) or failed variants (bulk), 2 bad input or usage, 70 internal error, 130 cancelled
 

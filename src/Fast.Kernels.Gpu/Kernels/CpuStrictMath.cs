@@ -14,6 +14,8 @@ internal readonly struct CpuStrictMath : IStrictMath
 
     public float Mul(float a, float b) => a * b;
 
+    public float Div(float a, float b) => a / b;
+
     public double Add(double a, double b) => a + b;
 
     public double Mul(double a, double b) => a * b;

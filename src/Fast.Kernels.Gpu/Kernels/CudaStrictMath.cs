@@ -33,6 +33,13 @@ internal readonly struct CudaStrictMath : IStrictMath
         return result;
     }
 
+    public float Div(float a, float b)
+    {
+        // div.rn is the IEEE quotient; ILGPU's plain '/' may lower to an approximate division under fast-math.
+        CudaAsm.Emit("div.rn.f32 %0, %1, %2;", out float result, a, b);
+        return result;
+    }
+
     public double Add(double a, double b)
     {
         CudaAsm.Emit("add.rn.f64 %0, %1, %2;", out double result, a, b);

@@ -55,6 +55,8 @@ internal sealed class GpuKernels<TMath> : IGpuKernels
         NormalizeColumns = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<double>, int, float>(CosineKernels.NormalizeColumns);
         ColumnLerp = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int>(
             CosineKernels.ColumnLerp<TMath>);
+        SlothfulPool = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, SlothfulShape>(
+            SlothfulKernels.Pool<TMath>);
     }
 
     public Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, float> Lerp { get; }
@@ -108,4 +110,6 @@ internal sealed class GpuKernels<TMath> : IGpuKernels
     public Action<Index1D, ArrayView<float>, ArrayView<double>, int, float> NormalizeColumns { get; }
 
     public Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int> ColumnLerp { get; }
+
+    public Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, SlothfulShape> SlothfulPool { get; }
 }

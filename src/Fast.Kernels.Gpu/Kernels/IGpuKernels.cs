@@ -57,4 +57,6 @@ internal interface IGpuKernels
     Action<Index1D, ArrayView<float>, ArrayView<double>, int, float> NormalizeColumns { get; }
 
     Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int> ColumnLerp { get; }
+
+    Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, SlothfulShape> SlothfulPool { get; }
 }

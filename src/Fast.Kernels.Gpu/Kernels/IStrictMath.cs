@@ -16,6 +16,9 @@ internal interface IStrictMath
 
     float Mul(float a, float b);
 
+    /// <summary>Correctly rounded division (SlothfulAttention's average, SPEC R5).</summary>
+    float Div(float a, float b);
+
     double Add(double a, double b);
 
     double Mul(double a, double b);

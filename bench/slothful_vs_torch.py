@@ -1,0 +1,93 @@
+#!/usr/bin/env python3
+"""SlothfulAttention K/V pooling, Fast.Kernels.Attention vs torch on the same CPU in the same run.
+
+Shapes (issue 16): SD1.5 512² (B=2, N=4096, C=320) and SDXL 1024² (B=2, N=4096, C=640; N=1024, C=1280); F32 and
+F16; 2D_AVG and 2D_MAX with 2×2 windows, k_blend 0.3 and v_blend 0.7 (K and V both written). torch (all threads):
+x viewed channels-last as (B, C, h, w), avg_pool2d/max_pool2d, the strided sample x[:, :, ::2, ::2], two lerps.
+torch 1.13 CPU has no fp16 pooling or lerp, so its F16 row upcasts to f32 and rounds back (what a CPU host would
+do); ours reads and writes fp16 directly. The bandwidth floor is (input + K + V bytes) / the read+write bandwidth
+of a parallel copy measured by the same .NET process.
+
+Usage: /usr/bin/python3 bench/slothful_vs_torch.py [--record]   (--record appends the table to bench/RESULTS.md)
+"""
+import os
+import subprocess
+import sys
+import time
+
+import torch
+import torch.nn.functional as F
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+SHAPES = {"sd15-512": (2, 64, 64, 320), "sdxl-1024-640": (2, 64, 64, 640), "sdxl-1024-1280": (2, 32, 32, 1280)}
+
+
+def best_seconds(fn, min_seconds=1.0):
+    fn()
+    times, start = [], time.perf_counter()
+    while len(times) < 5 or (time.perf_counter() - start < min_seconds and len(times) < 200):
+        t = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t)
+    return min(times)
+
+
+def torch_seconds(shape, dtype, mode):
+    B, h, w, C = shape
+    x = (torch.randn(B, h * w, C) * 0.5).to(dtype)
+    pool = F.avg_pool2d if mode == "2D_AVG" else F.max_pool2d
+
+    def run():
+        xf = x.float() if dtype == torch.float16 else x
+        nchw = xf.view(B, h, w, C).permute(0, 3, 1, 2)          # channels-last view, no copy
+        p = pool(nchw, (2, 2), stride=(2, 2))
+        one = nchw[:, :, ::2, ::2]
+        k = torch.lerp(one, p, 0.3)
+        v = torch.lerp(one, p, 0.7)
+        if dtype == torch.float16:
+            k, v = k.half(), v.half()
+        return k, v
+
+    return best_seconds(run)
+
+
+def ours():
+    cmd = ["dotnet", "run", "-c", "Release", "--project", os.path.join(ROOT, "bench", "Fast.Bench"), "--", "slothful-compare"]
+    text = subprocess.run(cmd, cwd=ROOT, check=True, capture_output=True, text=True).stdout
+    rows, bandwidth = {}, None
+    for line in text.splitlines():
+        p = line.split()
+        if p and p[0] == "bandwidth":
+            bandwidth = float(p[1])
+        elif p and p[0] == "pool":
+            rows[(p[1], p[2], p[3])] = (float(p[4]), int(p[5]) + int(p[6]))
+    return rows, bandwidth
+
+
+def main():
+    rows, bandwidth = ours()
+    lines = [f"read+write bandwidth (parallel copy, same run): {bandwidth / 1e9:.1f} GB/s; torch {torch.__version__}, "
+             f"{torch.get_num_threads()} threads", "",
+             "| shape | dtype | mode | ours ms | torch ms | torch/ours | floor ms | floor/ours |",
+             "|---|---|---|---|---|---|---|---|"]
+    for name, shape in SHAPES.items():
+        for dt, tdt in (("F32", torch.float32), ("F16", torch.float16)):
+            for mode in ("2D_AVG", "2D_MAX"):
+                t_ours, nbytes = rows[(name, dt, mode)]
+                t_torch = torch_seconds(shape, tdt, mode)
+                floor = nbytes / bandwidth
+                lines.append(f"| {name} B{shape[0]} N{shape[1] * shape[2]} C{shape[3]} | {dt} | {mode} | {t_ours * 1e3:.3f} | "
+                             f"{t_torch * 1e3:.3f} | {t_torch / t_ours:.2f}× | {floor * 1e3:.3f} | {floor / t_ours:.2f}× |")
+    table = "\n".join(lines)
+    print(table)
+    if "--record" in sys.argv:
+        cpu = subprocess.run(["bash", "-c", "lscpu | awk -F: '/Model name/ {gsub(/^ +/, \"\", $2); print $2; exit}'"],
+                             capture_output=True, text=True).stdout.strip()
+        with open(os.path.join(ROOT, "bench", "RESULTS.md"), "a", encoding="utf-8") as f:
+            f.write(f"\n### SlothfulAttention pooling vs torch (bench/slothful_vs_torch.py) — "
+                    f"{time.strftime('%Y-%m-%d', time.gmtime())}, {cpu}, {os.cpu_count()} cores (machine shared with "
+                    f"other engineers' builds)\n\n{table}\n")
+
+
+if __name__ == "__main__":
+    main()
