@@ -137,7 +137,8 @@ int fm_check_json(const char* path, char** report_json);
  */
 int fm_fix_json(const char* options_json);
 
-/* Releases memory returned by this library. NULL is allowed. */
+/* Releases memory returned by this library. NULL is allowed. Call it once per pointer, as with free(): a second
+ * fm_free of the same pointer is undefined behaviour (glibc aborts the process); set the pointer to NULL after. */
 void fm_free(void* memory);
 
 #ifdef __cplusplus
