@@ -12,6 +12,8 @@
 #   smooth    SD1.5-layout add difference + smoothAdd: FastMerge on the full model; the reference (scipy)
 #             on an evenly spread subset of keys, extrapolated by element count (reference is per element
 #             linear: every key runs the same median + gaussian per element).
+#   readpath  this build's input reads (pread) against BENCH_BASELINE_FASTMERGE's (mapped), same models, interleaved
+#             (READPATH_SCALE=16 READPATH_RUNS=3 for a smoke run).
 #   sdxl-mem  SDXL-layout fp16 weighted sum: peak RssAnon (private anonymous memory) sampled every 20 ms
 #             from /proc/PID/status.
 #
@@ -75,6 +77,33 @@ for section in "${sections[@]}"; do
     row "  FastMerge default with the summary's output sha256 (second read of the output)" "${best_fm_hash} s" "$(ratio "$best_fm_hash" "$best_floor_sync")× durable floor"
     row "  PyTorch reference (mmap, out= buffers, one write per tensor)" "${r} s" "FastMerge $(ratio "$r" "$best_fm")× faster (target ≥ 6)"
     rm -f "$work/floor.out" "$work/fm.out" "$work/ref.out"
+    ;;
+  readpath)
+    # Issue 21: the merge reads inputs with pread into its buffers instead of through the mapping (a truncated input
+    # under a mapping is SIGBUS, which kills the process). Same models, same run, interleaved: this build against
+    # $BENCH_BASELINE_FASTMERGE (a fastmerge built from the commit before, e.g. by bench/release-build.sh), default
+    # read mode, --no-fsync --no-output-hash, best of $READPATH_RUNS. READPATH_SCALE (default 1: full size) shrinks
+    # the models for a smoke run.
+    base=${BENCH_BASELINE_FASTMERGE:?readpath needs BENCH_BASELINE_FASTMERGE=path/to/baseline/fastmerge}
+    scale=${READPATH_SCALE:-1} runs=${READPATH_RUNS:-5}
+    a=$work/sd1-a-s$scale.safetensors b=$work/sd1-b-s$scale.safetensors
+    [ -f "$a" ] || fm synth --arch sd1 --seed 1 --dtype fp16 --scale "$scale" -o "$a" >/dev/null
+    [ -f "$b" ] || fm synth --arch sd1 --seed 2 --dtype fp16 --scale "$scale" -o "$b" >/dev/null
+    warm "$a" "$b"
+    "$base" merge -a "$a" -b "$b" --alpha 0.3 -o "$work/rp.out" --overwrite --no-fsync --no-output-hash >/dev/null # hash cache
+    fm merge -a "$a" -b "$b" --alpha 0.3 -o "$work/rp.out" --overwrite --no-fsync --no-output-hash >/dev/null
+    best_base=999999 best_new=999999
+    for i in $(seq "$runs"); do
+      rm -f "$work/rp.out"; sync
+      t0=$(now); "$base" merge -a "$a" -b "$b" --alpha 0.3 -o "$work/rp.out" --no-fsync --no-output-hash >/dev/null; t1=$(now)
+      best_base=$(best "$(secs "$t0" "$t1")" "$best_base")
+      rm -f "$work/rp.out"; sync
+      t0=$(now); fm merge -a "$a" -b "$b" --alpha 0.3 -o "$work/rp.out" --no-fsync --no-output-hash >/dev/null; t1=$(now)
+      best_new=$(best "$(secs "$t0" "$t1")" "$best_new")
+    done
+    rm -f "$work/rp.out"
+    row "SD1.5 fp16 ws (scale 1/$scale), inputs by pread, SIGBUS-safe (best of $runs)" "${best_new} s" "$(ratio "$best_new" "$best_base")× the mapped read of the commit before"
+    row "  baseline: inputs through the mapping (best of $runs)" "${best_base} s" "1.00"
     ;;
   smooth)
     a=$work/sd1-a.safetensors b=$work/sd1-b.safetensors c=$work/sd1-c.safetensors

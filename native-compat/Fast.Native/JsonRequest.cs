@@ -10,7 +10,9 @@ internal static class JsonRequest
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(json);
+            // Duplicate members (also spelled differently, "recipe" and "r\u0065cipe") are refused as the safetensors
+            // header rules refuse them: last-wins would run another request than the one the caller reviewed.
+            document = JsonDocument.Parse(json, new JsonDocumentOptions { AllowDuplicateProperties = false });
         }
         catch (JsonException ex)
         {
@@ -23,7 +25,45 @@ internal static class JsonRequest
             throw new NativeInputException($"{what} must be a JSON object");
         }
 
+        if (FirstStringWithNul(document.RootElement) is { } bad)
+        {
+            document.Dispose();
+            throw new NativeInputException($"{what}: \"{bad}\" contains a NUL character (\\u0000), which no path or name may hold");
+        }
+
         return document;
+    }
+
+    /// <summary>The member whose string value holds U+0000: C and the file system would cut the path there.</summary>
+    private static string? FirstStringWithNul(JsonElement element, string name = "")
+    {
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.String:
+                return element.GetString()!.Contains('\0', StringComparison.Ordinal) ? name : null;
+            case JsonValueKind.Object:
+                foreach (JsonProperty property in element.EnumerateObject())
+                {
+                    if (FirstStringWithNul(property.Value, property.Name) is { } found)
+                    {
+                        return found;
+                    }
+                }
+
+                return null;
+            case JsonValueKind.Array:
+                foreach (JsonElement item in element.EnumerateArray())
+                {
+                    if (FirstStringWithNul(item, name) is { } found)
+                    {
+                        return found;
+                    }
+                }
+
+                return null;
+            default:
+                return null;
+        }
     }
 
     public static void EnsureOnly(JsonElement root, string what, params string[] known)

@@ -183,8 +183,10 @@ int fm_slothful_pool(int dtype, const void* x, int64_t batch, int64_t n, int64_t
                      void* k, int64_t k_bytes, void* v, int64_t v_bytes, int64_t* m);
 
 /*
- * Releases memory this library handed to the caller (the *report_json strings), once. NULL is allowed. Never pass
- * it memory from another allocator, nor the const char* of fm_version, fm_status_string or fm_last_error.
+ * Releases memory this library handed to the caller (the *report_json strings). NULL is allowed. Call it once per
+ * pointer, as with free(): a second fm_free of the same pointer is undefined behaviour (glibc aborts the process); set
+ * the pointer to NULL after. Never pass it memory from another allocator, nor the const char* of fm_version,
+ * fm_status_string or fm_last_error.
  */
 void fm_free(void* memory);
 

@@ -43,12 +43,7 @@ internal static class Program
         }
 
         using var cancellation = new CancellationTokenSource();
-        ConsoleCancel.Token = cancellation.Token;
-        Console.CancelKeyPress += (_, e) =>
-        {
-            e.Cancel = true;
-            cancellation.Cancel();
-        };
+        using IDisposable signals = ConsoleCancel.Listen(cancellation);
 
         return ErrorReporter.Run(() => command(args[1..]));
     }

@@ -107,6 +107,11 @@ internal static class HeaderEntryParser
         }
 
         long elementCount = TensorSize.ElementCount(shape, name, filePath);
+        if (elementCount == 0)
+        {
+            TensorSize.EnsureEmptyShapeFits(dtype.Value, shape, name, filePath);
+        }
+
         long byteLength = TensorSize.ByteLength(dtype.Value, elementCount, name, filePath);
         if (end - start != byteLength)
         {

@@ -79,6 +79,12 @@ internal static class HeaderStructureValidator
 
                         break;
 
+                    case JsonTokenType.String when reader.ValueIsEscaped:
+                        // An escaped lone surrogate ("\ud800") is well-formed to the tokenizer but no string: unescape
+                        // every escaped value here so it is refused as bad JSON, not met later as a crash.
+                        _ = reader.GetString();
+                        break;
+
                     default:
                         break;
                 }
@@ -90,7 +96,7 @@ internal static class HeaderStructureValidator
         }
         catch (InvalidOperationException e)
         {
-            // Raised when unescaping a key yields invalid UTF-16 (a lone surrogate escape), which
+            // Raised when unescaping a key or value yields invalid UTF-16 (a lone surrogate escape), which
             // strict JSON parsers reject as well.
             throw new SafeTensorsFormatException(filePath, FormatRule.InvalidJson, detail: FirstLine(e.Message));
         }

@@ -10,9 +10,10 @@ namespace Fast.SafeTensors;
 /// <remarks>
 /// <see cref="CopyTo"/> and <see cref="GetSpan"/> may be called from many threads at once.
 /// Spans from <see cref="GetSpan"/> stay valid until <see cref="Dispose"/>; dispose only after every
-/// reader is done. In <see cref="ReadMode.Mapped"/> the file must not be truncated by another process
-/// while open (the OS would fault the reading thread); <see cref="ReadMode.Buffered"/> reports that as an
-/// <see cref="EndOfStreamException"/> instead.
+/// reader is done. A view from <see cref="GetSpan"/> faults the process (SIGBUS, which .NET cannot catch) if
+/// another process truncates the file under it; <see cref="CopyTo"/> never touches the mapping and reports that
+/// as a <see cref="FileChangedException"/>, so every path that must survive a shrinking input reads through it.
+/// Only regular files are opened: a FIFO would block the open, a device or /proc file has no fixed size.
 /// </remarks>
 public sealed class SafeTensorsFile : IDisposable
 {
@@ -22,12 +23,13 @@ public sealed class SafeTensorsFile : IDisposable
     private readonly MappedFileView? _mapped;
     private volatile bool _disposed;
 
-    private SafeTensorsFile(string path, ReadMode mode, SafeFileHandle handle, long fileLength, SafeTensorsHeader header, MappedFileView? mapped)
+    private SafeTensorsFile(string path, ReadMode mode, SafeFileHandle handle, FileStamp stamp, SafeTensorsHeader header, MappedFileView? mapped)
     {
         Path = path;
+        Stamp = stamp;
         Mode = mode;
         _handle = handle;
-        FileLength = fileLength;
+        FileLength = stamp.Size;
         _header = header;
         _mapped = mapped;
         _byName = new Dictionary<string, TensorInfo>(header.TensorsInFileOrder.Length, StringComparer.Ordinal);
@@ -42,6 +44,9 @@ public sealed class SafeTensorsFile : IDisposable
 
     /// <summary>Size of the file in bytes.</summary>
     public long FileLength { get; }
+
+    /// <summary>The file's identity and version when it was opened; see <see cref="EnsureUnchanged"/>.</summary>
+    public FileStamp Stamp { get; }
 
     /// <summary>N: the JSON header's byte count.</summary>
     public long HeaderLength => _header.HeaderLength;
@@ -83,21 +88,29 @@ public sealed class SafeTensorsFile : IDisposable
             throw new ArgumentOutOfRangeException(nameof(mode), mode, "Unknown read mode.");
         }
 
+        FileStamp.EnsureRegularFile(path);
+
         // Delete sharing lets the merger rename a finished output over an input that is still open.
         SafeFileHandle handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete);
         MappedFileView? mapped = null;
         try
         {
-            long fileLength = RandomAccess.GetLength(handle);
-            SafeTensorsHeader header = CheckpointSniffer.IsCheckpoint(handle, fileLength, out byte[] prefix)
-                ? Pickle.TorchCheckpoint.ReadHeader(handle, fileLength, path, prefix)
-                : ReadHeader(handle, fileLength, path);
-            if (mode == ReadMode.Mapped)
+            // Checked again on the handle: the path may have been swapped between the check and the open.
+            FileStamp stamp = FileStamp.Of(handle, path);
+            if (!stamp.IsRegularFile)
             {
-                mapped = new MappedFileView(handle, fileLength);
+                throw new IOException($"{path}: not a regular file");
             }
 
-            return new SafeTensorsFile(path, mode, handle, fileLength, header, mapped);
+            SafeTensorsHeader header = CheckpointSniffer.IsCheckpoint(handle, stamp.Size, out byte[] prefix)
+                ? Pickle.TorchCheckpoint.ReadHeader(handle, stamp.Size, path, prefix)
+                : ReadHeader(handle, stamp.Size, path);
+            if (mode == ReadMode.Mapped)
+            {
+                mapped = new MappedFileView(handle, stamp.Size);
+            }
+
+            return new SafeTensorsFile(path, mode, handle, stamp, header, mapped);
         }
         catch
         {
@@ -113,22 +126,20 @@ public sealed class SafeTensorsFile : IDisposable
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">The range is not inside the tensor.</exception>
     /// <exception cref="ArgumentException">The tensor belongs to another file.</exception>
-    /// <exception cref="EndOfStreamException">Buffered mode: the file shrank while open.</exception>
+    /// <exception cref="FileChangedException">The file shrank while open.</exception>
     public void CopyTo(TensorInfo tensor, long offsetInTensor, Span<byte> destination)
     {
         long position = FilePosition(tensor, offsetInTensor, destination.Length);
-        if (_mapped is not null)
-        {
-            _mapped.Slice(position, destination.Length).CopyTo(destination);
-            return;
-        }
 
+        // Positional reads in both modes, never the mapping: a read past a truncated end returns 0 here, where a
+        // mapped copy would take SIGBUS and kill the process. From the page cache pread costs about what the mapped
+        // copy's page faults do (bench/RESULTS.md, "shrinking inputs").
         while (!destination.IsEmpty)
         {
             int read = RandomAccess.Read(_handle, destination, position);
             if (read == 0)
             {
-                throw new EndOfStreamException($"{Path}: file ended at byte {position} while reading tensor '{SafeTensorsFormatException.OneLine(tensor.Name)}'; was it changed while open?");
+                throw new FileChangedException(Path, $"it ended at byte {position}, inside tensor '{SafeTensorsFormatException.OneLine(tensor.Name)}'");
             }
 
             destination = destination[read..];
@@ -151,6 +162,21 @@ public sealed class SafeTensorsFile : IDisposable
         }
 
         return _mapped.Slice(FilePosition(tensor, offsetInTensor, length), length);
+    }
+
+    /// <summary>
+    /// Checks that nobody wrote, truncated or replaced the file since it was opened (same device, inode, size, mtime
+    /// and ctime), so bytes read so far are the file's bytes when it was opened.
+    /// </summary>
+    /// <exception cref="FileChangedException">It changed.</exception>
+    public void EnsureUnchanged()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (FileStamp.Of(_handle, Path) is var now && now != Stamp)
+        {
+            string what = now.Size != Stamp.Size ? $"size {Stamp.Size} -> {now.Size}" : "rewritten in place";
+            throw new FileChangedException(Path, what);
+        }
     }
 
     /// <summary>Closes the file and unmaps it; spans handed out become invalid.</summary>

@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.Security.Cryptography;
 using Microsoft.Win32.SafeHandles;
 
 namespace Fast.SafeTensors;
@@ -108,8 +107,10 @@ public sealed class SafeTensorsWriter : IDisposable
         long fileLength = checked(head.Length + dataLength);
 
         // A leading dot hides the partial file from casual listings; the random part keeps two
-        // concurrent writers of the same output apart.
-        string tempPath = System.IO.Path.Combine(directory, $".{fileName}.{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6))}.tmp");
+        // concurrent writers of the same output apart. FileShare.None is an exclusive lock for as long as this
+        // writer lives: that is how the next writer into the folder tells a killed run's leftover from a live one.
+        TempFileNames.RemoveStale(directory);
+        string tempPath = System.IO.Path.Combine(directory, TempFileNames.For(fileName));
         SafeFileHandle handle = File.OpenHandle(tempPath, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, FileOptions.None, preallocationSize: fileLength);
         try
         {

@@ -3,17 +3,24 @@ namespace Fast.SafeTensors;
 /// <summary>Element counts and byte sizes with every overflow caught (SPEC §1.1 rule 6).</summary>
 internal static class TensorSize
 {
-    /// <summary>Product of the dimensions; 1 for a scalar. A zero dimension makes it 0 whatever the others.</summary>
+    /// <summary>
+    /// Product of the dimensions; 1 for a scalar, 0 with a zero dimension. The product of the non-zero dimensions must
+    /// fit in 64 bits even when a zero makes the tensor empty: every row, stride and slice size a reader, planner or
+    /// kernel derives from the shape is then a sub-product that fits too ([2^40, 2^40, 0] is refused here, in every
+    /// command and in the library, instead of overflowing later in one of them).
+    /// </summary>
     public static long ElementCount(ReadOnlySpan<long> shape, string tensorName, string filePath)
     {
-        if (shape.Contains(0))
-        {
-            return 0;
-        }
-
         long count = 1;
+        bool empty = false;
         foreach (long dim in shape)
         {
+            if (dim == 0)
+            {
+                empty = true;
+                continue;
+            }
+
             if (dim < 0 || count > long.MaxValue / dim)
             {
                 throw new SafeTensorsFormatException(filePath, FormatRule.SizeOverflow, tensorName, $"shape [{string.Join(',', shape.ToArray())}]");
@@ -22,7 +29,25 @@ internal static class TensorSize
             count *= dim;
         }
 
-        return count;
+        return empty ? 0 : count;
+    }
+
+    /// <summary>
+    /// For an empty tensor: the bits its non-zero dimensions would span must fit in 64 bits, so that no
+    /// <c>elements × bits</c> of a row or slice overflows in the planner or the kernels either.
+    /// </summary>
+    public static void EnsureEmptyShapeFits(DType dtype, ReadOnlySpan<long> shape, string tensorName, string filePath)
+    {
+        Int128 bits = DTypeInfo.BitSize(dtype);
+        foreach (long dim in shape)
+        {
+            bits *= Math.Max(dim, 1); // ≤ 2^63 · 2^6 after ElementCount's check: no Int128 overflow
+        }
+
+        if (bits > long.MaxValue)
+        {
+            throw new SafeTensorsFormatException(filePath, FormatRule.SizeOverflow, tensorName, $"shape [{string.Join(',', shape.ToArray())}] of {DTypeInfo.ToJsonName(dtype)}");
+        }
     }
 
     /// <summary>Bytes for <paramref name="elementCount"/> elements; sub-byte dtypes must fill whole bytes.</summary>

@@ -78,6 +78,22 @@ def test_bad_recipe_values_and_unknown_options_are_input_errors(models, tmp_path
     assert not os.path.exists(out)
 
 
+def test_duplicate_request_members_and_nul_in_paths_are_input_errors(models, tmp_path):
+    # Issue 21: last-wins duplicates ran another request than the one reviewed; a NUL cut the path (status 3).
+    pa, pb, _, _ = models
+    out = str(tmp_path / "out.safetensors")
+    recipe = '{"a": {"path": %s}, "b": {"path": %s}}' % (json.dumps(pa), json.dumps(pb))
+    for request in ('{"recipe": %s, "output": %s, "output": %s}' % (recipe, json.dumps(out), json.dumps(out + "2")),
+                    '{"recipe": %s, "r\\u0065cipe": %s, "output": %s}' % (recipe, recipe, json.dumps(out))):
+        with pytest.raises(fastmerge.InputError) as info:
+            fastmerge.merge_json(request)
+        assert info.value.status == 1
+    with pytest.raises(fastmerge.InputError, match="NUL") as info:
+        fastmerge.merge(pa + "\0.x", pb, out)
+    assert info.value.status == 1
+    assert not os.path.exists(out) and not os.path.exists(out + "2")
+
+
 def test_existing_output_needs_overwrite(models, tmp_path):
     pa, pb, _, _ = models
     out = str(tmp_path / "out.safetensors")

@@ -1,3 +1,4 @@
+using Fast.Merging.Api;
 using Fast.SafeTensors;
 
 namespace Fast.Cli.CommandLine;
@@ -20,10 +21,17 @@ internal static class ErrorReporter
             Console.Error.WriteLine($"fastmerge: {OneLine(ex.Message)}");
             return ExitCodes.Usage;
         }
+        catch (CancelledAfterOutputException ex)
+        {
+            Console.Error.WriteLine($"fastmerge: {OneLine(ex.Message)}");
+            return ConsoleCancel.ExitCode;
+        }
         catch (OperationCanceledException)
         {
+            // Every output is renamed into place only complete, and a cancellation after that rename is the
+            // exception above: here nothing was.
             Console.Error.WriteLine("fastmerge: cancelled; no output was written");
-            return ExitCodes.Cancelled;
+            return ConsoleCancel.ExitCode;
         }
         catch (Exception ex)
         {
@@ -39,6 +47,7 @@ internal static class ErrorReporter
 
     private static bool IsUserError(Exception ex) => ex is UsageException
         or SafeTensorsFormatException
+        or FileChangedException
         or SafeTensorsWriteException { Failure: WriteFailure.OutputExists }
         or FileNotFoundException
         or DirectoryNotFoundException

@@ -15,6 +15,6 @@ internal static class ExitCodes
     /// <summary>A bug in FastMerge rather than in the input.</summary>
     public const int InternalError = 70;
 
-    /// <summary>Interrupted by Ctrl+C (128 + SIGINT).</summary>
+    /// <summary>Interrupted by Ctrl+C (128 + SIGINT); SIGTERM gives 143 and SIGHUP 129 (<see cref="ConsoleCancel.ExitCode"/>).</summary>
     public const int Cancelled = 130;
 }

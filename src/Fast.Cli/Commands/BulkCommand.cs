@@ -69,7 +69,7 @@ internal static class BulkCommand
             {
                 bar.Finish();
                 Console.Error.WriteLine("fastmerge: cancelled; outputs of finished waves were kept (run again with --resume to skip them)");
-                return ExitCodes.Cancelled;
+                return ConsoleCancel.ExitCode;
             }
 
             bar.Finish();

@@ -43,13 +43,22 @@ public static class FastMerger
         }
 
         MergeResult result = Execute(recipe, options, plan => FileMergeSink.Create(plan, fullOutput, options.Overwrite, options.FlushToDisk), progress, cancellationToken);
-        using SafeTensorsFile written = SafeTensorsFile.Open(fullOutput, ReadMode.Buffered);
-        return result with
+
+        // From here the output is in place: a cancellation must not read as "nothing was written".
+        try
         {
-            OutputPath = fullOutput,
-            OutputHashes = options.HashOutput ? HashCache.Default.Get(fullOutput, cancellationToken) : null,
-            PositionIdsAfter = PositionIdsInspection.Check(written),
-        };
+            using SafeTensorsFile written = SafeTensorsFile.Open(fullOutput, ReadMode.Buffered);
+            return result with
+            {
+                OutputPath = fullOutput,
+                OutputHashes = options.HashOutput ? HashCache.Default.Get(fullOutput, cancellationToken) : null,
+                PositionIdsAfter = PositionIdsInspection.Check(written),
+            };
+        }
+        catch (OperationCanceledException cancelled)
+        {
+            throw new CancelledAfterOutputException(fullOutput, cancelled);
+        }
     }
 
     /// <summary>
@@ -118,9 +127,18 @@ public static class FastMerger
         ModelHashes[] hashes = [];
         if (options.HashInputs)
         {
-            string[] paths = [.. InputPaths(recipe)];
-            hashes = new ModelHashes[paths.Length];
-            Parallel.For(0, paths.Length, new ParallelOptions { CancellationToken = cancellation }, i => hashes[i] = HashCache.Default.Get(paths[i], cancellation));
+            // Each input is hashed as the version this merge opened (its stamp), and MergeEngine checks before the
+            // commit that none changed since: the recorded sha256 is of the bytes the merge read.
+            SafeTensorsFile[] opened = c is null ? [a, b] : [a, b, c];
+            hashes = new ModelHashes[opened.Length];
+            try
+            {
+                Parallel.For(0, opened.Length, new ParallelOptions { CancellationToken = cancellation }, i => hashes[i] = HashCache.Default.Get(opened[i].Path, opened[i].Stamp, cancellation));
+            }
+            catch (AggregateException aggregate) when (aggregate.InnerExceptions.FirstOrDefault(e => e is FileChangedException) is FileChangedException changed)
+            {
+                throw new MergeSources(a, b, c).Changed(changed);
+            }
 
             // The same plan again, now recording the inputs' sha256 in the metadata (planning is key bookkeeping, milliseconds).
             plan = MergePlanner.Plan(Recorded(recipe, hashes, out List<MergeModelInfo> models), a, b, c, models);

@@ -39,6 +39,13 @@ internal sealed class VariantPreparer(InputFiles files, BulkOptions options, IIn
             recorded = FastMerger.Recorded(recipe, hashes, out models);
         }
 
+        if (writes && options.Resume)
+        {
+            // A resumed run follows a killed one: its temp files are swept even where every output is skipped and
+            // no writer (which sweeps on creation) ever opens in that folder.
+            TempFileNames.RemoveStale(Path.GetDirectoryName(Path.GetFullPath(output))!);
+        }
+
         if (writes && (File.Exists(output) || Directory.Exists(output)))
         {
             if (options.Resume && ResumeCheck.IsComplete(output, recorded))

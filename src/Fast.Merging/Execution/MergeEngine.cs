@@ -63,6 +63,30 @@ public static class MergeEngine
         CancellationToken cancellation)
     {
         ArgumentNullException.ThrowIfNull(plan);
+        ArgumentNullException.ThrowIfNull(sources);
+        try
+        {
+            RunCore(plan, sources, createSink, options, progress, cancellation);
+        }
+        catch (FileChangedException changed)
+        {
+            throw sources.Changed(changed);
+        }
+        catch (AggregateException aggregate) when (aggregate.Flatten().InnerExceptions.FirstOrDefault(e => e is FileChangedException) is FileChangedException changed)
+        {
+            // An input that shrank fails every worker reading it (the cosine pass's too): any of them says which.
+            throw sources.Changed(changed);
+        }
+    }
+
+    private static void RunCore(
+        MergePlan plan,
+        MergeSources sources,
+        Func<IMergeSink> createSink,
+        EngineOptions options,
+        IProgress<MergeProgress>? progress,
+        CancellationToken cancellation)
+    {
         int threads = Math.Max(1, options.Threads);
         MergeRecipe recipe = plan.Recipe;
         IMergeAccelerator? wholeTensorDevice = DeviceCalcModes.IsComputeHeavy(recipe.CalcMode) || options.AccelerateAll ? options.Accelerator : null;
@@ -134,6 +158,7 @@ public static class MergeEngine
         }
 
         cancellation.ThrowIfCancellationRequested();
+        sources.EnsureUnchanged();
         sink.Complete();
     }
 

@@ -1,3 +1,4 @@
+using Fast.Merging.Api;
 using Fast.SafeTensors;
 
 namespace Fast.Merging.Execution;
@@ -9,4 +10,44 @@ namespace Fast.Merging.Execution;
 internal sealed record MergeSources(SafeTensorsFile A, SafeTensorsFile B, SafeTensorsFile? C)
 {
     public IInputReader Reader { get; init; } = InputTensors.Direct;
+
+    /// <summary>
+    /// Fails when any input changed since it was opened (called before the output is committed: bytes read before a
+    /// rewrite and after it must never land in one output).
+    /// </summary>
+    /// <exception cref="InputChangedException">An input changed.</exception>
+    public void EnsureUnchanged()
+    {
+        foreach (SafeTensorsFile file in Files())
+        {
+            try
+            {
+                file.EnsureUnchanged();
+            }
+            catch (FileChangedException e)
+            {
+                throw Changed(e);
+            }
+        }
+    }
+
+    /// <summary>The user-facing error for a read of one of these inputs that found it changed.</summary>
+    public InputChangedException Changed(FileChangedException e)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        string role = string.Equals(e.FilePath, A.Path, StringComparison.Ordinal) ? "A"
+            : string.Equals(e.FilePath, B.Path, StringComparison.Ordinal) ? "B"
+            : "C";
+        return new InputChangedException(role, e);
+    }
+
+    private IEnumerable<SafeTensorsFile> Files()
+    {
+        yield return A;
+        yield return B;
+        if (C is not null)
+        {
+            yield return C;
+        }
+    }
 }

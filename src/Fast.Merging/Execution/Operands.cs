@@ -87,11 +87,7 @@ internal sealed class Operands : IDisposable
         bool sliced = Tensor.MergedChannels is not null && t.Shape[1] == _a.Shape[1];
         if (!sliced)
         {
-            if (file.Mode == ReadMode.Mapped)
-            {
-                return _sources.Reader.Read(file, t, 0, checked((int)t.ByteLength), default);
-            }
-
+            // Copied even from a mapped file: a view of the mapping would fault (SIGBUS) if the input shrank.
             Span<byte> whole = Rent<byte>(t.ByteLength);
             _sources.Reader.CopyTo(file, t, 0, whole);
             return whole;

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Fast.SafeTensors;
 
 namespace Fast.Merging.Hashing;
 
@@ -14,10 +15,38 @@ public static class FileHasher
     private const int BufferSize = 1 << 20;
 
     /// <summary>Hashes the whole file in one sequential pass.</summary>
-    public static ModelHashes Compute(string path, CancellationToken cancellation = default)
+    /// <exception cref="IOException">Not a regular file (a FIFO would never end, a device or /proc file has no fixed content).</exception>
+    /// <exception cref="FileChangedException">The file was written, truncated or replaced while being hashed.</exception>
+    public static ModelHashes Compute(string path, CancellationToken cancellation = default) => Compute(path, expected: null, cancellation).Hashes;
+
+    /// <summary>
+    /// Hashes the file at <paramref name="path"/> and returns the stamp of the bytes hashed: the same before and after
+    /// the pass, else the hash would describe no version of the file. With <paramref name="expected"/>, the file
+    /// hashed must be that version (the one a merge opened), not whatever the path names now.
+    /// </summary>
+    internal static (ModelHashes Hashes, FileStamp Stamp) Compute(string path, FileStamp? expected, CancellationToken cancellation)
     {
+        FileStamp.EnsureRegularFile(path);
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
-        return Compute(stream, cancellation);
+        FileStamp before = FileStamp.Of(stream.SafeFileHandle, path);
+        if (expected is { } want && before != want)
+        {
+            throw new FileChangedException(path, "the path now names another file or version than the one opened");
+        }
+
+        if (!before.IsRegularFile)
+        {
+            throw new IOException($"{path}: not a regular file");
+        }
+
+        ModelHashes hashes = Compute(stream, cancellation);
+        FileStamp after = FileStamp.Of(stream.SafeFileHandle, path);
+        if (after != before || stream.Position != before.Size)
+        {
+            throw new FileChangedException(path, "written while it was hashed");
+        }
+
+        return (hashes, before);
     }
 
     /// <summary>Hashes a readable stream from its current position to its end.</summary>
