@@ -11,6 +11,7 @@ from .nodes_repair import (
     FastMergeFixPositionIds,
     FastMergePrune,
 )
+from .nodes_slothful import SlothfulAttention
 
 NODE_CLASS_MAPPINGS = {
     "FastMergeCheckpoints": FastMergeCheckpoints,
@@ -20,6 +21,7 @@ NODE_CLASS_MAPPINGS = {
     "FastMergeConvertPrecision": FastMergeConvertPrecision,
     "FastMergeBakeVAE": FastMergeBakeVAE,
     "FastMergeBulk": FastMergeBulk,
+    "FastMergeSlothfulAttention": SlothfulAttention,
 }
 
 NODE_DISPLAY_NAME_MAPPINGS = {
@@ -30,6 +32,7 @@ NODE_DISPLAY_NAME_MAPPINGS = {
     "FastMergeConvertPrecision": "FastMerge: Convert Precision",
     "FastMergeBakeVAE": "FastMerge: Bake VAE",
     "FastMergeBulk": "FastMerge: Bulk Sweep",
+    "FastMergeSlothfulAttention": "FastMerge: SlothfulAttention",
 }
 
 __all__ = ["NODE_CLASS_MAPPINGS", "NODE_DISPLAY_NAME_MAPPINGS"]

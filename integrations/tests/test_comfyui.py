@@ -51,7 +51,8 @@ def test_node_conventions(comfy_host):
     for name, cls in pack.NODE_CLASS_MAPPINGS.items():
         types = cls.INPUT_TYPES()
         assert "required" in types and isinstance(cls.RETURN_TYPES, tuple), name
-        assert callable(getattr(cls(), cls.FUNCTION)) and cls.CATEGORY.startswith("advanced/model_merging"), name
+        assert callable(getattr(cls(), cls.FUNCTION)) and cls.CATEGORY.startswith(
+            "model_patches/" if name == "FastMergeSlothfulAttention" else "advanced/model_merging"), name
         assert name in pack.NODE_DISPLAY_NAME_MAPPINGS
     names = pack.NODE_CLASS_MAPPINGS["FastMergeCheckpoints"].INPUT_TYPES()["required"]["ckpt_name_a"][0]
     assert names == folder_paths.get_filename_list("checkpoints") and "sd1_a.safetensors" in names
