@@ -8,6 +8,8 @@ from .common import FastMergeNodeError
 
 # UI names of the compat modes -> the schedule's names (SPEC §9).
 COMPAT_MODES = {"Fixed": "fixed", "Original2023": "2023", "Nearsighted2025": "2025"}
+# How CPU hidden states are pooled (same bits): libfastmerge's SIMD kernels or torch. GPU tensors always use torch.
+CPU_POOLING = ["fastmerge", "torch"]
 # The original node's widgets and ranges (SPEC §4), identical in 2023 and 2025.
 _RANGES = {"peak_time": (0.4, 0.0, 1.0, 0.1), "time_decay": (2.0, 0.0, 4.0, 0.5),
            "in_depth_decay": (2.0, 0.0, 4.0, 0.5), "in_slothful": (6.0, 0.0, 50.0, 0.5),
@@ -33,7 +35,7 @@ def check_settings(settings):
                                      f"{', '.join(st.POOL_MODES)}")
 
 
-def make_patch(model, settings, compat):
+def make_patch(model, settings, compat, cpu_pooling="fastmerge"):
     """The attn1 patch p(q, k, v, extra_options) -> (q, K', V') of the 2023/2025 node: it pools q (the block's
     norm1 output), which is k and v unless an earlier attn1 patch changed them; middle blocks and strides <= 1 pass
     q through unchanged."""
@@ -61,7 +63,8 @@ def make_patch(model, settings, compat):
                 raise FastMergeNodeError(
                     f"SlothfulAttention: {N} tokens do not form a grid for the {shape[2]}x{shape[3]} latent in "
                     f"compat mode {compat} (latent sides not multiples of 4); use compat Fixed or a 1D mode")
-        kk, vv = st.pool_kv(q, stride, mode, settings[side + "_k_blend"], settings[side + "_v_blend"], grid, compat)
+        pool = st.pool_kv_fastmerge if cpu_pooling == "fastmerge" and q.device.type == "cpu" else st.pool_kv
+        kk, vv = pool(q, stride, mode, settings[side + "_k_blend"], settings[side + "_v_blend"], grid, compat)
         return q, kk, vv
 
     return slothful_attn1_patch
@@ -80,7 +83,7 @@ class SlothfulAttention:
             for name in ("depth_decay", "slothful", "k_blend", "v_blend"):
                 required[f"{side}_{name}"] = _float(*_RANGES[f"{side}_{name}"])
         required["compat"] = (list(COMPAT_MODES), {"default": "Fixed"})
-        return {"required": required}
+        return {"required": required, "optional": {"cpu_pooling": (list(CPU_POOLING), {"default": "fastmerge"})}}
 
     RETURN_TYPES = ("MODEL",)
     FUNCTION = "patch_model"
@@ -90,9 +93,13 @@ class SlothfulAttention:
                    "(bit-compatible with those nodes, quirks included).")
 
     def patch_model(self, model, peak_time, time_decay, in_mode, in_depth_decay, in_slothful, in_k_blend, in_v_blend,
-                    out_mode, out_depth_decay, out_slothful, out_k_blend, out_v_blend, compat="Fixed"):
+                    out_mode, out_depth_decay, out_slothful, out_k_blend, out_v_blend, compat="Fixed",
+                    cpu_pooling="fastmerge"):
         if compat not in COMPAT_MODES:
             raise FastMergeNodeError(f"SlothfulAttention: compat {compat!r} is not one of {', '.join(COMPAT_MODES)}")
+        if cpu_pooling not in CPU_POOLING:
+            raise FastMergeNodeError(f"SlothfulAttention: cpu_pooling {cpu_pooling!r} is not one of "
+                                     f"{', '.join(CPU_POOLING)}")
         settings = dict(peak_time=peak_time, time_decay=time_decay, in_mode=in_mode, in_depth_decay=in_depth_decay,
                         in_slothful=in_slothful, in_k_blend=in_k_blend, in_v_blend=in_v_blend, out_mode=out_mode,
                         out_depth_decay=out_depth_decay, out_slothful=out_slothful, out_k_blend=out_k_blend,
@@ -100,5 +107,5 @@ class SlothfulAttention:
         check_settings(settings)
         settings = {k: (float(v) if k in _RANGES else v) for k, v in settings.items()}  # the node works in doubles
         m = model.clone()
-        m.set_model_attn1_patch(make_patch(m, settings, COMPAT_MODES[compat]))
+        m.set_model_attn1_patch(make_patch(m, settings, COMPAT_MODES[compat], cpu_pooling))
         return (m,)

@@ -136,3 +136,29 @@ def pool_kv(x, stride: float, mode: str, k_blend: float, v_blend: float, grid: O
     k = torch.lerp(a, b, k_blend).to(dt)
     v = k if k_blend == v_blend else torch.lerp(a, b, v_blend).to(dt)
     return k, v
+
+
+def pool_kv_fastmerge(x, stride: float, mode: str, k_blend: float, v_blend: float,
+                      grid: Optional[Tuple[int, int]], compat: str = "fixed"):
+    """pool_kv through libfastmerge's SIMD kernels (fastmerge.slothful_pool, the same bits) for CPU tensors only:
+    the numpy arrays it takes share memory with a CPU tensor, while a GPU tensor would make a round trip."""
+    import numpy as np
+    import torch
+    import fastmerge
+    from .common import run_fastmerge
+    if not isinstance(x, torch.Tensor) or x.device.type != "cpu":
+        raise FastMergeNodeError("SlothfulAttention: the fastmerge pooling takes CPU tensors only")
+    if not stride > 1 or x.dim() != 3 or x.dtype not in (torch.float32, torch.float16, torch.bfloat16):
+        return pool_kv(x, stride, mode, k_blend, v_blend, grid, compat)  # pass-through, or the same error
+    check_blend("k_blend", k_blend), check_blend("v_blend", v_blend)
+    bf16 = x.dtype == torch.bfloat16
+    a = x.contiguous()
+    arr = a.view(torch.int16).numpy().view(np.uint16) if bf16 else a.numpy()
+    k, v = run_fastmerge(fastmerge.slothful_pool, arr, float(stride), mode, grid=grid, k_blend=float(k_blend),
+                         v_blend=float(v_blend), compat=compat, lerp="fused", bf16=bf16)
+
+    def back(y):
+        return torch.from_numpy(y.view(np.int16)).view(torch.bfloat16) if bf16 else torch.from_numpy(y)
+
+    kt = back(k)
+    return kt, (kt if v is k else back(v))

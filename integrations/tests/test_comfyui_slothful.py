@@ -62,8 +62,8 @@ def make_model(model_channels):
     return ModelPatcher(base)
 
 
-def node_inputs(pset, mode, kb, vb, compat):
-    p = dict(pset)
+def node_inputs(pset, mode, kb, vb, compat, cpu_pooling):
+    p = dict(pset, cpu_pooling=cpu_pooling)
     for side in ("in", "out"):
         p[side + "_mode"], p[side + "_k_blend"], p[side + "_v_blend"] = mode, kb, vb
     p["compat"] = COMPAT_UI[compat]
@@ -92,10 +92,13 @@ def test_timestep_round_trip():
     assert torch.equal(ms.timestep(ms.sigma(ts)), ts)
 
 
-def test_every_golden_pooling_case(golden, pack):
+@pytest.mark.parametrize("cpu_pooling", ["torch", "fastmerge"])
+def test_every_golden_pooling_case(golden, pack, cpu_pooling):
+    """torch: the path GPU tensors always take; fastmerge: libfastmerge's kernels, the default for CPU tensors."""
     tensors, meta = golden
     node = pack.NODE_CLASS_MAPPINGS["FastMergeSlothfulAttention"]
-    pool_kv = sys.modules["comfyui_fastmerge_slothful.slothful_torch"].pool_kv
+    sl = sys.modules["comfyui_fastmerge_slothful.slothful_torch"]
+    pool_kv = sl.pool_kv if cpu_pooling == "torch" else sl.pool_kv_fastmerge
     seen, same, bad = set(), 0, []
     for name, c in meta["cases"].items():
         x = to_torch(c["dtype"], tensors[c["input"]][1])
@@ -107,7 +110,7 @@ def test_every_golden_pooling_case(golden, pack):
             model = make_model(x.shape[2] // depth)  # C=8 test states: model_channels scaled to keep the depth
             grid_shape = [x.shape[0], x.shape[2], *c["grid_used"]] if c["version"] == "fixed" else None
             patched, (q, k, v) = run_layer(node, model, node_inputs(meta["psets"][c["pset"]], c["mode"], c["kb"],
-                                                                    c["vb"], c["version"]),
+                                                                    c["vb"], c["version"], cpu_pooling),
                                            x, "output" if c["side"] == "out" else "input", H, W, nh, c["t"],
                                            grid_shape)
             assert q is x and "patches" not in model.model_options["transformer_options"]  # the input MODEL is untouched
@@ -122,7 +125,7 @@ def test_every_golden_pooling_case(golden, pack):
         seen.add(c["version"])
         if not ok:
             bad.append(name)
-    print(f"SlothfulAttention node vs golden: {same}/{len(meta['cases'])} cases identical")
+    print(f"SlothfulAttention node ({cpu_pooling} pooling) vs golden: {same}/{len(meta['cases'])} cases identical")
     assert not bad, f"{len(bad)} cases differ, e.g. {bad[:5]}"
     assert seen == {"2023", "2025", "fixed"} and len(meta["cases"]) == 696
 
@@ -177,6 +180,7 @@ def test_compat_modes_differ_as_the_spec_says(pack):
     (dict(out_mode="3D_AVG"), "out_mode '3D_AVG' is not one of 1D_AVG, 1D_MAX, 2D_AVG, 2D_MAX"),
     (dict(compat="Original2024"), "compat 'Original2024' is not one of Fixed, Original2023, Nearsighted2025"),
     (dict(peak_time=float("nan")), "peak_time must be a number in [0.0, 1.0], got nan"),
+    (dict(cpu_pooling="numpy"), "cpu_pooling 'numpy' is not one of fastmerge, torch"),
 ])
 def test_bad_settings_are_one_readable_error(pack, change, message):
     node = pack.NODE_CLASS_MAPPINGS["FastMergeSlothfulAttention"]
