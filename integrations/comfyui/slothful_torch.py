@@ -150,12 +150,12 @@ def pool_kv_fastmerge(x, stride: float, mode: str, k_blend: float, v_blend: floa
         raise FastMergeNodeError("SlothfulAttention: the fastmerge pooling takes CPU tensors only")
     if not stride > 1 or x.dim() != 3 or x.dtype not in (torch.float32, torch.float16, torch.bfloat16):
         return pool_kv(x, stride, mode, k_blend, v_blend, grid, compat)  # pass-through, or the same error
-    check_blend("k_blend", k_blend), check_blend("v_blend", v_blend)
+    k_blend, v_blend = check_blend("k_blend", k_blend), check_blend("v_blend", v_blend)
     bf16 = x.dtype == torch.bfloat16
     a = x.contiguous()
     arr = a.view(torch.int16).numpy().view(np.uint16) if bf16 else a.numpy()
-    k, v = run_fastmerge(fastmerge.slothful_pool, arr, float(stride), mode, grid=grid, k_blend=float(k_blend),
-                         v_blend=float(v_blend), compat=compat, lerp="fused", bf16=bf16)
+    k, v = run_fastmerge(fastmerge.slothful_pool, arr, float(stride), mode, grid=grid, k_blend=k_blend,
+                         v_blend=v_blend, compat=compat, lerp="fused", bf16=bf16)
 
     def back(y):
         return torch.from_numpy(y.view(np.int16)).view(torch.bfloat16) if bf16 else torch.from_numpy(y)

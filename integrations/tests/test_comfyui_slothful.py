@@ -31,8 +31,8 @@ def golden(tmp_path_factory):
     st = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(st)
     tensors, meta = st.read(out)
-    return tensors, {k: json.loads(v) if k != "lerp" and k != "torch" and k != "generator" else v
-                     for k, v in meta.items()}
+    plain = ("lerp", "torch", "generator")  # the only metadata values that are not JSON
+    return tensors, {k: v if k in plain else json.loads(v) for k, v in meta.items()}
 
 
 @pytest.fixture(scope="module")
