@@ -11,7 +11,14 @@ internal static class DeviceBackend
 {
 #if FASTMERGE_NO_GPU
     public static IMergeAcceleratorProvider? Provider() => null;
+
+    /// <summary>The ILGPU SlothfulAttention pooling (CUDA, or ILGPU's CPU accelerator): none in this build.</summary>
+    public static Slothful.ISlothfulPoolDevice OpenSlothfulPool(bool cuda, string device) =>
+        throw new CommandLine.UsageException($"slothful replay: --device {device}: this build has no GPU backend (the NativeAOT CLI is CPU only)");
 #else
     public static IMergeAcceleratorProvider? Provider() => new Gpu.GpuAcceleratorProvider();
+
+    /// <summary>The ILGPU SlothfulAttention pooling (CUDA, or ILGPU's CPU accelerator).</summary>
+    public static Slothful.ISlothfulPoolDevice OpenSlothfulPool(bool cuda, string device) => Gpu.GpuSlothfulPoolDevice.Open(cuda, device);
 #endif
 }

@@ -1,7 +1,6 @@
 using System.Globalization;
 using Fast.Cli.CommandLine;
 using Fast.Kernels.Attention;
-using Fast.Kernels.Gpu;
 
 namespace Fast.Cli.Commands.Slothful;
 
@@ -42,18 +41,13 @@ internal static class SlothfulCommand
 
         // cpu: the SIMD kernels. gpu: the ILGPU kernels on CUDA. ilgpu-cpu: the same ILGPU kernels on ILGPU's CPU
         // accelerator, so CI checks them against the goldens on machines without a GPU.
-        GpuPreference? preference = device switch
+        ISlothfulPoolDevice? gpu = device switch
         {
             "cpu" => null,
-            "gpu" => GpuPreference.Cuda,
-            "ilgpu-cpu" => GpuPreference.CpuAcceleratorForTesting,
+            "gpu" => DeviceBackend.OpenSlothfulPool(cuda: true, device),
+            "ilgpu-cpu" => DeviceBackend.OpenSlothfulPool(cuda: false, device),
             _ => throw new UsageException($"slothful replay: unknown --device {device}; use cpu, gpu or ilgpu-cpu"),
         };
-        GpuMergeBackend? gpu = null;
-        if (preference is { } p && !GpuMergeBackend.TryCreate(p, out gpu, out string reason))
-        {
-            throw new UsageException($"slothful replay: --device {device}: {reason}");
-        }
 
         SlothfulReplay.Result r;
         using (gpu)

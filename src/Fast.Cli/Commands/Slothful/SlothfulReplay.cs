@@ -4,7 +4,6 @@ using System.Text.Json;
 using Fast.Cli.CommandLine;
 using Fast.Kernels;
 using Fast.Kernels.Attention;
-using Fast.Kernels.Gpu;
 using Fast.SafeTensors;
 
 namespace Fast.Cli.Commands.Slothful;
@@ -18,7 +17,7 @@ internal static class SlothfulReplay
 {
     public sealed record Result(int Cases, int Tables, int Tensors);
 
-    public static Result Run(string goldenPath, string outputPath, LerpPolicy lerp, int maxThreads, bool overwrite, GpuMergeBackend? gpu = null)
+    public static Result Run(string goldenPath, string outputPath, LerpPolicy lerp, int maxThreads, bool overwrite, ISlothfulPoolDevice? gpu = null)
     {
         using SafeTensorsFile golden = SafeTensorsFile.Open(goldenPath);
         var outputs = new List<(TensorSpec Spec, byte[] Data)>();
@@ -99,7 +98,7 @@ internal static class SlothfulReplay
         JsonElement models,
         LerpPolicy lerp,
         int maxThreads,
-        GpuMergeBackend? gpu,
+        ISlothfulPoolDevice? gpu,
         List<(TensorSpec, byte[])> outputs)
     {
         string dtypeName = c.GetProperty("dtype").GetString()!;
@@ -169,17 +168,9 @@ internal static class SlothfulReplay
         }
         else
         {
-            GpuElementType storage = type == ElementType.F32 ? GpuElementType.F32 : type == ElementType.F16 ? GpuElementType.F16 : GpuElementType.BF16;
-            using GpuTensor gx = gpu.Upload(x, storage);
-            using GpuTensor gk = gpu.Allocate(k.Length / size);
-            using GpuTensor? gv = writeV ? gpu.Allocate(v.Length / size) : null;
-            gpu.SlothfulPool(plan, gx, batch, channels, storage, gk, gv, lerp);
-            gpu.Download(gk, storage, k);
-            if (gv is not null)
-            {
-                gpu.Download(gv, storage, v);
-            }
+            gpu.Pool(plan, type, x, batch, channels, k, v, lerp);
         }
+
         long[] shape = [batch, plan.M, channels];
         outputs.Add((new TensorSpec(name + "/K", dtype, shape), k));
         if (writeV)
