@@ -70,6 +70,14 @@ public sealed class BulkShardEnvironmentTests : IDisposable
         int before = Directory.GetFiles(sharded, "*.safetensors").Length;
         Assert.InRange(before, 1, (Variants / 4) - 1);
 
+        // Slurm requeues a lost node's task minutes later, not milliseconds: age the killed run's temp file past the
+        // writers' stale limit (younger unlocked files are spared, they may be a writer between open and lock), so
+        // --resume must sweep it and the folder ends as one run's.
+        foreach (string temp in Directory.GetFiles(sharded, ".*.tmp"))
+        {
+            File.SetLastWriteTimeUtc(temp, DateTime.UtcNow - TimeSpan.FromMinutes(5));
+        }
+
         // The node is lost; Slurm requeues the task with the same id: --resume finishes only what is missing.
         var (_, resumed) = Sweep("sharded", task3, expectExit: 0, "--resume");
         using (JsonDocument json = JsonDocument.Parse(resumed.StdOut))
