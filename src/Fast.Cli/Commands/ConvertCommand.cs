@@ -15,16 +15,6 @@ namespace Fast.Cli.Commands;
 /// </summary>
 internal static class ConvertCommand
 {
-    private static readonly Dictionary<string, OutputDType> s_dtypes = new(StringComparer.Ordinal)
-    {
-        ["keep"] = OutputDType.Keep,
-        ["fp16"] = OutputDType.Fp16,
-        ["bf16"] = OutputDType.Bf16,
-        ["fp32"] = OutputDType.Fp32,
-        ["fp8_e4m3"] = OutputDType.Fp8E4M3,
-        ["fp8_e5m2"] = OutputDType.Fp8E5M2,
-    };
-
     public static int Run(string[] args)
     {
         var reader = new ArgumentReader("convert", args, new HashSet<string> { "--prune", "--overwrite", "--no-mmap" });
@@ -32,7 +22,7 @@ internal static class ConvertCommand
         {
             PositionIds = PositionIdsPolicy.Keep,
             Prune = reader.Flag("--prune"),
-            DType = reader.Choice("--dtype", OutputDType.Keep, s_dtypes),
+            DType = RecipeNames.ParseOutputDType(reader.Value("--dtype") ?? "keep"),
             Overwrite = reader.Flag("--overwrite"),
             ReadMode = reader.Flag("--no-mmap") ? ReadMode.Buffered : ReadMode.Mapped,
         };
