@@ -9,6 +9,12 @@ do); ours reads and writes fp16 directly. The bandwidth floor is (input + K + V 
 of a parallel copy measured by the same .NET process.
 
 Usage: /usr/bin/python3 bench/slothful_vs_torch.py [--record]   (--record appends the table to bench/RESULTS.md)
+
+--cuda: the same on the first CUDA device: ours is the ILGPU kernel (Fast.Bench slothful-compare-gpu), torch runs
+natively on the device (fp16 pooling and lerp exist there), both with the tensors resident on the device and each
+timed call ending in a synchronisation; the floor is (input + K + V bytes) / the read+write bandwidth of a torch
+device-to-device copy of 1 GiB. FASTMERGE_BENCH overrides the command that runs Fast.Bench (e.g. on a machine with a
+.NET runtime but no SDK: "dotnet bench-bin/Fast.Bench.dll").
 """
 import os
 import subprocess
@@ -32,10 +38,42 @@ def best_seconds(fn, min_seconds=1.0):
     return min(times)
 
 
+CUDA = "--cuda" in sys.argv
+
+
+def cuda_best_seconds(fn):
+    for _ in range(3):
+        fn()
+    torch.cuda.synchronize()
+    times, start = [], time.perf_counter()
+    while len(times) < 20 or (time.perf_counter() - start < 0.5 and len(times) < 500):
+        t = time.perf_counter()
+        fn()
+        torch.cuda.synchronize()
+        times.append(time.perf_counter() - t)
+    return min(times)
+
+
+def cuda_bandwidth():
+    x = torch.empty(1 << 28, dtype=torch.float32, device="cuda").uniform_()
+    y = torch.empty_like(x)
+    return 2.0 * x.numel() * 4 / cuda_best_seconds(lambda: y.copy_(x))
+
+
 def torch_seconds(shape, dtype, mode):
     B, h, w, C = shape
     x = (torch.randn(B, h * w, C) * 0.5).to(dtype)
     pool = F.avg_pool2d if mode == "2D_AVG" else F.max_pool2d
+    if CUDA:
+        x = x.cuda()
+
+        def run_cuda():
+            nchw = x.view(B, h, w, C).permute(0, 3, 1, 2)
+            p = pool(nchw, (2, 2), stride=(2, 2))
+            one = nchw[:, :, ::2, ::2]
+            return torch.lerp(one, p, 0.3), torch.lerp(one, p, 0.7)
+
+        return cuda_best_seconds(run_cuda)
 
     def run():
         xf = x.float() if dtype == torch.float16 else x
@@ -52,21 +90,30 @@ def torch_seconds(shape, dtype, mode):
 
 
 def ours():
-    cmd = ["dotnet", "run", "-c", "Release", "--project", os.path.join(ROOT, "bench", "Fast.Bench"), "--", "slothful-compare"]
-    text = subprocess.run(cmd, cwd=ROOT, check=True, capture_output=True, text=True).stdout
+    bench = os.environ.get("FASTMERGE_BENCH", "").split() or [
+        "dotnet", "run", "-c", "Release", "--project", os.path.join(ROOT, "bench", "Fast.Bench"), "--"]
+    text = subprocess.run(bench + ["slothful-compare-gpu" if CUDA else "slothful-compare"], cwd=ROOT, check=True,
+                          capture_output=True, text=True).stdout
     rows, bandwidth = {}, None
     for line in text.splitlines():
         p = line.split()
+        if p and p[0] == "skipped":
+            sys.exit("ours: " + line)
         if p and p[0] == "bandwidth":
             bandwidth = float(p[1])
-        elif p and p[0] == "pool":
+        elif p and p[0] in ("pool", "gpupool"):
             rows[(p[1], p[2], p[3])] = (float(p[4]), int(p[5]) + int(p[6]))
     return rows, bandwidth
 
 
 def main():
     rows, bandwidth = ours()
-    lines = [f"read+write bandwidth (parallel copy, same run): {bandwidth / 1e9:.1f} GB/s; torch {torch.__version__}, "
+    if CUDA:
+        bandwidth = cuda_bandwidth()
+        where = f"device-to-device copy by torch on {torch.cuda.get_device_name(0)}"
+    else:
+        where = "parallel copy"
+    lines = [f"read+write bandwidth ({where}, same run): {bandwidth / 1e9:.1f} GB/s; torch {torch.__version__}, "
              f"{torch.get_num_threads()} threads", "",
              "| shape | dtype | mode | ours ms | torch ms | torch/ours | floor ms | floor/ours |",
              "|---|---|---|---|---|---|---|---|"]
@@ -84,7 +131,8 @@ def main():
         cpu = subprocess.run(["bash", "-c", "lscpu | awk -F: '/Model name/ {gsub(/^ +/, \"\", $2); print $2; exit}'"],
                              capture_output=True, text=True).stdout.strip()
         with open(os.path.join(ROOT, "bench", "RESULTS.md"), "a", encoding="utf-8") as f:
-            f.write(f"\n### SlothfulAttention pooling vs torch (bench/slothful_vs_torch.py) — "
+            f.write(f"\n### SlothfulAttention pooling vs torch{' on CUDA' if CUDA else ''} "
+                    f"(bench/slothful_vs_torch.py{' --cuda' if CUDA else ''}) — "
                     f"{time.strftime('%Y-%m-%d', time.gmtime())}, {cpu}, {os.cpu_count()} cores (machine shared with "
                     f"other engineers' builds)\n\n{table}\n")
 

@@ -5,7 +5,8 @@ namespace Fast.Bench;
 /// <summary>
 /// Runs the BenchmarkDotNet suites: <c>dotnet run -c Release --project bench/Fast.Bench -- --filter '*'</c>;
 /// <c>-- filters-compare</c> prints the plain timings bench/filters_vs_scipy.py compares with scipy;
-/// <c>-- slothful-compare</c> the SlothfulAttention pooling timings bench/slothful_vs_torch.py compares with torch.
+/// <c>-- slothful-compare</c> the SlothfulAttention pooling timings bench/slothful_vs_torch.py compares with torch;
+/// <c>-- slothful-compare-gpu</c> the same on the first CUDA device (<c>slothful_vs_torch.py --cuda</c>).
 /// </summary>
 internal static class Program
 {
@@ -20,6 +21,12 @@ internal static class Program
         if (args is ["slothful-compare", ..])
         {
             Attention.SlothfulComparison.Run();
+            return;
+        }
+
+        if (args is ["slothful-compare-gpu", ..])
+        {
+            Attention.SlothfulGpuComparison.Run();
             return;
         }
 

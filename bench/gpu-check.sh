@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+# The GPU checks of the open issues in one short run on a CUDA machine without a .NET SDK, from the folder
+# build/gpu-bundle.sh packs (carry it there). Writes its logs under OUTDIR:
+#   env.txt        GPU, driver, CPU
+#   gpu-tests.log  Fast.Kernels.Gpu.Tests (every kernel against the scalar oracle, on ILGPU's CPU accelerator and CUDA)
+#   slothful.log   `slothful replay --device gpu` on the fused golden, checked by reference.py (torch of that machine)
+#   merge.log      SD1.5-layout fp16 merges, --device cpu against --device gpu: time, and cmp of the two outputs;
+#                  the I/O floor (cp A + read B) in the same run
+#   hostile.log    a --device gpu merge whose input is truncated mid-run, and one sent SIGTERM mid-run
+#   bdn.log        the BenchmarkDotNet GPU suites (lerp, smooth filters), in process, short job
+#   torch.log      bench/slothful_vs_torch.py --cuda (ILGPU pooling against torch CUDA pooling)
+# Usage: bench/gpu-check.sh BUNDLE OUTDIR [SECTIONS...]  (sections: tests slothful merge hostile bdn torch; default all)
+set -uo pipefail
+cd "$(dirname "$0")/.."
+bundle=$(readlink -f "${1:?usage: bench/gpu-check.sh BUNDLE OUTDIR}") out=$(readlink -f "${2:?OUTDIR}"); shift 2
+sections=("$@"); [ ${#sections[@]} -gt 0 ] || sections=(tests slothful merge hostile bdn torch)
+mkdir -p "$out"
+work=${GPU_CHECK_WORK:-/tmp/gpu-check}; mkdir -p "$work"
+export DOTNET_ROOT=$work/dotnet DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+if [ -x "$(command -v dotnet)" ] && [ "${GPU_CHECK_OWN_RUNTIME:-0}" = 0 ]; then
+  DOTNET_ROOT=$(dirname "$(readlink -f "$(command -v dotnet)")")
+else
+  mkdir -p "$DOTNET_ROOT"; [ -x "$DOTNET_ROOT/dotnet" ] || tar -C "$DOTNET_ROOT" -xJf "$bundle/dotnet-runtime.tar.xz"
+fi
+export PATH=$DOTNET_ROOT:$PATH
+app=$work/app; [ -d "$app/cli" ] || { mkdir -p "$app"; tar -C "$app" -xJf "$bundle/apps.tar.xz"; }
+fm() { dotnet "$app/cli/fastmerge.dll" "$@"; }
+py=${PYTHON:-python3}
+# Full-size SD1.5-layout fp16 models (GPU_CHECK_SCALE=N divides the sizes, for a dry run of this script).
+models() { for s in 1 2 3; do [ -f "$work/m$s.safetensors" ] || fm synth --arch sd1 --seed $s --dtype fp16 ${GPU_CHECK_SCALE:+--scale $GPU_CHECK_SCALE} -o "$work/m$s.safetensors" >/dev/null; done; }
+now() { date +%s.%N; }
+secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'; }
+{ nvidia-smi -L; nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader; lscpu | grep -E 'Model name|^CPU\(s\)'; dotnet --list-runtimes; } > "$out/env.txt" 2>&1
+
+for section in "${sections[@]}"; do
+  case "$section" in
+  tests)   # the kernel suite: TestBackends adds "cuda" to every theory when a CUDA device opens
+    (cd "$app/gpu-tests" && DOTNET_ROLL_FORWARD=Major timeout 300 dotnet "$app/xunit/xunit.console.dll" Fast.Kernels.Gpu.Tests.dll \
+      -parallel none -verbose -nocolor) > "$out/gpu-tests.log" 2>&1
+    echo "tests rc=$? cuda cases finished: $(grep -c 'cuda.*\[FINISHED\]' "$out/gpu-tests.log"), failed: $(grep -c '\[FAIL\]' "$out/gpu-tests.log")" >> "$out/env.txt" ;;
+  slothful)
+    { t0=$(now); timeout 300 dotnet "$app/cli/fastmerge.dll" slothful replay "$bundle/G.safetensors" -o "$work/slothful-out.safetensors" --overwrite --device gpu
+      echo "replay rc=$? $(secs "$t0" "$(now)") s"
+      $py "$app/slothful/reference.py" --check "$work/slothful-out.safetensors" --golden "$bundle/G.safetensors" 2>&1 | tail -5
+    } > "$out/slothful.log" 2>&1 ;;
+  merge)
+    list26=0.5,1,0.9,0.8,0.7,0.6,0.5,0.4,0.3,0.2,0.1,0,0,0.5,0,0.1,0.2,0.3,0.4,0.5,0.6,0.7,0.8,0.9,1,0.5
+    models
+    a=$work/m1.safetensors b=$work/m2.safetensors c=$work/m3.safetensors
+    {
+      cat "$a" "$b" "$c" >/dev/null
+      for i in 1 2; do rm -f "$work/floor"; t0=$(now); cp "$a" "$work/floor"; cat "$b" >/dev/null; echo "floor cp A + read B: $(secs "$t0" "$(now)") s"; done
+      rm -f "$work/floor"
+      echo "| recipe | cpu s | gpu s | cpu/gpu | bytes |"; echo "|---|---|---|---|---|"
+      while IFS='|' read -r label args; do
+        declare -A t=()
+        for dev in cpu gpu; do
+          best=999999
+          for i in 1 2; do
+            t0=$(now)
+            timeout 300 dotnet "$app/cli/fastmerge.dll" merge -a "$a" -b "$b" $args --device $dev --no-fsync --no-output-hash --overwrite -o "$work/$dev.safetensors" >"$work/$dev.log" 2>&1 || { echo "$label $dev FAILED: $(tail -2 "$work/$dev.log")"; break; }
+            best=$(awk -v x="$(secs "$t0" "$(now)")" -v y="$best" 'BEGIN { print (x < y) ? x : y }')
+          done
+          t[$dev]=$best
+        done
+        same=$(cmp -s "$work/cpu.safetensors" "$work/gpu.safetensors" && echo identical || echo DIFFERENT)
+        echo "| $label | ${t[cpu]} | ${t[gpu]} | $(awk -v a="${t[cpu]}" -v b="${t[gpu]}" 'BEGIN { printf "%.2f", a / b }') | $same |"
+        rm -f "$work/cpu.safetensors" "$work/gpu.safetensors"
+      done <<LIST
+ws, 26-value list|--mode ws --weights-alpha $list26
+ad, 26-value list|-c $c --mode ad --weights-alpha $list26
+ad + trainDifference|-c $c --mode ad --calc trainDifference --alpha 0.5
+ad + smoothAdd|-c $c --mode ad --calc smoothAdd --alpha 0.5
+ws + cosineA|--mode ws --calc cosineA --alpha 0.4
+ws + cosineB|--mode ws --calc cosineB --alpha 0.4
+ad + cosineB|-c $c --mode ad --calc cosineB --alpha 0.4
+ad + extract|-c $c --mode ad --calc extract --alpha 0.5 --beta 0.3 --gamma 1.7
+ws + tensor|--mode ws --calc tensor --alpha 0.5 --beta 0.3
+LIST
+    } > "$out/merge.log" 2>&1 ;;
+  hostile)
+    models; a=$work/m1.safetensors
+    {
+      cp "$work/m2.safetensors" "$work/victim.safetensors"; rm -rf "$work/h"; mkdir -p "$work/h"
+      dotnet "$app/cli/fastmerge.dll" merge -a "$a" -b "$work/victim.safetensors" -c "$work/m3.safetensors" --mode ad --calc smoothAdd --alpha 0.5 --device gpu -o "$work/h/out.safetensors" > "$work/h.log" 2>&1 &
+      pid=$!; sleep ${GPU_CHECK_DELAY:-1.5}; truncate -s 300M "$work/victim.safetensors"; wait $pid; rc=$?
+      echo "truncated input: rc=$rc (want 2); message: $(tail -1 "$work/h.log"); left in the output folder: $(ls -A "$work/h" | tr '\n' ' ')"
+      rm -rf "$work/h"; mkdir -p "$work/h"
+      dotnet "$app/cli/fastmerge.dll" merge -a "$a" -b "$work/m2.safetensors" -c "$work/m3.safetensors" --mode ad --calc smoothAdd --alpha 0.5 --device gpu -o "$work/h/out.safetensors" > "$work/h.log" 2>&1 &
+      pid=$!; sleep ${GPU_CHECK_DELAY:-1.5}; kill -TERM $pid; wait $pid; rc=$?
+      echo "SIGTERM mid-run: rc=$rc (want 143); message: $(tail -1 "$work/h.log"); left in the output folder: $(ls -A "$work/h" | tr '\n' ' ')"
+    } > "$out/hostile.log" 2>&1 ;;
+  bdn)
+    (cd "$work" && timeout 300 dotnet "$app/bench/Fast.Bench.dll" --filter '*Gpu*' --inProcess --job short --artifacts "$work/bdn") > "$out/bdn.log" 2>&1 ;;
+  torch)
+    FASTMERGE_BENCH="dotnet $app/bench/Fast.Bench.dll" PYTHONUNBUFFERED=1 timeout 300 $py bench/slothful_vs_torch.py --cuda > "$out/torch.log" 2>&1 ;;
+  esac
+done
