@@ -7,13 +7,16 @@ namespace Fast.Merging.Execution;
 /// <summary>
 /// The stored bytes of one key's inputs over the merged region: the whole tensor, or for an inpainting/pix2pix A
 /// the leading channels of every input that has A's channel count (SPEC §6.3). Mapped whole tensors are zero-copy
-/// views; everything else is copied into pooled buffers released on <see cref="Dispose"/>.
+/// views; everything else is copied into pooled buffers released on <see cref="Dispose"/>. Each input is read once
+/// per output tensor, on first use: a calcmode that looks at an operand twice (trainDifference's equality test, then
+/// its formula) gets the same buffer back, not a second read.
 /// </summary>
 internal sealed class Operands : IDisposable
 {
     private readonly List<IDisposable> _leases = [];
     private readonly MergeSources _sources;
     private readonly TensorInfo _a;
+    private Memory<byte>? _storedA, _storedB, _storedC;
 
     public Operands(MergeSources sources, PlannedTensor tensor)
     {
@@ -49,19 +52,14 @@ internal sealed class Operands : IDisposable
 
     public ElementType TypeC => ElementTypes.Of(_sources.C![Tensor.Name].DType);
 
-    public ReadOnlySpan<byte> A => Stored(_sources.A, _a);
+    public ReadOnlySpan<byte> A => (_storedA ??= Stored(_sources.A, _a)).Span;
 
-    public ReadOnlySpan<byte> B => Stored(_sources.B, _sources.B[Tensor.Name]);
+    public ReadOnlySpan<byte> B => (_storedB ??= Stored(_sources.B, _sources.B[Tensor.Name])).Span;
 
-    public ReadOnlySpan<byte> C => Stored(_sources.C!, _sources.C![Tensor.Name]);
+    public ReadOnlySpan<byte> C => (_storedC ??= Stored(_sources.C!, _sources.C![Tensor.Name])).Span;
 
     /// <summary>A pooled buffer that lives as long as these operands.</summary>
-    public Span<T> Rent<T>(long length)
-    {
-        var lease = new Pooled<T>(length);
-        _leases.Add(lease);
-        return lease.Span;
-    }
+    public Span<T> Rent<T>(long length) => RentMemory<T>(length).Span;
 
     /// <summary>An input widened to f32 into a fresh pooled buffer the caller may overwrite.</summary>
     public Span<float> Widened(ReadOnlySpan<byte> stored, ElementType type)
@@ -73,6 +71,7 @@ internal sealed class Operands : IDisposable
 
     public void Dispose()
     {
+        _storedA = _storedB = _storedC = null;
         foreach (IDisposable lease in _leases)
         {
             lease.Dispose();
@@ -81,15 +80,22 @@ internal sealed class Operands : IDisposable
         _leases.Clear();
     }
 
-    private ReadOnlySpan<byte> Stored(SafeTensorsFile file, TensorInfo t)
+    private Memory<T> RentMemory<T>(long length)
+    {
+        var lease = new Pooled<T>(length);
+        _leases.Add(lease);
+        return lease.Memory;
+    }
+
+    private Memory<byte> Stored(SafeTensorsFile file, TensorInfo t)
     {
         int size = DTypeInfo.BitSize(t.DType) / 8;
         bool sliced = Tensor.MergedChannels is not null && t.Shape[1] == _a.Shape[1];
         if (!sliced)
         {
             // Copied even from a mapped file: a view of the mapping would fault (SIGBUS) if the input shrank.
-            Span<byte> whole = Rent<byte>(t.ByteLength);
-            _sources.Reader.CopyTo(file, t, 0, whole);
+            Memory<byte> whole = RentMemory<byte>(t.ByteLength);
+            _sources.Reader.CopyTo(file, t, 0, whole.Span);
             return whole;
         }
 
@@ -97,10 +103,10 @@ internal sealed class Operands : IDisposable
         long rows = t.Shape[0];
         long rowBytes = t.ElementCount / Math.Max(1, rows) * size;
         long keptBytes = Count / Math.Max(1, rows) * size;
-        Span<byte> region = Rent<byte>(checked(rows * keptBytes));
+        Memory<byte> region = RentMemory<byte>(checked(rows * keptBytes));
         for (long r = 0; r < rows; r++)
         {
-            _sources.Reader.CopyTo(file, t, r * rowBytes, region.Slice((int)(r * keptBytes), (int)keptBytes));
+            _sources.Reader.CopyTo(file, t, r * rowBytes, region.Span.Slice((int)(r * keptBytes), (int)keptBytes));
         }
 
         return region;
