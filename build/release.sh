@@ -2,7 +2,7 @@
 # Builds every shipped form of FastMerge into artifacts/ (or --out DIR), with SHA256SUMS:
 #
 #   *.nupkg / *.snupkg                         FastMerge.SafeTensors, FastMerge.Kernels, FastMerge.Kernels.Gpu,
-#                                              FastMerge.Merging (libraries) and fastmerge (the dotnet tool), symbols
+#                                              FastMerge.Merging, FastMerge.Merging.Gpu (libraries) and fastmerge (the dotnet tool), symbols
 #   fastmerge-VERSION-linux-x64                the CLI, NativeAOT: one native executable, CPU SIMD kernels, no GPU path
 #                                              (ILGPU generates code at run time, which NativeAOT cannot run)
 #   fastmerge-gpu-VERSION-linux-x64            the CLI with the GPU path (--device gpu, CUDA through ILGPU): self-contained

@@ -131,7 +131,7 @@ gpu_cpu() { "$art/fastmerge-gpu-$version-linux-x64" merge -a "$A" -b "$B" -o "$w
 check "single-file GPU build, --device cpu; its merge equals the CLI's" gpu_cpu
 
 # Package contents.
-for id in FastMerge.SafeTensors FastMerge.Kernels FastMerge.Kernels.Gpu FastMerge.Merging fastmerge; do
+for id in FastMerge.SafeTensors FastMerge.Kernels FastMerge.Kernels.Gpu FastMerge.Merging FastMerge.Merging.Gpu fastmerge; do
   nupkg="$art/$id.$version.nupkg"
   assembly=$(case $id in FastMerge.Merging) echo Fast.Merging ;; fastmerge) echo Fast.Merging ;; *) echo "${id/FastMerge/Fast}" ;; esac)
   listing=$(unzip -l "$nupkg" 2>/dev/null)

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Fast.Merging.Execution;
 using Fast.Merging.Hashing;
+using Fast.Merging.Methods;
 using Fast.Merging.Planning;
 using Fast.Merging.PositionIds;
 using Fast.Merging.Recipes;
@@ -175,7 +176,7 @@ public static class FastMerger
                     : throw new MergeDeviceException($"device gpu: {reason}; use device auto or cpu");
             default:
                 // The GPU pays only where the arithmetic outweighs the transfers: elsewhere they dominate.
-                return DeviceCalcModes.IsComputeHeavy(calcMode) && options.Accelerator is not null && options.Accelerator.TryCreate(out IMergeAccelerator? auto, out _)
+                return CalcModeCatalog.Get(calcMode).ComputeHeavy && options.Accelerator is not null && options.Accelerator.TryCreate(out IMergeAccelerator? auto, out _)
                     ? auto
                     : null;
         }

@@ -1,4 +1,5 @@
 using Fast.Merging.Execution;
+using Fast.Merging.Methods;
 using Fast.Merging.Planning;
 using Fast.Merging.Recipes;
 using Fast.SafeTensors;
@@ -58,7 +59,7 @@ internal static class BulkWorkItems
         long count = Elements(t.Shape);
         return t.Action switch
         {
-            TensorAction.Merge when calcMode != CalcMode.Normal => (6 * 4 * count) + (count * DTypeInfo.BitSize(t.OutputDType) / 8),
+            TensorAction.Merge when CalcModeCatalog.Get(calcMode).WholeTensor => (6 * 4 * count) + (count * DTypeInfo.BitSize(t.OutputDType) / 8),
             TensorAction.MergePositionIds => 16 * count,
             _ => 0,
         };

@@ -2,6 +2,7 @@ using Fast.Merging.Api;
 using Fast.Merging.Execution;
 using Fast.Merging.Execution.Calcmodes;
 using Fast.Merging.Hashing;
+using Fast.Merging.Methods;
 using Fast.Merging.Planning;
 using Fast.Merging.Recipes;
 using Fast.SafeTensors;
@@ -62,7 +63,7 @@ internal sealed class VariantPreparer(InputFiles files, BulkOptions options, IIn
 
         MergePlan plan = MergePlanner.Plan(recorded, a, b, c, models);
         var direct = new MergeSources(a, b, c) { Reader = directReader };
-        CosineStatistics? cosine = plan.Recipe.CalcMode is CalcMode.CosineA or CalcMode.CosineB
+        CosineStatistics? cosine = CalcModeCatalog.Get(plan.Recipe.CalcMode).UsesCosineStatistics
             ? CosineStatistics.Compute(plan, direct, options.Threads, cancellation)
             : null;
         return new PreparedVariant(variant, plan, direct, new WholeTensorMerge(plan.Recipe, cosine, null, Math.Max(1, options.Threads)));

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Fast.Kernels;
 using Fast.Merging.Api;
 using Fast.Merging.Execution.Calcmodes;
+using Fast.Merging.Methods;
 using Fast.Merging.Planning;
 using Fast.Merging.PositionIds;
 using Fast.Merging.Recipes;
@@ -89,8 +90,8 @@ public static class MergeEngine
     {
         int threads = Math.Max(1, options.Threads);
         MergeRecipe recipe = plan.Recipe;
-        IMergeAccelerator? wholeTensorDevice = DeviceCalcModes.IsComputeHeavy(recipe.CalcMode) || options.AccelerateAll ? options.Accelerator : null;
-        CosineStatistics? cosine = recipe.CalcMode is CalcMode.CosineA or CalcMode.CosineB
+        IMergeAccelerator? wholeTensorDevice = CalcModeCatalog.Get(recipe.CalcMode).ComputeHeavy || options.AccelerateAll ? options.Accelerator : null;
+        CosineStatistics? cosine = CalcModeCatalog.Get(recipe.CalcMode).UsesCosineStatistics
             ? CosineStatistics.Compute(plan, sources, threads, cancellation, wholeTensorDevice)
             : null;
         // Work goes out in the output file's data order: the file is written front to back (what write-back and a

@@ -1,6 +1,7 @@
 using Fast.Kernels;
 using Fast.Merging.Api;
 using Fast.Merging.Execution.Calcmodes;
+using Fast.Merging.Methods;
 using Fast.Merging.Planning;
 using Fast.Merging.PositionIds;
 using Fast.Merging.Recipes;
@@ -20,6 +21,8 @@ internal sealed class TensorOperations(MergePlan plan, MergeSources sources, IMe
     private readonly SafeTensorsFile _b = sources.B;
     private readonly SafeTensorsFile? _c = sources.C;
     private readonly MergeMode _mode = plan.Recipe.Mode;
+    private readonly bool _modeUsesC = MergeModeCatalog.Get(plan.Recipe.Mode).UsesC;
+    private readonly bool _wholeTensor = CalcModeCatalog.Get(plan.Recipe.CalcMode).WholeTensor;
     private readonly IInputReader _reader = sources.Reader;
 
     /// <summary>
@@ -31,7 +34,7 @@ internal sealed class TensorOperations(MergePlan plan, MergeSources sources, IMe
     {
         if (t.Action == TensorAction.Merge)
         {
-            return calcMode == CalcMode.Normal && t.MergedChannels is null;
+            return !CalcModeCatalog.Get(calcMode).WholeTensor && t.MergedChannels is null;
         }
 
         return copies && t.Action == TensorAction.CopyA && DTypeInfo.BitSize(t.OutputDType) % 8 == 0;
@@ -55,7 +58,7 @@ internal sealed class TensorOperations(MergePlan plan, MergeSources sources, IMe
                 return CopyARange(t, _a[t.Name], start, count, scratch);
             case TensorAction.CopyA:
                 return CopyA(t, _a[t.Name], scratch);
-            case TensorAction.Merge when plan.Recipe.CalcMode != CalcMode.Normal:
+            case TensorAction.Merge when _wholeTensor:
                 return MergeWholeTensor(t);
             case TensorAction.Merge when t.MergedChannels is null:
                 return MergeRange(t, start, start, start, start, count, scratch);
@@ -160,7 +163,7 @@ internal sealed class TensorOperations(MergePlan plan, MergeSources sources, IMe
         Span<byte> dst = scratch.Output.AsSpan(0, count * sizeOut);
         ReadOnlySpan<byte> sc = default;
         ElementType typeC = ElementType.F32;
-        if (_mode is not (MergeMode.WeightSum or MergeMode.ScaledSum))
+        if (_modeUsesC)
         {
             TensorInfo tc = _c![t.Name];
             typeC = ElementTypes.Of(tc.DType);

@@ -2,19 +2,30 @@ using Fast.Merging.Recipes;
 
 namespace Fast.Merging.Methods;
 
-/// <summary>Every calcmode, one entry each (SPEC §3–4): names, spellings, what it reads and its exactness contract.</summary>
+/// <summary>
+/// Every calcmode, one entry each (SPEC §3–4): names, spellings, what it reads, its exactness contract and how the engine
+/// schedules it (element ranges or whole tensors, which go to a device on auto, which need the cosine first pass).
+/// </summary>
 public static class CalcModeCatalog
 {
     private static readonly CalcModeEntry[] s_all =
     [
-        new(CalcMode.Normal, "normal", ["normal"], false, false, "bit-identical"),
-        new(CalcMode.CosineA, "cosineA", ["cosinea"], false, false, "k within 1e-6 of the reference's"),
-        new(CalcMode.CosineB, "cosineB", ["cosineb"], false, false, "k within 1e-6 of the reference's"),
-        new(CalcMode.TrainDifference, "trainDifference", ["traindifference"], false, false, "bit-identical"),
-        new(CalcMode.SmoothAdd, "smoothAdd", ["smoothadd", "smoothaddmt"], false, false, "bit-identical (scipy's median and gaussian)"),
-        new(CalcMode.Tensor, "tensor", ["tensor"], true, false, "bit-identical"),
-        new(CalcMode.Tensor2, "tensor2", ["tensor2"], true, false, "bit-identical"),
-        new(CalcMode.Extract, "extract", ["extract"], true, true, "within 1 ulp of the output dtype"),
+        new(CalcMode.Normal, "normal", ["normal"], false, false, "bit-identical",
+            WholeTensor: false, ComputeHeavy: false, UsesCosineStatistics: false),
+        new(CalcMode.CosineA, "cosineA", ["cosinea"], false, false, "k within 1e-6 of the reference's",
+            WholeTensor: true, ComputeHeavy: true, UsesCosineStatistics: true),
+        new(CalcMode.CosineB, "cosineB", ["cosineb"], false, false, "k within 1e-6 of the reference's",
+            WholeTensor: true, ComputeHeavy: true, UsesCosineStatistics: true),
+        new(CalcMode.TrainDifference, "trainDifference", ["traindifference"], false, false, "bit-identical",
+            WholeTensor: true, ComputeHeavy: false, UsesCosineStatistics: false),
+        new(CalcMode.SmoothAdd, "smoothAdd", ["smoothadd", "smoothaddmt"], false, false, "bit-identical (scipy's median and gaussian)",
+            WholeTensor: true, ComputeHeavy: true, UsesCosineStatistics: false),
+        new(CalcMode.Tensor, "tensor", ["tensor"], true, false, "bit-identical",
+            WholeTensor: true, ComputeHeavy: false, UsesCosineStatistics: false),
+        new(CalcMode.Tensor2, "tensor2", ["tensor2"], true, false, "bit-identical",
+            WholeTensor: true, ComputeHeavy: false, UsesCosineStatistics: false),
+        new(CalcMode.Extract, "extract", ["extract"], true, true, "within 1 ulp of the output dtype",
+            WholeTensor: true, ComputeHeavy: true, UsesCosineStatistics: false),
     ];
 
     /// <summary>Every calcmode in supermerger's order.</summary>

@@ -4,8 +4,9 @@ using Fast.Merging.Recipes;
 namespace Fast.Merging.Methods;
 
 /// <summary>
-/// Every merge mode, one entry each (SPEC §3). A new elementwise mode is one entry here (names, arity, CPU operators)
-/// and its enum value; parsing, printing, arity checks and the engine's calcmode-normal path all read the entry.
+/// Every merge mode, one entry each (SPEC §3). A new elementwise mode is one entry here (names, arity, CPU and GPU
+/// operators) and its enum value; parsing, printing, arity checks, the engine's calcmode-normal path and the device
+/// adapter all read the entry.
 /// </summary>
 public static class MergeModeCatalog
 {
@@ -16,24 +17,29 @@ public static class MergeModeCatalog
         new(MergeMode.WeightSum, "ws", "Weight sum", ["ws", "weightsum", "weightedsum"], usesC: false, usesBeta: false,
             "A·(1−α) + B·α (torch.lerp)", BitIdentical,
             (a, ta, b, tb, _, _, alpha, _, d, td) => MergeKernels.Lerp(a, ta, b, tb, (float)alpha, d, td),
-            (a, b, _, alpha, _) => MergeKernels.Lerp(a, b, (float)alpha, a)),
+            (a, b, _, alpha, _) => MergeKernels.Lerp(a, b, (float)alpha, a),
+            (device, _, alpha, _) => device.Lerp((float)alpha)),
         new(MergeMode.AddDifference, "ad", "Add difference", ["ad", "adddifference"], usesC: true, usesBeta: false,
             "A + α·(B − C)", BitIdentical,
             (a, ta, b, tb, c, tc, alpha, _, d, td) => MergeKernels.AddDifference(a, ta, b, tb, c, tc, (float)alpha, d, td),
-            (a, b, c, alpha, _) => MergeKernels.AddDifference(a, b, c!, ElementType.F32, (float)alpha, a)),
+            (a, b, c, alpha, _) => MergeKernels.AddDifference(a, b, c!, ElementType.F32, (float)alpha, a),
+            (device, typeB, alpha, _) => device.AddDifference(typeB, (float)alpha)),
         new(MergeMode.TripleSum, "ts", "Triple sum", ["ts", "triplesum"], usesC: true, usesBeta: true,
             "A·(1−α−β) + B·α + C·β", BitIdentical,
             // SPEC §3: the triple-sum weights are computed in double from the decimal α and β.
             (a, ta, b, tb, c, tc, alpha, beta, d, td) => MergeKernels.TripleSum(a, ta, b, tb, c, tc, alpha, beta, d, td),
-            (a, b, c, alpha, beta) => MergeKernels.TripleSum(a, b, c!, alpha, beta, a)),
+            (a, b, c, alpha, beta) => MergeKernels.TripleSum(a, b, c!, alpha, beta, a),
+            (device, _, alpha, beta) => device.TripleSum(alpha, beta)),
         new(MergeMode.SumTwice, "st", "sum Twice", ["st", "sumtwice"], usesC: true, usesBeta: true,
             "lerp(lerp(A, B, α), C, β)", BitIdentical,
             (a, ta, b, tb, c, tc, alpha, beta, d, td) => MergeKernels.SumTwice(a, ta, b, tb, c, tc, (float)alpha, (float)beta, d, td),
-            (a, b, c, alpha, beta) => MergeKernels.SumTwice(a, b, c!, (float)alpha, (float)beta, a)),
+            (a, b, c, alpha, beta) => MergeKernels.SumTwice(a, b, c!, (float)alpha, (float)beta, a),
+            (device, _, alpha, beta) => device.SumTwice((float)alpha, (float)beta)),
         new(MergeMode.ScaledSum, "ss", "Scaled sum", ["ss", "scaledsum"], usesC: false, usesBeta: false,
             "A·α + B·β (α, β from the scaled-sum factor lists)", BitIdentical,
             (a, ta, b, tb, _, _, alpha, beta, d, td) => MergeKernels.ScaledSum(a, ta, b, tb, (float)alpha, (float)beta, d, td),
-            (a, b, _, alpha, beta) => MergeKernels.ScaledSum(a, b, (float)alpha, (float)beta, a)),
+            (a, b, _, alpha, beta) => MergeKernels.ScaledSum(a, b, (float)alpha, (float)beta, a),
+            (device, _, alpha, beta) => device.ScaledSum((float)alpha, (float)beta)),
     ];
 
     /// <summary>Every mode in the order users know them.</summary>

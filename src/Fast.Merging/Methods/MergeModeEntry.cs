@@ -14,15 +14,23 @@ internal delegate void StoredOperator(
 /// <summary>The same formula on f32 values, in place into <c>a</c> (position ids, SPEC §7 policy merge).</summary>
 internal delegate void F32Operator(float[] a, float[] b, float[]? c, double alpha, double beta);
 
+/// <summary>The same formula as kernels of a device whose A, B (and C) are already uploaded (<see cref="IElementwiseDevice"/>).</summary>
+/// <param name="device">The device, bound to one call's operands.</param>
+/// <param name="typeB">B's stored element type (add difference rounds B − C through it).</param>
+/// <param name="alpha">α as parsed.</param>
+/// <param name="beta">β as parsed.</param>
+public delegate void DeviceOperator(IElementwiseDevice device, ElementType typeB, double alpha, double beta);
+
 /// <summary>
 /// One merge mode as the catalog declares it: its names, what it reads, its formula on the CPU (stored elements and
-/// f32) and how exact it is. Everything that needs to know a mode asks its entry; nothing switches on the mode.
+/// f32), on a device (<see cref="Gpu"/>) and how exact it is. Everything that needs to know a mode asks its entry;
+/// nothing switches on the mode.
 /// </summary>
 public sealed class MergeModeEntry
 {
     internal MergeModeEntry(
         MergeMode mode, string shortName, string referenceName, string[] spellings, bool usesC, bool usesBeta,
-        string formula, string exactness, StoredOperator cpu, F32Operator f32)
+        string formula, string exactness, StoredOperator cpu, F32Operator f32, DeviceOperator gpu)
     {
         Mode = mode;
         ShortName = shortName;
@@ -34,6 +42,7 @@ public sealed class MergeModeEntry
         Exactness = exactness;
         Cpu = cpu;
         F32 = f32;
+        Gpu = gpu;
     }
 
     /// <summary>The recipe value.</summary>
@@ -63,6 +72,9 @@ public sealed class MergeModeEntry
     internal StoredOperator Cpu { get; }
 
     internal F32Operator F32 { get; }
+
+    /// <summary>What the device path runs for this mode: the same formula as device kernels, bit-identical to <see cref="Cpu"/>.</summary>
+    public DeviceOperator Gpu { get; }
 
     /// <inheritdoc />
     public override string ToString() => ShortName;

@@ -2,6 +2,7 @@ using System.Globalization;
 using Fast.Merging.Architectures;
 using Fast.Merging.Blocks;
 using Fast.Merging.Execution;
+using Fast.Merging.Methods;
 using Fast.Merging.PositionIds;
 using Fast.Merging.Recipes;
 using Fast.SafeTensors;
@@ -44,7 +45,7 @@ public static class MergePlanner
         BlockWeights? alphas = Weights(scaled ? recipe.ScaledSumWeightsA : recipe.WeightsAlpha, arch.BlockLayout, recipe.Alpha);
         BlockWeights? betas = Weights(scaled ? recipe.ScaledSumWeightsB : recipe.WeightsBeta, arch.BlockLayout, recipe.Beta);
         var filter = new BlockFilter(recipe.Exclude, recipe.Include, arch.BlockLayout);
-        bool cosine = recipe.CalcMode is CalcMode.CosineA or CalcMode.CosineB;
+        bool cosine = CalcModeCatalog.Get(recipe.CalcMode).UsesCosineStatistics;
         SafeTensorsFile? modelC = recipe.UsesModelC ? c : null;
 
         var planned = new List<PlannedTensor>(a.Tensors.Count);

@@ -1,7 +1,7 @@
-using Fast.Cli.Gpu;
 using Fast.Kernels;
 using Fast.Kernels.Gpu;
 using Fast.Merging.Execution.Calcmodes;
+using Fast.Merging.Gpu;
 
 namespace Fast.Cli.Tests.Gpu;
 

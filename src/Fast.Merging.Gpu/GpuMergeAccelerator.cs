@@ -1,19 +1,26 @@
 using Fast.Kernels;
 using Fast.Kernels.Gpu;
 using Fast.Merging.Api;
+using Fast.Merging.Methods;
 using Fast.Merging.Recipes;
 
-namespace Fast.Cli.Gpu;
+namespace Fast.Merging.Gpu;
 
 /// <summary>
 /// The library's device seam implemented on <see cref="GpuMergeBackend"/> (ILGPU): each call uploads the stored
-/// inputs, widens them on the device, runs the op and narrows the result back. Lives in the CLI because ILGPU cannot
-/// run under NativeAOT, which the library must. A borrowed backend (tests share one to compile kernels once) is not disposed.
+/// inputs, widens them on the device, runs the op and narrows the result back. Its own assembly because ILGPU cannot
+/// run under NativeAOT, which the library must; the CLI's NativeAOT build leaves it out. Calcmode normal runs the mode's
+/// GPU operator from <see cref="MergeModeCatalog"/>. A borrowed backend (tests share one to compile kernels once) is not
+/// disposed.
 /// </summary>
-internal sealed class GpuMergeAccelerator(GpuMergeBackend backend, bool ownsBackend = true) : IMergeAccelerator
+/// <param name="backend">The ILGPU backend the operations run on.</param>
+/// <param name="ownsBackend">True to dispose <paramref name="backend"/> with this accelerator.</param>
+public sealed class GpuMergeAccelerator(GpuMergeBackend backend, bool ownsBackend = true) : IMergeAccelerator
 {
+    /// <inheritdoc />
     public string Name => backend.DeviceName;
 
+    /// <inheritdoc />
     public void Merge(
         MergeMode mode,
         ReadOnlySpan<byte> a, ElementType typeA,
@@ -22,21 +29,15 @@ internal sealed class GpuMergeAccelerator(GpuMergeBackend backend, bool ownsBack
         double alpha, double beta,
         Span<byte> destination, ElementType destinationType)
     {
+        MergeModeEntry entry = MergeModeCatalog.Get(mode);
         using GpuTensor ga = backend.Upload(a, ToGpu(typeA));
         using GpuTensor gb = backend.Upload(b, ToGpu(typeB));
-        using GpuTensor? gc = mode is MergeMode.WeightSum or MergeMode.ScaledSum ? null : backend.Upload(c, ToGpu(typeC));
-        switch (mode)
-        {
-            case MergeMode.WeightSum: backend.Lerp(ga, gb, (float)alpha, ga); break;
-            case MergeMode.ScaledSum: backend.ScaledSum(ga, gb, (float)alpha, (float)beta, ga); break;
-            case MergeMode.AddDifference: backend.AddDifference(ga, gb, gc!, ToGpu(typeB), (float)alpha, ga); break;
-            case MergeMode.TripleSum: backend.TripleSum(ga, gb, gc!, alpha, beta, ga); break;
-            default: backend.SumTwice(ga, gb, gc!, (float)alpha, (float)beta, ga); break;
-        }
-
+        using GpuTensor? gc = entry.UsesC ? backend.Upload(c, ToGpu(typeC)) : null;
+        entry.Gpu(new GpuElementwiseOperands(backend, ga, gb, gc), typeB, alpha, beta);
         backend.Download(ga, ToGpu(destinationType), destination);
     }
 
+    /// <inheritdoc />
     public void TrainDifference(
         ReadOnlySpan<byte> a, ElementType typeA,
         ReadOnlySpan<byte> b, ElementType typeB,
@@ -51,6 +52,7 @@ internal sealed class GpuMergeAccelerator(GpuMergeBackend backend, bool ownsBack
         backend.Download(ga, ToGpu(destinationType), destination);
     }
 
+    /// <inheritdoc />
     public void SmoothAdd(
         ReadOnlySpan<byte> a, ElementType typeA,
         ReadOnlySpan<byte> b, ElementType typeB,
@@ -65,6 +67,7 @@ internal sealed class GpuMergeAccelerator(GpuMergeBackend backend, bool ownsBack
         backend.Download(ga, ToGpu(destinationType), destination);
     }
 
+    /// <inheritdoc />
     public float CosineSimilarity(
         bool normalizeFirst,
         ReadOnlySpan<byte> a, ElementType typeA,
@@ -77,6 +80,7 @@ internal sealed class GpuMergeAccelerator(GpuMergeBackend backend, bool ownsBack
         return backend.CosineSimilarity(ga, other, normalizeFirst, similarity);
     }
 
+    /// <inheritdoc />
     public void CosineLerp(
         ReadOnlySpan<byte> a, ElementType typeA,
         ReadOnlySpan<byte> b, ElementType typeB,
@@ -90,6 +94,7 @@ internal sealed class GpuMergeAccelerator(GpuMergeBackend backend, bool ownsBack
         backend.Download(other, ToGpu(destinationType), destination);
     }
 
+    /// <inheritdoc />
     public void Extract(
         ReadOnlySpan<byte> a, ElementType typeA,
         ReadOnlySpan<byte> b, ElementType typeB,
@@ -104,6 +109,7 @@ internal sealed class GpuMergeAccelerator(GpuMergeBackend backend, bool ownsBack
         backend.Download(ga, ToGpu(destinationType), destination);
     }
 
+    /// <inheritdoc />
     public void Dispose()
     {
         if (ownsBackend)
@@ -134,14 +140,5 @@ internal sealed class GpuMergeAccelerator(GpuMergeBackend backend, bool ownsBack
         }
     }
 
-    private static GpuElementType ToGpu(ElementType type) => type switch
-    {
-        ElementType.F16 => GpuElementType.F16,
-        ElementType.BF16 => GpuElementType.BF16,
-        ElementType.F32 => GpuElementType.F32,
-        ElementType.F64 => GpuElementType.F64,
-        ElementType.F8E4M3 => GpuElementType.F8E4M3,
-        ElementType.F8E5M2 => GpuElementType.F8E5M2,
-        _ => throw new ArgumentOutOfRangeException(nameof(type), type, "no GPU element type"),
-    };
+    private static GpuElementType ToGpu(ElementType type) => GpuElementTypes.Of(type);
 }
