@@ -1,5 +1,6 @@
 using Fast.Kernels.Gpu;
 using Fast.Merging.Api;
+using Fast.Merging.Methods;
 
 namespace Fast.Merging.Gpu;
 

@@ -1,8 +1,6 @@
 using Fast.Kernels;
 using Fast.Kernels.Gpu;
-using Fast.Merging.Api;
 using Fast.Merging.Methods;
-using Fast.Merging.Recipes;
 
 namespace Fast.Merging.Gpu;
 

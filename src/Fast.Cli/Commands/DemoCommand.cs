@@ -1,5 +1,6 @@
 using System.Globalization;
 using Fast.Cli.CommandLine;
+using Fast.Merging;
 using Fast.Merging.Api;
 using Fast.Merging.Architectures;
 using Fast.Merging.Recipes;

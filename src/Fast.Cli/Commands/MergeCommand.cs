@@ -1,4 +1,5 @@
 using Fast.Cli.CommandLine;
+using Fast.Merging;
 using Fast.Merging.Api;
 using Fast.Merging.Recipes;
 using Fast.SafeTensors;

@@ -3,7 +3,6 @@ using Fast.Merging.Execution;
 using Fast.Merging.Hashing;
 using Fast.Merging.Methods;
 using Fast.Merging.Planning;
-using Fast.Merging.PositionIds;
 using Fast.Merging.Recipes;
 using Fast.SafeTensors;
 

@@ -1,3 +1,5 @@
+using Fast.Merging.Methods;
+
 namespace Fast.Merging.Api;
 
 /// <summary>Opens an <see cref="IMergeAccelerator"/> on demand, so a merge that needs no device never initialises one.</summary>

@@ -12,7 +12,7 @@ internal static class PositionIdsInspection
         foreach (TensorInfo t in file.Tensors.Where(t => PositionIdsKeys.IsPositionIds(t.Name)))
         {
             // A tensor the merge could not read as numbers is not reported before/after (the doctor reports it).
-            if (Execution.PositionIdsValues.CanRead(t.DType) && t.ElementCount <= 1_000_000)
+            if (PositionIds.PositionIdsDTypes.CanRead(t.DType) && t.ElementCount <= 1_000_000)
             {
                 reports[t.Name] = PositionIdsFileCheck.Check(file, t);
             }

@@ -1,7 +1,6 @@
 using Fast.Merging.Execution;
 using Fast.Merging.Methods;
 using Fast.Merging.Planning;
-using Fast.Merging.Recipes;
 using Fast.SafeTensors;
 
 namespace Fast.Merging.Bulk;

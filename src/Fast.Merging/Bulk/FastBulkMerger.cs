@@ -1,4 +1,3 @@
-using Fast.Merging.Api;
 using Fast.Merging.Execution;
 
 namespace Fast.Merging.Bulk;
@@ -6,7 +5,7 @@ namespace Fast.Merging.Bulk;
 /// <summary>
 /// The library entry point for many merges over the same few models (α sweeps, block lists, modes): each input file is
 /// opened once, every input tensor range is read once per wave and every variant of the wave is computed from it.
-/// Each variant's output is byte-identical to <see cref="FastMerger.Merge"/> of its recipe alone, metadata and input
+/// Each variant's output is byte-identical to <see cref="Api.FastMerger.Merge"/> of its recipe alone, metadata and input
 /// hashes included. A variant that cannot be planned or written is reported and the others still run.
 /// </summary>
 public static class FastBulkMerger

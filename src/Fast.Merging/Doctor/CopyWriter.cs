@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using Fast.Kernels;
-using Fast.Merging.Planning;
 using Fast.SafeTensors;
 
 namespace Fast.Merging.Doctor;

@@ -1,5 +1,4 @@
 using Fast.Merging.Architectures;
-using Fast.Merging.Planning;
 using Fast.Merging.PositionIds;
 using Fast.Merging.Recipes;
 using Fast.SafeTensors;
@@ -95,7 +94,7 @@ public static class ModelFixer
             }
             else if (p.SourceTensor is { } source)
             {
-                plan[i] = p with { DType = ElementTypes.Output(source.DType, options.DType), RepairNonFinite = options.NanToNum };
+                plan[i] = p with { DType = OutputDTypes.StoredAs(source.DType, options.DType), RepairNonFinite = options.NanToNum };
             }
         }
 

@@ -1,4 +1,3 @@
-using Fast.Merging.Api;
 using Fast.Merging.Planning;
 using Fast.SafeTensors;
 

@@ -1,6 +1,5 @@
 using Fast.Kernels;
 using Fast.Merging.Methods;
-using Fast.Merging.Recipes;
 
 namespace Fast.Merging.Execution;
 

@@ -1,4 +1,4 @@
-using Fast.Merging.Api;
+using Fast.Merging.Methods;
 
 namespace Fast.Merging.Execution;
 

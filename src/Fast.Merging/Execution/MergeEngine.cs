@@ -1,10 +1,8 @@
 using System.Collections.Concurrent;
 using Fast.Kernels;
-using Fast.Merging.Api;
 using Fast.Merging.Execution.Calcmodes;
 using Fast.Merging.Methods;
 using Fast.Merging.Planning;
-using Fast.Merging.PositionIds;
 using Fast.Merging.Recipes;
 using Fast.SafeTensors;
 

@@ -1,4 +1,3 @@
-using Fast.Merging.Api;
 using Fast.SafeTensors;
 
 namespace Fast.Merging.Execution;

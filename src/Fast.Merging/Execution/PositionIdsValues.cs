@@ -12,9 +12,6 @@ namespace Fast.Merging.Execution;
 /// </summary>
 internal static class PositionIdsValues
 {
-    public static bool CanRead(DType dtype) =>
-        ElementTypes.TryGet(dtype, out _) || dtype is DType.I8 or DType.U8 or DType.I16 or DType.U16 or DType.I32 or DType.U32 or DType.I64;
-
     public static float[] Read(IInputReader reader, SafeTensorsFile file, TensorInfo tensor)
     {
         byte[] raw = new byte[tensor.ByteLength];
@@ -74,7 +71,7 @@ internal static class PositionIdsValues
     }
 
     /// <summary>The mode's normal formula on f32 values (SPEC §3), in place into <paramref name="a"/>.</summary>
-    public static void MergeNormal(PlannedTensor t, Recipes.MergeMode mode, float[] a, float[] b, float[]? c)
+    public static void MergeNormal(PlannedTensor t, MergeMode mode, float[] a, float[] b, float[]? c)
     {
         MergeModeCatalog.Get(mode).F32(a, b, c, t.Alpha, t.Beta);
     }

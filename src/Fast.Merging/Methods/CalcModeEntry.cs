@@ -1,4 +1,3 @@
-using Fast.Merging.Recipes;
 
 namespace Fast.Merging.Methods;
 

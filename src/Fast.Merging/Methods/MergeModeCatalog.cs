@@ -1,5 +1,4 @@
 using Fast.Kernels;
-using Fast.Merging.Recipes;
 
 namespace Fast.Merging.Methods;
 

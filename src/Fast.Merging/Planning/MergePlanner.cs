@@ -1,7 +1,6 @@
 using System.Globalization;
 using Fast.Merging.Architectures;
 using Fast.Merging.Blocks;
-using Fast.Merging.Execution;
 using Fast.Merging.Methods;
 using Fast.Merging.PositionIds;
 using Fast.Merging.Recipes;
@@ -68,7 +67,7 @@ public static class MergePlanner
                 continue;
             }
 
-            DType output = ElementTypes.Output(ta.DType, recipe.OutputDType);
+            DType output = OutputDTypes.StoredAs(ta.DType, recipe.OutputDType);
             var copy = new PlannedTensor(ta.Name, output, ta.Shape, TensorAction.CopyA, block, 0, 0);
             TensorInfo? tc = null;
             bool present = b.TryGetTensor(ta.Name, out TensorInfo? tb) && (modelC is null || modelC.TryGetTensor(ta.Name, out tc));
@@ -143,13 +142,13 @@ public static class MergePlanner
                 throw new MergePlanException($"{ta.Name}: position ids are [{string.Join(", ", ta.Shape)}] in A but [{string.Join(", ", t.Shape)}] in {which}; use --position-ids reset");
             }
 
-            if (!PositionIdsValues.CanRead(t.DType))
+            if (!PositionIdsDTypes.CanRead(t.DType))
             {
                 throw new MergePlanException($"{ta.Name}: position ids stored as {DTypeInfo.ToJsonName(t.DType)} in {which} cannot be merged; use --position-ids reset");
             }
         }
 
-        DType output = ElementTypes.TryGet(ta.DType, out _) ? ElementTypes.Output(ta.DType, recipe.OutputDType) : ta.DType;
+        DType output = ElementTypes.TryGet(ta.DType, out _) ? OutputDTypes.StoredAs(ta.DType, recipe.OutputDType) : ta.DType;
         return new PlannedTensor(ta.Name, output, ta.Shape, TensorAction.MergePositionIds, block, alpha, beta, null, cosine);
     }
 

@@ -1,6 +1,6 @@
 using Fast.Kernels;
-using Fast.Merging.Api;
-using Fast.Merging.Recipes;
+using Fast.Merging;
+using Fast.Merging.Methods;
 
 namespace Fast.Cli.Tests.Gpu;
 

@@ -1,5 +1,6 @@
 using Fast.Cli.Commands;
 using Fast.Kernels.Gpu;
+using Fast.Merging;
 using Fast.Merging.Api;
 using Fast.Merging.Architectures;
 using Fast.Merging.Gpu;

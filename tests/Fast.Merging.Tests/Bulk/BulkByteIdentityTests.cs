@@ -1,4 +1,3 @@
-using Fast.Merging.Api;
 using Fast.Merging.Bulk;
 using Fast.SafeTensors;
 

@@ -1,5 +1,4 @@
 using Fast.Merging.Api;
-using Fast.Merging.Planning;
 using Fast.Merging.Recipes;
 using Fast.SafeTensors;
 

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using Fast.Kernels;
-using Fast.Merging.Api;
+using Fast.Merging.Methods;
 using Fast.Merging.Planning;
 using Fast.Merging.Recipes;
 

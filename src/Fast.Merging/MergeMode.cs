@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace Fast.Merging.Recipes;
+namespace Fast.Merging;
 
 /// <summary>How A, B (and C) are combined per key (SPEC §3).</summary>
 public enum MergeMode

@@ -1,8 +1,8 @@
 using Fast.SafeTensors;
 
-namespace Fast.Merging.Api;
+namespace Fast.Merging;
 
-/// <summary>One finished output tensor, handed to the callback of <see cref="FastMerger.MergeToCallback"/>.</summary>
+/// <summary>One finished output tensor, handed to the callback of <c>FastMerger.MergeToCallback</c>.</summary>
 /// <param name="Name">The key.</param>
 /// <param name="DType">The stored dtype.</param>
 /// <param name="Shape">The dimensions, outermost first.</param>

@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace Fast.Merging.Recipes;
+namespace Fast.Merging;
 
 /// <summary>The calculation applied within a mode (SPEC §4); names as supermerger spells them.</summary>
 public enum CalcMode

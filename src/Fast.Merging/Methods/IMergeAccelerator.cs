@@ -1,13 +1,14 @@
 using Fast.Kernels;
-using Fast.Merging.Recipes;
 
-namespace Fast.Merging.Api;
+namespace Fast.Merging.Methods;
 
 /// <summary>
 /// A device that runs merge operations on host buffers (upload, compute, download), bit-identical to the SIMD
-/// kernels of <c>Fast.Kernels</c>. The library has no implementation of its own: ILGPU cannot run under NativeAOT,
-/// so the GPU backend lives outside this assembly (the <c>fastmerge</c> CLI supplies one built on
-/// <c>Fast.Kernels.Gpu</c>) and is passed in through <see cref="MergeOptions.Accelerator"/>.
+/// kernels of <c>Fast.Kernels</c>. This assembly has no implementation of its own: ILGPU cannot run under NativeAOT,
+/// so the GPU backend is its own assembly (<c>Fast.Merging.Gpu</c>, built on <c>Fast.Kernels.Gpu</c>; the
+/// <c>fastmerge</c> CLI uses it) and is passed in through <c>MergeOptions.Accelerator</c>. With the catalog's device
+/// seam (<see cref="IElementwiseDevice"/>) it is how the methods run on a device, so it sits with them, below the
+/// engine and the API.
 /// Implementations must be safe to call from several threads (they may serialise the calls).
 /// </summary>
 public interface IMergeAccelerator : IDisposable

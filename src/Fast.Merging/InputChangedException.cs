@@ -1,6 +1,6 @@
 using Fast.SafeTensors;
 
-namespace Fast.Merging.Api;
+namespace Fast.Merging;
 
 /// <summary>
 /// An input model was truncated, rewritten or replaced by another process during the merge: the output would mix
