@@ -1,16 +1,18 @@
+using Fast.Merging.Methods;
+
 namespace Fast.Cli.CommandLine;
 
-/// <summary>The text of <c>fastmerge --help</c>.</summary>
+/// <summary>The text of <c>fastmerge --help</c>; the merge modes are the catalog's, so a new mode is listed without an edit here.</summary>
 internal static class Usage
 {
-    public const string Text = """
+    public static readonly string Text = $"""
         fastmerge: fast, exact Stable Diffusion checkpoint merging (safetensors)
 
         usage:
           fastmerge demo [--dir DIR] [--scale N]
               generate three SD1.5-layout checkpoints, merge them (block-weighted add difference) and repair
               their position ids (the README's first command)
-          fastmerge merge -a A -b B [-c C] -o OUT [--mode ws|ad|ts|st|ss] [--calc normal|cosineA|cosineB|
+          fastmerge merge -a A -b B [-c C] -o OUT [--mode {string.Join('|', MergeModeCatalog.All.Select(e => e.ShortName))}] [--calc normal|cosineA|cosineB|
               trainDifference|smoothAdd|tensor|tensor2|extract] [--alpha X] [--beta Y] [--gamma G]
               [--weights-alpha LIST|PRESET] [--weights-beta LIST|PRESET] [--weights-a LIST] [--weights-b LIST]
               [--position-ids reset|keep|merge] [--dtype keep|fp16|bf16|fp32|fp8_e4m3|fp8_e5m2]
