@@ -1,4 +1,3 @@
-
 namespace Fast.Merging.Methods;
 
 /// <summary>
@@ -7,24 +6,53 @@ namespace Fast.Merging.Methods;
 /// </summary>
 public static class CalcModeCatalog
 {
+    private const string WeightSumOnly = "works on weighted sum; use mode ws";
+    private const string CosineModesHint = "works on weighted sum (or add difference, on B − C); use mode ws or ad";
+    private static readonly MergeMode[] s_cosineModes = [MergeMode.WeightSum, MergeMode.AddDifference];
+    private const string AddDifferenceOnly = "works on three models in add difference; use mode ad";
+
     private static readonly CalcModeEntry[] s_all =
     [
         new(CalcMode.Normal, "normal", ["normal"], false, false, "bit-identical",
-            WholeTensor: false, ComputeHeavy: false, UsesCosineStatistics: false),
+            ComputeHeavy: false, CosineFavorsA: null, Modes: [], ModesHint: ""),
+
+        // As the reference: cosine weighs B against A, or with add difference the difference B − C against A.
         new(CalcMode.CosineA, "cosineA", ["cosinea"], false, false, "k within 1e-6 of the reference's",
-            WholeTensor: true, ComputeHeavy: true, UsesCosineStatistics: true),
+            ComputeHeavy: true, CosineFavorsA: true, Modes: s_cosineModes, ModesHint: CosineModesHint)
+        {
+            Operator = (operators, destination, type) => operators.CosineLerp(favorA: true, destination, type),
+        },
         new(CalcMode.CosineB, "cosineB", ["cosineb"], false, false, "k within 1e-6 of the reference's",
-            WholeTensor: true, ComputeHeavy: true, UsesCosineStatistics: true),
+            ComputeHeavy: true, CosineFavorsA: false, Modes: s_cosineModes, ModesHint: CosineModesHint)
+        {
+            Operator = (operators, destination, type) => operators.CosineLerp(favorA: false, destination, type),
+        },
         new(CalcMode.TrainDifference, "trainDifference", ["traindifference"], false, false, "bit-identical",
-            WholeTensor: true, ComputeHeavy: false, UsesCosineStatistics: false),
+            ComputeHeavy: false, CosineFavorsA: null, Modes: [MergeMode.AddDifference], ModesHint: AddDifferenceOnly)
+        {
+            Operator = (operators, destination, type) => operators.TrainDifference(destination, type),
+        },
         new(CalcMode.SmoothAdd, "smoothAdd", ["smoothadd", "smoothaddmt"], false, false, "bit-identical (scipy's median and gaussian)",
-            WholeTensor: true, ComputeHeavy: true, UsesCosineStatistics: false),
+            ComputeHeavy: true, CosineFavorsA: null, Modes: [MergeMode.AddDifference], ModesHint: AddDifferenceOnly)
+        {
+            Operator = (operators, destination, type) => operators.SmoothAdd(destination, type),
+        },
         new(CalcMode.Tensor, "tensor", ["tensor"], true, false, "bit-identical",
-            WholeTensor: true, ComputeHeavy: false, UsesCosineStatistics: false),
+            ComputeHeavy: false, CosineFavorsA: null, Modes: [MergeMode.WeightSum], ModesHint: WeightSumOnly)
+        {
+            Operator = (operators, destination, type) => operators.TensorSlices(columns: false, destination, type),
+        },
         new(CalcMode.Tensor2, "tensor2", ["tensor2"], true, false, "bit-identical",
-            WholeTensor: true, ComputeHeavy: false, UsesCosineStatistics: false),
+            ComputeHeavy: false, CosineFavorsA: null, Modes: [MergeMode.WeightSum], ModesHint: WeightSumOnly)
+        {
+            Operator = (operators, destination, type) => operators.TensorSlices(columns: true, destination, type),
+        },
         new(CalcMode.Extract, "extract", ["extract"], true, true, "within 1 ulp of the output dtype",
-            WholeTensor: true, ComputeHeavy: true, UsesCosineStatistics: false),
+            ComputeHeavy: true, CosineFavorsA: null, Modes: [MergeMode.AddDifference], ModesHint: AddDifferenceOnly,
+            WeightsAreFractions: true, UsesGamma: true)
+        {
+            Operator = (operators, destination, type) => operators.Extract(destination, type),
+        },
     ];
 
     /// <summary>Every calcmode in supermerger's order.</summary>

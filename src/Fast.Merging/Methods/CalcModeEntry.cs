@@ -1,4 +1,3 @@
-
 namespace Fast.Merging.Methods;
 
 /// <summary>One calcmode as the catalog declares it: names, what it reads, which modes it combines with, exactness.</summary>
@@ -8,19 +7,43 @@ namespace Fast.Merging.Methods;
 /// <param name="UsesBeta">True when it reads β.</param>
 /// <param name="NeedsC">True when it reads model C whatever the mode (extract).</param>
 /// <param name="Exactness">The exactness contract (SPEC §4).</param>
-/// <param name="WholeTensor">
-/// True when it needs a whole tensor at once (neighbourhoods, reductions, slice bands); false for calcmode normal,
-/// which the engine cuts into element ranges.
-/// </param>
 /// <param name="ComputeHeavy">
 /// True when device auto sends it to a GPU: it does enough arithmetic per byte (filters, cosine reductions, extract's
 /// row cosines) to pay for the transfers; elementwise work does not.
 /// </param>
-/// <param name="UsesCosineStatistics">True when it needs the cosine first pass over every key (cosineA, cosineB).</param>
+/// <param name="CosineFavorsA">
+/// For the calcmodes that need the cosine first pass over every key: true when the weights favour A (cosineA), false
+/// when they favour B (cosineB); null for the others.
+/// </param>
+/// <param name="Modes">The merge modes it works with; empty for every mode.</param>
+/// <param name="ModesHint">What the usage error says when the mode is not one of <paramref name="Modes"/> (after "Calcmode NAME ").</param>
+/// <param name="WeightsAreFractions">True when α and β must lie in [0, 1] for every key (extract).</param>
+/// <param name="UsesGamma">True when it reads γ, which must be ≥ 0 (extract).</param>
 public sealed record CalcModeEntry(
     CalcMode CalcMode, string Name, IReadOnlyList<string> Spellings, bool UsesBeta, bool NeedsC, string Exactness,
-    bool WholeTensor, bool ComputeHeavy, bool UsesCosineStatistics)
+    bool ComputeHeavy, bool? CosineFavorsA, IReadOnlyList<MergeMode> Modes, string ModesHint,
+    bool WeightsAreFractions = false, bool UsesGamma = false)
 {
+    /// <summary>
+    /// What it runs on one output tensor; null for calcmode normal, which runs the mode's own operator over element
+    /// ranges.
+    /// </summary>
+    internal WholeTensorOperator? Operator { get; init; }
+
+    /// <summary>
+    /// True when it needs a whole tensor at once (neighbourhoods, reductions, slice bands); false for calcmode normal,
+    /// which the engine cuts into element ranges.
+    /// </summary>
+    public bool WholeTensor => Operator is not null;
+
+    /// <summary>True when it needs the cosine first pass over every key (cosineA, cosineB).</summary>
+    public bool UsesCosineStatistics => CosineFavorsA is not null;
+
+    /// <summary>True when it works with <paramref name="mode"/>.</summary>
+    /// <param name="mode">The recipe's merge mode.</param>
+    /// <returns>True when <see cref="Modes"/> is empty or names it.</returns>
+    public bool WorksWith(MergeMode mode) => Modes.Count == 0 || Modes.Contains(mode);
+
     /// <inheritdoc />
     public override string ToString() => Name;
 }

@@ -38,7 +38,8 @@ public static class MergeModeCatalog
             "A·α + B·β (α, β from the scaled-sum factor lists)", BitIdentical,
             (a, ta, b, tb, _, _, alpha, beta, d, td) => MergeKernels.ScaledSum(a, ta, b, tb, (float)alpha, (float)beta, d, td),
             (a, b, _, alpha, beta) => MergeKernels.ScaledSum(a, b, (float)alpha, (float)beta, a),
-            (device, _, alpha, beta) => device.ScaledSum((float)alpha, (float)beta)),
+            (device, _, alpha, beta) => device.ScaledSum((float)alpha, (float)beta),
+            scaledSumFactors: true),
     ];
 
     /// <summary>Every mode in the order users know them.</summary>

@@ -29,7 +29,7 @@ public sealed class MergeModeEntry
 {
     internal MergeModeEntry(
         MergeMode mode, string shortName, string referenceName, string[] spellings, bool usesC, bool usesBeta,
-        string formula, string exactness, StoredOperator cpu, F32Operator f32, DeviceOperator gpu)
+        string formula, string exactness, StoredOperator cpu, F32Operator f32, DeviceOperator gpu, bool scaledSumFactors = false)
     {
         Mode = mode;
         ShortName = shortName;
@@ -42,6 +42,7 @@ public sealed class MergeModeEntry
         Cpu = cpu;
         F32 = f32;
         Gpu = gpu;
+        ScaledSumFactors = scaledSumFactors;
     }
 
     /// <summary>The recipe value.</summary>
@@ -61,6 +62,12 @@ public sealed class MergeModeEntry
 
     /// <summary>True when the mode reads β.</summary>
     public bool UsesBeta { get; }
+
+    /// <summary>
+    /// True when α and β are A's and B's factors, from the scaled-sum factor lists (<c>--weights-a</c>/<c>--weights-b</c>)
+    /// rather than the α/β block weights; such a mode has no calcmodes (scaled sum).
+    /// </summary>
+    public bool ScaledSumFactors { get; }
 
     /// <summary>The formula as SPEC §3 writes it.</summary>
     public string Formula { get; }

@@ -35,22 +35,25 @@ public static class MergePlanner
             throw new MergePlanException($"mode {RecipeNames.ShortName(recipe.Mode)} needs a third model: give it with -c");
         }
 
-        if (recipe.CalcMode == CalcMode.Extract && !(recipe.Gamma >= 0))
+        CalcModeEntry calcEntry = CalcModeCatalog.Get(recipe.CalcMode);
+        if (calcEntry.UsesGamma && !(recipe.Gamma >= 0))
         {
-            throw new MergePlanException(string.Create(CultureInfo.InvariantCulture, $"calcmode extract needs gamma >= 0 (got {recipe.Gamma})"));
+            throw new MergePlanException(string.Create(CultureInfo.InvariantCulture, $"calcmode {calcEntry.Name} needs gamma >= 0 (got {recipe.Gamma})"));
         }
 
-        bool scaled = recipe.Mode == MergeMode.ScaledSum;
+        bool scaled = MergeModeCatalog.Get(recipe.Mode).ScaledSumFactors;
         BlockWeights? alphas = Weights(scaled ? recipe.ScaledSumWeightsA : recipe.WeightsAlpha, arch.BlockLayout, recipe.Alpha);
         BlockWeights? betas = Weights(scaled ? recipe.ScaledSumWeightsB : recipe.WeightsBeta, arch.BlockLayout, recipe.Beta);
         var filter = new BlockFilter(recipe.Exclude, recipe.Include, arch.BlockLayout);
-        bool cosine = CalcModeCatalog.Get(recipe.CalcMode).UsesCosineStatistics;
+        bool cosine = calcEntry.UsesCosineStatistics;
         SafeTensorsFile? modelC = recipe.UsesModelC ? c : null;
 
         var planned = new List<PlannedTensor>(a.Tensors.Count);
+        var blockIndices = new List<int>(a.Tensors.Count);
         foreach (TensorInfo ta in a.Tensors)
         {
             int blockIndex = arch.BlockLayout.IndexOf(ta.Name);
+            blockIndices.Add(blockIndex);
             string block = arch.BlockLayout.HasBlocks ? arch.BlockLayout.Blocks[blockIndex] : BlockIds.Base;
             double alpha = alphas?.ForBlock(blockIndex) ?? recipe.Alpha;
             double beta = betas?.ForBlock(blockIndex) ?? recipe.Beta;
@@ -96,11 +99,11 @@ public static class MergePlanner
                 continue;
             }
 
-            if (recipe.CalcMode == CalcMode.Extract && !(alpha is >= 0 and <= 1 && beta is >= 0 and <= 1))
+            if (calcEntry.WeightsAreFractions && !(alpha is >= 0 and <= 1 && beta is >= 0 and <= 1))
             {
                 throw new MergePlanException(string.Create(
                     CultureInfo.InvariantCulture,
-                    $"calcmode extract needs 0 <= alpha, beta <= 1 ({ta.Name}: alpha {alpha}, beta {beta})"));
+                    $"calcmode {calcEntry.Name} needs 0 <= alpha, beta <= 1 ({ta.Name}: alpha {alpha}, beta {beta})"));
             }
 
             planned.Add(new PlannedTensor(ta.Name, output, ta.Shape, TensorAction.Merge, block, alpha, beta, channels, cosine));
@@ -109,6 +112,12 @@ public static class MergePlanner
         if (cosine && !planned.Any(t => t.InCosineStats))
         {
             throw new MergePlanException($"calcmode {RecipeNames.Name(recipe.CalcMode)} found no mergeable non-VAE keys to measure; use calcmode normal");
+        }
+
+        // One planned tensor per key of A, in A's order: each gets the block index it was weighted by, resolved once above.
+        for (int i = 0; i < planned.Count; i++)
+        {
+            planned[i] = planned[i] with { BlockIndex = blockIndices[i] };
         }
 
         return new MergePlan(recipe, arch.Id, planned, Metadata(recipe, alphas, betas, models));

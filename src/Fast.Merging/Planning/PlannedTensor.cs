@@ -19,4 +19,11 @@ public sealed record PlannedTensor(
     double Alpha,
     double Beta,
     long? MergedChannels = null,
-    bool InCosineStats = false);
+    bool InCosineStats = false)
+{
+    /// <summary>
+    /// The index of <see cref="BlockId"/> in the architecture's block list (the weight lists' position), resolved once by
+    /// the planner; 0 (BASE) for an architecture without blocks.
+    /// </summary>
+    public int BlockIndex { get; init; }
+}

@@ -1,4 +1,5 @@
 using Fast.Merging.Blocks;
+using Fast.Merging.Methods;
 
 namespace Fast.Merging.Recipes;
 
@@ -24,33 +25,30 @@ public static class RecipeValidator
             Add(RecipeErrorKind.MissingModelB, "Model B is required; give the model to merge into A.");
         }
 
-        var mode = RecipeNames.ReferenceName(recipe.Mode);
-        var calc = RecipeNames.Name(recipe.CalcMode);
-        switch (recipe.CalcMode)
+        // Which modes a calcmode works with, and what it reads, are its catalog entry's: no switch on names here.
+        MergeModeEntry modeEntry = MergeModeCatalog.Get(recipe.Mode);
+        CalcModeEntry calcEntry = CalcModeCatalog.Get(recipe.CalcMode);
+        var mode = modeEntry.ReferenceName;
+        var calc = calcEntry.Name;
+        if (!calcEntry.WorksWith(recipe.Mode))
         {
-            case CalcMode.TrainDifference or CalcMode.SmoothAdd or CalcMode.Extract when recipe.Mode != MergeMode.AddDifference:
-                Add(RecipeErrorKind.CalcModeRequiresAddDifference, $"Calcmode {calc} works on three models in add difference; use mode ad (got {mode}).");
-                break;
-            case CalcMode.Tensor or CalcMode.Tensor2 when recipe.Mode != MergeMode.WeightSum:
-                Add(RecipeErrorKind.CalcModeRequiresWeightSum, $"Calcmode {calc} works on weighted sum; use mode ws (got {mode}).");
-                break;
-
-            // As the reference: cosine weighs B against A, or with add difference the difference B − C against A.
-            case CalcMode.CosineA or CalcMode.CosineB when recipe.Mode is not (MergeMode.WeightSum or MergeMode.AddDifference):
-                Add(RecipeErrorKind.CalcModeRequiresWeightSum, $"Calcmode {calc} works on weighted sum (or add difference, on B − C); use mode ws or ad (got {mode}).");
-                break;
+            // A calcmode whose every mode reads C needs add difference's three models; the others want weighted sum.
+            RecipeErrorKind kind = calcEntry.Modes.All(m => MergeModeCatalog.Get(m).UsesC)
+                ? RecipeErrorKind.CalcModeRequiresAddDifference
+                : RecipeErrorKind.CalcModeRequiresWeightSum;
+            Add(kind, $"Calcmode {calc} {calcEntry.ModesHint} (got {mode}).");
         }
 
-        if (recipe.Mode == MergeMode.ScaledSum && recipe.CalcMode != CalcMode.Normal)
+        if (modeEntry.ScaledSumFactors && calcEntry.WholeTensor)
         {
-            Add(RecipeErrorKind.ScaledSumRequiresNormal, $"Scaled sum has no calcmodes; use calcmode normal (got {calc}).");
+            Add(RecipeErrorKind.ScaledSumRequiresNormal, $"{mode} has no calcmodes; use calcmode normal (got {calc}).");
         }
 
         var hasC = recipe.C is not null && !string.IsNullOrWhiteSpace(recipe.C.Path);
-        if ((recipe.UsesModelC || recipe.CalcMode == CalcMode.Extract) && !hasC)
+        if ((recipe.UsesModelC || calcEntry.NeedsC) && !hasC)
         {
-            Add(RecipeErrorKind.MissingModelC, recipe.CalcMode == CalcMode.Extract
-                ? "Calcmode extract needs three models; give model C."
+            Add(RecipeErrorKind.MissingModelC, calcEntry.NeedsC
+                ? $"Calcmode {calc} needs three models; give model C."
                 : $"Mode {mode} needs three models; give model C.");
         }
         else if (!recipe.UsesModelC && hasC)
@@ -79,7 +77,7 @@ public static class RecipeValidator
             Add(RecipeErrorKind.UnusedBetaWeights, $"Mode {mode} with calcmode {calc} uses no beta; drop the beta block weights.");
         }
 
-        if (recipe.Mode != MergeMode.ScaledSum && (recipe.ScaledSumWeightsA is not null || recipe.ScaledSumWeightsB is not null))
+        if (!modeEntry.ScaledSumFactors && (recipe.ScaledSumWeightsA is not null || recipe.ScaledSumWeightsB is not null))
         {
             Add(RecipeErrorKind.UnusedScaledSumWeights, $"Scaled-sum factor lists apply to mode ss only (got {mode}).");
         }

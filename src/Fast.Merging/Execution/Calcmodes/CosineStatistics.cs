@@ -31,8 +31,8 @@ internal sealed class CosineStatistics
     /// <summary>Measures every key of the first pass, on <paramref name="accelerator"/> when given (same bits as without).</summary>
     public static CosineStatistics Compute(MergePlan plan, MergeSources sources, int threads, CancellationToken cancellation, IMergeAccelerator? accelerator = null)
     {
-        bool favorA = plan.Recipe.CalcMode == CalcMode.CosineA;
-        bool difference = plan.Recipe.Mode == MergeMode.AddDifference;
+        bool favorA = CalcModeCatalog.Get(plan.Recipe.CalcMode).CosineFavorsA == true;
+        bool difference = MergeModeCatalog.Get(plan.Recipe.Mode).UsesC; // add difference: B − C against A
         PlannedTensor[] measured = [.. plan.Tensors.Where(t => t.InCosineStats)];
         var statistics = new float[measured.Length][];
         var combined = new ConcurrentDictionary<string, float[]>(StringComparer.Ordinal);

@@ -1,74 +1,102 @@
 using Fast.Kernels;
 using Fast.Merging.Methods;
+using Fast.Merging.Planning;
 using Fast.Merging.Recipes;
 
 namespace Fast.Merging.Execution.Calcmodes;
 
 /// <summary>
 /// The calcmodes that need a whole tensor at once (neighbourhoods, reductions, slice bands, the equality test of
-/// trainDifference): one key's merged region in, its output elements in the output type out.
+/// trainDifference): one key's merged region in, its output elements in the output type out. Which operation runs is
+/// the calcmode's catalog entry's <see cref="CalcModeEntry.Operator"/>; this class implements the operations.
 /// </summary>
 internal sealed class WholeTensorMerge(MergeRecipe recipe, CosineStatistics? cosine, IMergeAccelerator? accelerator, int filterThreads)
 {
+    private readonly MergeRecipe _recipe = recipe;
+    private readonly CosineStatistics? _cosine = cosine;
+    private readonly IMergeAccelerator? _accelerator = accelerator;
+    private readonly int _filterThreads = filterThreads;
+    private readonly WholeTensorOperator? _operator = CalcModeCatalog.Get(recipe.CalcMode).Operator;
+
+    // As the reference: the cosine calcmodes weigh B against A, or, in a mode that reads C (add difference), B − C.
+    private readonly bool _cosineOnDifference = MergeModeCatalog.Get(recipe.Mode).UsesC;
+
     /// <summary>Computes the merged region of <paramref name="operands"/> into <paramref name="destination"/>.</summary>
     public void Run(Operands operands, Span<byte> destination, ElementType outputType)
     {
-        Planning.PlannedTensor t = operands.Tensor;
-        switch (recipe.CalcMode)
-        {
-            case CalcMode.Tensor or CalcMode.Tensor2:
-                TensorSliceMerge.Merge(operands.A, operands.TypeA, operands.B, operands.TypeB, operands.Shape, t.Alpha, t.Beta, recipe.CalcMode == CalcMode.Tensor2, destination, outputType);
-                return;
-            case CalcMode.TrainDifference when accelerator is not null:
-                accelerator.TrainDifference(operands.A, operands.TypeA, operands.B, operands.TypeB, operands.C, operands.TypeC, t.Alpha, destination, outputType);
-                return;
-            case CalcMode.TrainDifference:
-                if (Reductions.AllEqual(operands.B, operands.TypeB, operands.C, operands.TypeC))
-                {
-                    ElementConvert.Convert(operands.A, operands.TypeA, destination, outputType); // B equals C: keep A
-                }
-                else
-                {
-                    MergeKernels.TrainDifference(operands.A, operands.TypeA, operands.B, operands.TypeB, operands.C, operands.TypeC, t.Alpha, destination, outputType);
-                }
+        WholeTensorOperator run = _operator ?? throw new InvalidOperationException($"calcmode {_recipe.CalcMode} is not a whole-tensor calcmode");
+        run(new Operators(this, operands), destination, outputType);
+    }
 
+    /// <summary>The operations on one tensor's operands: on the device where there is one for them, else the CPU kernels.</summary>
+    private sealed class Operators(WholeTensorMerge merge, Operands operands) : IWholeTensorOperators
+    {
+        private readonly PlannedTensor _t = operands.Tensor;
+
+        public void TensorSlices(bool columns, Span<byte> destination, ElementType outputType) =>
+            TensorSliceMerge.Merge(operands.A, operands.TypeA, operands.B, operands.TypeB, operands.Shape, _t.Alpha, _t.Beta, columns, destination, outputType);
+
+        public void TrainDifference(Span<byte> destination, ElementType outputType)
+        {
+            if (merge._accelerator is not null)
+            {
+                merge._accelerator.TrainDifference(operands.A, operands.TypeA, operands.B, operands.TypeB, operands.C, operands.TypeC, _t.Alpha, destination, outputType);
+            }
+            else if (Reductions.AllEqual(operands.B, operands.TypeB, operands.C, operands.TypeC))
+            {
+                ElementConvert.Convert(operands.A, operands.TypeA, destination, outputType); // B equals C: keep A
+            }
+            else
+            {
+                MergeKernels.TrainDifference(operands.A, operands.TypeA, operands.B, operands.TypeB, operands.C, operands.TypeC, _t.Alpha, destination, outputType);
+            }
+        }
+
+        public void SmoothAdd(Span<byte> destination, ElementType outputType)
+        {
+            if (merge._accelerator is not null && operands.Shape.Length is >= 1 and <= 4)
+            {
+                merge._accelerator.SmoothAdd(operands.A, operands.TypeA, operands.B, operands.TypeB, operands.C, operands.TypeC, (float)_t.Alpha, operands.IntShape, destination, outputType);
                 return;
-            case CalcMode.Extract when accelerator is not null && operands.Count > 0:
-                accelerator.Extract(
+            }
+
+            Span<float> result = operands.Rent<float>(operands.Count);
+            Calcmodes.SmoothAdd.Run(operands, (float)_t.Alpha, merge._filterThreads, result);
+            ElementConvert.Narrow(result, destination, outputType);
+        }
+
+        public void Extract(Span<byte> destination, ElementType outputType)
+        {
+            if (merge._accelerator is not null && operands.Count > 0)
+            {
+                merge._accelerator.Extract(
                     operands.A, operands.TypeA, operands.B, operands.TypeB, operands.C, operands.TypeC,
-                    t.Alpha, t.Beta, recipe.Gamma, Extract.Columns(operands.Shape), destination, outputType);
+                    _t.Alpha, _t.Beta, merge._recipe.Gamma, Calcmodes.Extract.Columns(operands.Shape), destination, outputType);
                 return;
-            case CalcMode.CosineA or CalcMode.CosineB when accelerator is not null && operands.Count > 0:
-                bool difference = recipe.Mode == MergeMode.AddDifference;
-                accelerator.CosineLerp(
+            }
+
+            Span<float> result = operands.Rent<float>(operands.Count);
+            Calcmodes.Extract.Run(operands, _t.Alpha, _t.Beta, merge._recipe.Gamma, result);
+            ElementConvert.Narrow(result, destination, outputType);
+        }
+
+        public void CosineLerp(bool favorA, Span<byte> destination, ElementType outputType)
+        {
+            bool difference = merge._cosineOnDifference;
+            if (merge._accelerator is not null && operands.Count > 0)
+            {
+                merge._accelerator.CosineLerp(
                     operands.A, operands.TypeA,
                     operands.B, operands.TypeB,
                     difference ? operands.C : default, difference ? operands.TypeC : operands.TypeB,
-                    cosine!.Weights(t, recipe.CalcMode == CalcMode.CosineA), destination, outputType);
+                    merge._cosine!.Weights(_t, favorA), destination, outputType);
                 return;
-            case CalcMode.SmoothAdd when accelerator is not null && operands.Shape.Length is >= 1 and <= 4:
-                accelerator.SmoothAdd(operands.A, operands.TypeA, operands.B, operands.TypeB, operands.C, operands.TypeC, (float)t.Alpha, operands.IntShape, destination, outputType);
-                return;
-        }
+            }
 
-        Span<float> result = operands.Rent<float>(operands.Count);
-        switch (recipe.CalcMode)
-        {
-            case CalcMode.SmoothAdd:
-                SmoothAdd.Run(operands, (float)t.Alpha, filterThreads, result);
-                break;
-            case CalcMode.Extract:
-                Extract.Run(operands, t.Alpha, t.Beta, recipe.Gamma, result);
-                break;
-            case CalcMode.CosineA or CalcMode.CosineB:
-                bool favorA = recipe.CalcMode == CalcMode.CosineA;
-                CosineStatistics.Inputs(operands, recipe.Mode == MergeMode.AddDifference, out Span<float> a, out Span<float> other);
-                CosineSimilarity.Lerp(other, a, cosine!.Weights(t, favorA), result);
-                break;
-            default:
-                throw new InvalidOperationException($"calcmode {recipe.CalcMode} is not a whole-tensor calcmode");
+            Span<float> result = operands.Rent<float>(operands.Count);
+            CosineStatistics.Inputs(operands, difference, out Span<float> a, out Span<float> other);
+            CosineSimilarity.Lerp(other, a, merge._cosine!.Weights(_t, favorA), result);
+            ElementConvert.Narrow(result, destination, outputType);
         }
-
-        ElementConvert.Narrow(result, destination, outputType);
     }
 }
