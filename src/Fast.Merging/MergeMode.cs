@@ -24,4 +24,8 @@ public enum MergeMode
     /// <summary><c>ss</c>, "Scaled sum": a·A + b·B with separate factors, no normalisation.</summary>
     [JsonStringEnumMemberName("ss")]
     ScaledSum,
+
+    /// <summary><c>delta</c>, "Add delta": A + α·B, B a difference model (sd-mecha's two-model add_difference).</summary>
+    [JsonStringEnumMemberName("delta")]
+    AddDelta,
 }

@@ -40,6 +40,16 @@ public static class MergeModeCatalog
             (a, b, _, alpha, beta) => MergeKernels.ScaledSum(a, b, (float)alpha, (float)beta, a),
             (device, _, alpha, beta) => device.ScaledSum((float)alpha, (float)beta),
             scaledSumFactors: true),
+
+        // sd-mecha's add_difference(a, b, alpha) with b a delta (sd_mecha/extensions/builtin/merge_methods/linear.py):
+        // B is already a difference (a model made with calcmode extract, sd-mecha's subtract, a baked LoRA delta), added
+        // with its own weight per block. 1·A is exact, so the scaled-sum kernels compute A + f32(α)·B with the product
+        // and the sum each rounded once, on the CPU and the device alike.
+        new(MergeMode.AddDelta, "delta", "Add delta", ["delta", "adddelta"], usesC: false, usesBeta: false,
+            "A + α·B (B a difference model)", "exact in f32: the product and the sum each rounded once",
+            (a, ta, b, tb, _, _, alpha, _, d, td) => MergeKernels.ScaledSum(a, ta, b, tb, 1f, (float)alpha, d, td),
+            (a, b, _, alpha, _) => MergeKernels.ScaledSum(a, b, 1f, (float)alpha, a),
+            (device, _, alpha, _) => device.ScaledSum(1f, (float)alpha)),
     ];
 
     /// <summary>Every mode in the order users know them.</summary>
