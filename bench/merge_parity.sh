@@ -4,6 +4,7 @@
 # prints "name sha256" per output (or "name exit N" where the CLI refuses the combination: both builds must refuse the same ones). Run it with the old and
 # the new build and diff the two lists: a refactor that must not change results gives identical lists.
 #   bench/merge_parity.sh FASTMERGE OUT.txt [WORKDIR]
+# Give both runs the same WORKDIR: the output metadata records the input paths, so other paths give other bytes.
 set -euo pipefail
 fastmerge=$1
 out=$2
