@@ -10,7 +10,7 @@ namespace Fast.SafeTensors.Tests;
 /// </summary>
 public sealed class HostileEnvironmentTests : IDisposable
 {
-    private readonly TempDirectory _dir = new();
+    private readonly TempDir _dir = new();
 
     [Theory]
     [InlineData("{\"__metadata__\":{\"a\":\"\\ud800\"},\"t\":ENTRY}")] // lone high surrogate as a metadata value

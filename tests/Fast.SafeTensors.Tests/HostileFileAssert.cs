@@ -14,7 +14,7 @@ internal static class HostileFileAssert
             Assert.Equal(tensorName, inMemory.TensorName);
         }
 
-        using var dir = new TempDirectory();
+        using var dir = new TempDir();
         string path = dir.Write("hostile.safetensors", bytes);
         foreach (ReadMode mode in new[] { ReadMode.Buffered, ReadMode.Mapped })
         {
@@ -40,7 +40,7 @@ internal static class HostileFileAssert
     public static SafeTensorsHeader Accepted(byte[] bytes)
     {
         SafeTensorsHeader header = HeaderValidator.ParseFile(bytes, "memory.safetensors");
-        using var dir = new TempDirectory();
+        using var dir = new TempDir();
         string path = dir.Write("ok.safetensors", bytes);
         foreach (ReadMode mode in new[] { ReadMode.Buffered, ReadMode.Mapped })
         {

@@ -38,7 +38,7 @@ public class HostileFileTests
     [Fact]
     public void Rule1_LyingHeaderLengthDoesNotAllocateIt()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TempDir();
         string path = dir.Write("liar.safetensors", RawFile.Build("{}", 0, 99_999_999));
         long before = GC.GetAllocatedBytesForCurrentThread();
         var e = Assert.Throws<SafeTensorsFormatException>(() => SafeTensorsFile.Open(path, ReadMode.Buffered));

@@ -17,7 +17,7 @@ public class LargeFileTests
     [InlineData(ReadMode.Buffered)]
     public void SparseFileOverFourGiBStreamsInChunks(ReadMode mode)
     {
-        using var dir = new TempDirectory();
+        using var dir = new TempDir();
         string path = dir.File("huge.safetensors");
         var markers = CreateSparseFile(path, out long dataOffset);
 

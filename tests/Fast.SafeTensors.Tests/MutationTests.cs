@@ -38,7 +38,7 @@ public class MutationTests
             HeaderValidator.ParseFile(valid, "corpus");
         }
 
-        using var dir = new TempDirectory();
+        using var dir = new TempDir();
         int accepted = 0;
         var rules = new HashSet<FormatRule>();
         for (int i = 0; i < Iterations; i++)

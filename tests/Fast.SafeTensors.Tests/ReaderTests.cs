@@ -7,7 +7,7 @@ public class ReaderTests
     [Fact]
     public void CopyToAndGetSpanAgreeAtEveryOffset()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TempDir();
         byte[] bytes = CanonicalFiles.Mixed(seed: 11);
         string path = dir.Write("m.safetensors", bytes);
         using var mapped = SafeTensorsFile.Open(path, ReadMode.Mapped);
@@ -34,7 +34,7 @@ public class ReaderTests
     [Fact]
     public void BufferedModeHasNoZeroCopyViews()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TempDir();
         using var file = SafeTensorsFile.Open(dir.Write("b.safetensors", CanonicalFiles.Mixed()), ReadMode.Buffered);
         Assert.Throws<InvalidOperationException>(() => file.GetSpan(file.Tensors[0], 0, 1).ToArray());
     }
@@ -42,7 +42,7 @@ public class ReaderTests
     [Fact]
     public void RangesOutsideTheTensorAndForeignTensorsAreRejected()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TempDir();
         string path = dir.Write("r.safetensors", CanonicalFiles.Mixed());
         using var file = SafeTensorsFile.Open(path);
         using var other = SafeTensorsFile.Open(path);
@@ -58,7 +58,7 @@ public class ReaderTests
     [Fact]
     public void DisposedFileRefusesReads()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TempDir();
         var file = SafeTensorsFile.Open(dir.Write("d.safetensors", CanonicalFiles.Mixed()));
         TensorInfo t = file.Tensors[0];
         file.Dispose();

@@ -12,7 +12,7 @@ public class RoundtripTests
     [InlineData(ReadMode.Buffered, 4096)]
     public void CanonicalFileRoundTripsByteForByte(ReadMode mode, int chunkBytes)
     {
-        using var dir = new TempDirectory();
+        using var dir = new TempDir();
         byte[] original = CanonicalFiles.Mixed(seed: 5);
         string input = dir.Write("in.safetensors", original);
         string output = dir.File("out.safetensors");
@@ -34,7 +34,7 @@ public class RoundtripTests
     [Fact]
     public void WriterOutputMatchesTheCanonicalLayoutByteForByte()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TempDir();
         byte[] expected = CanonicalFiles.Mixed(seed: 9);
         SafeTensorsHeader header = HeaderValidator.ParseFile(expected, "expected");
         string output = dir.File("w.safetensors");

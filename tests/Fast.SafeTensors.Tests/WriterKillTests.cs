@@ -16,7 +16,7 @@ public class WriterKillTests
     [Fact]
     public void KilledWriterLeavesNoOutput()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TempDir();
         string output = dir.File("killed.safetensors");
         string temp = RunAndKill(output, overwrite: false);
         Assert.False(File.Exists(output));
@@ -26,7 +26,7 @@ public class WriterKillTests
     [Fact]
     public void KilledWriterLeavesThePreviousFileIntact()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TempDir();
         byte[] previous = CanonicalFiles.Mixed(seed: 4);
         string output = dir.Write("previous.safetensors", previous);
         RunAndKill(output, overwrite: true);
@@ -37,7 +37,7 @@ public class WriterKillTests
     public void UnkilledVictimProducesAValidFile()
     {
         // The control: the same child, left alone, does create the file the kill tests expect to be absent.
-        using var dir = new TempDirectory();
+        using var dir = new TempDir();
         string output = dir.File("complete.safetensors");
         using Process victim = StartVictim(output, delayMs: 0, overwrite: false);
         Assert.True(victim.WaitForExit(60_000));

@@ -9,7 +9,7 @@ public class WriterTests
     [Fact]
     public void HeaderIsCompactMetadataFirstDataOrderedAndPadded()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TempDir();
         string path = dir.File("h.safetensors");
         TensorSpec[] specs =
         [
@@ -65,7 +65,7 @@ public class WriterTests
     [Fact]
     public void ConcurrentWritesEqualSequentialWrites()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TempDir();
         TensorSpec[] specs = [.. Enumerable.Range(0, 24).Select(i => new TensorSpec($"t{i:D2}", i % 3 == 0 ? DType.F32 : DType.F16, [1 + (i * 37 % 101), 64]))];
         var data = specs.ToDictionary(s => s.Name, s =>
         {
@@ -109,7 +109,7 @@ public class WriterTests
     [Fact]
     public void QueuedWritesKeepEachThreadsOrderAndCopyTheCallersBytes()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TempDir();
         const int Threads = 8;
         const int Piece = 64;
         TensorSpec[] specs = [.. Enumerable.Range(0, Threads).Select(i => new TensorSpec($"t{i}", DType.U8, [Piece * 200]))];
@@ -148,7 +148,7 @@ public class WriterTests
     [Fact]
     public void WithoutFlushToDiskTheFileIsTheSame()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TempDir();
         TensorSpec[] specs = [new("w", DType.F32, [3, 5]), new("b", DType.F16, [7])];
         var data = new Dictionary<string, byte[]> { ["w"] = new byte[60], ["b"] = new byte[14] };
         new Random(9).NextBytes(data["w"]);
@@ -171,7 +171,7 @@ public class WriterTests
     [Fact]
     public void DisposeWithoutCommitLeavesNothing()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TempDir();
         string path = dir.File("never.safetensors");
         string temp;
         using (var writer = SafeTensorsWriter.Create(path, [new("x", DType.F32, [1024])]))
@@ -190,7 +190,7 @@ public class WriterTests
     [Fact]
     public void CommitRefusesMissingBytesAndNamesTheTensor()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TempDir();
         string path = dir.File("partial.safetensors");
         using var writer = SafeTensorsWriter.Create(path, [new("a", DType.U8, [10]), new("b", DType.U8, [10]), new("z", DType.U8, [0])]);
         writer.Write("a", 0, new byte[10]);
@@ -211,7 +211,7 @@ public class WriterTests
     [Fact]
     public void ExistingOutputNeedsOverwrite()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TempDir();
         string path = dir.Write("exists.safetensors", [1, 2, 3]);
         var e = Assert.Throws<SafeTensorsWriteException>(() => SafeTensorsWriter.Create(path, [new("x", DType.U8, [1])]));
         Assert.Equal(WriteFailure.OutputExists, e.Failure);
@@ -231,7 +231,7 @@ public class WriterTests
     [Fact]
     public void OutputAppearingDuringWriteIsNotClobbered()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TempDir();
         string path = dir.File("race.safetensors");
         using var writer = SafeTensorsWriter.Create(path, [new("x", DType.U8, [1])]);
         writer.Write("x", 0, [7]);
@@ -245,7 +245,7 @@ public class WriterTests
     [Fact]
     public void ReplacingAnOpenInputKeepsTheReaderValid()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TempDir();
         string path = dir.Write("model.safetensors", CanonicalFiles.Mixed(seed: 2));
         using var input = SafeTensorsFile.Open(path);
         TensorInfo bias = input["model.diffusion_model.input_blocks.0.0.bias"];
@@ -264,7 +264,7 @@ public class WriterTests
     [Fact]
     public void WritesOutsideATensorAreRejected()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TempDir();
         using var writer = SafeTensorsWriter.Create(dir.File("o.safetensors"), [new("x", DType.U8, [4])]);
         Assert.Throws<ArgumentOutOfRangeException>(() => writer.Write("x", 1, new byte[4]));
         Assert.Throws<ArgumentOutOfRangeException>(() => writer.Write("x", -1, new byte[1]));
@@ -279,7 +279,7 @@ public class WriterTests
     [InlineData("x", DType.F4, new long[] { 3 })]
     public void InvalidSpecsAreRejectedBeforeAnyFileExists(string name, DType dtype, long[] shape)
     {
-        using var dir = new TempDirectory();
+        using var dir = new TempDir();
         Assert.ThrowsAny<ArgumentException>(() => SafeTensorsWriter.Create(dir.File("s.safetensors"), [new(name, dtype, shape)]));
         Assert.Empty(Directory.EnumerateFileSystemEntries(dir.Path));
     }
@@ -289,7 +289,7 @@ public class WriterTests
     {
         // Built at run time: test-case serialisation would replace the lone surrogate.
         string name = "bad" + (char)0xD800;
-        using var dir = new TempDirectory();
+        using var dir = new TempDir();
         Assert.Throws<ArgumentException>(() => SafeTensorsWriter.Create(dir.File("s.safetensors"), [new(name, DType.U8, [1])]));
         Assert.Throws<ArgumentException>(() => SafeTensorsWriter.Create(dir.File("s.safetensors"), [], [new("k", name)]));
         Assert.Empty(Directory.EnumerateFileSystemEntries(dir.Path));
@@ -298,7 +298,7 @@ public class WriterTests
     [Fact]
     public void DuplicateNamesAndMetadataKeysAreRejected()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TempDir();
         Assert.Throws<ArgumentException>(() => SafeTensorsWriter.Create(dir.File("d.safetensors"), [new("x", DType.U8, [1]), new("x", DType.F16, [1])]));
         Assert.Throws<ArgumentException>(() => SafeTensorsWriter.Create(dir.File("d.safetensors"), [], [new("k", "1"), new("k", "2")]));
         Assert.Empty(Directory.EnumerateFileSystemEntries(dir.Path));
@@ -307,7 +307,7 @@ public class WriterTests
     [Fact]
     public void EmptyFileIsJustBraces()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TempDir();
         string path = dir.File("empty.safetensors");
         using (var writer = SafeTensorsWriter.Create(path, []))
         {

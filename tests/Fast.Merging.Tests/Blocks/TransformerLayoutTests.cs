@@ -90,7 +90,7 @@ public sealed class TransformerLayoutTests
     public void A_block_weighted_flux_merge_puts_each_blocks_weight_on_exactly_its_keys()
     {
         // A is all zeros and B all ones in F32, so weight sum writes α itself: block j gets α = j/64, exact in binary.
-        using var folder = new TempFolder();
+        using var folder = new TempDir();
         var keys = Synthesized(ArchitectureId.Flux1Dev, 64);
         string a = TestCheckpoint.Write(folder.File("a.safetensors"), keys.Select(k => Constant(k, 0f)));
         string b = TestCheckpoint.Write(folder.File("b.safetensors"), keys.Select(k => Constant(k, 1f)));

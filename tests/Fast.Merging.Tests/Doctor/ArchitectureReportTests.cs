@@ -15,7 +15,7 @@ public sealed class ArchitectureReportTests
     [InlineData(ArchitectureId.SdxlRefiner, new[] { "unet", "text_encoder", "vae" })]
     public void Synthesized_checkpoints_are_recognised_with_their_components_and_healthy(ArchitectureId id, string[] labels)
     {
-        using var dir = new TempFolder();
+        using var dir = new TempDir();
         SynthesisPlan plan = CheckpointSynthesizer.Plan(new SynthesisOptions { Architecture = id, Scale = 64 });
         string path = TestCheckpoint.Write(dir.File("model.safetensors"), plan.Tensors.Select(t => Materialize(plan, t)));
 
@@ -30,7 +30,7 @@ public sealed class ArchitectureReportTests
     [Fact]
     public void ControlNet_and_LoRA_files_are_recognised()
     {
-        using var dir = new TempFolder();
+        using var dir = new TempDir();
         var controlNet = FromKeyList("ControlNet-v1-SD", "control_model.");
         CheckReport cn = ModelChecker.Check(TestCheckpoint.Write(dir.File("cn.safetensors"), controlNet));
         Assert.Equal(ArchitectureId.ControlNetV1, cn.Recognition.Id);
@@ -47,7 +47,7 @@ public sealed class ArchitectureReportTests
     [Fact]
     public void Random_keys_are_an_unknown_architecture()
     {
-        using var dir = new TempFolder();
+        using var dir = new TempDir();
         CheckReport report = ModelChecker.Check(TestCheckpoint.Write(dir.File("x.safetensors"), [new TestTensor("weight", DType.F32, [2], new byte[8])]));
         Assert.Equal(ArchitectureId.Unknown, report.Recognition.Id);
         Assert.Empty(report.Components);

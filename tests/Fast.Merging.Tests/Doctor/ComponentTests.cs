@@ -11,7 +11,7 @@ public sealed class ComponentTests
     [Fact]
     public void A_swapped_vae_is_recognised_by_its_content_hash_and_a_vae_file_bakes_back_byte_identical()
     {
-        using var dir = new TempFolder();
+        using var dir = new TempDir();
         var a = TestCheckpoint.Create(seed: 1);
         var b = TestCheckpoint.Create(seed: 2);
         string pathA = TestCheckpoint.Write(dir.File("a.safetensors"), a);
@@ -51,7 +51,7 @@ public sealed class ComponentTests
     [Fact]
     public void Text_encoder_and_unet_extract_and_rebake_byte_identical()
     {
-        using var dir = new TempFolder();
+        using var dir = new TempDir();
         var a = TestCheckpoint.Create(seed: 1);
         var b = TestCheckpoint.Create(seed: 2);
         string pathA = TestCheckpoint.Write(dir.File("a.safetensors"), a);
@@ -86,7 +86,7 @@ public sealed class ComponentTests
     [Fact]
     public void Extracted_components_reassemble_into_the_pruned_checkpoint_byte_for_byte()
     {
-        using var dir = new TempFolder();
+        using var dir = new TempDir();
         string full = TestCheckpoint.Write(dir.File("full.safetensors"), TestCheckpoint.Create(ema: true, junk: true));
         string unet = dir.File("unet.safetensors"), vae = dir.File("vae.safetensors"), clip = dir.File("clip.safetensors");
         ComponentExtractor.Extract(full, ComponentRole.Unet, unet);
@@ -108,7 +108,7 @@ public sealed class ComponentTests
     [Fact]
     public void A_vae_of_another_scale_is_refused_before_anything_is_written()
     {
-        using var dir = new TempFolder();
+        using var dir = new TempDir();
         string pathA = TestCheckpoint.Write(dir.File("a.safetensors"), TestCheckpoint.Create());
         var small = Fast.Merging.Synthesis.CheckpointSynthesizer.Plan(new() { Scale = 64 });
         var other = TestCheckpoint.Write(
@@ -127,7 +127,7 @@ public sealed class ComponentTests
     [Fact]
     public void File_hashes_equal_sha256_of_the_file_and_the_a1111_legacy_rule()
     {
-        using var dir = new TempFolder();
+        using var dir = new TempDir();
         string path = TestCheckpoint.Write(dir.File("a.safetensors"), TestCheckpoint.Create(ema: true));
         byte[] bytes = File.ReadAllBytes(path);
         Assert.True(bytes.Length > 0x110000);
@@ -142,7 +142,7 @@ public sealed class ComponentTests
     [Fact]
     public void Content_hash_ignores_key_order_and_prefix_but_not_bytes()
     {
-        using var dir = new TempFolder();
+        using var dir = new TempDir();
         var a = TestCheckpoint.Create();
         string original = TestCheckpoint.Write(dir.File("a.safetensors"), a);
         var changed = a.ToList();

@@ -25,7 +25,7 @@ public sealed class ModelTypeMarkerTests
     [Fact]
     public void Check_reports_markers_and_prune_keeps_them()
     {
-        using var folder = new TempFolder();
+        using var folder = new TempDir();
         string path = TestCheckpoint.Write(folder.File("vpred.safetensors"), WithMarkers(1, 0.002f));
         CheckReport report = ModelChecker.Check(path);
         Assert.Equal(["edm_vpred.sigma_max", "edm_vpred.sigma_min", "v_pred", "ztsnr"], report.Recognition.ModelTypeKeys.Order());
@@ -44,7 +44,7 @@ public sealed class ModelTypeMarkerTests
     [Fact]
     public void A_merge_writes_As_markers_unmerged_in_their_own_dtype()
     {
-        using var folder = new TempFolder();
+        using var folder = new TempDir();
         string a = TestCheckpoint.Write(folder.File("a.safetensors"), WithMarkers(1, 0.002f));
         string b = TestCheckpoint.Write(folder.File("b.safetensors"), WithMarkers(2, 0.5f));
         string output = folder.File("out.safetensors");

@@ -81,7 +81,7 @@ public sealed class NonFiniteScannerTests
     [Fact]
     public void Stream_scanner_gives_the_same_counts_and_digests_whatever_the_block_size()
     {
-        using var dir = new TempFolder();
+        using var dir = new TempDir();
         var random = new Random(7);
         var tensors = new List<TestTensor>();
         foreach (var (name, dtype, count) in new[] { ("a", DType.F32, 37), ("b", DType.F16, 3), ("c", DType.F64, 5), ("d", DType.BF16, 101), ("e", DType.F8_E5M2, 13), ("f", DType.I64, 4), ("g", DType.F16, 0) })

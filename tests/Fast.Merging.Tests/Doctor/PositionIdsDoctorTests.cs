@@ -17,7 +17,7 @@ public sealed class PositionIdsDoctorTests
     [Fact]
     public void Real_damaged_vector_in_a_checkpoint_is_reported_then_fixed_bit_exact()
     {
-        using var dir = new TempFolder();
+        using var dir = new TempDir();
         TestTensor damaged = TestCheckpoint.Read(Path.Combine(AppContext.BaseDirectory, "vectors", "8528d-fix.position_ids.safetensors"))[Key];
         var tensors = TestCheckpoint.Create();
         TestCheckpoint.Replace(tensors, Key, _ => damaged);
@@ -58,7 +58,7 @@ public sealed class PositionIdsDoctorTests
     [Fact]
     public void Keep_policy_copies_the_damaged_tensor_and_check_still_reports_it()
     {
-        using var dir = new TempFolder();
+        using var dir = new TempDir();
         TestTensor damaged = TestCheckpoint.Read(Path.Combine(AppContext.BaseDirectory, "vectors", "8528d-fix.position_ids.safetensors"))[Key];
         var tensors = TestCheckpoint.Create();
         TestCheckpoint.Replace(tensors, Key, _ => damaged);
@@ -75,7 +75,7 @@ public sealed class PositionIdsDoctorTests
     [Fact]
     public void A_checkpoint_without_position_ids_is_healthy_as_loaders_build_them()
     {
-        using var dir = new TempFolder();
+        using var dir = new TempDir();
         string path = TestCheckpoint.Write(dir.File("no-ids.safetensors"), TestCheckpoint.Create().Where(t => t.Name != Key));
         CheckReport report = ModelChecker.Check(path);
         Assert.Empty(report.PositionIds);
@@ -86,7 +86,7 @@ public sealed class PositionIdsDoctorTests
     [Fact]
     public void Json_report_has_the_position_ids_schema()
     {
-        using var dir = new TempFolder();
+        using var dir = new TempDir();
         TestTensor damaged = TestCheckpoint.Read(Path.Combine(AppContext.BaseDirectory, "vectors", "8528d-fix.position_ids.safetensors"))[Key];
         var tensors = TestCheckpoint.Create();
         TestCheckpoint.Replace(tensors, Key, _ => damaged);

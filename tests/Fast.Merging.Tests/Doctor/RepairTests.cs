@@ -10,7 +10,7 @@ public sealed class RepairTests
     [Fact]
     public void Ema_and_junk_are_reported_with_sizes_and_pruned()
     {
-        using var dir = new TempFolder();
+        using var dir = new TempDir();
         var tensors = TestCheckpoint.Create(ema: true, junk: true);
         string input = TestCheckpoint.Write(dir.File("ema.safetensors"), tensors);
 
@@ -39,7 +39,7 @@ public sealed class RepairTests
     [Fact]
     public void Float64_tensors_are_reported_with_fp16_savings_and_converted_by_dtype()
     {
-        using var dir = new TempFolder();
+        using var dir = new TempDir();
         var tensors = TestCheckpoint.Create(dtype: "F32");
         string[] wide = ["model.diffusion_model.out.2.weight", "first_stage_model.decoder.conv_out.bias"];
         foreach (string name in wide)
@@ -74,7 +74,7 @@ public sealed class RepairTests
     [InlineData(OutputDType.Fp8E5M2, DType.F8_E5M2)]
     public void Dtype_converts_floating_tensors_only(OutputDType requested, DType expected)
     {
-        using var dir = new TempFolder();
+        using var dir = new TempDir();
         string input = TestCheckpoint.Write(dir.File("in.safetensors"), TestCheckpoint.Create(ema: true));
         string output = dir.File("out.safetensors");
         ModelFixer.Fix(input, output, new FixOptions { DType = requested });
@@ -87,7 +87,7 @@ public sealed class RepairTests
     [Fact]
     public void Nan_and_inf_are_counted_per_tensor()
     {
-        using var dir = new TempFolder();
+        using var dir = new TempDir();
         var tensors = TestCheckpoint.Create();
         const string a = "model.diffusion_model.input_blocks.0.0.weight", b = "first_stage_model.encoder.conv_in.bias";
         TestCheckpoint.Replace(tensors, a, t =>
@@ -133,7 +133,7 @@ public sealed class RepairTests
     [Fact]
     public void Nai_style_clip_is_recognised_reported_and_renamed()
     {
-        using var dir = new TempFolder();
+        using var dir = new TempDir();
         var standard = TestCheckpoint.Create();
         const string std = "cond_stage_model.transformer.text_model.", nai = "cond_stage_model.transformer.";
         var naiTensors = standard.Select(t => t.Name.StartsWith(std, StringComparison.Ordinal) ? t with { Name = nai + t.Name[std.Length..] } : t).ToList();
@@ -159,7 +159,7 @@ public sealed class RepairTests
     [Fact]
     public void The_input_is_never_the_output()
     {
-        using var dir = new TempFolder();
+        using var dir = new TempDir();
         string input = TestCheckpoint.Write(dir.File("in.safetensors"), TestCheckpoint.Create());
         byte[] before = File.ReadAllBytes(input);
         Assert.Throws<DoctorException>(() => ModelFixer.Fix(input, input, new FixOptions { Overwrite = true }));
@@ -174,7 +174,7 @@ public sealed class RepairTests
     [Fact]
     public void Unreadable_input_is_a_format_error()
     {
-        using var dir = new TempFolder();
+        using var dir = new TempDir();
         string path = dir.File("bad.safetensors");
         File.WriteAllBytes(path, [1, 2, 3]);
         Assert.Throws<SafeTensorsFormatException>(() => ModelChecker.Check(path));

@@ -8,7 +8,7 @@ public sealed class StreamingPassTests
     [Fact]
     public void Every_byte_reaches_the_consumer_in_order_and_the_hashes_are_the_file_hashes()
     {
-        using var dir = new TempFolder();
+        using var dir = new TempDir();
         byte[] bytes = RandomBytes(17 * 1024 * 1024 + 3);
         string path = dir.File("big.bin");
         File.WriteAllBytes(path, bytes);
@@ -31,7 +31,7 @@ public sealed class StreamingPassTests
     [Fact]
     public void A_failing_consumer_stops_the_pass_with_its_own_exception()
     {
-        using var dir = new TempFolder();
+        using var dir = new TempDir();
         string path = dir.File("big.bin");
         File.WriteAllBytes(path, RandomBytes(40 * 1024 * 1024));
         int blocks = 0;
@@ -48,7 +48,7 @@ public sealed class StreamingPassTests
     [Fact]
     public void A_file_of_another_length_than_its_header_promised_is_an_io_error()
     {
-        using var dir = new TempFolder();
+        using var dir = new TempDir();
         string path = dir.File("small.bin");
         File.WriteAllBytes(path, RandomBytes(1000));
         Assert.Throws<IOException>(() => StreamingPass.Run(path, 1001, null, CancellationToken.None));
@@ -57,7 +57,7 @@ public sealed class StreamingPassTests
     [Fact]
     public void Cancellation_is_honoured()
     {
-        using var dir = new TempFolder();
+        using var dir = new TempDir();
         string path = dir.File("big.bin");
         File.WriteAllBytes(path, RandomBytes(20 * 1024 * 1024));
         using var cancel = new CancellationTokenSource();

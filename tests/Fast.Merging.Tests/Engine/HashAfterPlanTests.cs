@@ -13,7 +13,7 @@ public sealed class HashAfterPlanTests
     [Fact]
     public void Inputs_are_hashed_only_after_the_plan_succeeds()
     {
-        using var folder = new TempFolder();
+        using var folder = new TempDir();
         var tensors = TestCheckpoint.Create(seed: 3);
         string a = TestCheckpoint.Write(folder.File("a.safetensors"), tensors);
 
