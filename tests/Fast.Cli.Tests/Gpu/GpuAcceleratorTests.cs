@@ -1,4 +1,3 @@
-using Fast.Cli.Commands;
 using Fast.Kernels.Gpu;
 using Fast.Merging;
 using Fast.Merging.Api;
@@ -180,11 +179,5 @@ public sealed class GpuAcceleratorTests : IDisposable
         }
     }
 
-    private string Model(string name, string dtype, ulong seed)
-    {
-        string path = _dir.File(name + ".safetensors");
-        var options = new SynthesisOptions { Architecture = ArchitectureId.Sd1, Scale = 64, DType = dtype, Seed = seed };
-        CheckpointFileWriter.Write(CheckpointSynthesizer.Plan(options), path, overwrite: false, CancellationToken.None);
-        return path;
-    }
+    private string Model(string name, string dtype, ulong seed) => SyntheticCheckpoint.Write(_dir.File(name + ".safetensors"), ArchitectureId.Sd1, dtype, seed);
 }
