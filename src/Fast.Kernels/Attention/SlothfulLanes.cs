@@ -97,7 +97,7 @@ internal readonly unsafe struct Lanes512 : ISlothfulLanes<Vector512<float>>
         return WidenHalf<TC>(best);
     }
 
-    /// <summary>The low 16 16-bit patterns, sign-extended, as binary32.</summary>
+    /// <summary>The first 16 patterns of h, widened from the storage format (sign-extended lanes suit both widenings).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector512<float> WidenHalf<TC>(Vector256<short> h)
         where TC : IElementCodec
@@ -156,7 +156,7 @@ internal readonly unsafe struct Lanes256 : ISlothfulLanes<Vector256<float>>
         return WidenHalf<TC>(best);
     }
 
-    /// <summary>The low 8 16-bit patterns, sign-extended, as binary32.</summary>
+    /// <summary>The first 8 patterns of h, widened from the storage format (sign-extended lanes suit both widenings).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<float> WidenHalf<TC>(Vector128<short> h)
         where TC : IElementCodec
@@ -215,7 +215,7 @@ internal readonly unsafe struct Lanes128 : ISlothfulLanes<Vector128<float>>
         return WidenHalf<TC>(best);
     }
 
-    /// <summary>The low 4 16-bit patterns, sign-extended, as binary32.</summary>
+    /// <summary>The first 4 patterns of h, widened from the storage format (sign-extended lanes suit both widenings).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector128<float> WidenHalf<TC>(Vector128<short> h)
         where TC : IElementCodec
