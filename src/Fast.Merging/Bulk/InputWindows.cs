@@ -4,12 +4,16 @@ using Fast.SafeTensors;
 namespace Fast.Merging.Bulk;
 
 /// <summary>
-/// The input bytes of the work items in flight, each read once from its file (through <paramref name="source"/>)
-/// and then served to every variant's operations: a buffered read lands in a pooled buffer; a mapped file's range
-/// is requested once and then served as views of the mapping itself (copying it would only add a pass over the
-/// inputs and private memory). Filled before the variants compute and only read while they do. A read outside the windows (which the engine never asks for) falls back to
-/// <paramref name="source"/> and is counted in <see cref="Misses"/>.
+/// The input bytes of the work items in flight, each read once from its file (through <paramref name="source"/>) into
+/// a pooled buffer and then served to every variant's operations. Filled before the variants compute and only read
+/// while they do. A read outside the windows (which the engine never asks for) falls back to <paramref name="source"/>
+/// and is counted in <see cref="Misses"/>.
 /// </summary>
+/// <remarks>
+/// Mapped files are read into buffers too, never served as views of the mapping: another process truncating an input
+/// would fault (SIGBUS) the first kernel touching a view past the new end, which kills the process with no cleanup,
+/// while a positional read reports it as a <see cref="FileChangedException"/> (bench/RESULTS.md, "bulk readpath").
+/// </remarks>
 internal sealed class InputWindows(IInputReader source) : IInputReader, IDisposable
 {
     private readonly Dictionary<(SafeTensorsFile File, string Tensor), List<Window>> _windows = [];
@@ -35,13 +39,6 @@ internal sealed class InputWindows(IInputReader source) : IInputReader, IDisposa
                 i =>
                 {
                     WindowRequest r = requests[i];
-                    if (r.File.Mode == ReadMode.Mapped)
-                    {
-                        _ = source.Read(r.File, r.Tensor, r.ByteStart, r.Length, []);
-                        filled[i] = new Window(r.ByteStart, r.Length, null);
-                        return;
-                    }
-
                     var buffer = new Pooled<byte>(r.Length);
                     filled[i] = new Window(r.ByteStart, r.Length, buffer);
                     ReadOnlySpan<byte> data = source.Read(r.File, r.Tensor, r.ByteStart, r.Length, buffer.Span);
@@ -64,7 +61,7 @@ internal sealed class InputWindows(IInputReader source) : IInputReader, IDisposa
                     }
 
                     list.Add(window);
-                    Bytes += window.Buffer is null ? 0 : r.Length;
+                    Bytes += r.Length;
                 }
             }
         }
@@ -74,7 +71,7 @@ internal sealed class InputWindows(IInputReader source) : IInputReader, IDisposa
     {
         if (Find(file, tensor, byteOffset, length) is { } window)
         {
-            return window.Buffer is null ? file.GetSpan(tensor, byteOffset, length) : window.Buffer.Span.Slice((int)(byteOffset - window.Start), length);
+            return window.Buffer.Span.Slice((int)(byteOffset - window.Start), length);
         }
 
         Interlocked.Increment(ref _misses);
@@ -85,10 +82,7 @@ internal sealed class InputWindows(IInputReader source) : IInputReader, IDisposa
     {
         if (Find(file, tensor, byteOffset, destination.Length) is { } window)
         {
-            ReadOnlySpan<byte> bytes = window.Buffer is null
-                ? file.GetSpan(tensor, byteOffset, destination.Length)
-                : window.Buffer.Span.Slice((int)(byteOffset - window.Start), destination.Length);
-            bytes.CopyTo(destination);
+            window.Buffer.Span.Slice((int)(byteOffset - window.Start), destination.Length).CopyTo(destination);
             return;
         }
 
@@ -103,7 +97,7 @@ internal sealed class InputWindows(IInputReader source) : IInputReader, IDisposa
         {
             foreach (Window w in list)
             {
-                w.Buffer?.Dispose();
+                w.Buffer.Dispose();
             }
         }
 
@@ -129,8 +123,8 @@ internal sealed class InputWindows(IInputReader source) : IInputReader, IDisposa
         return null;
     }
 
-    /// <summary>A range read once: its bytes in <paramref name="Buffer"/>, or in the mapping when null.</summary>
-    private sealed record Window(long Start, int Length, Pooled<byte>? Buffer);
+    /// <summary>A range read once: its bytes in <paramref name="Buffer"/>.</summary>
+    private sealed record Window(long Start, int Length, Pooled<byte> Buffer);
 }
 
 /// <summary>Bytes <see cref="ByteStart"/>..+<see cref="Length"/> of one input tensor, to be read once.</summary>
