@@ -21,6 +21,12 @@ internal static class ErrorReporter
             Console.Error.WriteLine($"fastmerge: {OneLine(full.Message)}");
             return ExitCodes.OutOfSpace;
         }
+        catch (AggregateException ex) when (ex.Flatten().InnerExceptions.FirstOrDefault(IsUserError) is { } inner)
+        {
+            // A parallel loop (fix's copy, the check's scan) wraps what a worker saw, e.g. an input that shrank.
+            Console.Error.WriteLine($"fastmerge: {OneLine(inner.Message)}");
+            return ExitCodes.Usage;
+        }
         catch (Exception ex) when (IsUserError(ex))
         {
             Console.Error.WriteLine($"fastmerge: {OneLine(ex.Message)}");
