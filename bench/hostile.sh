@@ -168,6 +168,10 @@ timeout -s KILL 60 unshare -rm sh -c "mount -t tmpfs -o size=100k tmpfs '$envdir
 code=$?; runs=$((runs + 1)); last_err=$(head -c 300 "$work/stderr.txt"); classify "$code" '^3$' "merge onto a full tmpfs (exit + 100 x files left)"
 ( ulimit -f 100; export DOTNET_EnableWriteXorExecute=0; exec timeout -s KILL 60 "${fm_cmd[@]}" merge -a "$work/small-a.safetensors" -b "$work/small-b.safetensors" -o "$envdir/limited.safetensors" ) >/dev/null 2>"$work/stderr.txt"
 code=$?; runs=$((runs + 1)); last_err=$(head -c 300 "$work/stderr.txt"); classify "$code" '^3$' "merge under ulimit -f 100"
+# A temp file of our naming that no process holds, two hours old (a power loss): the next writer removes it.
+stale=$envdir/.o.safetensors.0123456789ab.tmp; printf 'partial' > "$stale"; touch -d '-2 hours' "$stale"; stale_planted=$((stale_planted + 1))
+run 60 '^0$' -- merge -a "$work/small-a.safetensors" -b "$work/small-b.safetensors" -o "$envdir/after-power-loss.safetensors" --no-fsync
+[ -e "$stale" ] || stale_cleaned=$((stale_cleaned + 1))
 [ "$(temps_in "$envdir")" -eq 0 ] || { temp_left=$((temp_left + $(temps_in "$envdir"))); note "temp file left by an environment attack"; }
 # Bulk plans with unusable strings.
 printf '{"a":{"path":"%s\\u0000"},"b":{"path":"%s"},"out":"%s/p1.safetensors"}\n' "$work/small-a.safetensors" "$work/small-b.safetensors" "$envdir" > "$envdir/nul.jsonl"
@@ -192,6 +196,10 @@ for ((i = 0; i < signals; i++)); do
     "${fm_cmd[@]}" merge -a "$work/big-a.safetensors" -b "$work/big-b.safetensors" -c "$work/big-a.safetensors" --mode ad --calc smoothAdd \
       --threads 1 -o "$out" >/dev/null 2>"$work/stderr.txt" & pid=$!
     what="merge, signal $sig after ${delay}s"
+  fi
+  if [ "$sig" = 9 ]; then # a kill while writing, as a node loss: once the temp file exists, at a random moment
+    for ((w = 0; w < 2000 && $(temps_in "$sigdir") == 0; w++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.01; done
+    delay=$(awk -v r=$RANDOM 'BEGIN { printf "%.2f", (r % 50) / 100 }'); what="$what (after the temp file)"
   fi
   sleep "$delay"; kill -"$sig" "$pid" 2>/dev/null
   ( sleep 120; kill -9 "$pid" 2>/dev/null ) & watchdog=$!
