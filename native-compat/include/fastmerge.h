@@ -184,9 +184,14 @@ int fm_slothful_pool(int dtype, const void* x, int64_t batch, int64_t n, int64_t
 
 /*
  * Releases memory this library handed to the caller (the *report_json strings). NULL is allowed. Call it once per
- * pointer, as with free(): a second fm_free of the same pointer is undefined behaviour (glibc aborts the process); set
- * the pointer to NULL after. Never pass it memory from another allocator, nor the const char* of fm_version,
- * fm_status_string or fm_last_error.
+ * pointer, as with free(): a second fm_free of the same pointer is undefined behaviour (glibc aborts the process when
+ * it notices; when it does not, the heap is corrupted); set the pointer to NULL after. Never pass it memory from
+ * another allocator, nor the const char* of fm_version, fm_status_string or fm_last_error.
+ * To find such a bug: a debug build of the library, or any build with FASTMERGE_DEBUG_ALLOCATIONS=1 in the
+ * environment when it loads, registers every block it hands out; fm_free of a pointer that is not live (a double
+ * free, or foreign memory) then prints one line ("fastmerge: fm_free(0x...): double free: ...") and aborts the
+ * process at that call (SIGABRT), before the heap is touched. Freed blocks are kept in that mode, so use it to debug,
+ * not in production.
  */
 void fm_free(void* memory);
 

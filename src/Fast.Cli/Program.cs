@@ -44,6 +44,7 @@ internal static class Program
 
         using var cancellation = new CancellationTokenSource();
         using IDisposable signals = ConsoleCancel.Listen(cancellation);
+        FileSizeLimitSignal.Ignore();
 
         return ErrorReporter.Run(() => command(args[1..]));
     }

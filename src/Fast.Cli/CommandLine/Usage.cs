@@ -48,7 +48,7 @@ internal static class Usage
           fastmerge slothful replay GOLDEN -o OUT [--lerp fused|unfused] [--threads N] [--device cpu|gpu|ilgpu-cpu] [--overwrite]
               recompute a reference.py golden file's cases and schedule tables (for --check)
 
-        exit codes: 0 ok, 1 problems found (check) or failed variants (bulk), 2 bad input or usage, 70 internal error, 130 cancelled
+        exit codes: 0 ok, 1 problems found (check) or failed variants (bulk), 2 bad input or usage, 3 no room for the output (disk full, ulimit -f, quota), 70 internal error, 130 cancelled
 
         """;
 }
