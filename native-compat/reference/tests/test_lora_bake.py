@@ -183,3 +183,45 @@ def test_bake_bad_inputs_exit_2(fastmerge, sd1, tmp_path):
                   "lora_unet_x.hada_w2_a": torch.zeros(4, 2), "lora_unet_x.hada_w2_b": torch.zeros(2, 4)}, loha)
     r = fastmerge("lora", "bake", model, loha, "-o", out, check=False)
     assert r.returncode == 2 and "LoHa" in r.stderr
+
+
+def te_names(prefix, layers):
+    return [f"{prefix}_text_model_encoder_layers_{i}_{s}" for i in range(layers)
+            for s in ("self_attn_q_proj", "self_attn_k_proj", "self_attn_v_proj", "self_attn_out_proj", "mlp_fc1", "mlp_fc2")]
+
+
+def ldm_unet_names(model_path):
+    """kohya's SDXL naming: the UNet by its checkpoint names (lora_unet_input_blocks_4_1_proj_in, ...)."""
+    f = st.SafeTensorsFile(model_path)
+    names = []
+    for k in f.keys():
+        if k.startswith("model.diffusion_model.") and k.endswith(".weight") and f.tensor(k).dim() >= 2:
+            names.append("lora_unet_" + k[len("model.diffusion_model."):-len(".weight")].replace(".", "_"))
+    return names
+
+
+@pytest.mark.parametrize("arch", ["sdxl", "sd2"])
+def test_bake_other_architectures_match_torch(fastmerge, tmp_path, arch):
+    """SDXL (ldm UNet names, both text encoders, OpenCLIP q/k/v into thirds of in_proj) and SD2 (OpenCLIP as lora_te_)."""
+    model = str(tmp_path / f"{arch}.safetensors")
+    fastmerge("synth", "--arch", arch, "--scale", "16", "-o", model, "--seed", "9")
+    isxl, isv2 = arch == "sdxl", arch == "sd2"
+    if isxl:
+        names = ldm_unet_names(model) + te_names("lora_te1", 12) + te_names("lora_te2", 32)
+    else:
+        names = sd1_module_names() + te_names("lora_te", 24)[12 * 6:]
+    lora = str(tmp_path / "l.safetensors")
+    n = write_lora(model, lora, names, seed=4, rank=8, dtype=torch.bfloat16, alpha=4, isv2=isv2, isxl=isxl)
+    in_proj = [k for k in st.SafeTensorsFile(model).keys() if k.endswith("attn.in_proj_weight")]
+    assert in_proj  # the fused OpenCLIP projection exists, so the q/k/v path is exercised
+    spec = f"{lora}:0.6:" + ("0.3,1,0.9,0.8,0.7,0.6,0.5,0.4,0.3,0.2,1.1,1.2,0.25,0.5,0.75,1,1.25,1.5,-0.5,2" if isxl else "MIDD")
+    ours32, ref32, ours = str(tmp_path / "o32.safetensors"), str(tmp_path / "r32.safetensors"), str(tmp_path / "o.safetensors")
+    fastmerge("lora", "bake", model, spec, "-o", ours32, "--dtype", "fp32")
+    fastmerge("lora", "bake", model, spec, "-o", ours)
+    lora_bake.bake(model, [spec], ref32, "fp32")
+    o32, rf32, o = st.load_file(ours32), st.load_file(ref32), st.load_file(ours)
+    assert_within_one_ulp(o32, rf32)
+    assert_rounded_same_way(o, o32, rf32, torch.float16)
+    base = st.load_file(model)
+    assert all(not torch.equal(o[k], base[k]) for k in in_proj)
+    assert n > 50
