@@ -8,6 +8,7 @@ internal static class LoraCommand
     private static readonly Dictionary<string, Func<string[], int>> s_subcommands = new(StringComparer.Ordinal)
     {
         ["bake"] = LoraBakeCommand.Run,
+        ["extract"] = LoraExtractCommand.Run,
     };
 
     public static int Run(string[] args)
