@@ -192,7 +192,7 @@ public static class LoraBaker
             CancellationToken = cancellation,
             MaxDegreeOfParallelism = options.Threads > 0 ? options.Threads : Environment.ProcessorCount,
         };
-        Parallel.ForEach(
+        ParallelErrors.Run(() => Parallel.ForEach(
             work,
             parallel,
             () => new BakeBuffers(ChunkElements),
@@ -201,7 +201,7 @@ public static class LoraBaker
                 Execute(model, chunk, buffers, writer);
                 return buffers;
             },
-            _ => { });
+            _ => { }));
         cancellation.ThrowIfCancellationRequested();
         model.EnsureUnchanged();
         writer.Commit();

@@ -22,7 +22,7 @@ internal static class FactorClamp
     {
         for (int i = 0; i < values.Length; i++)
         {
-            values[i] = Math.Clamp(values[i], lo, hi);
+            values[i] = MathF.Min(MathF.Max(values[i], lo), hi); // torch.clamp: max wins when lo > hi (a quantile below the median)
         }
     }
 }

@@ -82,7 +82,7 @@ public static class LoraExtractor
 
         using SafeTensorsWriter writer = SafeTensorsWriter.Create(outputPath, specs, Metadata(options), options.Overwrite);
         var parallel = new ParallelOptions { CancellationToken = cancellation, MaxDegreeOfParallelism = options.Threads > 0 ? options.Threads : Environment.ProcessorCount };
-        Parallel.ForEach(plans, parallel, p =>
+        ParallelErrors.Run(() => Parallel.ForEach(plans, parallel, p =>
         {
             float[] d = Difference(tuned, original, p.Module);
             double[] matrix = Array.ConvertAll(d, x => (double)x);
@@ -109,7 +109,7 @@ public static class LoraExtractor
             Store(writer, p.Module.Name + ".lora_up.weight", up, options.DType);
             Store(writer, p.Module.Name + ".lora_down.weight", down, options.DType);
             Store(writer, p.Module.Name + ".alpha", [p.Rank], options.DType);
-        });
+        }));
         cancellation.ThrowIfCancellationRequested();
         tuned.EnsureUnchanged();
         original.EnsureUnchanged();
