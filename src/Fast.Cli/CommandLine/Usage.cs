@@ -48,6 +48,9 @@ internal static class Usage
           fastmerge lora extract TUNED BASE --rank R -o OUT [--conv-rank R] [--clamp-quantile Q | --no-clamp]
                         [--min-diff X] [--dtype fp32|fp16|bf16] [--threads N] [--overwrite] [--no-mmap]
               a kohya-ss LoRA from TUNED - BASE by truncated SVD per layer (as extract_lora_from_models.py)
+          fastmerge lora merge LORA[:STRENGTH[:PRESET|LIST]] ... -o OUT [--mode sum|concat] [--same-strength]
+                        [--dtype fp32|fp16|bf16] [--overwrite] [--no-mmap]
+              one LoRA from several: same-rank sum (kohya merge_lora.py) or exact rank concatenation
           fastmerge slothful plan --model sd15|sdxl|sd2 --size WxH [--steps 999,800,...] [--compat fixed|2023|2025]
                         [--mode 1D_AVG|1D_MAX|2D_AVG|2D_MAX] [--k-blend W] [--v-blend W] [--peak-time P] [--time-decay D]
                         [--in-slothful S] [--out-slothful S] [--in-depth-decay D] [--out-depth-decay D]

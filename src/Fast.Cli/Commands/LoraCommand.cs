@@ -9,6 +9,7 @@ internal static class LoraCommand
     {
         ["bake"] = LoraBakeCommand.Run,
         ["extract"] = LoraExtractCommand.Run,
+        ["merge"] = LoraMergeCommand.Run,
     };
 
     public static int Run(string[] args)
