@@ -36,22 +36,23 @@ public static class TruncatedSvd
             throw new ArgumentException($"the span holds {a.Length} values, not {m}×{n}", nameof(a));
         }
 
+        double[] matrix = a[..(m * n)].ToArray(); // the parallel products below need an array, not a span
         int l = Math.Min(Math.Min(m, n), rank + Math.Max(0, oversample));
         double[] omega = Gaussian(n * l, seed);
         double[] y = new double[m * l];
-        MultiplyNn(a, omega, y, m, n, l);                  // Y = A Ω         (m × l)
+        MultiplyNn(matrix, omega, y, m, n, l);                  // Y = A Ω         (m × l)
         Orthonormalize(y, m, l);
         double[] z = new double[n * l];
         for (int q = 0; q < powerIterations; q++)
         {
-            MultiplyTn(a, y, z, m, n, l);                  // Z = Aᵀ Q        (n × l)
+            MultiplyTn(matrix, y, z, m, n, l);                  // Z = Aᵀ Q        (n × l)
             Orthonormalize(z, n, l);
-            MultiplyNn(a, z, y, m, n, l);                  // Y = A Z         (m × l)
+            MultiplyNn(matrix, z, y, m, n, l);                  // Y = A Z         (m × l)
             Orthonormalize(y, m, l);
         }
 
         double[] bt = new double[n * l];
-        MultiplyTn(a, y, bt, m, n, l);                     // Bᵀ = Aᵀ Q       (n × l)
+        MultiplyTn(matrix, y, bt, m, n, l);                     // Bᵀ = Aᵀ Q       (n × l)
 
         // B Bᵀ (l × l) = (Bᵀ)ᵀ Bᵀ; its eigenvectors are B's left singular vectors, its eigenvalues σ².
         double[] gram = new double[l * l];
@@ -107,9 +108,8 @@ public static class TruncatedSvd
     }
 
     // C (m × l) = A (m × n) · X (n × l), rows of A in parallel, vectorised over l.
-    private static void MultiplyNn(ReadOnlySpan<double> a, double[] x, double[] c, int m, int n, int l)
+    private static void MultiplyNn(double[] matrix, double[] x, double[] c, int m, int n, int l)
     {
-        double[] matrix = a[..(m * n)].ToArray();
         Parallel.For(0, m, i =>
         {
             Span<double> row = c.AsSpan(i * l, l);
@@ -122,9 +122,8 @@ public static class TruncatedSvd
     }
 
     // C (n × l) = Aᵀ (n × m) · Y (m × l): each worker sums its own block of A's rows, then the partial sums add up.
-    private static void MultiplyTn(ReadOnlySpan<double> a, double[] y, double[] c, int m, int n, int l)
+    private static void MultiplyTn(double[] matrix, double[] y, double[] c, int m, int n, int l)
     {
-        double[] matrix = a[..(m * n)].ToArray();
         int workers = Math.Max(1, Math.Min(Environment.ProcessorCount, m / 64));
         double[][] partial = new double[workers][];
         Parallel.For(0, workers, w =>
