@@ -20,6 +20,7 @@ internal static class Program
         ["hash"] = HashCommand.Run,
         ["convert"] = ConvertCommand.Run,
         ["slothful"] = SlothfulCommand.Run,
+        ["lora"] = LoraCommand.Run,
     };
 
     private static int Main(string[] args)
