@@ -2,6 +2,7 @@ using System.Globalization;
 using Fast.Kernels;
 using Fast.Kernels.LowRank;
 using Fast.Merging.Planning;
+using Fast.Merging.Recipes;
 using Fast.SafeTensors;
 
 namespace Fast.Merging.Lora.Bake;
@@ -150,7 +151,7 @@ public static class LoraBaker
 
     private static int Write(SafeTensorsFile model, Dictionary<string, BakedTensor> baked, string outputPath, LoraBakeOptions options, CancellationToken cancellation)
     {
-        var specs = model.Tensors.Select(t => new TensorSpec(t.Name, ElementTypes.Output(t.DType, options.DType), t.Shape)).ToList();
+        var specs = model.Tensors.Select(t => new TensorSpec(t.Name, OutputDTypes.StoredAs(t.DType, options.DType), t.Shape)).ToList();
         var metadata = new List<KeyValuePair<string, string>> { new("format", "pt") };
         metadata.AddRange(model.Metadata.Where(m => m.Key != "format"));
         using SafeTensorsWriter writer = SafeTensorsWriter.Create(outputPath, specs, metadata, options.Overwrite, options.FlushToDisk);
