@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Bulk engine benchmarks (FastMerge issue 6), each side by side with its baseline in the same run:
 #
-#   bench/bulk_bench.sh [files] [hash]      (default: both)
+#   bench/bulk_bench.sh [files] [hash] [readpath]      (default: files and hash)
 #
 #   files  16 SD1.5-layout fp16 weighted-sum variants written as files by one `fastmerge bulk` run,
 #          vs the floor of writing those 16 files' bytes: `cp A` 16 times. Warm page cache.
@@ -9,6 +9,13 @@
 #          dimension divided by 4) to the hash sink: variants/s, and the ratio to separate
 #          `fastmerge merge` runs. The separate runs are timed on 20 variants and extrapolated per run
 #          to 1000 (they write their files: merge has no hash-only mode).
+#   readpath  issue 21: bulk reads its input windows with pread into buffers instead of serving views of the mapping
+#          (a truncated input under a mapping is SIGBUS). This build against $BENCH_BASELINE_FASTMERGE (a fastmerge
+#          of the commit before), same models, interleaved, best of $READPATH_RUNS (default 3): READPATH_VARIANTS
+#          (default 8) ws variants of SD1.5 fp16 at scale READPATH_SCALE (default 2), to the null sink (reading and
+#          computing only: where the read path weighs most) and to files (--no-fsync --no-output-hash).
+#
+# BENCH_FASTMERGE=path/to/fastmerge uses that executable instead of publishing this checkout (bench/release-build.sh).
 #
 # Prints a table and appends it, with date and CPU, to bench/RESULTS.md (not with BENCH_NO_APPEND=1; rows also
 # go to $BENCH_ROWS_FILE when set, as bench/compare.sh runs it). Work files live in $FASTMERGE_BENCH_DIR
@@ -28,7 +35,7 @@ else
   files_scale=1 files_n=16 hash_scale=4 hash_n=1000 separate_n=20
 fi
 
-fastmerge_build
+if [ -n "${BENCH_FASTMERGE:-}" ]; then fastmerge=$BENCH_FASTMERGE; else fastmerge_build; fi
 model() { # arch seed dtype scale path
   [ -f "$5" ] || fm synth --arch "$1" --seed "$2" --dtype "$3" --scale "$4" -o "$5" >/dev/null
 }
@@ -88,6 +95,31 @@ for section in "${sections[@]}"; do
     extrapolated=$(awk -v p="$per_run" -v n="$hash_n" 'BEGIN { printf "%.1f", p * n }')
     row "$hash_n × SD1.5 fp16 ws (scale $hash_scale, $(size "$a") per model) to the hash sink: fastmerge bulk" "${bulk} s" "$(awk -v n="$hash_n" -v t="$bulk" 'BEGIN { printf "%.1f", n / t }') variants/s"
     row "  separate merge runs: $separate_n timed (${separate} s), extrapolated per run (${per_run} s) to $hash_n" "${extrapolated} s" "bulk $(ratio "$extrapolated" "$bulk")× faster"
+    ;;
+  readpath)
+    base=${BENCH_BASELINE_FASTMERGE:?readpath needs BENCH_BASELINE_FASTMERGE=path/to/baseline/fastmerge}
+    rp_scale=${READPATH_SCALE:-2} rp_n=${READPATH_VARIANTS:-8} runs=${READPATH_RUNS:-3}
+    a=$work/sd1-s$rp_scale-a.safetensors b=$work/sd1-s$rp_scale-b.safetensors
+    model sd1 1 fp16 "$rp_scale" "$a"; model sd1 2 fp16 "$rp_scale" "$b"
+    rm -rf "$work/rp"; mkdir -p "$work/rp"
+    plan "$rp_n" "$a" "$b" "$work/rp" > "$work/rp.jsonl"
+    warm "$a" "$b"
+    "$base" bulk "$work/rp.jsonl" --sink null >/dev/null # hash cache, both builds
+    fm bulk "$work/rp.jsonl" --sink null >/dev/null
+    for sink in null files; do
+      best_base=999999 best_new=999999
+      for i in $(seq "$runs"); do
+        for side in base new; do
+          rm -rf "$work/rp"; mkdir -p "$work/rp"; sync
+          if [ "$side" = base ]; then bin=$base; else bin=$fastmerge; fi
+          t0=$(now); "$bin" bulk "$work/rp.jsonl" --sink "$sink" --no-fsync --no-output-hash >/dev/null; t1=$(now)
+          if [ "$side" = base ]; then best_base=$(best "$(secs "$t0" "$t1")" "$best_base"); else best_new=$(best "$(secs "$t0" "$t1")" "$best_new"); fi
+        done
+      done
+      row "$rp_n × SD1.5 fp16 ws (scale $rp_scale, $(size "$a") per model), sink $sink: windows by pread (best of $runs)" "${best_new} s" "$(ratio "$best_new" "$best_base")× the mapped windows of the commit before"
+      row "  baseline: windows as views of the mapping (best of $runs)" "${best_base} s" "1.00"
+    done
+    rm -rf "$work/rp"
     ;;
   *) echo "unknown section $section" >&2; exit 2 ;;
   esac

@@ -76,6 +76,8 @@ ws + cosineB|--mode ws --calc cosineB --alpha 0.4
 ad + cosineB|-c $c --mode ad --calc cosineB --alpha 0.4
 ad + extract|-c $c --mode ad --calc extract --alpha 0.5 --beta 0.3 --gamma 1.7
 ws + tensor|--mode ws --calc tensor --alpha 0.5 --beta 0.3
+ws, random weights R seed 7|--mode ws --weights-alpha R --seed 7
+ws + cosineB, random weights U seed 11|--mode ws --calc cosineB --weights-alpha U --seed 11
 LIST
     } > "$out/merge.log" 2>&1 ;;
   hostile)

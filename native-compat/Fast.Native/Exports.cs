@@ -31,7 +31,7 @@ internal static unsafe class Exports
     public static byte* LastErrorMessage() => LastError.Pointer;
 
     [UnmanagedCallersOnly(EntryPoint = "fm_free")]
-    public static void Free(void* memory) => NativeMemory.Free(memory);
+    public static void Free(void* memory) => CallerAllocations.Free(memory);
 
     [UnmanagedCallersOnly(EntryPoint = "fm_merge_json")]
     public static int MergeJson(byte* recipeJson, delegate* unmanaged[Cdecl]<long, long, void*, int> callback, void* user) =>

@@ -25,7 +25,19 @@ internal static class JsonRequest
             throw new NativeInputException($"{what} must be a JSON object");
         }
 
-        if (FirstStringWithNul(document.RootElement) is { } bad)
+        string? bad;
+        try
+        {
+            bad = FirstStringWithNul(document.RootElement);
+        }
+        catch (InvalidOperationException)
+        {
+            // System.Text.Json accepts "\ud800" while parsing and refuses it only when asked for the text (status 3 before).
+            document.Dispose();
+            throw new NativeInputException($"{what}: a string holds an unpaired surrogate escape (such as \\ud800), which is not text");
+        }
+
+        if (bad is not null)
         {
             document.Dispose();
             throw new NativeInputException($"{what}: \"{bad}\" contains a NUL character (\\u0000), which no path or name may hold");

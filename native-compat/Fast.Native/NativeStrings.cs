@@ -27,7 +27,7 @@ internal static unsafe class NativeStrings
     public static byte* Allocate(string value)
     {
         int length = Encoding.UTF8.GetByteCount(value);
-        byte* memory = (byte*)NativeMemory.Alloc((nuint)length + 1);
+        byte* memory = (byte*)CallerAllocations.Allocate((nuint)length + 1);
         Encoding.UTF8.GetBytes(value, new Span<byte>(memory, length));
         memory[length] = 0;
         return memory;

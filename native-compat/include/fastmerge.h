@@ -183,10 +183,44 @@ int fm_slothful_pool(int dtype, const void* x, int64_t batch, int64_t n, int64_t
                      void* k, int64_t k_bytes, void* v, int64_t v_bytes, int64_t* m);
 
 /*
+ * Bakes kohya-ss LoRA/LoCon files into a checkpoint (`fastmerge lora bake`). options_json:
+ *   {
+ *     "model":     "model.safetensors",           required
+ *     "loras":     ["a.safetensors:0.8", "b.safetensors:0.5:OUTALL"],  required: FILE[:STRENGTH[:PRESET|LIST]] each
+ *     "output":    "out.safetensors",             required; written atomically; may not be an input
+ *     "dtype":     "keep",                        optional: keep|fp16|bf16|fp32|fp8_e4m3|fp8_e5m2
+ *     "threads":   0,                             optional: 0 = one per processor
+ *     "overwrite": false, "no_mmap": false        optional
+ *   }
+ * Returns FM_OK, FM_E_INPUT (a LoRA that does not fit, a bad strength), FM_E_IO or FM_E_INTERNAL.
+ */
+int fm_lora_bake_json(const char* options_json);
+
+/*
+ * Extracts a kohya-ss LoRA from TUNED - BASE by truncated SVD per layer (`fastmerge lora extract`). options_json:
+ *   {
+ *     "tuned": "tuned.safetensors", "base": "base.safetensors", "output": "lora.safetensors",   required
+ *     "rank":           8,      required: rank of linear and 1x1 modules
+ *     "conv_rank":      null,   optional: rank of 3x3 convolutions (null: no ResNet/sampler modules)
+ *     "clamp_quantile": 0.99,   optional: null turns the clamp off
+ *     "min_diff":       0.01,   optional: text encoders only when they differ by more
+ *     "dtype":          "fp32", optional: fp32|fp16|bf16
+ *     "threads": 0, "overwrite": false, "no_mmap": false   optional
+ *   }
+ * Returns FM_OK, FM_E_INPUT, FM_E_IO or FM_E_INTERNAL.
+ */
+int fm_lora_extract_json(const char* options_json);
+
+/*
  * Releases memory this library handed to the caller (the *report_json strings). NULL is allowed. Call it once per
- * pointer, as with free(): a second fm_free of the same pointer is undefined behaviour (glibc aborts the process); set
- * the pointer to NULL after. Never pass it memory from another allocator, nor the const char* of fm_version,
- * fm_status_string or fm_last_error.
+ * pointer, as with free(): a second fm_free of the same pointer is undefined behaviour (glibc aborts the process when
+ * it notices; when it does not, the heap is corrupted); set the pointer to NULL after. Never pass it memory from
+ * another allocator, nor the const char* of fm_version, fm_status_string or fm_last_error.
+ * To find such a bug: a debug build of the library, or any build with FASTMERGE_DEBUG_ALLOCATIONS=1 in the
+ * environment when it loads, registers every block it hands out; fm_free of a pointer that is not live (a double
+ * free, or foreign memory) then prints one line ("fastmerge: fm_free(0x...): double free: ...") and aborts the
+ * process at that call (SIGABRT), before the heap is touched. Freed blocks are kept in that mode, so use it to debug,
+ * not in production.
  */
 void fm_free(void* memory);
 

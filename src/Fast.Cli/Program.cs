@@ -20,6 +20,7 @@ internal static class Program
         ["hash"] = HashCommand.Run,
         ["convert"] = ConvertCommand.Run,
         ["slothful"] = SlothfulCommand.Run,
+        ["lora"] = LoraCommand.Run,
     };
 
     private static int Main(string[] args)
@@ -44,6 +45,7 @@ internal static class Program
 
         using var cancellation = new CancellationTokenSource();
         using IDisposable signals = ConsoleCancel.Listen(cancellation);
+        FileSizeLimitSignal.Ignore();
 
         return ErrorReporter.Run(() => command(args[1..]));
     }

@@ -54,18 +54,19 @@ public sealed partial class GpuMergeBackend
                 return;
             }
 
-            bool is1D = SlothfulNames.Is1D(plan.Mode);
+            // The window geometry is the CPU kernel's, derived from the plan in one place.
+            SlothfulGeometry geometry = SlothfulGeometry.Of(plan);
             var shape = new SlothfulShape
             {
                 N = plan.N,
                 C = channels,
                 M = plan.M,
-                OutWidth = is1D ? 0 : plan.OutWidth,
-                StepX = is1D ? plan.S : plan.Sx,
-                StepY = is1D ? 0 : plan.Sy * plan.W,
-                WinRows = is1D ? 1 : plan.Sy,
-                WinCols = is1D ? plan.S : plan.Sx,
-                RowPitch = is1D ? 0 : plan.W,
+                OutWidth = geometry.OutWidth,
+                StepX = geometry.StepX,
+                StepY = geometry.StepY,
+                WinRows = geometry.WinRows,
+                WinCols = geometry.WinCols,
+                RowPitch = geometry.RowPitch,
                 Max = SlothfulNames.IsMax(plan.Mode) ? 1 : 0,
                 Shortcut = plan.UseShortcut ? 1 : 0,
                 VSeparate = plan.VSameAsK ? 0 : 1,

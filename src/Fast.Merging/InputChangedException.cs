@@ -17,8 +17,19 @@ public sealed class InputChangedException : MergingException
         FilePath = innerException.FilePath;
     }
 
-    /// <summary>Which input: A, B or C.</summary>
-    public string Role { get; }
+    /// <summary>
+    /// Creates the exception for an input of a bulk run, which stops there (one file can be A of one variant and B of
+    /// another, so it has no role): <paramref name="consequence"/> says what was kept.
+    /// </summary>
+    public InputChangedException(FileChangedException innerException, string consequence)
+        : base($"{innerException?.Message}; {consequence}", innerException!)
+    {
+        ArgumentNullException.ThrowIfNull(innerException);
+        FilePath = innerException.FilePath;
+    }
+
+    /// <summary>Which input: A, B or C; null for a bulk run's input.</summary>
+    public string? Role { get; }
 
     /// <summary>The input's path.</summary>
     public string FilePath { get; }

@@ -12,6 +12,14 @@ public class SafeTensorsWriteException : IOException
         TensorName = tensorName;
     }
 
+    /// <summary>Creates the exception for <paramref name="failure"/> on <paramref name="filePath"/>, caused by <paramref name="innerException"/>.</summary>
+    public SafeTensorsWriteException(string filePath, WriteFailure failure, string message, Exception innerException)
+        : base($"{SafeTensorsFormatException.OneLine(filePath)}: {message}", innerException)
+    {
+        FilePath = filePath;
+        Failure = failure;
+    }
+
     /// <summary>Not for use: a write error always names its file and failure.</summary>
     public SafeTensorsWriteException()
         : this(string.Empty, WriteFailure.Incomplete, "write failed")

@@ -74,6 +74,11 @@ public sealed class SafeTensorsWriter : IDisposable
     /// Plans the file and creates its temporary file, already holding the header and sized to the
     /// final length (disk space is reserved now, so a full disk fails here, not midway).
     /// </summary>
+    /// <remarks>
+    /// No room for the file (full device, file-size limit, quota), here or in a later write or the commit, is a
+    /// <see cref="SafeTensorsWriteException"/> with <see cref="WriteFailure.OutOfSpace"/> naming <paramref name="path"/>;
+    /// the temp file is gone by the time the caller disposes the writer (at once when this method throws).
+    /// </remarks>
     /// <param name="path">Output path; its folder must exist.</param>
     /// <param name="tensors">Every tensor the file will hold (any order; the writer decides the data order).</param>
     /// <param name="metadata"><c>__metadata__</c> entries, written in the given order; omitted when empty.</param>
@@ -83,7 +88,7 @@ public sealed class SafeTensorsWriter : IDisposable
     /// output is either absent or complete. Without it the file is as durable as one written by <c>cp</c>: the
     /// rename can reach the disk before the data.
     /// </param>
-    /// <exception cref="SafeTensorsWriteException"><paramref name="path"/> exists and <paramref name="overwrite"/> is false.</exception>
+    /// <exception cref="SafeTensorsWriteException"><paramref name="path"/> exists and <paramref name="overwrite"/> is false, or there is no room for the file.</exception>
     /// <exception cref="ArgumentException">Duplicate or invalid tensor names, negative dimensions, sizes overflowing 64 bits, duplicate metadata keys.</exception>
     public static SafeTensorsWriter Create(
         string path, IEnumerable<TensorSpec> tensors, IEnumerable<KeyValuePair<string, string>>? metadata = null, bool overwrite = false, bool flushToDisk = true)
@@ -111,17 +116,33 @@ public sealed class SafeTensorsWriter : IDisposable
         // writer lives: that is how the next writer into the folder tells a killed run's leftover from a live one.
         TempFileNames.RemoveStale(directory);
         string tempPath = System.IO.Path.Combine(directory, TempFileNames.For(fileName));
-        SafeFileHandle handle = File.OpenHandle(tempPath, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, FileOptions.None, preallocationSize: fileLength);
+        SafeFileHandle handle;
         try
         {
-            RandomAccess.SetLength(handle, fileLength);
+            // On Linux DiskSpace.Reserve allocates with fallocate, whose errno tells a full disk from a file-size limit.
+            long preallocation = OperatingSystem.IsLinux() ? 0 : fileLength;
+            handle = File.OpenHandle(tempPath, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, FileOptions.None, preallocation);
+        }
+        catch (IOException e) when (DiskSpace.IsExhausted(e))
+        {
+            throw DiskSpace.Failure(fullPath, fileLength, e); // no inode or quota left even for the empty file
+        }
+
+        try
+        {
+            DiskSpace.Reserve(handle, fileLength);
             RandomAccess.Write(handle, head, 0);
             return new SafeTensorsWriter(fullPath, tempPath, handle, layout, head.Length - HeaderValidator.PrefixLength, overwrite, flushToDisk);
         }
-        catch
+        catch (Exception e)
         {
             handle.Dispose();
             File.Delete(tempPath);
+            if (DiskSpace.IsExhausted(e))
+            {
+                throw DiskSpace.Failure(fullPath, fileLength, e);
+            }
+
             throw;
         }
     }
@@ -191,7 +212,16 @@ public sealed class SafeTensorsWriter : IDisposable
                 nameof(offsetInTensor), $"Bytes {offsetInTensor}..+{data.Length} are outside tensor '{SafeTensorsFormatException.OneLine(tensor.Name)}' ({tensor.ByteLength} bytes).");
         }
 
-        _writes.Write(data, DataOffset + tensor.DataStart + offsetInTensor);
+        try
+        {
+            _writes.Write(data, DataOffset + tensor.DataStart + offsetInTensor);
+        }
+        catch (IOException e) when (DiskSpace.IsExhausted(e))
+        {
+            // Reserved blocks can still run out: copy-on-write file systems, thin devices, no fallocate (NFS).
+            throw DiskSpace.Failure(Path, FileLength, e);
+        }
+
         _written[tensor.DataOrdinal].Add(offsetInTensor, offsetInTensor + data.Length);
     }
 
@@ -221,11 +251,18 @@ public sealed class SafeTensorsWriter : IDisposable
                 }
             }
 
-            _writes.Flush();
-            _writeback.Dispose();
-            if (_flushToDisk)
+            try
             {
-                RandomAccess.FlushToDisk(_handle);
+                _writes.Flush();
+                _writeback.Dispose();
+                if (_flushToDisk)
+                {
+                    RandomAccess.FlushToDisk(_handle); // NFS and quotas can report the lack of room only here
+                }
+            }
+            catch (IOException e) when (DiskSpace.IsExhausted(e))
+            {
+                throw DiskSpace.Failure(Path, FileLength, e);
             }
 
             _handle.Dispose();

@@ -32,7 +32,7 @@ from .errors import (
 __version__ = "0.1.0"
 
 __all__ = [
-    "version", "version_number", "status_string", "merge", "merge_json", "bulk", "bulk_json", "check", "fix", "fix_json",
+    "version", "version_number", "status_string", "merge", "merge_json", "bulk", "bulk_json", "check", "fix", "fix_json", "lora_bake", "lora_extract",
     "FastMergeError", "InputError", "CancelledError", "InternalError", "NotAvailableError",
     "IOFailureError", "LibraryNotFoundError",
 ]
@@ -223,6 +223,28 @@ def fix(
         options["clip"] = os.fspath(clip)
     options.update(extra)
     fix_json(options)
+    return os.fspath(output)
+
+
+def lora_bake(model: PathLike, loras: Sequence[str], output: PathLike, *, dtype: str = "keep", threads: int = 0,
+              overwrite: bool = False, no_mmap: bool = False) -> str:
+    """``fm_lora_bake_json`` (``fastmerge lora bake``): adds kohya-ss LoRAs, each ``"FILE[:STRENGTH[:PRESET|LIST]]"``,
+    into ``model`` and writes ``output`` (W += strength * alpha/rank * up @ down in float32, rounded once)."""
+    options = {"model": os.fspath(model), "loras": [os.fspath(l) for l in loras], "output": os.fspath(output),
+               "dtype": dtype, "threads": threads, "overwrite": overwrite, "no_mmap": no_mmap}
+    _raise_for(library().fm_lora_bake_json(_json_arg(options)))
+    return os.fspath(output)
+
+
+def lora_extract(tuned: PathLike, base: PathLike, output: PathLike, *, rank: int, conv_rank: Optional[int] = None,
+                 clamp_quantile: Optional[float] = 0.99, min_diff: float = 0.01, dtype: str = "fp32", threads: int = 0,
+                 overwrite: bool = False, no_mmap: bool = False) -> str:
+    """``fm_lora_extract_json`` (``fastmerge lora extract``): a kohya-ss LoRA of ``tuned - base`` by truncated SVD
+    per layer; ``clamp_quantile=None`` turns kohya's clamp off."""
+    options = {"tuned": os.fspath(tuned), "base": os.fspath(base), "output": os.fspath(output), "rank": rank,
+               "conv_rank": conv_rank, "clamp_quantile": clamp_quantile, "min_diff": min_diff, "dtype": dtype,
+               "threads": threads, "overwrite": overwrite, "no_mmap": no_mmap}
+    _raise_for(library().fm_lora_extract_json(_json_arg(options)))
     return os.fspath(output)
 
 

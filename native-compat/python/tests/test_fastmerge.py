@@ -4,7 +4,9 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import signal
 import subprocess
+import sys
 import threading
 
 import numpy as np
@@ -92,6 +94,67 @@ def test_duplicate_request_members_and_nul_in_paths_are_input_errors(models, tmp
         fastmerge.merge(pa + "\0.x", pb, out)
     assert info.value.status == 1
     assert not os.path.exists(out) and not os.path.exists(out + "2")
+
+
+def test_unpaired_surrogates_in_requests_and_nul_in_bulk_plans_are_input_errors(models, tmp_path):
+    # Issue 21: "\ud800" parses as JSON but is no text; reading it was an InvalidOperationException (status 3), and a
+    # NUL in a bulk plan's path an ArgumentException deep in the run (status 3).
+    pa, pb, _, _ = models
+    out = str(tmp_path / "out.safetensors")
+    request = '{"recipe": {"a": {"path": %s}, "b": {"path": %s}}, "output": "o\\ud800.safetensors"}' % (json.dumps(pa), json.dumps(pb))
+    with pytest.raises(fastmerge.InputError, match="unpaired surrogate") as info:
+        fastmerge.merge_json(request)
+    assert info.value.status == 1
+    plan = '{"a": {"path": %s}, "b": {"path": %s}, "out": %s}' % (json.dumps(pa + "\0x"), json.dumps(pb), json.dumps(out))
+    with pytest.raises(fastmerge.InputError, match=r"plan_jsonl line 1: \"a.path\" contains a NUL") as info:
+        fastmerge.bulk_json(plan)
+    assert info.value.status == 1
+    assert not os.path.exists(out)
+
+
+_FREE_SCRIPT = """
+import ctypes, sys
+lib = ctypes.CDLL(sys.argv[1])
+lib.fm_check_json.argtypes = [ctypes.c_char_p, ctypes.POINTER(ctypes.c_void_p)]
+lib.fm_free.argtypes = [ctypes.c_void_p]
+report = ctypes.c_void_p()
+assert lib.fm_check_json(sys.argv[2].encode(), ctypes.byref(report)) == 0
+lib.fm_free(report)
+print("freed once", flush=True)
+if sys.argv[3] == "twice":
+    lib.fm_free(report)
+elif sys.argv[3] == "foreign":
+    libc = ctypes.CDLL(None)
+    libc.malloc.restype = ctypes.c_void_p
+    libc.malloc.argtypes = [ctypes.c_size_t]
+    lib.fm_free(libc.malloc(16))
+print("survived", flush=True)
+"""
+
+
+def test_a_double_fm_free_is_reported_at_the_call_with_debug_allocations(models):
+    # Issue 21: fm_free twice on one report aborted inside glibc (or corrupted the heap) with no word about the caller.
+    # With FASTMERGE_DEBUG_ALLOCATIONS=1 (always on in a DEBUG build) the library names the bug and aborts at that call.
+    lib_path = fastmerge.library()._name
+    pa = models[0]
+
+    def run(mode, debug):
+        env = {k: v for k, v in os.environ.items() if k != "FASTMERGE_DEBUG_ALLOCATIONS"}
+        if debug:
+            env["FASTMERGE_DEBUG_ALLOCATIONS"] = "1"
+        return subprocess.run([sys.executable, "-c", _FREE_SCRIPT, lib_path, pa, mode], env=env,
+                              capture_output=True, text=True, timeout=120)
+
+    for debug in (False, True):
+        once = run("once", debug)
+        assert once.returncode == 0 and "survived" in once.stdout, once.stderr
+    twice = run("twice", True)
+    assert twice.returncode == -signal.SIGABRT, (twice.returncode, twice.stderr)
+    assert "freed once" in twice.stdout and "survived" not in twice.stdout
+    assert "fastmerge: fm_free(0x" in twice.stderr and "double free" in twice.stderr
+    foreign = run("foreign", True)
+    assert foreign.returncode == -signal.SIGABRT, (foreign.returncode, foreign.stderr)
+    assert "not handed out by libfastmerge" in foreign.stderr
 
 
 def test_existing_output_needs_overwrite(models, tmp_path):

@@ -16,6 +16,17 @@ internal static class ErrorReporter
         {
             return command();
         }
+        catch (Exception ex) when (OutOfSpace(ex) is { } full)
+        {
+            Console.Error.WriteLine($"fastmerge: {OneLine(full.Message)}");
+            return ExitCodes.OutOfSpace;
+        }
+        catch (AggregateException ex) when (ex.Flatten().InnerExceptions.FirstOrDefault(IsUserError) is { } inner)
+        {
+            // A parallel loop (fix's copy, the check's scan) wraps what a worker saw, e.g. an input that shrank.
+            Console.Error.WriteLine($"fastmerge: {OneLine(inner.Message)}");
+            return ExitCodes.Usage;
+        }
         catch (Exception ex) when (IsUserError(ex))
         {
             Console.Error.WriteLine($"fastmerge: {OneLine(ex.Message)}");
@@ -44,6 +55,14 @@ internal static class ErrorReporter
             return ExitCodes.InternalError;
         }
     }
+
+    /// <summary>The writer's "no room for the output", also when a parallel loop wrapped it.</summary>
+    private static SafeTensorsWriteException? OutOfSpace(Exception ex) => ex switch
+    {
+        SafeTensorsWriteException { Failure: WriteFailure.OutOfSpace } full => full,
+        AggregateException aggregate => aggregate.Flatten().InnerExceptions.Select(OutOfSpace).FirstOrDefault(e => e is not null),
+        _ => null,
+    };
 
     private static bool IsUserError(Exception ex) => ex is UsageException
         or SafeTensorsFormatException

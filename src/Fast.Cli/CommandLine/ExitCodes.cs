@@ -12,6 +12,12 @@ internal static class ExitCodes
     /// <summary>Bad input: unreadable or malformed file, bad flag, impossible recipe.</summary>
     public const int Usage = 2;
 
+    /// <summary>
+    /// No room for an output: the device is full, the file-size limit (<c>ulimit -f</c>) or a quota is reached. Nothing
+    /// was written; the same command succeeds once there is room.
+    /// </summary>
+    public const int OutOfSpace = 3;
+
     /// <summary>A bug in FastMerge rather than in the input.</summary>
     public const int InternalError = 70;
 

@@ -43,6 +43,16 @@ internal static class Usage
               sha256, AutoV2, legacy hash (AutoV1) and a content hash per component
           fastmerge convert FILE -o OUT [--dtype keep|fp16|bf16|fp32|fp8_e4m3|fp8_e5m2] [--prune] [--overwrite]
               a PyTorch .ckpt/.pt/.pth/.bin (read without running its pickle) written as safetensors
+          fastmerge lora bake MODEL LORA[:STRENGTH[:PRESET|LIST]] ... -o OUT [--dtype keep|fp16|bf16|fp32|fp8_e4m3|fp8_e5m2]
+                        [--threads N] [--overwrite] [--no-mmap] [--no-fsync]
+              add kohya-ss LoRA/LoCon files into the model (W += strength*alpha/rank*up*down, binary32, rounded once);
+              PRESET or a 12/17/20/26-value list sets supermerger's per-block LoRA strengths
+          fastmerge lora extract TUNED BASE --rank R -o OUT [--conv-rank R] [--clamp-quantile Q | --no-clamp]
+                        [--min-diff X] [--dtype fp32|fp16|bf16] [--threads N] [--overwrite] [--no-mmap]
+              a kohya-ss LoRA from TUNED - BASE by truncated SVD per layer (as extract_lora_from_models.py)
+          fastmerge lora merge LORA[:STRENGTH[:PRESET|LIST]] ... -o OUT [--mode sum|concat] [--same-strength]
+                        [--dtype fp32|fp16|bf16] [--overwrite] [--no-mmap]
+              one LoRA from several: same-rank sum (kohya merge_lora.py) or exact rank concatenation
           fastmerge slothful plan --model sd15|sdxl|sd2 --size WxH [--steps 999,800,...] [--compat fixed|2023|2025]
                         [--mode 1D_AVG|1D_MAX|2D_AVG|2D_MAX] [--k-blend W] [--v-blend W] [--peak-time P] [--time-decay D]
                         [--in-slothful S] [--out-slothful S] [--in-depth-decay D] [--out-depth-decay D]
@@ -50,7 +60,7 @@ internal static class Usage
           fastmerge slothful replay GOLDEN -o OUT [--lerp fused|unfused] [--threads N] [--device cpu|gpu|ilgpu-cpu] [--overwrite]
               recompute a reference.py golden file's cases and schedule tables (for --check)
 
-        exit codes: 0 ok, 1 problems found (check) or failed variants (bulk), 2 bad input or usage, 70 internal error, 130 cancelled
+        exit codes: 0 ok, 1 problems found (check) or failed variants (bulk), 2 bad input or usage, 3 no room for the output (disk full, ulimit -f, quota), 70 internal error, 130 cancelled
 
         """;
 }

@@ -1,6 +1,9 @@
 namespace Fast.Kernels.Gpu.Kernels;
 
-/// <summary>A SlothfulAttention pooling plan flattened for the kernel (see Fast.Kernels.Attention.SlothfulKernel.Job).</summary>
+/// <summary>
+/// A SlothfulAttention pooling plan flattened for the kernel: the window fields are Fast.Kernels.Attention.SlothfulGeometry's
+/// (filled from <c>SlothfulGeometry.Of</c>), kept as plain ints so the kernel parameter stays a flat blittable struct.
+/// </summary>
 internal struct SlothfulShape
 {
     public int N;

@@ -88,7 +88,6 @@ public static unsafe class SlothfulPooling
             throw new SlothfulException("K and V buffers must not overlap x or each other");
         }
 
-        bool is1D = SlothfulNames.Is1D(plan.Mode);
         fixed (byte* xp = x)
         fixed (byte* kp = k)
         fixed (byte* vp = v)
@@ -101,12 +100,7 @@ public static unsafe class SlothfulPooling
                 N = plan.N,
                 C = channels,
                 M = plan.M,
-                OutWidth = is1D ? 0 : plan.OutWidth,
-                StepX = is1D ? plan.S : plan.Sx,
-                StepY = is1D ? 0 : plan.Sy * plan.W,
-                WinRows = is1D ? 1 : plan.Sy,
-                WinCols = is1D ? plan.S : plan.Sx,
-                RowPitch = is1D ? 0 : plan.W,
+                Geometry = SlothfulGeometry.Of(plan),
                 Max = SlothfulNames.IsMax(plan.Mode),
                 Shortcut = plan.UseShortcut,
                 VSeparate = !plan.VSameAsK,
@@ -155,7 +149,7 @@ public static unsafe class SlothfulPooling
                 SlothfulKernel.Rows<F32Codec>(job, start, end);
                 break;
             case ElementType.F16:
-                SlothfulKernel.Rows<F16Codec>(job, start, end);
+                SlothfulKernel.Rows<SlothfulF16Codec>(job, start, end);
                 break;
             default:
                 SlothfulKernel.Rows<BF16Codec>(job, start, end);

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Runtime.ExceptionServices;
+using Fast.Merging.Api;
 using Fast.Merging.Execution;
 using Fast.Merging.Planning;
 using Fast.SafeTensors;
@@ -15,7 +16,9 @@ namespace Fast.Merging.Bulk;
 /// variants in file order through the same <see cref="TensorOperations"/> as <see cref="MergeEngine"/>. Inputs are
 /// read once per wave (the cosine calcmodes' first pass, run per variant while planning, reads its keys again).
 /// Reading a batch and computing it do not overlap, and a wave of fewer variants than threads leaves threads idle.
-/// A variant that fails is dropped with its error; the others go on.
+/// A variant that fails is dropped with its error; the others go on. An input that another process truncates or
+/// rewrites stops the whole run (<see cref="InputChangedException"/>): the wave in flight leaves no file, finished
+/// waves keep theirs.
 /// </summary>
 internal sealed class BulkEngine
 {
@@ -44,7 +47,36 @@ internal sealed class BulkEngine
     /// <summary>The windows' reads outside any window in the last run (0 unless the engine has a bug); for tests.</summary>
     public long WindowMisses { get; private set; }
 
+    /// <exception cref="InputChangedException">An input changed while the run read it.</exception>
     public BulkResult Run(IReadOnlyList<BulkVariant> variants)
+    {
+        try
+        {
+            return RunCore(variants);
+        }
+        catch (Exception e) when (ChangedInput(e) is { } changed)
+        {
+            throw new InputChangedException(changed, "the bulk run stopped: outputs of finished waves were kept, the others not written (run again with --resume when the file is stable)");
+        }
+    }
+
+    /// <summary>Whether <paramref name="e"/> is the variant's own problem (it fails alone) rather than the run's.</summary>
+    internal static bool IsVariantFailure(Exception e) =>
+        (e is MergingException or SafeTensorsFormatException or IOException or UnauthorizedAccessException) && ChangedInput(e) is null;
+
+    /// <summary>
+    /// The read of an input that found it changed, wherever it surfaced: a window read, a worker, a hash or the check
+    /// before the outputs are completed. Every variant reading that file would fail with it, so it ends the run.
+    /// </summary>
+    private static FileChangedException? ChangedInput(Exception e) => e switch
+    {
+        FileChangedException changed => changed,
+        InputChangedException { InnerException: FileChangedException changed } => changed,
+        AggregateException aggregate => aggregate.Flatten().InnerExceptions.Select(ChangedInput).FirstOrDefault(c => c is not null),
+        _ => null,
+    };
+
+    private BulkResult RunCore(IReadOnlyList<BulkVariant> variants)
     {
         var clock = Stopwatch.StartNew();
         var results = new BulkVariantResult?[variants.Count];
@@ -113,10 +145,6 @@ internal sealed class BulkEngine
         };
     }
 
-    /// <summary>One line for what went wrong with a variant, or null when the exception is not the variant's own problem.</summary>
-    internal static bool IsVariantFailure(Exception e) =>
-        e is MergingException or SafeTensorsFormatException or IOException or UnauthorizedAccessException;
-
     /// <summary>Prepares up to one variant per thread, in parallel; failed and skipped ones are recorded at once.</summary>
     private int PrepareBatch(IReadOnlyList<BulkVariant> variants, int next, VariantPreparer preparer, Queue<(int, PreparedVariant)> ready, BulkVariantResult?[] results)
     {
@@ -182,6 +210,13 @@ internal sealed class BulkEngine
             }
 
             _cancellation.ThrowIfCancellationRequested();
+
+            // Bytes read before a rewrite and after it must never land in one output, nor a hash of other bytes.
+            foreach (PreparedVariant v in wave.Where(v => v.Error is null))
+            {
+                v.Sources.EnsureUnchanged();
+            }
+
             foreach (PreparedVariant v in wave.Where(v => v.Error is null))
             {
                 try

@@ -28,8 +28,16 @@ internal sealed class BulkMemory(long budget, int threads, bool callbackSink)
 
     public long Budget { get; } = budget;
 
-    /// <summary>Input window bytes a batch of chunk items may hold: an eighth of the budget, within 8–256 MiB.</summary>
-    public long BatchWindowBytes { get; } = Math.Clamp(budget / 8, MinBatchWindowBytes, 256L << 20);
+    /// <summary>The most input window bytes of a batch of chunk items.</summary>
+    /// <remarks>
+    /// The windows are read (pread) and then computed from while still warm in the caches: with 256 MiB batches the
+    /// copy went to memory and back, and a bulk run took 2.4x the time of the mapped views the windows used to be;
+    /// at 32 MiB it costs about what the mapping did (bench/RESULTS.md, "bulk readpath").
+    /// </remarks>
+    public const long MaxBatchWindowBytes = 32L << 20;
+
+    /// <summary>Input window bytes a batch of chunk items may hold: an eighth of the budget, within 8–32 MiB.</summary>
+    public long BatchWindowBytes { get; } = Math.Clamp(budget / 8, MinBatchWindowBytes, MaxBatchWindowBytes);
 
     /// <summary>The workers' fixed scratch.</summary>
     public long WorkerBytes { get; } = (long)threads * WorkScratch.ScratchBytes;

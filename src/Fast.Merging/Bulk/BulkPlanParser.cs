@@ -81,12 +81,16 @@ public static class BulkPlanParser
 
     private static (MergeRecipe Recipe, string Output) ParseLine(string line)
     {
-        using JsonDocument document = JsonDocument.Parse(line);
+        // Duplicate members (also spelled differently, "out" and "\u006fut") are refused as the safetensors header
+        // rules refuse them: last-wins would run another variant than the one the plan's author reviewed.
+        using JsonDocument document = JsonDocument.Parse(line, new JsonDocumentOptions { AllowDuplicateProperties = false });
         JsonElement root = document.RootElement;
         if (root.ValueKind != JsonValueKind.Object)
         {
             throw new FormatException("a variant must be a JSON object");
         }
+
+        PlanStrings.EnsureUsable(root);
 
         string? output = null;
         var recipeJson = new ArrayBufferWriter<byte>(line.Length);

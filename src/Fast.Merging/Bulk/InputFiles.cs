@@ -29,11 +29,15 @@ internal sealed class InputFiles(ReadMode mode) : IDisposable
         }
     }
 
-    /// <summary>The file's hashes, from <see cref="HashCache.Default"/> (as <c>fastmerge merge</c> takes them).</summary>
+    /// <summary>
+    /// The hashes of the version of the file this run opened (its stamp), from <see cref="HashCache.Default"/> as
+    /// <c>fastmerge merge</c> takes them: the recorded sha256 is of the bytes the variants read.
+    /// </summary>
+    /// <exception cref="FileChangedException">The path no longer names the version opened, or it changed while hashed.</exception>
     public ModelHashes Hash(string path, CancellationToken cancellation)
     {
         string full = Path.GetFullPath(path);
-        Lazy<ModelHashes> lazy = _hashes.GetOrAdd(full, p => new Lazy<ModelHashes>(() => HashCache.Default.Get(p, cancellation)));
+        Lazy<ModelHashes> lazy = _hashes.GetOrAdd(full, p => new Lazy<ModelHashes>(() => HashCache.Default.Get(p, Open(p).Stamp, cancellation)));
         try
         {
             return lazy.Value;

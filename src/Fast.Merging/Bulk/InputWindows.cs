@@ -1,18 +1,26 @@
+using System.Runtime.InteropServices;
 using Fast.Merging.Execution;
 using Fast.SafeTensors;
 
 namespace Fast.Merging.Bulk;
 
 /// <summary>
-/// The input bytes of the work items in flight, each read once from its file (through <paramref name="source"/>)
-/// and then served to every variant's operations: a buffered read lands in a pooled buffer; a mapped file's range
-/// is requested once and then served as views of the mapping itself (copying it would only add a pass over the
-/// inputs and private memory). Filled before the variants compute and only read while they do. A read outside the windows (which the engine never asks for) falls back to
-/// <paramref name="source"/> and is counted in <see cref="Misses"/>.
+/// The input bytes of the work items in flight, each read once from its file (through <paramref name="source"/>) into
+/// one native arena, reused batch after batch (a buffer per window cost more in allocation and collection than the
+/// reads themselves), and then served to every variant's operations. Filled before the variants compute and only read
+/// while they do. A read outside the windows (which the engine never asks for) falls back to <paramref name="source"/>
+/// and is counted in <see cref="Misses"/>.
 /// </summary>
-internal sealed class InputWindows(IInputReader source) : IInputReader, IDisposable
+/// <remarks>
+/// Mapped files are read into buffers too, never served as views of the mapping: another process truncating an input
+/// would fault (SIGBUS) the first kernel touching a view past the new end, which kills the process with no cleanup,
+/// while a positional read reports it as a <see cref="FileChangedException"/> (bench/RESULTS.md, "bulk readpath").
+/// </remarks>
+internal sealed unsafe class InputWindows(IInputReader source) : IInputReader, IDisposable
 {
     private readonly Dictionary<(SafeTensorsFile File, string Tensor), List<Window>> _windows = [];
+    private byte* _arena;
+    private long _arenaBytes;
     private long _misses;
 
     /// <summary>Bytes held by the current windows.</summary>
@@ -25,56 +33,49 @@ internal sealed class InputWindows(IInputReader source) : IInputReader, IDisposa
     public void Fill(IReadOnlyList<WindowRequest> requests, int threads, CancellationToken cancellation)
     {
         Release();
-        var filled = new Window[requests.Count];
-        try
+        var offsets = new long[requests.Count];
+        long total = 0;
+        for (int i = 0; i < requests.Count; i++)
         {
-            Parallel.For(
-                0,
-                requests.Count,
-                new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, threads), CancellationToken = cancellation },
-                i =>
-                {
-                    WindowRequest r = requests[i];
-                    if (r.File.Mode == ReadMode.Mapped)
-                    {
-                        _ = source.Read(r.File, r.Tensor, r.ByteStart, r.Length, []);
-                        filled[i] = new Window(r.ByteStart, r.Length, null);
-                        return;
-                    }
-
-                    var buffer = new Pooled<byte>(r.Length);
-                    filled[i] = new Window(r.ByteStart, r.Length, buffer);
-                    ReadOnlySpan<byte> data = source.Read(r.File, r.Tensor, r.ByteStart, r.Length, buffer.Span);
-                    if (!data.Overlaps(buffer.Span))
-                    {
-                        data.CopyTo(buffer.Span);
-                    }
-                });
+            offsets[i] = total;
+            total += requests[i].Length;
         }
-        finally
-        {
-            for (int i = 0; i < requests.Count; i++)
+
+        EnsureArena(total);
+        Parallel.For(
+            0,
+            requests.Count,
+            new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, threads), CancellationToken = cancellation },
+            i =>
             {
-                if (filled[i] is { } window)
+                WindowRequest r = requests[i];
+                var buffer = new Span<byte>(_arena + offsets[i], r.Length);
+                ReadOnlySpan<byte> data = source.Read(r.File, r.Tensor, r.ByteStart, r.Length, buffer);
+                if (!data.Overlaps(buffer))
                 {
-                    WindowRequest r = requests[i];
-                    if (!_windows.TryGetValue((r.File, r.Tensor.Name), out List<Window>? list))
-                    {
-                        _windows.Add((r.File, r.Tensor.Name), list = []);
-                    }
-
-                    list.Add(window);
-                    Bytes += window.Buffer is null ? 0 : r.Length;
+                    data.CopyTo(buffer);
                 }
+            });
+
+        for (int i = 0; i < requests.Count; i++)
+        {
+            WindowRequest r = requests[i];
+            if (!_windows.TryGetValue((r.File, r.Tensor.Name), out List<Window>? list))
+            {
+                _windows.Add((r.File, r.Tensor.Name), list = []);
             }
+
+            list.Add(new Window(r.ByteStart, r.Length, offsets[i]));
         }
+
+        Bytes = total;
     }
 
     public ReadOnlySpan<byte> Read(SafeTensorsFile file, TensorInfo tensor, long byteOffset, int length, Span<byte> scratch)
     {
         if (Find(file, tensor, byteOffset, length) is { } window)
         {
-            return window.Buffer is null ? file.GetSpan(tensor, byteOffset, length) : window.Buffer.Span.Slice((int)(byteOffset - window.Start), length);
+            return WindowBytes(window, byteOffset, length);
         }
 
         Interlocked.Increment(ref _misses);
@@ -85,10 +86,7 @@ internal sealed class InputWindows(IInputReader source) : IInputReader, IDisposa
     {
         if (Find(file, tensor, byteOffset, destination.Length) is { } window)
         {
-            ReadOnlySpan<byte> bytes = window.Buffer is null
-                ? file.GetSpan(tensor, byteOffset, destination.Length)
-                : window.Buffer.Span.Slice((int)(byteOffset - window.Start), destination.Length);
-            bytes.CopyTo(destination);
+            WindowBytes(window, byteOffset, destination.Length).CopyTo(destination);
             return;
         }
 
@@ -96,22 +94,36 @@ internal sealed class InputWindows(IInputReader source) : IInputReader, IDisposa
         source.CopyTo(file, tensor, byteOffset, destination);
     }
 
-    /// <summary>Returns every buffer to the pool.</summary>
+    /// <summary>Forgets the windows; the arena is kept for the next batch.</summary>
     public void Release()
     {
-        foreach (List<Window> list in _windows.Values)
-        {
-            foreach (Window w in list)
-            {
-                w.Buffer?.Dispose();
-            }
-        }
-
         _windows.Clear();
         Bytes = 0;
     }
 
-    public void Dispose() => Release();
+    public void Dispose()
+    {
+        Release();
+        NativeMemory.Free(_arena);
+        _arena = null;
+        _arenaBytes = 0;
+    }
+
+    private void EnsureArena(long bytes)
+    {
+        if (bytes <= _arenaBytes)
+        {
+            return;
+        }
+
+        NativeMemory.Free(_arena);
+        _arena = null;
+        _arena = (byte*)NativeMemory.Alloc((nuint)bytes);
+        _arenaBytes = bytes;
+    }
+
+    private ReadOnlySpan<byte> WindowBytes(Window window, long byteOffset, int length) =>
+        new(_arena + window.ArenaOffset + (byteOffset - window.Start), length);
 
     private Window? Find(SafeTensorsFile file, TensorInfo tensor, long byteOffset, int length)
     {
@@ -129,8 +141,8 @@ internal sealed class InputWindows(IInputReader source) : IInputReader, IDisposa
         return null;
     }
 
-    /// <summary>A range read once: its bytes in <paramref name="Buffer"/>, or in the mapping when null.</summary>
-    private sealed record Window(long Start, int Length, Pooled<byte>? Buffer);
+    /// <summary>A range read once: its bytes at <paramref name="ArenaOffset"/> in the arena.</summary>
+    private sealed record Window(long Start, int Length, long ArenaOffset);
 }
 
 /// <summary>Bytes <see cref="ByteStart"/>..+<see cref="Length"/> of one input tensor, to be read once.</summary>

@@ -10,7 +10,7 @@ internal interface IInputReader
 {
     /// <summary>
     /// Bytes <paramref name="byteOffset"/>..+<paramref name="length"/> of <paramref name="tensor"/>: a zero-copy view when the
-    /// reader has one (mapped files, cached windows), otherwise copied into <paramref name="scratch"/>.
+    /// reader has one (the bulk engine's windows), otherwise copied into <paramref name="scratch"/>.
     /// </summary>
     ReadOnlySpan<byte> Read(SafeTensorsFile file, TensorInfo tensor, long byteOffset, int length, Span<byte> scratch);
 

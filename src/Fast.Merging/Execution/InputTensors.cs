@@ -4,7 +4,7 @@ namespace Fast.Merging.Execution;
 
 /// <summary>
 /// The plain read path: byte ranges of input tensors by positional reads into the caller's scratch, in both read
-/// modes; a zero-copy view of a mapped file only for a caller that has no scratch.
+/// modes.
 /// </summary>
 internal sealed class InputTensors : IInputReader
 {
@@ -13,17 +13,11 @@ internal sealed class InputTensors : IInputReader
 
     public ReadOnlySpan<byte> Read(SafeTensorsFile file, TensorInfo tensor, long byteOffset, int length, Span<byte> scratch)
     {
-        // Given scratch, never a view of the mapping, whatever the read mode: another process truncating an input
-        // would fault (SIGBUS) the first kernel touching it, which kills the process with no cleanup. A positional
-        // read reports it as a short read instead, and from the page cache costs no more than the mapped pages'
-        // faults (bench/RESULTS.md, "readpath"). Only a caller without scratch (the bulk engine's mapped windows)
-        // still gets the view.
-        if (scratch.Length < length && file.Mode == ReadMode.Mapped)
-        {
-            return file.GetSpan(tensor, byteOffset, length);
-        }
-
-        Span<byte> span = scratch[..length];
+        // Positional reads into the caller's scratch, never a view of the mapping, whatever the read mode: another
+        // process truncating an input would fault (SIGBUS) the first kernel touching it, which kills the process with
+        // no cleanup. A positional read reports it as a short read instead, and from the page cache costs no more than
+        // the mapped pages' faults (bench/RESULTS.md, "readpath"). A caller with too little scratch gets a new buffer.
+        Span<byte> span = scratch.Length >= length ? scratch[..length] : new byte[length];
         file.CopyTo(tensor, byteOffset, span);
         return span;
     }

@@ -7,8 +7,9 @@ namespace Fast.Kernels.Tests.Attention;
 
 /// <summary>
 /// The SIMD kernel against <see cref="SlothfulScalarReference"/>, bit for bit, for every mode, storage type and lerp
-/// policy, on one and two threads. Runs in the ISA matrix of .ci/run, so every vector width is compared.
+/// policy, on one and two threads. In the ISA matrix (<c>Isa=Core</c>), so every vector width is compared.
 /// </summary>
+[Trait("Isa", "Core")]
 public sealed class SlothfulPoolingMatrixTests
 {
     public static TheoryData<ElementType, SlothfulMode, LerpPolicy, int> Matrix()

@@ -1,6 +1,7 @@
 using System.Runtime.Intrinsics;
 using Fast.Kernels;
 using Fast.Kernels.Attention;
+using Fast.Kernels.Tests.Support;
 using Xunit;
 
 namespace Fast.Kernels.Tests.Attention;
@@ -88,6 +89,28 @@ public sealed class SlothfulQuirkTests
         Assert.Equal(0x7FC00002u, BitConverter.SingleToUInt32Bits(m4.GetElement(3)));
         Assert.Equal(0x7FC00002u, BitConverter.SingleToUInt32Bits(m8.GetElement(7)));
         Assert.Equal(0x7FC00002u, BitConverter.SingleToUInt32Bits(m16.GetElement(15)));
+    }
+
+    [Theory]
+    [InlineData(ElementType.F16)]
+    [InlineData(ElementType.BF16)]
+    public void Sixteen_bit_max_decides_ties_infinities_and_nans_as_the_float_steps(ElementType type)
+    {
+        // The 16-bit max compares patterns, not floats: windows full of ±0, ±∞, NaNs of both signs and equal values.
+        // C = 45 reaches every vector width and the scalar tail; 2×2 and 3×2 windows over a 6×4 grid.
+        const int H = 6, W = 4, C = 45;
+        float[] pool = [0f, -0f, float.PositiveInfinity, float.NegativeInfinity, float.NaN, -float.NaN, 1f, -1f, 65504f, -2f, 0.5f];
+        var rng = new Random(11);
+        float[] x = Enumerable.Range(0, H * W * C).Select(_ => pool[rng.Next(pool.Length)]).ToArray();
+        foreach ((double stride, double kb, double vb) in new[] { (4.0, 1.0, 0.3), (6.0, 0.7, 1.0), (4.0, 0.0, 0.5) })
+        {
+            SlothfulPlan plan = SlothfulPlan.ForStride(stride, SlothfulMode.Max2D, kb, vb, H * W, (H, W), SlothfulCompat.Fixed);
+            (float[] ek, float[] ev) = SlothfulScalarReference.Pool(plan, type, x, 1, C, fused: true);
+            byte[] k = new byte[SlothfulPooling.OutputElements(plan, 1, C) * 2], v = new byte[k.Length];
+            SlothfulPooling.Pool(plan, type, SlothfulBuffers.Store(type, x), 1, C, k, v, LerpPolicy.Fused, maxThreads: 1);
+            Bits.AssertSame(ek, SlothfulBuffers.Load(type, k), $"{type} stride {stride} K");
+            Bits.AssertSame(ev, SlothfulBuffers.Load(type, v), $"{type} stride {stride} V");
+        }
     }
 
     [Fact]

@@ -64,4 +64,33 @@ public sealed class BulkPlanParserTests
     [Fact]
     public void An_empty_plan_is_unusable() =>
         Assert.Throws<BulkPlanException>(() => BulkPlanParser.Parse("\n\n", "empty.jsonl"));
+
+    [Fact]
+    public void Nul_characters_unpaired_surrogates_and_duplicate_members_are_bad_lines()
+    {
+        // Each used to escape the parser: Path.GetFullPath threw ArgumentException (NUL), GetString threw
+        // InvalidOperationException (surrogate), and a duplicate was silently last-wins. All were exit 70 or worse.
+        const string text = """
+            {"a":{"path":"a.safe\u0000tensors"},"b":{"path":"b"},"out":"o1.safetensors"}
+            {"a":{"path":"a"},"b":{"path":"b"},"out":"o\u00002.safetensors"}
+            {"a":{"path":"a\ud800"},"b":{"path":"b"},"out":"o3.safetensors"}
+            {"a":{"path":"a"},"b":{"path":"b"},"out":"o4\udc00.safetensors"}
+            {"a":{"path":"a"},"b":{"path":"b"},"out":"o5.safetensors","\u006fut":"o5b.safetensors"}
+            {"a":{"path":"a","path":"evil"},"b":{"path":"b"},"out":"o6.safetensors"}
+            {"a":{"path":"a"},"b":{"path":"b"},"out":"o7.safetensors","exclude":["VAE\u0000"]}
+            {"a":{"path":"a"},"b":{"path":"b"},"out":"ok.safetensors"}
+            """;
+        var e = Assert.Throws<BulkPlanException>(() => BulkPlanParser.Parse(text, "plan.jsonl"));
+
+        Assert.Equal([1, 2, 3, 4, 5, 6, 7], e.Errors.Select(error => error.Line!.Value));
+        Assert.Equal("plan.jsonl line 1: \"a.path\" contains a NUL character (\\u0000), which no path or name may hold", BulkPlanException.Describe(e.Source, e.Errors[0]));
+        Assert.Contains("\"out\" contains a NUL character", e.Errors[1].Message, StringComparison.Ordinal);
+        Assert.Contains("\"a.path\" holds an unpaired surrogate", e.Errors[2].Message, StringComparison.Ordinal);
+        Assert.Contains("\"out\" holds an unpaired surrogate", e.Errors[3].Message, StringComparison.Ordinal);
+        Assert.Contains("out", e.Errors[4].Message, StringComparison.Ordinal);
+        Assert.Contains("path", e.Errors[5].Message, StringComparison.Ordinal);
+        Assert.Contains("\"exclude\" contains a NUL character", e.Errors[6].Message, StringComparison.Ordinal);
+        Assert.All(e.Errors, error => Assert.DoesNotContain('\0', error.Message));
+        Assert.All(e.Errors, error => Assert.DoesNotContain('\n', error.Message));
+    }
 }

@@ -69,7 +69,7 @@ public sealed class ChangingInputTests(EngineModels models) : IClassFixture<Engi
     }
 
     /// <summary>What a careless tool does: new bytes in the tensor data, same size, the old mtime put back.</summary>
-    private static void RewriteInPlaceKeepingSizeAndMTime(string path)
+    internal static void RewriteInPlaceKeepingSizeAndMTime(string path)
     {
         DateTime mtime = File.GetLastWriteTimeUtc(path);
         using (var f = new FileStream(path, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete))

@@ -1,0 +1,259 @@
+"""Reference for `fastmerge lora bake`: kohya-ss LoRA/LoCon modules added into a checkpoint, in float32 torch.
+
+The arithmetic is kohya-ss sd-scripts `networks/merge_lora.py` (`merge_to_sd_model`), as supermerger's
+`oldpluslora` repeats it: per module, in float32,
+
+    linear:     weight = weight + ratio * (up @ down) * scale
+    conv 1x1:   weight = weight + ratio * (up.squeeze(3).squeeze(2) @ down.squeeze(3).squeeze(2)).unsqueeze(2).unsqueeze(3) * scale
+    conv 3x3:   weight = weight + ratio * conv2d(down.permute(1, 0, 2, 3), up).permute(1, 0, 2, 3) * scale
+
+with scale = alpha / rank (alpha a float32 tensor, rank an int) and the LoRAs applied one after the other on the
+float32 weight, rounded once to the output dtype at the end. Module names and block strengths are supermerger
+`scripts/mergers/pluslora.py` (`convert_diffusers_name_to_compvis`, `keychanger`, `LBLCOKS26`, `lbw`, `to26`,
+`plusweightsqvk` for OpenCLIP's fused in_proj), copied here as Python so the two implementations stay independent.
+Deviation shared with fastmerge (documented there): a module matching no block takes the LoRA's plain strength.
+
+    /usr/bin/python3 lora_bake.py MODEL LORA[:STRENGTH[:PRESET|LIST]] ... -o OUT [--dtype keep|fp16|bf16|fp32]
+"""
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+
+import torch
+
+import safetensors_io as st
+
+BLOCKID26 = ["BASE", "IN00", "IN01", "IN02", "IN03", "IN04", "IN05", "IN06", "IN07", "IN08", "IN09", "IN10", "IN11", "M00",
+             "OUT00", "OUT01", "OUT02", "OUT03", "OUT04", "OUT05", "OUT06", "OUT07", "OUT08", "OUT09", "OUT10", "OUT11"]
+BLOCKID17 = ["BASE", "IN01", "IN02", "IN04", "IN05", "IN07", "IN08", "M00", "OUT03", "OUT04", "OUT05", "OUT06", "OUT07", "OUT08", "OUT09", "OUT10", "OUT11"]
+BLOCKID12 = ["BASE", "IN04", "IN05", "IN07", "IN08", "M00", "OUT00", "OUT01", "OUT02", "OUT03", "OUT04", "OUT05"]
+BLOCKID20 = ["BASE", "IN00", "IN01", "IN02", "IN03", "IN04", "IN05", "IN06", "IN07", "IN08", "M00", "OUT00", "OUT01", "OUT02", "OUT03", "OUT04", "OUT05", "OUT06", "OUT07", "OUT08"]
+BLOCKNUMS = [12, 17, 20, 26]
+BLOCKIDS = [BLOCKID12, BLOCKID17, BLOCKID20, BLOCKID26]
+
+LBLCOKS26 = ["encoder"] + [f"diffusion_model_input_blocks_{i}_" for i in range(12)] + ["diffusion_model_middle_block_"] \
+    + [f"diffusion_model_output_blocks_{i}_" for i in range(12)] + ["embedders", "transformer_resblocks"]
+
+PRESETS = {
+    "NONE": "0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0",
+    "ALL": "1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1",
+    "INS": "1,1,1,1,0,0,0,0,0,0,0,0,0,0,0,0,0",
+    "IND": "1,0,0,0,1,1,1,0,0,0,0,0,0,0,0,0,0",
+    "INALL": "1,1,1,1,1,1,1,0,0,0,0,0,0,0,0,0,0",
+    "MIDD": "1,0,0,0,1,1,1,1,1,1,1,1,0,0,0,0,0",
+    "OUTD": "1,0,0,0,0,0,0,0,1,1,1,1,0,0,0,0,0",
+    "OUTS": "1,0,0,0,0,0,0,0,0,0,0,0,1,1,1,1,1",
+    "OUTALL": "1,0,0,0,0,0,0,0,1,1,1,1,1,1,1,1,1",
+    "ALL0.5": "0.5,0.5,0.5,0.5,0.5,0.5,0.5,0.5,0.5,0.5,0.5,0.5,0.5,0.5,0.5,0.5,0.5",
+}
+
+
+def to26(ratios):
+    if len(ratios) == 26:
+        return ratios
+    ids = BLOCKIDS[BLOCKNUMS.index(len(ratios))]
+    output = [0] * 26
+    for i, id in enumerate(ids):
+        output[BLOCKID26.index(id)] = ratios[i]
+    return output
+
+
+def parse_lora(spec):
+    """supermerger pluslora: name:ratio -> [ratio]*26; name:ratio:PRESET -> preset*ratio; name:ratio:list -> list."""
+    n = spec.split(":", 2)
+    strength = float(n[1]) if len(n) > 1 else 1.0
+    if len(n) < 3:
+        return n[0], strength, [strength] * 26
+    if n[2].strip() in PRESETS:
+        return n[0], strength, to26([float(r) * strength for r in PRESETS[n[2].strip()].split(",")])
+    return n[0], strength, to26([float(x) for x in n[2].split(",")])
+
+
+re_digits = re.compile(r"\d+")
+suffix_conversion = {
+    "attentions": {},
+    "resnets": {"conv1": "in_layers_2", "conv2": "out_layers_3", "norm1": "in_layers_0", "norm2": "out_layers_0",
+                "time_emb_proj": "emb_layers_1", "conv_shortcut": "skip_connection"},
+}
+
+
+def convert_diffusers_name_to_compvis(key, is_sd2):
+    def match(match_list, regex_text):
+        r = re.match(regex_text, key)
+        if not r:
+            return False
+        match_list.clear()
+        match_list.extend([int(x) if re.match(re_digits, x) else x for x in r.groups()])
+        return True
+
+    m = []
+    if match(m, r"lora_unet_conv_in(.*)"):
+        return f'diffusion_model_input_blocks_0_0{m[0]}'
+    if match(m, r"lora_unet_conv_out(.*)"):
+        return f'diffusion_model_out_2{m[0]}'
+    if match(m, r"lora_unet_time_embedding_linear_(\d+)(.*)"):
+        return f"diffusion_model_time_embed_{m[0] * 2 - 2}{m[1]}"
+    if match(m, r"lora_unet_down_blocks_(\d+)_(attentions|resnets)_(\d+)_(.+)"):
+        suffix = suffix_conversion.get(m[1], {}).get(m[3], m[3])
+        return f"diffusion_model_input_blocks_{1 + m[0] * 3 + m[2]}_{1 if m[1] == 'attentions' else 0}_{suffix}"
+    if match(m, r"lora_unet_mid_block_(attentions|resnets)_(\d+)_(.+)"):
+        suffix = suffix_conversion.get(m[0], {}).get(m[2], m[2])
+        return f"diffusion_model_middle_block_{1 if m[0] == 'attentions' else m[1] * 2}_{suffix}"
+    if match(m, r"lora_unet_up_blocks_(\d+)_(attentions|resnets)_(\d+)_(.+)"):
+        suffix = suffix_conversion.get(m[1], {}).get(m[3], m[3])
+        return f"diffusion_model_output_blocks_{m[0] * 3 + m[2]}_{1 if m[1] == 'attentions' else 0}_{suffix}"
+    if match(m, r"lora_unet_down_blocks_(\d+)_downsamplers_0_conv"):
+        return f"diffusion_model_input_blocks_{3 + m[0] * 3}_0_op"
+    if match(m, r"lora_unet_up_blocks_(\d+)_upsamplers_0_conv"):
+        return f"diffusion_model_output_blocks_{2 + m[0] * 3}_{2 if m[0] > 0 else 1}_conv"
+    if match(m, r"lora_te_text_model_encoder_layers_(\d+)_(.+)"):
+        if is_sd2:
+            if 'mlp_fc1' in m[1]:
+                return f"model_transformer_resblocks_{m[0]}_{m[1].replace('mlp_fc1', 'mlp_c_fc')}"
+            elif 'mlp_fc2' in m[1]:
+                return f"model_transformer_resblocks_{m[0]}_{m[1].replace('mlp_fc2', 'mlp_c_proj')}"
+            else:
+                return f"model_transformer_resblocks_{m[0]}_{m[1].replace('self_attn', 'attn')}"
+        return f"transformer_text_model_encoder_layers_{m[0]}_{m[1]}"
+    if match(m, r"lora_te2_text_model_encoder_layers_(\d+)_(.+)"):
+        if 'mlp_fc1' in m[1]:
+            return f"1_model_transformer_resblocks_{m[0]}_{m[1].replace('mlp_fc1', 'mlp_c_fc')}"
+        elif 'mlp_fc2' in m[1]:
+            return f"1_model_transformer_resblocks_{m[0]}_{m[1].replace('mlp_fc2', 'mlp_c_proj')}"
+        else:
+            return f"1_model_transformer_resblocks_{m[0]}_{m[1].replace('self_attn', 'attn')}"
+    return key
+
+
+def keychanger_of(keys):
+    keychanger = {}
+    for key in keys:
+        skey = key.replace(".", "_").replace("_weight", "")
+        if "conditioner_embedders_" in skey:
+            keychanger[skey.split("conditioner_embedders_", 1)[1]] = key
+        elif "wrapped" in skey:
+            keychanger[skey.split("wrapped_", 1)[1]] = key
+        elif "clip_l" in skey or "t5xxl" in skey:
+            keychanger[skey.replace("text_encoders_", "")] = key
+        elif "model_" in skey:
+            keychanger[skey.split("model_", 1)[1]] = key
+    return keychanger
+
+
+def msd_key_of(module, isv2, isxl):
+    msd_key = convert_diffusers_name_to_compvis(module, isv2)
+    if isxl:
+        if "lora_unet" in msd_key:
+            msd_key = msd_key.replace("lora_unet", "diffusion_model")
+        elif "lora_te1_text_model" in msd_key:
+            msd_key = msd_key.replace("lora_te1_text_model", "0_transformer_text_model")
+    return msd_key
+
+
+def block_ratio(msd_key, lwei, strength, isv2):
+    blocks = list(LBLCOKS26)
+    if isv2:
+        blocks[0] = "resblocks"
+    ratio, picked = strength, False
+    for i, block in enumerate(blocks):
+        if block in msd_key:
+            ratio = lwei[0 if i >= 26 else i]
+            picked = True
+    return ratio if picked else strength
+
+
+def target_of(msd_key, keychanger, shapes):
+    """(model key, row slice) of a module: direct, or q/k/v thirds of OpenCLIP's in_proj (plusweightsqvk)."""
+    if msd_key in keychanger:
+        return keychanger[msd_key], None
+    for i, x in enumerate(["_q_proj", "_k_proj", "_v_proj"]):
+        if x in msd_key:
+            inkey = msd_key.replace(x, "") + "_in_proj"
+            if inkey in keychanger:
+                d = shapes[keychanger[inkey]][0] // 3
+                return keychanger[inkey], slice(i * d, (i + 1) * d)
+    return None, None
+
+
+def lora_delta(up, down, ratio, scale, weight_shape):
+    """ratio * (up @ down) * scale in float32, shaped like the weight: merge_lora.py's three cases."""
+    if len(weight_shape) == 2:
+        return ratio * (up @ down) * scale
+    if down.size()[2:4] == (1, 1):
+        return ratio * (up.squeeze(3).squeeze(2) @ down.squeeze(3).squeeze(2)).unsqueeze(2).unsqueeze(3) * scale
+    conved = torch.nn.functional.conv2d(down.permute(1, 0, 2, 3), up).permute(1, 0, 2, 3)
+    return ratio * conved * scale
+
+
+def bake(model_path, specs, out_path, dtype="keep"):
+    # One thread: torch's conv2d then picks oneDNN (fused multiply-add) or its native kernel (rounded) by batch size
+    # alone (use_mkldnn: in_channels >= 16), not by the thread count, so the 3x3 LoCon rounding is reproducible.
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        return _bake(model_path, specs, out_path, dtype)
+    finally:
+        torch.set_num_threads(threads)
+
+
+def _bake(model_path, specs, out_path, dtype):
+    model = st.SafeTensorsFile(model_path)
+    keys = model.keys()
+    isxl = "conditioner.embedders.1.model.transformer.resblocks.9.mlp.c_proj.weight" in keys
+    isv2 = "cond_stage_model.model.transformer.resblocks.0.attn.out_proj.weight" in keys
+    keychanger = keychanger_of(keys)
+    shapes = {k: tuple(model.tensor(k).shape) for k in keys}
+    work = {}   # model key -> float32 tensor being updated
+    for spec in specs:
+        path, strength, lwei = parse_lora(spec)
+        lora = st.SafeTensorsFile(path)
+        lkeys = lora.keys()
+        for key in lkeys:
+            if not key.endswith(".lora_down.weight"):
+                continue
+            module = key[: -len(".lora_down.weight")]
+            msd_key = msd_key_of(module, isv2, isxl)
+            wkey, rows = target_of(msd_key, keychanger, shapes)
+            if wkey is None:
+                continue
+            down = lora.tensor(key).float()
+            up = lora.tensor(module + ".lora_up.weight").float()
+            dim = down.size()[0]
+            alpha = lora.tensor(module + ".alpha").float() if module + ".alpha" in lkeys else dim
+            scale = alpha / dim
+            ratio = block_ratio(msd_key, lwei, strength, isv2)
+            if wkey not in work:
+                work[wkey] = model.tensor(wkey).float().clone()
+            w = work[wkey]
+            if rows is None:
+                work[wkey] = w + lora_delta(up, down, ratio, scale, shapes[wkey])
+            else:
+                part = w[rows] + lora_delta(up, down, ratio, scale, w[rows].shape)
+                w = w.clone()
+                w[rows] = part
+                work[wkey] = w
+
+    out = {}
+    for k in keys:
+        t = work.get(k)
+        src = model.tensor(k)
+        target = src.dtype if dtype == "keep" or not src.is_floating_point() else {"fp16": torch.float16, "bf16": torch.bfloat16, "fp32": torch.float32}[dtype]
+        out[k] = (t if t is not None else src).to(target).contiguous()
+    st.save_file(out, out_path, metadata={"format": "pt"})
+    return out
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("model")
+    p.add_argument("loras", nargs="+")
+    p.add_argument("-o", "--output", required=True)
+    p.add_argument("--dtype", default="keep", choices=["keep", "fp16", "bf16", "fp32"])
+    a = p.parse_args(argv)
+    bake(a.model, a.loras, a.output, a.dtype)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

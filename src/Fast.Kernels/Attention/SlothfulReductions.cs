@@ -1,0 +1,102 @@
+using System.Runtime.CompilerServices;
+using Fast.Kernels.Conversion;
+
+namespace Fast.Kernels.Attention;
+
+/// <summary>
+/// How one vector of channels of a window becomes the pooled value (SPEC §7.2). A type parameter of the kernel, not a
+/// flag: each reduction gets its own compiled loop (and its own profile under tiered PGO, so timing avg first does
+/// not leave max on a cold path).
+/// </summary>
+internal unsafe interface ISlothfulReduction
+{
+    /// <summary>False for the blend shortcut: K' = V' = the sample, no window is read beyond its first element.</summary>
+    static abstract bool Pools { get; }
+
+    /// <summary>The pooled value (already rounded to F) of the window at <paramref name="at"/>; <paramref name="one"/> is the sample, +0 + x_first.</summary>
+    static abstract TV Pool<TL, TV, TC>(byte* at, in SlothfulKernel.Window window, out TV one)
+        where TL : ISlothfulLanes<TV>
+        where TV : struct
+        where TC : IElementCodec;
+}
+
+/// <summary>The compat blend shortcut: only the sample.</summary>
+internal readonly struct SampleOnly : ISlothfulReduction
+{
+    public static bool Pools => false;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static unsafe TV Pool<TL, TV, TC>(byte* at, in SlothfulKernel.Window window, out TV one)
+        where TL : ISlothfulLanes<TV>
+        where TV : struct
+        where TC : IElementCodec
+    {
+        // "one": avg_pool with kernel 1 = (+0 + x) / 1, which turns −0 into +0 and is otherwise exact in F.
+        one = TL.Add(TL.Splat(0f), TL.Load<TC>(ref *at));
+        return one;
+    }
+}
+
+/// <summary>2D_AVG / 1D_AVG: a sequential binary32 sum in window order, a true division, rounded to F.</summary>
+internal readonly struct AvgReduction : ISlothfulReduction
+{
+    public static bool Pools => true;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static unsafe TV Pool<TL, TV, TC>(byte* at, in SlothfulKernel.Window window, out TV one)
+        where TL : ISlothfulLanes<TV>
+        where TV : struct
+        where TC : IElementCodec
+    {
+        // The sample is the window's first element plus +0, which is also the sum's first step: loaded once.
+        one = TL.Add(TL.Splat(0f), TL.Load<TC>(ref *at));
+        TV acc = one;
+        for (int dy = 0; dy < window.Rows; dy++)
+        {
+            byte* line = at + (dy * window.PitchBytes);
+            for (int dx = dy == 0 ? 1 : 0; dx < window.Cols; dx++)
+            {
+                acc = TL.Add(acc, TL.Load<TC>(ref *(line + (dx * window.TokenBytes))));
+            }
+        }
+
+        // True division (SPEC R5), then the pool kernel's own rounding to F (R6), in registers.
+        return TL.Round<TC>(TL.Div(acc, TL.Splat(window.Count)));
+    }
+}
+
+/// <summary>2D_MAX / 1D_MAX: torch's max step in window order (first of ties, last NaN); exact, so not rounded.</summary>
+internal readonly struct MaxReduction : ISlothfulReduction
+{
+    public static bool Pools => true;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static unsafe TV Pool<TL, TV, TC>(byte* at, in SlothfulKernel.Window window, out TV one)
+        where TL : ISlothfulLanes<TV>
+        where TV : struct
+        where TC : IElementCodec
+    {
+        TV first, max;
+        if (TC.Size == 2)
+        {
+            max = TL.MaxOfHalves<TC>(at, window, out first);
+        }
+        else
+        {
+            // max(−∞, first) is first itself (a −∞ first is the same bits), so the reduction starts from it.
+            first = TL.Load<TC>(ref *at);
+            max = first;
+            for (int dy = 0; dy < window.Rows; dy++)
+            {
+                byte* line = at + (dy * window.PitchBytes);
+                for (int dx = dy == 0 ? 1 : 0; dx < window.Cols; dx++)
+                {
+                    max = TL.MaxStep(max, TL.Load<TC>(ref *(line + (dx * window.TokenBytes))));
+                }
+            }
+        }
+
+        one = TL.Add(TL.Splat(0f), first);
+        return max;
+    }
+}
