@@ -38,6 +38,8 @@ MODES = ("ws", "ad", "ts", "st", "ss")
 CALCMODES = ("normal", "cosineA", "cosineB", "trainDifference", "smoothAdd", "tensor", "tensor2", "extract")
 OUT_DTYPES = {"keep": None, "fp16": "F16", "bf16": "BF16", "fp32": "F32"}
 POSITION_IDS_SUFFIX = "embeddings.position_ids"
+# dtypes torch 1.13 converts to f32 (float8 and unsigned 16-64 bit it cannot hold)
+TORCH_READABLE = frozenset({"U8", "I8", "I16", "I32", "I64", "F16", "BF16", "F32", "F64"})
 INPAINT_CHANNELS = (9, 8)  # inpainting, instruct-pix2pix
 
 
@@ -116,6 +118,11 @@ def plan_keys(recipe: Recipe, a: SafeTensorsFile, b: SafeTensorsFile, c: Optiona
         p = KeyPlan(key, "keep", out_dtype, ai.shape, block, alpha, beta)
 
         if key.endswith(POSITION_IDS_SUFFIX):
+            # precosine measures the ids too ("model" in the key, present in B), as f32, whatever the policy:
+            # the reference resets them only after merging (SPEC §4).
+            bi = b.tensors.get(key)
+            p.in_cosine_stats = (recipe.calc.startswith("cosine") and bi is not None and bi.shape == ai.shape
+                                 and ai.dtype in TORCH_READABLE and bi.dtype in TORCH_READABLE)
             if recipe.position_ids == "reset":
                 n = ai.shape[-1] if ai.shape else 77
                 p.action, p.out_dtype, p.out_shape = "pos_reset", "I64", (1, n)
@@ -128,7 +135,6 @@ def plan_keys(recipe: Recipe, a: SafeTensorsFile, b: SafeTensorsFile, c: Optiona
                     _check_torch_dtype(key, which, f.tensors[key].dtype)
                 _check_torch_dtype(key, "A", ai.dtype)
                 p.action = "pos_merge"
-                p.in_cosine_stats = True
             else:
                 p.reason = "missing from an input"
                 p.out_dtype = ai.dtype
@@ -271,10 +277,9 @@ def cosine_sims(recipe: Recipe, plans: List[KeyPlan], a, b, c):
     for p in plans:
         if not p.in_cosine_stats:
             continue
-        if p.action == "pos_merge":
+        if p.key.endswith(POSITION_IDS_SUFFIX):
+            # B's raw ids even in add difference: stage 0 only subtracts C from weight/bias keys.
             ta, tb = a.tensor(p.key).to(torch.float32), b.tensor(p.key).to(torch.float32)
-            if recipe.mode == "ad":
-                tb = tb - c.tensor(p.key).to(torch.float32)
         else:
             _, ta, tb, tc = _inputs(p, a, b, c)
             if recipe.mode == "ad":
@@ -394,6 +399,9 @@ def run(argv: Optional[Sequence[str]] = None) -> Dict[str, int]:
                     wa, wb, args.position_ids, OUT_DTYPES[args.dtype],
                     [x.strip() for x in args.exclude.split(",") if x.strip()], arch)
 
+    unmatched = blocks.unmatched_items(a.keys(), arch, recipe.exclude)
+    if unmatched:
+        raise UsageError(f"--exclude item {unmatched[0]!r} matches no key and no block of model A")
     keys = select_keys(a.keys(), args.keys_subset)
     plans = plan_keys(recipe, a, b, c, keys)
     sims = cosine_sims(recipe, plans, a, b, c) if args.calc.startswith("cosine") else None

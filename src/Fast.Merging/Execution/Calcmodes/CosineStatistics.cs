@@ -2,7 +2,9 @@ using System.Collections.Concurrent;
 using Fast.Kernels;
 using Fast.Merging.Api;
 using Fast.Merging.Planning;
+using Fast.Merging.PositionIds;
 using Fast.Merging.Recipes;
+using Fast.SafeTensors;
 
 namespace Fast.Merging.Execution.Calcmodes;
 
@@ -43,8 +45,8 @@ internal sealed class CosineStatistics
             i =>
             {
                 PlannedTensor t = measured[i];
-                CosineSimilarity.KeySimilarity similarity = t.Action == TensorAction.MergePositionIds
-                    ? MeasurePositionIds(favorA, difference, t, sources)
+                CosineSimilarity.KeySimilarity similarity = PositionIdsKeys.IsPositionIds(t.Name)
+                    ? MeasurePositionIds(favorA, t, sources)
                     : Measure(favorA, difference, t, sources, accelerator);
                 statistics[i] = similarity.Statistic;
                 if (t.Action == TensorAction.Merge)
@@ -123,17 +125,17 @@ internal sealed class CosineStatistics
         return CosineSimilarity.Compute(favorA, a, other, operands.Shape);
     }
 
-    private static CosineSimilarity.KeySimilarity MeasurePositionIds(bool favorA, bool difference, PlannedTensor t, MergeSources sources)
+    /// <summary>
+    /// A's and B's ids as f32, whatever the policy and the mode: the reference's add-difference stage 0 subtracts C
+    /// only from weight and bias keys, so its pass sees B's raw ids. The shape is A's stored one (the plan's is the
+    /// reset shape under policy reset).
+    /// </summary>
+    private static CosineSimilarity.KeySimilarity MeasurePositionIds(bool favorA, PlannedTensor t, MergeSources sources)
     {
-        float[] a = PositionIdsValues.Read(sources.Reader, sources.A, sources.A[t.Name]);
+        TensorInfo ids = sources.A[t.Name];
+        float[] a = PositionIdsValues.Read(sources.Reader, sources.A, ids);
         float[] other = PositionIdsValues.Read(sources.Reader, sources.B, sources.B[t.Name]);
-        if (difference)
-        {
-            // Under policy merge every input is f32 first, so the difference is not rounded to B's stored dtype.
-            MergeKernels.Subtract(other, PositionIdsValues.Read(sources.Reader, sources.C!, sources.C![t.Name]), other);
-        }
-
-        return CosineSimilarity.Compute(favorA, a, other, [.. t.Shape]);
+        return CosineSimilarity.Compute(favorA, a, other, [.. ids.Shape]);
     }
 
     private static double[] Trim(double[] values, double q, bool below)
