@@ -27,7 +27,7 @@ internal sealed class GpuMergeAccelerator(GpuMergeBackend backend, bool ownsBack
         using GpuTensor? gc = mode is MergeMode.WeightSum or MergeMode.ScaledSum ? null : backend.Upload(c, ToGpu(typeC));
         switch (mode)
         {
-            case MergeMode.WeightSum: backend.Lerp(ga, gb, (float)alpha, ga); break;
+            case MergeMode.WeightSum: backend.WeightedSum(ga, gb, alpha, ga); break;
             case MergeMode.ScaledSum: backend.ScaledSum(ga, gb, (float)alpha, (float)beta, ga); break;
             case MergeMode.AddDifference: backend.AddDifference(ga, gb, gc!, ToGpu(typeB), (float)alpha, ga); break;
             case MergeMode.TripleSum: backend.TripleSum(ga, gb, gc!, alpha, beta, ga); break;
