@@ -11,7 +11,7 @@ public static class CalcModeCatalog
         new(CalcMode.CosineA, "cosineA", ["cosinea"], false, false, "k within 1e-6 of the reference's"),
         new(CalcMode.CosineB, "cosineB", ["cosineb"], false, false, "k within 1e-6 of the reference's"),
         new(CalcMode.TrainDifference, "trainDifference", ["traindifference"], false, false, "bit-identical"),
-        new(CalcMode.SmoothAdd, "smoothAdd", ["smoothadd", "smoothaddmt"], false, false, "bit-identical (scipy's median and gaussian)"),
+        new(CalcMode.SmoothAdd, "smoothAdd", ["smoothadd", "smoothaddmt"], false, false, "bit-identical (scipy's median and gaussian)") { OtherNames = ["smoothAdd MT"] },
         new(CalcMode.Tensor, "tensor", ["tensor"], true, false, "bit-identical"),
         new(CalcMode.Tensor2, "tensor2", ["tensor2"], true, false, "bit-identical"),
         new(CalcMode.Extract, "extract", ["extract"], true, true, "within 1 ulp of the output dtype"),
@@ -19,6 +19,9 @@ public static class CalcModeCatalog
 
     /// <summary>Every calcmode in supermerger's order.</summary>
     public static IReadOnlyList<CalcModeEntry> All => s_all;
+
+    /// <summary>Every accepted calcmode name as users write them (<c>smoothAdd MT</c> included), in supermerger's order.</summary>
+    public static IEnumerable<string> DisplayNames => s_all.SelectMany(e => e.DisplayNames);
 
     /// <summary>The entry of <paramref name="calcMode"/>.</summary>
     /// <exception cref="ArgumentOutOfRangeException">A value no entry declares.</exception>

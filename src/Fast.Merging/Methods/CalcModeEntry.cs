@@ -11,6 +11,12 @@ namespace Fast.Merging.Methods;
 /// <param name="Exactness">The exactness contract (SPEC §4).</param>
 public sealed record CalcModeEntry(CalcMode CalcMode, string Name, IReadOnlyList<string> Spellings, bool UsesBeta, bool NeedsC, string Exactness)
 {
+    /// <summary>Other names users know it by, as supermerger writes them (<c>smoothAdd MT</c>): accepted, and listed with <see cref="Name"/>.</summary>
+    public IReadOnlyList<string> OtherNames { get; init; } = [];
+
+    /// <summary><see cref="Name"/> then <see cref="OtherNames"/>: every name a list of valid calcmodes shows.</summary>
+    public IEnumerable<string> DisplayNames => [Name, .. OtherNames];
+
     /// <inheritdoc />
     public override string ToString() => Name;
 }
