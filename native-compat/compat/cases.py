@@ -14,6 +14,9 @@ SD_ALPHA = "0.35,0,1,0.25,0.1,0.75,0.3,0.9,0.15,0.6,0.45,0.05,0.8,0.33,0.2,0.4,0
 SD_BETA = "0.2,0.1,0.3,-0.25,0.4,0.05,0.6,0,0.15,0.25,0.5,0.7,0.35,0.45,0.1,0.9,0.3,0,0.2,0.65,0.4,0.1,0.75,0.05,0.5,0.6"
 # extract needs 0 <= α, β <= 1 in every block.
 SD_BETA_UNIT = "0.2,0.1,0.3,0.25,0.4,0.05,0.6,0,0.15,0.25,0.5,0.7,0.35,0.45,0.1,0.9,0.3,0,0.2,0.65,0.4,0.1,0.75,0.05,0.5,0.6"
+# Only 0 and 1: every block either keeps A or copies B.
+SD_ENDS = "0,1,0,1,1,0,0,1,0,1,0,0,1,1,0,1,0,1,0,0,1,1,0,1,0,1"
+XL_ENDS = "1,0,1,1,0,0,1,0,1,0,1,1,0,1,0,0,1,0,1,1"
 # 20 values: BASE, IN00..IN08, M00, OUT00..OUT08.
 XL_ALPHA = "0.4,0.1,0.9,0.25,1,0.6,0.3,0.75,0,0.55,0.45,0.2,0.8,0.35,0.65,0.15,0.5,0.05,0.7,0.95"
 XL_BETA = "0.3,0.2,0.05,0.5,0.1,0.4,0.6,0.25,0.35,0.15,0.45,0.7,0.1,0.55,0.2,0.3,0.8,0.65,0.05,0.4"
@@ -147,7 +150,37 @@ CASES: List[Case] = [
     # extract rows are bit-identical; with double sums and a correctly rounded pow this row missed by 2-3 ulp.
     _c("sdxl-extract-fp32", "sdxl-a", "sdxl-b", "sdxl-c", "--mode", "ad", "--calc", "extract", "--alpha", 0.4,
        "--beta", 0.6, "--gamma", 1.5, "--dtype", "fp32", tolerance="ulp"),
+    # ---- weighted sum at alpha exactly 0 / 1 (lists and presets): A kept, B copied; B holds NaN/inf/-0, A -0 (SPEC §3)
+    _c("sd1-ws-ends-nonfinite", "sd1-a-negzero", "sd1-b-nonfinite", None, "--mode", "ws", "--weights-alpha", SD_ENDS,
+       quick=True),
+    _c("sd1-ws-ends-nonfinite-fp32", "sd1-a-negzero", "sd1-b-nonfinite", None, "--mode", "ws", "--weights-alpha",
+       SD_ENDS, "--dtype", "fp32"),
+    _c("sd1-ws-ends-nonfinite-bf16", "sd1-a-negzero", "sd1-b-nonfinite", None, "--mode", "ws", "--weights-alpha",
+       SD_ENDS, "--dtype", "bf16"),
+    _c("sd1-ws-alpha0-nonfinite", "sd1-a-negzero", "sd1-b-nonfinite", None, "--mode", "ws", "--alpha", 0),
+    _c("sd1-ws-alpha1-nonfinite", "sd1-b-nonfinite", "sd1-a-negzero", None, "--mode", "ws", "--alpha", 1),
+    _c("sdxl-ws-ends-nonfinite-fp16", "sdxl-a", "sdxl-b-nonfinite", None, "--mode", "ws", "--weights-alpha", XL_ENDS,
+       "--dtype", "fp16"),
+    # ---- presets: their own BASE (0; 1 for ALL_B), not --alpha (SPEC §5)
+    _c("sd1-ws-preset-GRAD_V", "sd1-a", "sd1-b", None, "--mode", "ws", "--weights-alpha", "GRAD_V", "--alpha", 0.5,
+       quick=True),
+    _c("sd1-ws-preset-WRAP08-nonfinite", "sd1-a-negzero", "sd1-b-nonfinite", None, "--mode", "ws", "--weights-alpha",
+       "WRAP08", "--alpha", 0.5),
+    _c("sd1-ws-preset-ALL_B-fp32", "sd1-a", "sd1-b", None, "--mode", "ws", "--weights-alpha", "ALL_B", "--alpha", 0.3,
+       "--dtype", "fp32"),
+    _c("sdxl-ws-preset-ALL_A-nonfinite", "sdxl-a", "sdxl-b-nonfinite", None, "--mode", "ws", "--weights-alpha", "ALL_A",
+       "--alpha", 0.7),
+    _c("sdxl-ad-preset-GRAD_A", "sdxl-a", "sdxl-b", "sdxl-c", "--mode", "ad", "--weights-alpha", "GRAD_A",
+       "--alpha", 0.8),
+    _c("sd1-ts-preset-beta-FLAT_75", "sd1-a", "sd1-b", "sd1-c", "--mode", "ts", "--alpha", 0.25, "--beta", 0.5,
+       "--weights-beta", "FLAT_75"),
     # ---- inputs both must refuse before writing anything
+    _c("reject-exclude-typo", "sd1-a", "sd1-b", None, "--mode", "ws", "--alpha", 0.5, "--exclude", "IN05,IN4",
+       reject=True, quick=True),
+    _c("reject-exclude-adjust", "sd1-a", "sd1-b", None, "--mode", "ws", "--alpha", 0.5, "--exclude", "Adjust",
+       reject=True),
+    _c("reject-sdxl-exclude-IN10", "sdxl-a", "sdxl-b", None, "--mode", "ws", "--alpha", 0.5, "--exclude", "IN10",
+       reject=True),
     _c("reject-inpaint-as-B", "sd1-a", "sd1-inpaint-a", None, "--mode", "ws", "--alpha", 0.5, reject=True, quick=True),
     _c("reject-sd1-with-sdxl", "sd1-a", "sdxl-b", None, "--mode", "ws", "--alpha", 0.5, reject=True),
     _c("reject-ad-without-C", "sd1-a", "sd1-b", None, "--mode", "ad", "--alpha", 0.5, reject=True),
