@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using Fast.Kernels;
-using Fast.Merging.Api;
 using Fast.Merging.Planning;
 using Fast.Merging.PositionIds;
 using Fast.Merging.Recipes;
@@ -30,8 +29,11 @@ internal sealed class CosineStatistics
 
     public double Max { get; }
 
-    /// <summary>Measures every key of the first pass, on <paramref name="accelerator"/> when given (same bits as without).</summary>
-    public static CosineStatistics Compute(MergePlan plan, MergeSources sources, int threads, CancellationToken cancellation, IMergeAccelerator? accelerator = null)
+    /// <summary>
+    /// Measures every key of the first pass. It always runs on the CPU, whatever the device: the similarities must be
+    /// torch's bits (its reduction orders, <see cref="CosineSimilarity"/>), which the device's reductions are not.
+    /// </summary>
+    public static CosineStatistics Compute(MergePlan plan, MergeSources sources, int threads, CancellationToken cancellation)
     {
         bool favorA = plan.Recipe.CalcMode == CalcMode.CosineA;
         bool difference = plan.Recipe.Mode == MergeMode.AddDifference;
@@ -47,7 +49,7 @@ internal sealed class CosineStatistics
                 PlannedTensor t = measured[i];
                 CosineSimilarity.KeySimilarity similarity = PositionIdsKeys.IsPositionIds(t.Name)
                     ? MeasurePositionIds(favorA, t, sources)
-                    : Measure(favorA, difference, t, sources, accelerator);
+                    : Measure(favorA, difference, t, sources);
                 statistics[i] = similarity.Statistic;
                 if (t.Action == TensorAction.Merge)
                 {
@@ -106,21 +108,9 @@ internal sealed class CosineStatistics
         }
     }
 
-    private static CosineSimilarity.KeySimilarity Measure(bool favorA, bool difference, PlannedTensor t, MergeSources sources, IMergeAccelerator? accelerator)
+    private static CosineSimilarity.KeySimilarity Measure(bool favorA, bool difference, PlannedTensor t, MergeSources sources)
     {
         using var operands = new Operands(sources, t);
-        if (accelerator is not null && operands.Count > 0)
-        {
-            var similarity = new float[CosineSimilarity.Columns(operands.Shape)];
-            float magnitude = accelerator.CosineSimilarity(
-                favorA,
-                operands.A, operands.TypeA,
-                operands.B, operands.TypeB,
-                difference ? operands.C : default, difference ? operands.TypeC : operands.TypeB,
-                similarity);
-            return CosineSimilarity.FromSimilarity(favorA, similarity, magnitude);
-        }
-
         Inputs(operands, difference, out Span<float> a, out Span<float> other);
         return CosineSimilarity.Compute(favorA, a, other, operands.Shape);
     }
