@@ -8,8 +8,8 @@ public static class CalcModeCatalog
     private static readonly CalcModeEntry[] s_all =
     [
         new(CalcMode.Normal, "normal", ["normal"], false, false, "bit-identical"),
-        new(CalcMode.CosineA, "cosineA", ["cosinea"], false, false, "k within 1e-6 of the reference's"),
-        new(CalcMode.CosineB, "cosineB", ["cosineb"], false, false, "k within 1e-6 of the reference's"),
+        new(CalcMode.CosineA, "cosineA", ["cosinea"], false, false, "bit-identical (torch's reduction orders)"),
+        new(CalcMode.CosineB, "cosineB", ["cosineb"], false, false, "bit-identical (torch's reduction orders)"),
         new(CalcMode.TrainDifference, "trainDifference", ["traindifference"], false, false, "bit-identical"),
         new(CalcMode.SmoothAdd, "smoothAdd", ["smoothadd", "smoothaddmt"], false, false, "bit-identical (scipy's median and gaussian)") { OtherNames = ["smoothAdd MT"] },
         new(CalcMode.Tensor, "tensor", ["tensor"], true, false, "bit-identical"),
