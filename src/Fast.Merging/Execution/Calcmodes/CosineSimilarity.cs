@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.Intrinsics;
 using Fast.Kernels;
 
 namespace Fast.Merging.Execution.Calcmodes;
@@ -56,10 +57,7 @@ internal static class CosineSimilarity
             for (int r = 0; r < rows; r++)
             {
                 int offset = r * columns;
-                for (int j = 0; j < columns; j++)
-                {
-                    terms[offset + j] = (x[offset + j] / sx[j]) * (y[offset + j] / sy[j]);
-                }
+                NormalizedProducts(x.Slice(offset, columns), sx, y.Slice(offset, columns), sy, terms.Slice(offset, columns));
             }
 
             var similarity = new float[columns];
@@ -75,10 +73,7 @@ internal static class CosineSimilarity
     /// <summary><c>sqrt(clamp_min(pow(x, 2).sum(0), eps²))</c> per column; <paramref name="squares"/> is scratch.</summary>
     private static float[] ClampedRootOfSquares(ReadOnlySpan<float> x, int rows, int columns, Span<float> squares)
     {
-        for (int i = 0; i < x.Length; i++)
-        {
-            squares[i] = x[i] * x[i];
-        }
+        Squares(x, squares);
 
         var roots = new float[columns];
         TorchColumnReductions.Sum(squares, rows, columns, roots);
@@ -102,11 +97,59 @@ internal static class CosineSimilarity
 
         for (int r = 0; r < rows; r++)
         {
-            Span<float> row = values.Slice(r * columns, columns);
-            for (int j = 0; j < columns; j++)
-            {
-                row[j] /= norms[j];
-            }
+            DivideInPlace(values.Slice(r * columns, columns), norms);
+        }
+    }
+
+    // The element loops below are f32 ops per lane (IEEE in every vector width), so they give torch's bits; they are
+    // vectorised only because the similarity pass touches every element of the model several times.
+
+    /// <summary><c>squares[i] = x[i] · x[i]</c> (torch's <c>pow(x, 2)</c>).</summary>
+    private static void Squares(ReadOnlySpan<float> x, Span<float> squares)
+    {
+        int i = 0;
+        for (; i + Vector256<float>.Count <= x.Length; i += Vector256<float>.Count)
+        {
+            Vector256<float> v = Vector256.Create(x.Slice(i, Vector256<float>.Count));
+            (v * v).CopyTo(squares.Slice(i, Vector256<float>.Count));
+        }
+
+        for (; i < x.Length; i++)
+        {
+            squares[i] = x[i] * x[i];
+        }
+    }
+
+    /// <summary>One row of <c>(x / sx) · (y / sy)</c>, sx and sy per column.</summary>
+    private static void NormalizedProducts(ReadOnlySpan<float> x, ReadOnlySpan<float> sx, ReadOnlySpan<float> y, ReadOnlySpan<float> sy, Span<float> products)
+    {
+        int j = 0;
+        for (; j + Vector256<float>.Count <= x.Length; j += Vector256<float>.Count)
+        {
+            Vector256<float> qx = Vector256.Create(x.Slice(j, Vector256<float>.Count)) / Vector256.Create(sx.Slice(j, Vector256<float>.Count));
+            Vector256<float> qy = Vector256.Create(y.Slice(j, Vector256<float>.Count)) / Vector256.Create(sy.Slice(j, Vector256<float>.Count));
+            (qx * qy).CopyTo(products.Slice(j, Vector256<float>.Count));
+        }
+
+        for (; j < x.Length; j++)
+        {
+            products[j] = (x[j] / sx[j]) * (y[j] / sy[j]);
+        }
+    }
+
+    /// <summary><c>row[j] /= divisors[j]</c>.</summary>
+    private static void DivideInPlace(Span<float> row, ReadOnlySpan<float> divisors)
+    {
+        int j = 0;
+        for (; j + Vector256<float>.Count <= row.Length; j += Vector256<float>.Count)
+        {
+            Span<float> part = row.Slice(j, Vector256<float>.Count);
+            (Vector256.Create((ReadOnlySpan<float>)part) / Vector256.Create(divisors.Slice(j, Vector256<float>.Count))).CopyTo(part);
+        }
+
+        for (; j < row.Length; j++)
+        {
+            row[j] /= divisors[j];
         }
     }
 
