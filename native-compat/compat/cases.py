@@ -184,6 +184,15 @@ CASES: List[Case] = [
        "--alpha", 0.8),
     _c("sd1-ts-preset-beta-FLAT_75", "sd1-a", "sd1-b", "sd1-c", "--mode", "ts", "--alpha", 0.25, "--beta", 0.5,
        "--weights-beta", "FLAT_75"),
+    # ---- random block weights: numpy's legacy generator seeded as supermerger does, Python's round (SPEC §4)
+    _c("sd1-ws-random-R", "sd1-a", "sd1-b", None, "--mode", "ws", "--weights-alpha", "R", "--seed", 2024, quick=True),
+    _c("sd1-st-random-U-beta", "sd1-a", "sd1-b", "sd1-c", "--mode", "st", "--alpha", 0.3, "--weights-beta", "U",
+       "--seed", 7, "--random-round", 5),
+    _c("sdxl-ws-random-X-mixed", "sdxl-a", "sdxl-b", None, "--mode", "ws", "--seed", 4294967295,
+       "--weights-alpha", "U,0,0,0,0,0,0,0,0,0,0,0,0,X,X,X,R,R,R,R,R,R,R,R,R,R", "--random-round", 2,
+       "--random-upper", "1,1,1,1,1,1,1,1,1,1,1,1,1,0.9,0.8,0.7,1,1,1,1,1,1,1,1,1,1",
+       "--random-lower", "0,0,0,0,0,0,0,0,0,0,0,0,0,0.1,0.2,0.3,0,0,0,0,0,0,0,0,0,0"),
+    _c("reject-random-without-seed", "sd1-a", "sd1-b", None, "--mode", "ws", "--weights-alpha", "R", reject=True),
     # ---- inputs both must refuse before writing anything
     _c("reject-exclude-typo", "sd1-a", "sd1-b", None, "--mode", "ws", "--alpha", 0.5, "--exclude", "IN05,IN4",
        reject=True, quick=True),

@@ -24,6 +24,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Deque, Dict, List, Optional, Sequence
 
+import numpy as np
 import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -345,6 +346,10 @@ def build_parser() -> argparse.ArgumentParser:
     ap.add_argument("--weights-beta", help="block list for beta")
     ap.add_argument("--weights-a", help="ss: block list of factors for A (global factor = --alpha)")
     ap.add_argument("--weights-b", help="ss: block list of factors for B (global factor = --beta)")
+    ap.add_argument("--seed", type=int, help="seed of the random block weights (R, U, X entries)")
+    ap.add_argument("--random-round", type=int, default=3, help="digits the random weights are rounded to")
+    ap.add_argument("--random-upper", default=",".join(["1"] * 26), help="X's upper limits")
+    ap.add_argument("--random-lower", default=",".join(["0"] * 26), help="X's lower limits")
     ap.add_argument("--position-ids", choices=("reset", "keep", "merge"), default="reset")
     ap.add_argument("--dtype", choices=tuple(OUT_DTYPES), default="keep")
     ap.add_argument("--exclude", default="", help="comma-separated block ids (BASE, IN00, M00, OUT11, VAE) or key substrings")
@@ -352,6 +357,32 @@ def build_parser() -> argparse.ArgumentParser:
     ap.add_argument("--threads", type=int, default=2, help="torch.set_num_threads (default 2)")
     ap.add_argument("-q", "--quiet", action="store_true")
     return ap
+
+
+def _is_random(text: str) -> bool:
+    return any(e.strip() in ("R", "U", "X") for e in text.split(","))
+
+
+def _expand_random(text: str) -> str:
+    # supermerger's random modes R, U, X build the list as 26 of the letter (xyplot.crazyslot)
+    return ",".join([text.strip()] * 26) if text.strip() in ("R", "U", "X") else text
+
+
+def _randdealer(w: str, randomer, ab: int, args) -> str:
+    """supermerger c60e6f3 randdealer (RANDMAP = [0, 50, 100]), without the elemental E entries."""
+    up, low = args.random_upper.split(","), args.random_lower.split(",")
+    add = [0, 50, 100][ab]
+    out = []
+    for i, r in enumerate(w.split(",")):
+        if r.strip() == "R":
+            out.append(str(round(randomer[i + add], args.random_round)))
+        elif r.strip() == "U":
+            out.append(str(round(-2 * randomer[i + add] + 1.5, args.random_round)))
+        elif r.strip() == "X":
+            out.append(str(round((float(low[i]) - float(up[i])) * randomer[i + add] + float(up[i]), args.random_round)))
+        else:
+            out.append(r)
+    return ",".join(out)
 
 
 def validate(args) -> None:
@@ -390,6 +421,16 @@ def run(argv: Optional[Sequence[str]] = None) -> Dict[str, int]:
     arch = blocks.detect_architecture(a.keys())
     list_alpha = args.weights_a if args.mode == "ss" and args.weights_a else args.weights_alpha
     list_beta = args.weights_b if args.mode == "ss" and args.weights_b else args.weights_beta
+    if any(t and _is_random(t) for t in (list_alpha, list_beta)):
+        if args.seed is None:
+            raise UsageError("a block weight list with R, U or X entries needs --seed")
+        # smerge: np.random.seed(seed); randomer = np.random.rand(3000); randdealer(weights_a, ..., 0) / (weights_b, ..., 1)
+        np.random.seed(args.seed)
+        randomer = np.random.rand(3000)
+        if list_alpha and _is_random(list_alpha):
+            list_alpha = _randdealer(_expand_random(list_alpha), randomer, 0, args)
+        if list_beta and _is_random(list_beta):
+            list_beta = _randdealer(_expand_random(list_beta), randomer, 1, args)
     try:
         wa = blocks.parse_weight_list(list_alpha, arch, args.alpha, "alpha list") if list_alpha else None
         wb = blocks.parse_weight_list(list_beta, arch, args.beta, "beta list") if list_beta else None

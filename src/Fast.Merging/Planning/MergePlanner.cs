@@ -28,6 +28,8 @@ public static class MergePlanner
         ArgumentNullException.ThrowIfNull(a);
         ArgumentNullException.ThrowIfNull(b);
 
+        // Random block weights (R, U, X) are drawn first: the drawn lists are what is validated, planned and recorded.
+        recipe = RandomBlockWeights.Resolve(recipe, out string? randomRecord);
         ArchitectureRecognition arch = ArchitectureRecognizer.Recognize(a.Tensors.Select(t => new TensorKey(t.Name, t.Shape)));
         RecipeValidator.EnsureValid(recipe, arch.BlockLayout);
         if (recipe.UsesModelC && c is null)
@@ -112,7 +114,13 @@ public static class MergePlanner
             throw new MergePlanException($"calcmode {RecipeNames.Name(recipe.CalcMode)} found no mergeable non-VAE keys to measure; use calcmode normal");
         }
 
-        return new MergePlan(recipe, arch.Id, planned, Metadata(recipe, alphas, betas, models));
+        List<KeyValuePair<string, string>> metadata = Metadata(recipe, alphas, betas, models);
+        if (randomRecord is not null)
+        {
+            metadata.Add(new(RandomBlockWeights.MetadataKey, randomRecord));
+        }
+
+        return new MergePlan(recipe, arch.Id, planned, metadata);
     }
 
     /// <summary>An include/exclude item that matches no key and no block of A is a typo (SPEC §5): refuse it by name.</summary>
