@@ -14,6 +14,9 @@ SD_ALPHA = "0.35,0,1,0.25,0.1,0.75,0.3,0.9,0.15,0.6,0.45,0.05,0.8,0.33,0.2,0.4,0
 SD_BETA = "0.2,0.1,0.3,-0.25,0.4,0.05,0.6,0,0.15,0.25,0.5,0.7,0.35,0.45,0.1,0.9,0.3,0,0.2,0.65,0.4,0.1,0.75,0.05,0.5,0.6"
 # extract needs 0 <= α, β <= 1 in every block.
 SD_BETA_UNIT = "0.2,0.1,0.3,0.25,0.4,0.05,0.6,0,0.15,0.25,0.5,0.7,0.35,0.45,0.1,0.9,0.3,0,0.2,0.65,0.4,0.1,0.75,0.05,0.5,0.6"
+# Only 0 and 1: every block either keeps A or copies B.
+SD_ENDS = "0,1,0,1,1,0,0,1,0,1,0,0,1,1,0,1,0,1,0,0,1,1,0,1,0,1"
+XL_ENDS = "1,0,1,1,0,0,1,0,1,0,1,1,0,1,0,0,1,0,1,1"
 # 20 values: BASE, IN00..IN08, M00, OUT00..OUT08.
 XL_ALPHA = "0.4,0.1,0.9,0.25,1,0.6,0.3,0.75,0,0.55,0.45,0.2,0.8,0.35,0.65,0.15,0.5,0.05,0.7,0.95"
 XL_BETA = "0.3,0.2,0.05,0.5,0.1,0.4,0.6,0.25,0.35,0.15,0.45,0.7,0.1,0.55,0.2,0.3,0.8,0.65,0.05,0.4"
@@ -98,17 +101,27 @@ CASES: List[Case] = [
     _c("sdxl-posids-keep", "sdxl-a", "sdxl-b", None, "--mode", "ws", "--alpha", 0.5, "--position-ids", "keep"),
     _c("sdxl-posids-merge", "sdxl-a", "sdxl-b", "sdxl-c", "--mode", "st", "--alpha", 0.5, "--beta", 0.5,
        "--position-ids", "merge"),
-    # ---- cosineA / cosineB (ws; ad measures and merges against B - C): k within 1e-6 (SPEC §4)
-    _c("sd1-cosineA", "sd1-a", "sd1-b", None, "--mode", "ws", "--calc", "cosineA", "--alpha", 0.2,
-       tolerance="cosine", quick=True),
-    _c("sd1-cosineB", "sd1-a", "sd1-b", None, "--mode", "ws", "--calc", "cosineB", "--alpha", 0.3, tolerance="cosine"),
-    _c("sd1-cosineA-list", "sd1-a", "sd1-b", None, "--mode", "ws", "--calc", "cosineA", "--weights-alpha", SD_ALPHA,
-       tolerance="cosine"),
-    _c("sd1-cosineB-ad", "sd1-a", "sd1-b", "sd1-c", "--mode", "ad", "--calc", "cosineB", "--alpha", 0.1,
-       tolerance="cosine"),
-    _c("sdxl-cosineA", "sdxl-a", "sdxl-b", None, "--mode", "ws", "--calc", "cosineA", "--alpha", 0.25, tolerance="cosine"),
-    _c("sdxl-cosineB-list", "sdxl-a", "sdxl-b", None, "--mode", "ws", "--calc", "cosineB", "--weights-alpha", XL_ALPHA,
-       tolerance="cosine"),
+    # ---- cosineA / cosineB (ws; ad measures and merges against B - C): bit-identical (SPEC §4: torch's reduction
+    # orders). The similarity pass measures the position ids under every policy, as precosine does.
+    _c("sd1-cosineA", "sd1-a", "sd1-b", None, "--mode", "ws", "--calc", "cosineA", "--alpha", 0.2, quick=True),
+    _c("sd1-cosineB", "sd1-a", "sd1-b", None, "--mode", "ws", "--calc", "cosineB", "--alpha", 0.3),
+    _c("sd1-cosineA-list", "sd1-a", "sd1-b", None, "--mode", "ws", "--calc", "cosineA", "--weights-alpha", SD_ALPHA),
+    _c("sd1-cosineB-ad", "sd1-a", "sd1-b", "sd1-c", "--mode", "ad", "--calc", "cosineB", "--alpha", 0.1),
+    _c("sd1-cosineA-fp32", "sd1-a", "sd1-b", None, "--mode", "ws", "--calc", "cosineA", "--alpha", 0.1, "--dtype", "fp32"),
+    _c("sd1-cosineB-bf16", "sd1-a", "sd1-b", None, "--mode", "ws", "--calc", "cosineB", "--alpha", -0.2, "--dtype", "bf16"),
+    _c("sd1-cosineB-posids-keep", "sd1-a-drift", "sd1-b-drift", None, "--mode", "ws", "--calc", "cosineB", "--alpha", 0.3,
+       "--position-ids", "keep"),
+    _c("sd1-cosineA-posids-merge", "sd1-a-drift", "sd1-b", None, "--mode", "ws", "--calc", "cosineA", "--alpha", 0.3,
+       "--position-ids", "merge"),
+    _c("sd1x8-cosineB", "sd1x8-a", "sd1x8-b", None, "--mode", "ws", "--calc", "cosineB", "--alpha", 0.25),
+    _c("sd1x8-cosineA-ad-fp32", "sd1x8-a", "sd1x8-b", "sd1x8-c", "--mode", "ad", "--calc", "cosineA", "--alpha", 0.4,
+       "--dtype", "fp32"),
+    _c("sdxl-cosineA", "sdxl-a", "sdxl-b", None, "--mode", "ws", "--calc", "cosineA", "--alpha", 0.25),
+    _c("sdxl-cosineB-list", "sdxl-a", "sdxl-b", None, "--mode", "ws", "--calc", "cosineB", "--weights-alpha", XL_ALPHA),
+    _c("sdxl-cosineA-ad-fp16", "sdxl-a", "sdxl-b", "sdxl-c", "--mode", "ad", "--calc", "cosineA", "--alpha", 0.15,
+       "--dtype", "fp16"),
+    _c("sdxl-cosineB-fp32", "sdxl-a", "sdxl-b", None, "--mode", "ws", "--calc", "cosineB", "--alpha", 0.05,
+       "--dtype", "fp32"),
     # ---- trainDifference (ad)
     _c("sd1-trainDifference", "sd1-a", "sd1-b", "sd1-c", "--mode", "ad", "--calc", "trainDifference", "--alpha", 0.6,
        quick=True),
@@ -147,7 +160,46 @@ CASES: List[Case] = [
     # extract rows are bit-identical; with double sums and a correctly rounded pow this row missed by 2-3 ulp.
     _c("sdxl-extract-fp32", "sdxl-a", "sdxl-b", "sdxl-c", "--mode", "ad", "--calc", "extract", "--alpha", 0.4,
        "--beta", 0.6, "--gamma", 1.5, "--dtype", "fp32", tolerance="ulp"),
+    # ---- weighted sum at alpha exactly 0 / 1 (lists and presets): A kept, B copied; B holds NaN/inf/-0, A -0 (SPEC §3)
+    _c("sd1-ws-ends-nonfinite", "sd1-a-negzero", "sd1-b-nonfinite", None, "--mode", "ws", "--weights-alpha", SD_ENDS,
+       quick=True),
+    _c("sd1-ws-ends-nonfinite-fp32", "sd1-a-negzero", "sd1-b-nonfinite", None, "--mode", "ws", "--weights-alpha",
+       SD_ENDS, "--dtype", "fp32"),
+    _c("sd1-ws-ends-nonfinite-bf16", "sd1-a-negzero", "sd1-b-nonfinite", None, "--mode", "ws", "--weights-alpha",
+       SD_ENDS, "--dtype", "bf16"),
+    _c("sd1-ws-alpha0-nonfinite", "sd1-a-negzero", "sd1-b-nonfinite", None, "--mode", "ws", "--alpha", 0),
+    _c("sd1-ws-alpha1-nonfinite", "sd1-b-nonfinite", "sd1-a-negzero", None, "--mode", "ws", "--alpha", 1),
+    _c("sdxl-ws-ends-nonfinite-fp16", "sdxl-a", "sdxl-b-nonfinite", None, "--mode", "ws", "--weights-alpha", XL_ENDS,
+       "--dtype", "fp16"),
+    # ---- presets: their own BASE (0; 1 for ALL_B), not --alpha (SPEC §5)
+    _c("sd1-ws-preset-GRAD_V", "sd1-a", "sd1-b", None, "--mode", "ws", "--weights-alpha", "GRAD_V", "--alpha", 0.5,
+       quick=True),
+    _c("sd1-ws-preset-WRAP08-nonfinite", "sd1-a-negzero", "sd1-b-nonfinite", None, "--mode", "ws", "--weights-alpha",
+       "WRAP08", "--alpha", 0.5),
+    _c("sd1-ws-preset-ALL_B-fp32", "sd1-a", "sd1-b", None, "--mode", "ws", "--weights-alpha", "ALL_B", "--alpha", 0.3,
+       "--dtype", "fp32"),
+    _c("sdxl-ws-preset-ALL_A-nonfinite", "sdxl-a", "sdxl-b-nonfinite", None, "--mode", "ws", "--weights-alpha", "ALL_A",
+       "--alpha", 0.7),
+    _c("sdxl-ad-preset-GRAD_A", "sdxl-a", "sdxl-b", "sdxl-c", "--mode", "ad", "--weights-alpha", "GRAD_A",
+       "--alpha", 0.8),
+    _c("sd1-ts-preset-beta-FLAT_75", "sd1-a", "sd1-b", "sd1-c", "--mode", "ts", "--alpha", 0.25, "--beta", 0.5,
+       "--weights-beta", "FLAT_75"),
+    # ---- random block weights: numpy's legacy generator seeded as supermerger does, Python's round (SPEC §4)
+    _c("sd1-ws-random-R", "sd1-a", "sd1-b", None, "--mode", "ws", "--weights-alpha", "R", "--seed", 2024, quick=True),
+    _c("sd1-st-random-U-beta", "sd1-a", "sd1-b", "sd1-c", "--mode", "st", "--alpha", 0.3, "--weights-beta", "U",
+       "--seed", 7, "--random-round", 5),
+    _c("sdxl-ws-random-X-mixed", "sdxl-a", "sdxl-b", None, "--mode", "ws", "--seed", 4294967295,
+       "--weights-alpha", "U,0,0,0,0,0,0,0,0,0,0,0,0,X,X,X,R,R,R,R,R,R,R,R,R,R", "--random-round", 2,
+       "--random-upper", "1,1,1,1,1,1,1,1,1,1,1,1,1,0.9,0.8,0.7,1,1,1,1,1,1,1,1,1,1",
+       "--random-lower", "0,0,0,0,0,0,0,0,0,0,0,0,0,0.1,0.2,0.3,0,0,0,0,0,0,0,0,0,0"),
+    _c("reject-random-without-seed", "sd1-a", "sd1-b", None, "--mode", "ws", "--weights-alpha", "R", reject=True),
     # ---- inputs both must refuse before writing anything
+    _c("reject-exclude-typo", "sd1-a", "sd1-b", None, "--mode", "ws", "--alpha", 0.5, "--exclude", "IN05,IN4",
+       reject=True, quick=True),
+    _c("reject-exclude-adjust", "sd1-a", "sd1-b", None, "--mode", "ws", "--alpha", 0.5, "--exclude", "Adjust",
+       reject=True),
+    _c("reject-sdxl-exclude-IN10", "sdxl-a", "sdxl-b", None, "--mode", "ws", "--alpha", 0.5, "--exclude", "IN10",
+       reject=True),
     _c("reject-inpaint-as-B", "sd1-a", "sd1-inpaint-a", None, "--mode", "ws", "--alpha", 0.5, reject=True, quick=True),
     _c("reject-sd1-with-sdxl", "sd1-a", "sdxl-b", None, "--mode", "ws", "--alpha", 0.5, reject=True),
     _c("reject-ad-without-C", "sd1-a", "sd1-b", None, "--mode", "ad", "--alpha", 0.5, reject=True),

@@ -34,6 +34,8 @@ class ModelSpec:
     scale: int = 32
     extra: Tuple[str, ...] = ()         # further synth flags (--ema, --junk)
     drifted_from: Optional[str] = None  # copy of that model with the damaged position ids
+    specials_from: Optional[str] = None  # copy of that model with special values written into every float tensor
+    specials: str = ""                   # "nonfinite" (NaN, +inf, -inf, -0) or "negzero" (-0 every 5th element)
 
 
 MODELS: List[ModelSpec] = [
@@ -45,6 +47,9 @@ MODELS: List[ModelSpec] = [
     ModelSpec("sd1-inpaint-a", "sd1-inpaint", "fp32", 14),
     ModelSpec("sd1-a-drift", "sd1", "fp16", 11, drifted_from="sd1-a"),
     ModelSpec("sd1-b-drift", "sd1", "bf16", 12, drifted_from="sd1-b"),
+    # weighted sum at alpha 0 / 1 keeps A / copies B: NaN, inf and -0 of the other model must not leak (SPEC §3)
+    ModelSpec("sd1-a-negzero", "sd1", "fp16", 11, specials_from="sd1-a", specials="negzero"),
+    ModelSpec("sd1-b-nonfinite", "sd1", "bf16", 12, specials_from="sd1-b", specials="nonfinite"),
     ModelSpec("sd1x8-a", "sd1", "fp16", 31, scale=8),
     ModelSpec("sd1x8-b", "sd1", "bf16", 32, scale=8),
     ModelSpec("sd1x8-c", "sd1", "fp16", 33, scale=8),
@@ -53,6 +58,7 @@ MODELS: List[ModelSpec] = [
     ModelSpec("sdxl-a", "sdxl", "bf16", 21),
     ModelSpec("sdxl-b", "sdxl", "fp32", 22),
     ModelSpec("sdxl-c", "sdxl", "fp16", 23),
+    ModelSpec("sdxl-b-nonfinite", "sdxl", "fp32", 22, specials_from="sdxl-b", specials="nonfinite"),
 ]
 
 
@@ -76,11 +82,31 @@ def _with_drifted_position_ids(source: str, target: str) -> None:
     save_file(tensors, target, {"format": "pt"})
 
 
+def _with_specials(source: str, target: str, kind: str) -> None:
+    """`source` with special values in every floating tensor (position ids untouched)."""
+    tensors = load_file(source)
+    for key, t in tensors.items():
+        if not t.is_floating_point() or key.endswith("position_ids") or t.numel() == 0:
+            continue
+        flat = t.reshape(-1).clone()
+        if kind == "nonfinite":
+            values = [float("nan"), float("inf"), float("-inf"), -0.0]
+            for i, v in enumerate(values[:flat.numel()]):
+                flat[(i * 7919) % flat.numel()] = v
+        elif kind == "negzero":
+            flat[::5] = -0.0
+        else:
+            raise ValueError(kind)
+        tensors[key] = flat.reshape(t.shape)
+    save_file(tensors, target, {"format": "pt"})
+
+
 def generate(fastmerge: List[str], folder: str, names: Optional[List[str]] = None) -> Dict[str, str]:
     """Write the models (all, or those named and what they derive from) into `folder`; name -> path."""
     os.makedirs(folder, exist_ok=True)
     wanted = set(names) if names is not None else {m.name for m in MODELS}
     wanted |= {m.drifted_from for m in MODELS if m.name in wanted and m.drifted_from}
+    wanted |= {m.specials_from for m in MODELS if m.name in wanted and m.specials_from}
     paths: Dict[str, str] = {}
     for m in MODELS:  # sources come before the variants derived from them
         if m.name not in wanted:
@@ -88,6 +114,8 @@ def generate(fastmerge: List[str], folder: str, names: Optional[List[str]] = Non
         path = model_path(folder, m.name)
         if m.drifted_from:
             _with_drifted_position_ids(paths[m.drifted_from], path)
+        elif m.specials_from:
+            _with_specials(paths[m.specials_from], path, m.specials)
         else:
             cmd = fastmerge + ["synth", "--arch", m.arch, "--scale", str(m.scale), "--dtype", m.dtype,
                                "--seed", str(m.seed), *m.extra, "-o", path, "--overwrite"]

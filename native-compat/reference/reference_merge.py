@@ -24,6 +24,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Deque, Dict, List, Optional, Sequence
 
+import numpy as np
 import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -38,6 +39,8 @@ MODES = ("ws", "ad", "ts", "st", "ss")
 CALCMODES = ("normal", "cosineA", "cosineB", "trainDifference", "smoothAdd", "tensor", "tensor2", "extract")
 OUT_DTYPES = {"keep": None, "fp16": "F16", "bf16": "BF16", "fp32": "F32"}
 POSITION_IDS_SUFFIX = "embeddings.position_ids"
+# dtypes torch 1.13 converts to f32 (float8 and unsigned 16-64 bit it cannot hold)
+TORCH_READABLE = frozenset({"U8", "I8", "I16", "I32", "I64", "F16", "BF16", "F32", "F64"})
 INPAINT_CHANNELS = (9, 8)  # inpainting, instruct-pix2pix
 
 
@@ -116,6 +119,11 @@ def plan_keys(recipe: Recipe, a: SafeTensorsFile, b: SafeTensorsFile, c: Optiona
         p = KeyPlan(key, "keep", out_dtype, ai.shape, block, alpha, beta)
 
         if key.endswith(POSITION_IDS_SUFFIX):
+            # precosine measures the ids too ("model" in the key, present in B), as f32, whatever the policy:
+            # the reference resets them only after merging (SPEC §4).
+            bi = b.tensors.get(key)
+            p.in_cosine_stats = (recipe.calc.startswith("cosine") and bi is not None and bi.shape == ai.shape
+                                 and ai.dtype in TORCH_READABLE and bi.dtype in TORCH_READABLE)
             if recipe.position_ids == "reset":
                 n = ai.shape[-1] if ai.shape else 77
                 p.action, p.out_dtype, p.out_shape = "pos_reset", "I64", (1, n)
@@ -128,7 +136,6 @@ def plan_keys(recipe: Recipe, a: SafeTensorsFile, b: SafeTensorsFile, c: Optiona
                     _check_torch_dtype(key, which, f.tensors[key].dtype)
                 _check_torch_dtype(key, "A", ai.dtype)
                 p.action = "pos_merge"
-                p.in_cosine_stats = True
             else:
                 p.reason = "missing from an input"
                 p.out_dtype = ai.dtype
@@ -271,10 +278,9 @@ def cosine_sims(recipe: Recipe, plans: List[KeyPlan], a, b, c):
     for p in plans:
         if not p.in_cosine_stats:
             continue
-        if p.action == "pos_merge":
+        if p.key.endswith(POSITION_IDS_SUFFIX):
+            # B's raw ids even in add difference: stage 0 only subtracts C from weight/bias keys.
             ta, tb = a.tensor(p.key).to(torch.float32), b.tensor(p.key).to(torch.float32)
-            if recipe.mode == "ad":
-                tb = tb - c.tensor(p.key).to(torch.float32)
         else:
             _, ta, tb, tc = _inputs(p, a, b, c)
             if recipe.mode == "ad":
@@ -340,6 +346,10 @@ def build_parser() -> argparse.ArgumentParser:
     ap.add_argument("--weights-beta", help="block list for beta")
     ap.add_argument("--weights-a", help="ss: block list of factors for A (global factor = --alpha)")
     ap.add_argument("--weights-b", help="ss: block list of factors for B (global factor = --beta)")
+    ap.add_argument("--seed", type=int, help="seed of the random block weights (R, U, X entries)")
+    ap.add_argument("--random-round", type=int, default=3, help="digits the random weights are rounded to")
+    ap.add_argument("--random-upper", default=",".join(["1"] * 26), help="X's upper limits")
+    ap.add_argument("--random-lower", default=",".join(["0"] * 26), help="X's lower limits")
     ap.add_argument("--position-ids", choices=("reset", "keep", "merge"), default="reset")
     ap.add_argument("--dtype", choices=tuple(OUT_DTYPES), default="keep")
     ap.add_argument("--exclude", default="", help="comma-separated block ids (BASE, IN00, M00, OUT11, VAE) or key substrings")
@@ -347,6 +357,32 @@ def build_parser() -> argparse.ArgumentParser:
     ap.add_argument("--threads", type=int, default=2, help="torch.set_num_threads (default 2)")
     ap.add_argument("-q", "--quiet", action="store_true")
     return ap
+
+
+def _is_random(text: str) -> bool:
+    return any(e.strip() in ("R", "U", "X") for e in text.split(","))
+
+
+def _expand_random(text: str) -> str:
+    # supermerger's random modes R, U, X build the list as 26 of the letter (xyplot.crazyslot)
+    return ",".join([text.strip()] * 26) if text.strip() in ("R", "U", "X") else text
+
+
+def _randdealer(w: str, randomer, ab: int, args) -> str:
+    """supermerger c60e6f3 randdealer (RANDMAP = [0, 50, 100]), without the elemental E entries."""
+    up, low = args.random_upper.split(","), args.random_lower.split(",")
+    add = [0, 50, 100][ab]
+    out = []
+    for i, r in enumerate(w.split(",")):
+        if r.strip() == "R":
+            out.append(str(round(randomer[i + add], args.random_round)))
+        elif r.strip() == "U":
+            out.append(str(round(-2 * randomer[i + add] + 1.5, args.random_round)))
+        elif r.strip() == "X":
+            out.append(str(round((float(low[i]) - float(up[i])) * randomer[i + add] + float(up[i]), args.random_round)))
+        else:
+            out.append(r)
+    return ",".join(out)
 
 
 def validate(args) -> None:
@@ -385,6 +421,16 @@ def run(argv: Optional[Sequence[str]] = None) -> Dict[str, int]:
     arch = blocks.detect_architecture(a.keys())
     list_alpha = args.weights_a if args.mode == "ss" and args.weights_a else args.weights_alpha
     list_beta = args.weights_b if args.mode == "ss" and args.weights_b else args.weights_beta
+    if any(t and _is_random(t) for t in (list_alpha, list_beta)):
+        if args.seed is None:
+            raise UsageError("a block weight list with R, U or X entries needs --seed")
+        # smerge: np.random.seed(seed); randomer = np.random.rand(3000); randdealer(weights_a, ..., 0) / (weights_b, ..., 1)
+        np.random.seed(args.seed)
+        randomer = np.random.rand(3000)
+        if list_alpha and _is_random(list_alpha):
+            list_alpha = _randdealer(_expand_random(list_alpha), randomer, 0, args)
+        if list_beta and _is_random(list_beta):
+            list_beta = _randdealer(_expand_random(list_beta), randomer, 1, args)
     try:
         wa = blocks.parse_weight_list(list_alpha, arch, args.alpha, "alpha list") if list_alpha else None
         wb = blocks.parse_weight_list(list_beta, arch, args.beta, "beta list") if list_beta else None
@@ -394,6 +440,9 @@ def run(argv: Optional[Sequence[str]] = None) -> Dict[str, int]:
                     wa, wb, args.position_ids, OUT_DTYPES[args.dtype],
                     [x.strip() for x in args.exclude.split(",") if x.strip()], arch)
 
+    unmatched = blocks.unmatched_items(a.keys(), arch, recipe.exclude)
+    if unmatched:
+        raise UsageError(f"--exclude item {unmatched[0]!r} matches no key and no block of model A")
     keys = select_keys(a.keys(), args.keys_subset)
     plans = plan_keys(recipe, a, b, c, keys)
     sims = cosine_sims(recipe, plans, a, b, c) if args.calc.startswith("cosine") else None

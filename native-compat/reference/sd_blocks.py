@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from typing import Iterable, List, Optional, Sequence
 
+from mbw_presets import PRESETS
+
 SD = "sd"          # SD1.x / SD2.x UNet layout
 SDXL = "sdxl"
 UNKNOWN = "unknown"
@@ -93,6 +95,12 @@ def parse_weight_list(text: str, arch: str, base: float, what: str) -> List[floa
     """
     if arch == UNKNOWN:
         raise WeightListError(f"{what}: block weights need an SD1/SD2/SDXL model; this architecture is unknown, use a single value")
+    if "," not in text:
+        # supermerger's wpreseter: a name becomes the preset's 26-value line, whose first value is BASE.
+        name = text.strip()
+        if name.upper() not in PRESETS:
+            raise WeightListError(f"{what}: {name!r} is neither a comma-separated list nor a known preset")
+        text = PRESETS[name.upper()]
     try:
         values = [float(v) for v in text.split(",") if v.strip() != ""]
     except ValueError:
@@ -120,6 +128,12 @@ def weight_for(block: Optional[str], arch: str, weights: Optional[Sequence[float
     if weights is None or block is None:
         return base
     return weights[block_ids(arch).index(block)]
+
+
+def unmatched_items(keys: Iterable[str], arch: str, items: Sequence[str]) -> List[str]:
+    """Exclude items that match no key of A under is_excluded (SPEC §5: each is a usage error naming it)."""
+    pairs = [(k, block_of_key(k, arch)) for k in keys]
+    return [item for item in items if not any(is_excluded(k, b, [item]) for k, b in pairs)]
 
 
 def is_excluded(key: str, block: Optional[str], items: Sequence[str]) -> bool:

@@ -24,6 +24,33 @@ public sealed partial class GpuMergeBackend
     }
 
     /// <summary>
+    /// Weighted sum as the reference runs it (SPEC §3): α exactly 0 keeps <paramref name="start"/>, exactly 1 copies
+    /// <paramref name="end"/> (NaN, ∞ and −0 of the other model never leak in); otherwise <see cref="Lerp"/> with α as f32.
+    /// </summary>
+    /// <param name="start">A.</param>
+    /// <param name="end">B.</param>
+    /// <param name="alpha">α as parsed (double), compared exactly.</param>
+    /// <param name="output">Result; may be <paramref name="start"/> or <paramref name="end"/>.</param>
+    public void WeightedSum(GpuTensor start, GpuTensor end, double alpha, GpuTensor output)
+    {
+        if (alpha != 0 && alpha != 1)
+        {
+            Lerp(start, end, (float)alpha, output);
+            return;
+        }
+
+        ValidateElementwise(output, start, end);
+        GpuTensor kept = alpha == 0 ? start : end;
+        lock (_gate)
+        {
+            if (output.Length > 0 && !ReferenceEquals(kept, output))
+            {
+                output.View.CopyFrom(kept.View);
+            }
+        }
+    }
+
+    /// <summary>
     /// Add difference: <c>D = round_to_dtype_of_B(B − C)</c>, then <c>A + (α·D)</c> as a separate multiply and add.
     /// </summary>
     /// <param name="a">A.</param>

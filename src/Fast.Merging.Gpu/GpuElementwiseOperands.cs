@@ -12,6 +12,8 @@ internal sealed class GpuElementwiseOperands(GpuMergeBackend backend, GpuTensor 
 {
     public void Lerp(float weight) => backend.Lerp(a, b, weight, a);
 
+    public void WeightedSum(double alpha) => backend.WeightedSum(a, b, alpha, a);
+
     public void AddDifference(ElementType typeB, float alpha) => backend.AddDifference(a, b, C, GpuElementTypes.Of(typeB), alpha, a);
 
     public void TripleSum(double alpha, double beta) => backend.TripleSum(a, b, C, alpha, beta, a);

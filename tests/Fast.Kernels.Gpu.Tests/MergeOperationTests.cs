@@ -24,6 +24,34 @@ public sealed class MergeOperationTests
 
     [Theory]
     [MemberData(nameof(Backends))]
+    public void WeightedSum_keeps_A_at_0_copies_B_at_1_and_lerps_otherwise(string backendName)
+    {
+        // The inputs hold NaN, ±∞ and −0: at α = 0 / 1 none of the other model's may reach the result (SPEC §3).
+        double[] weights = [0, 1, 0.3, 0.9999999999, 1e-12, 0.75];
+        RunAllLengths(backendName, 2, (backend, inputs, output, length) =>
+        {
+            double alpha = weights[length % weights.Length];
+            backend.WeightedSum(inputs[0], inputs[1], alpha, output);
+            return i => alpha == 0 ? Value(inputs, 0, i) : alpha == 1 ? Value(inputs, 1, i) : ScalarOracle.Lerp(Value(inputs, 0, i), Value(inputs, 1, i), (float)alpha);
+        });
+    }
+
+    [Theory]
+    [MemberData(nameof(Backends))]
+    public void WeightedSum_in_place_on_B_at_0_writes_A(string backendName)
+    {
+        var backend = TestBackends.Get(backendName);
+        float[] a = [1f, -0f, float.NaN, 2.5f], b = [float.NaN, float.PositiveInfinity, 0f, -0f];
+        using var ga = backend.Upload(a);
+        using var gb = backend.Upload(b);
+        backend.WeightedSum(ga, gb, 0, gb);
+        var actual = new float[4];
+        backend.Download(gb, actual);
+        Bits.Equal(a, actual, "alpha 0 into B");
+    }
+
+    [Theory]
+    [MemberData(nameof(Backends))]
     public void AddDifference_rounds_D_through_B_dtype_then_multiplies_and_adds_separately(string backendName)
     {
         GpuElementType[] types = [GpuElementType.F32, GpuElementType.F16, GpuElementType.BF16, GpuElementType.F8E4M3, GpuElementType.F8E5M2, GpuElementType.F64];

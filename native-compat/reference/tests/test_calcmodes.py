@@ -44,7 +44,11 @@ def test_cosine_per_key_formula(models, merge, calc):
     A, B = models.sd["A"], models.sd["B"]
     out = merge(models.path["A"], models.path["B"], mode="ws", calc=calc, alpha=0.05)
     keys = [k for k in floating_keys(A) if not k.startswith("first_stage_model.")]
-    sims = ops.cosine_trim([ops.cosine_stat(calc == "cosineA", A[k], B[k]) for k in keys])
+    # precosine measures every non-VAE key B holds, the int64 position ids too (as f32), in A's order
+    measured = [k for k in A if not k.startswith("first_stage_model.") and k in B
+                and (k in keys or k.endswith("embeddings.position_ids"))]
+    assert any(k.endswith("embeddings.position_ids") for k in measured)
+    sims = ops.cosine_trim([ops.cosine_stat(calc == "cosineA", A[k], B[k]) for k in measured])
     for k in keys[::97]:
         k_w = ops.cosine_k(calc == "cosineA", A[k], B[k], sims, 0.05)
         assert float(k_w.min()) >= 0 and float(k_w.max()) <= 1

@@ -1,3 +1,4 @@
+using Fast.Merging.Blocks;
 using Fast.Merging.Recipes;
 
 namespace Fast.Cli.CommandLine;
@@ -19,9 +20,17 @@ internal static class RecipeFlags
         ScaledSumWeightsB = reader.Value("--weights-b"),
         PositionIds = RecipeNames.ParsePositionIds(reader.Value("--position-ids") ?? "reset"),
         OutputDType = RecipeNames.ParseOutputDType(reader.Value("--dtype") ?? "keep"),
+        Seed = reader.Value("--seed") is null ? null : Seed(reader.UInt64("--seed", 0)),
+        RandomDigits = reader.Int("--random-round", RandomBlockWeights.DefaultDigits, 0, 300),
+        RandomUpper = reader.Value("--random-upper"),
+        RandomLower = reader.Value("--random-lower"),
         Exclude = Split(reader.Value("--exclude")),
         Include = Split(reader.Value("--include")),
     };
+
+    /// <summary>supermerger's seed range (numpy's legacy seeding takes 32 bits).</summary>
+    private static uint Seed(ulong value) =>
+        value <= uint.MaxValue ? (uint)value : throw new UsageException($"--seed must be an integer from 0 to {uint.MaxValue}, got {value}");
 
     private static string[] Split(string? items) =>
         items is null ? [] : items.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);

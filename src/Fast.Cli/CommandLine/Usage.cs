@@ -2,19 +2,25 @@ using Fast.Merging.Methods;
 
 namespace Fast.Cli.CommandLine;
 
-/// <summary>The text of <c>fastmerge --help</c>; the merge modes are the catalog's, so a new mode is listed without an edit here.</summary>
+/// <summary>The text of <c>fastmerge --help</c>; the mode and calcmode names come from the catalogs.</summary>
 internal static class Usage
 {
-    public static readonly string Text = $"""
+    private static readonly string Modes = string.Join('|', MergeModeCatalog.All.Select(e => e.ShortName));
+
+    // Quoted where a name has a space (smoothAdd MT), so the line can be pasted into a shell.
+    private static readonly string CalcModes = string.Join('|', CalcModeCatalog.DisplayNames.Select(n => n.Contains(' ', StringComparison.Ordinal) ? $"\"{n}\"" : n));
+
+    public static readonly string Text = $$"""
         fastmerge: fast, exact Stable Diffusion checkpoint merging (safetensors)
 
         usage:
           fastmerge demo [--dir DIR] [--scale N]
               generate three SD1.5-layout checkpoints, merge them (block-weighted add difference) and repair
               their position ids (the README's first command)
-          fastmerge merge -a A -b B [-c C] -o OUT [--mode {string.Join('|', MergeModeCatalog.All.Select(e => e.ShortName))}] [--calc normal|cosineA|cosineB|
-              trainDifference|smoothAdd|tensor|tensor2|extract] [--alpha X] [--beta Y] [--gamma G]
+          fastmerge merge -a A -b B [-c C] -o OUT [--mode {{Modes}}] [--calc {{CalcModes}}]
+              [--alpha X] [--beta Y] [--gamma G]
               [--weights-alpha LIST|PRESET] [--weights-beta LIST|PRESET] [--weights-a LIST] [--weights-b LIST]
+              [--seed N] [--random-round D] [--random-upper LIST] [--random-lower LIST]   (R, U, X entries in a list)
               [--position-ids reset|keep|merge] [--dtype keep|fp16|bf16|fp32|fp8_e4m3|fp8_e5m2]
               [--exclude ITEMS] [--include ITEMS] [--device auto|cpu|gpu] [--threads N] [--no-mmap]
               [--overwrite] [--json] [--no-output-hash] [--no-fsync]

@@ -16,6 +16,32 @@ public static partial class MergeKernels
         Span<byte> destination, ElementType destinationType) =>
         StoredDriver.Run(start, startType, end, endType, destination, destinationType, new LerpOperator(weight));
 
+    /// <summary>
+    /// Weighted sum as the reference's smerge runs it (SPEC §3): α exactly 0 keeps A and α exactly 1 copies B (each only
+    /// converted to the destination type), so NaN, ∞ and −0 of the other model never reach the result; any other α is
+    /// <see cref="Lerp(ReadOnlySpan{byte}, ElementType, ReadOnlySpan{byte}, ElementType, float, Span{byte}, ElementType)"/>
+    /// with α as f32. α is compared as given (double), as the reference compares its Python float.
+    /// </summary>
+    public static void WeightedSum(
+        ReadOnlySpan<byte> a, ElementType aType,
+        ReadOnlySpan<byte> b, ElementType bType,
+        double alpha,
+        Span<byte> destination, ElementType destinationType)
+    {
+        if (alpha == 0)
+        {
+            ElementConvert.Convert(a, aType, destination, destinationType);
+        }
+        else if (alpha == 1)
+        {
+            ElementConvert.Convert(b, bType, destination, destinationType);
+        }
+        else
+        {
+            Lerp(a, aType, b, bType, (float)alpha, destination, destinationType);
+        }
+    }
+
     /// <summary>Scaled sum on stored tensors; see <see cref="ScaledSum(ReadOnlySpan{float}, ReadOnlySpan{float}, float, float, Span{float})"/>.</summary>
     public static void ScaledSum(
         ReadOnlySpan<byte> a, ElementType aType,

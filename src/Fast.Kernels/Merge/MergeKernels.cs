@@ -16,6 +16,25 @@ public static partial class MergeKernels
     public static void Lerp(ReadOnlySpan<float> start, ReadOnlySpan<float> end, float weight, Span<float> destination) =>
         ElementwiseDriver.Run(start, end, destination, new LerpOperator(weight));
 
+    /// <summary>Weighted sum on f32 values: α exactly 0 keeps <paramref name="a"/>, exactly 1 copies <paramref name="b"/>, else lerp (SPEC §3).</summary>
+    public static void WeightedSum(ReadOnlySpan<float> a, ReadOnlySpan<float> b, double alpha, Span<float> destination)
+    {
+        Guard.SameLength(a.Length, b.Length, nameof(b));
+        Guard.SameLength(a.Length, destination.Length, nameof(destination));
+        if (alpha == 0)
+        {
+            a.CopyTo(destination);
+        }
+        else if (alpha == 1)
+        {
+            b.CopyTo(destination);
+        }
+        else
+        {
+            Lerp(a, b, (float)alpha, destination);
+        }
+    }
+
     /// <summary><c>x − y</c>, e.g. the add-difference delta B − C before it is rounded to B's dtype.</summary>
     public static void Subtract(ReadOnlySpan<float> x, ReadOnlySpan<float> y, Span<float> destination) =>
         ElementwiseDriver.Run(x, y, destination, default(SubtractOperator));

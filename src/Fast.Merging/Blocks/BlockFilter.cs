@@ -41,11 +41,28 @@ public sealed class BlockFilter
         return _exclude.Matches(key, blockId) || (_include is not null && !_include.Matches(key, blockId));
     }
 
+    /// <summary>
+    /// The exclude and include items (as given, trimmed, with the list they came from) that match none of
+    /// <paramref name="keys"/> (each with its block id): SPEC §5 makes such an item a usage error, so a typo such as <c>IN4</c> never passes silently.
+    /// </summary>
+    public IReadOnlyList<(string List, string Item)> ItemsMatchingNone(IReadOnlyCollection<(string Key, string BlockId)> keys)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        return
+        [
+            .. _exclude.ItemsMatchingNone(keys).Select(item => ("exclude", item)),
+            .. (_include?.ItemsMatchingNone(keys) ?? []).Select(item => ("include", item)),
+        ];
+    }
+
     private sealed class Matcher
     {
         private readonly HashSet<string> _blocks = new(StringComparer.Ordinal);
         private readonly List<string> _substrings = [];
         private readonly bool _vae;
+
+        /// <summary>Each item with what it matches on its own, for <see cref="ItemsMatchingNone"/>.</summary>
+        private readonly List<(string Item, Func<string, string, bool> Matches)> _items = [];
 
         public Matcher(IEnumerable<string> items, BlockLayout layout)
         {
@@ -62,21 +79,29 @@ public sealed class BlockFilter
                 if (item == BlockIds.Vae)
                 {
                     _vae = true;
+                    _items.Add((item, (key, _) => CheckpointPrefixes.IsVae(key)));
                 }
                 else if (orders.Any(o => o.Contains(item)))
                 {
                     _blocks.Add(item);
+                    _items.Add((item, (_, block) => block == item));
                 }
                 else if (orders.Select(o => TryRange(item, o, out var r) ? r : null).FirstOrDefault(r => r is not null) is { } range)
                 {
-                    _blocks.UnionWith(range);
+                    var blocks = range.ToHashSet(StringComparer.Ordinal);
+                    _blocks.UnionWith(blocks);
+                    _items.Add((item, (_, block) => blocks.Contains(block)));
                 }
                 else
                 {
                     _substrings.Add(item);
+                    _items.Add((item, (key, _) => key.Contains(item, StringComparison.Ordinal)));
                 }
             }
         }
+
+        public IEnumerable<string> ItemsMatchingNone(IReadOnlyCollection<(string Key, string BlockId)> keys) =>
+            _items.Where(i => !keys.Any(k => i.Matches(k.Key, k.BlockId))).Select(i => i.Item).Distinct(StringComparer.Ordinal);
 
         public bool IsEmpty => !_vae && _blocks.Count == 0 && _substrings.Count == 0;
 

@@ -90,7 +90,7 @@ public static class MergeEngine
         MergeRecipe recipe = plan.Recipe;
         IMergeAccelerator? wholeTensorDevice = CalcModeCatalog.Get(recipe.CalcMode).ComputeHeavy || options.AccelerateAll ? options.Accelerator : null;
         CosineStatistics? cosine = CalcModeCatalog.Get(recipe.CalcMode).UsesCosineStatistics
-            ? CosineStatistics.Compute(plan, sources, threads, cancellation, wholeTensorDevice)
+            ? CosineStatistics.Compute(plan, sources, threads, cancellation)
             : null;
         // Work goes out in the output file's data order: the file is written front to back (what write-back and a
         // hashing sink prefer), whatever order model A listed its keys in.

@@ -17,12 +17,12 @@ public static class CalcModeCatalog
             ComputeHeavy: false, CosineFavorsA: null, Modes: [], ModesHint: ""),
 
         // As the reference: cosine weighs B against A, or with add difference the difference B − C against A.
-        new(CalcMode.CosineA, "cosineA", ["cosinea"], false, false, "k within 1e-6 of the reference's",
+        new(CalcMode.CosineA, "cosineA", ["cosinea"], false, false, "bit-identical (torch's reduction orders)",
             ComputeHeavy: true, CosineFavorsA: true, Modes: s_cosineModes, ModesHint: CosineModesHint)
         {
             Operator = (operators, destination, type) => operators.CosineLerp(favorA: true, destination, type),
         },
-        new(CalcMode.CosineB, "cosineB", ["cosineb"], false, false, "k within 1e-6 of the reference's",
+        new(CalcMode.CosineB, "cosineB", ["cosineb"], false, false, "bit-identical (torch's reduction orders)",
             ComputeHeavy: true, CosineFavorsA: false, Modes: s_cosineModes, ModesHint: CosineModesHint)
         {
             Operator = (operators, destination, type) => operators.CosineLerp(favorA: false, destination, type),
@@ -35,6 +35,7 @@ public static class CalcModeCatalog
         new(CalcMode.SmoothAdd, "smoothAdd", ["smoothadd", "smoothaddmt"], false, false, "bit-identical (scipy's median and gaussian)",
             ComputeHeavy: true, CosineFavorsA: null, Modes: [MergeMode.AddDifference], ModesHint: AddDifferenceOnly)
         {
+            OtherNames = ["smoothAdd MT"],
             Operator = (operators, destination, type) => operators.SmoothAdd(destination, type),
         },
         new(CalcMode.Tensor, "tensor", ["tensor"], true, false, "bit-identical",
@@ -57,6 +58,9 @@ public static class CalcModeCatalog
 
     /// <summary>Every calcmode in supermerger's order.</summary>
     public static IReadOnlyList<CalcModeEntry> All => s_all;
+
+    /// <summary>Every accepted calcmode name as users write them (<c>smoothAdd MT</c> included), in supermerger's order.</summary>
+    public static IEnumerable<string> DisplayNames => s_all.SelectMany(e => e.DisplayNames);
 
     /// <summary>The entry of <paramref name="calcMode"/>.</summary>
     /// <exception cref="ArgumentOutOfRangeException">A value no entry declares.</exception>

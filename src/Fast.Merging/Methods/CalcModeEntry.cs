@@ -44,6 +44,12 @@ public sealed record CalcModeEntry(
     /// <returns>True when <see cref="Modes"/> is empty or names it.</returns>
     public bool WorksWith(MergeMode mode) => Modes.Count == 0 || Modes.Contains(mode);
 
+    /// <summary>Other names users know it by, as supermerger writes them (<c>smoothAdd MT</c>): accepted, and listed with <see cref="Name"/>.</summary>
+    public IReadOnlyList<string> OtherNames { get; init; } = [];
+
+    /// <summary><see cref="Name"/> then <see cref="OtherNames"/>: every name a list of valid calcmodes shows.</summary>
+    public IEnumerable<string> DisplayNames => [Name, .. OtherNames];
+
     /// <inheritdoc />
     public override string ToString() => Name;
 }

@@ -15,6 +15,10 @@ public interface IElementwiseDevice
     /// <param name="weight">The weight of B, as f32.</param>
     void Lerp(float weight);
 
+    /// <summary>Weighted sum: <c>lerp(A, B, α)</c>, except that α exactly 0 keeps A and 1 copies B (SPEC §3).</summary>
+    /// <param name="alpha">α as parsed.</param>
+    void WeightedSum(double alpha);
+
     /// <summary><c>A + α·round_to_dtype_of_B(B − C)</c>, the multiply and the add rounded separately.</summary>
     /// <param name="typeB">B's stored element type, which the difference is rounded through.</param>
     /// <param name="alpha">α as f32.</param>

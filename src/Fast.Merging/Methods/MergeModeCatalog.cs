@@ -15,9 +15,10 @@ public static class MergeModeCatalog
     [
         new(MergeMode.WeightSum, "ws", "Weight sum", ["ws", "weightsum", "weightedsum"], usesC: false, usesBeta: false,
             "A·(1−α) + B·α (torch.lerp)", BitIdentical,
-            (a, ta, b, tb, _, _, alpha, _, d, td) => MergeKernels.Lerp(a, ta, b, tb, (float)alpha, d, td),
-            (a, b, _, alpha, _) => MergeKernels.Lerp(a, b, (float)alpha, a),
-            (device, _, alpha, _) => device.Lerp((float)alpha)),
+            // α exactly 0 / 1 keeps A / copies B, as the reference does instead of computing (SPEC §3).
+            (a, ta, b, tb, _, _, alpha, _, d, td) => MergeKernels.WeightedSum(a, ta, b, tb, alpha, d, td),
+            (a, b, _, alpha, _) => MergeKernels.WeightedSum(a, b, alpha, a),
+            (device, _, alpha, _) => device.WeightedSum(alpha)),
         new(MergeMode.AddDifference, "ad", "Add difference", ["ad", "adddifference"], usesC: true, usesBeta: false,
             "A + α·(B − C)", BitIdentical,
             (a, ta, b, tb, c, tc, alpha, _, d, td) => MergeKernels.AddDifference(a, ta, b, tb, c, tc, (float)alpha, d, td),

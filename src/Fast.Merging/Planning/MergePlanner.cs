@@ -28,6 +28,8 @@ public static class MergePlanner
         ArgumentNullException.ThrowIfNull(a);
         ArgumentNullException.ThrowIfNull(b);
 
+        // Random block weights (R, U, X) are drawn first: the drawn lists are what is validated, planned and recorded.
+        recipe = RandomBlockWeights.Resolve(recipe, out string? randomRecord);
         ArchitectureRecognition arch = ArchitectureRecognizer.Recognize(a.Tensors.Select(t => new TensorKey(t.Name, t.Shape)));
         RecipeValidator.EnsureValid(recipe, arch.BlockLayout);
         if (recipe.UsesModelC && c is null)
@@ -45,6 +47,7 @@ public static class MergePlanner
         BlockWeights? alphas = Weights(scaled ? recipe.ScaledSumWeightsA : recipe.WeightsAlpha, arch.BlockLayout, recipe.Alpha);
         BlockWeights? betas = Weights(scaled ? recipe.ScaledSumWeightsB : recipe.WeightsBeta, arch.BlockLayout, recipe.Beta);
         var filter = new BlockFilter(recipe.Exclude, recipe.Include, arch.BlockLayout);
+        EnsureEveryFilterItemMatches(filter, a, arch.BlockLayout);
         bool cosine = calcEntry.UsesCosineStatistics;
         SafeTensorsFile? modelC = recipe.UsesModelC ? c : null;
 
@@ -120,17 +123,43 @@ public static class MergePlanner
             planned[i] = planned[i] with { BlockIndex = blockIndices[i] };
         }
 
-        return new MergePlan(recipe, arch.Id, planned, Metadata(recipe, alphas, betas, models));
+        List<KeyValuePair<string, string>> metadata = Metadata(recipe, alphas, betas, models);
+        if (randomRecord is not null)
+        {
+            metadata.Add(new(RandomBlockWeights.MetadataKey, randomRecord));
+        }
+
+        return new MergePlan(recipe, arch.Id, planned, metadata);
+    }
+
+    /// <summary>An include/exclude item that matches no key and no block of A is a typo (SPEC §5): refuse it by name.</summary>
+    private static void EnsureEveryFilterItemMatches(BlockFilter filter, SafeTensorsFile a, BlockLayout layout)
+    {
+        var keys = a.Tensors.Select(t => (t.Name, layout.HasBlocks ? layout.Blocks[layout.IndexOf(t.Name)] : BlockIds.Base)).ToList();
+        RecipeError[] errors =
+        [
+            .. filter.ItemsMatchingNone(keys).Select(unmatched => new RecipeError(
+                RecipeErrorKind.UnknownFilterItem,
+                $"--{unmatched.List} item '{unmatched.Item}' matches no key and no block of model A (items are block ids such as BASE, IN04, M00, OUT11, a range IN00-IN05, VAE, or a substring of a key)")),
+        ];
+        if (errors.Length > 0)
+        {
+            throw new InvalidRecipeException(errors);
+        }
     }
 
     private static PlannedTensor PlanPositionIds(MergeRecipe recipe, TensorInfo ta, SafeTensorsFile b, SafeTensorsFile? c, string block, double alpha, double beta, bool cosine)
     {
+        // The reference's precosine measures the ids like any key B also holds and applies the policy only after
+        // merging, so they feed the similarity set whatever the policy (SPEC §4).
+        bool measured = cosine && b.TryGetTensor(ta.Name, out TensorInfo? idsB) && idsB.Shape.SequenceEqual(ta.Shape)
+            && PositionIdsDTypes.CanRead(ta.DType) && PositionIdsDTypes.CanRead(idsB.DType);
         switch (recipe.PositionIds)
         {
             case PositionIdsPolicy.Reset:
-                return new PlannedTensor(ta.Name, DType.I64, PositionIdsReset.Shape(PositionIdsLength(ta)), TensorAction.ResetPositionIds, block, 0, 0);
+                return new PlannedTensor(ta.Name, DType.I64, PositionIdsReset.Shape(PositionIdsLength(ta)), TensorAction.ResetPositionIds, block, 0, 0, InCosineStats: measured);
             case PositionIdsPolicy.Keep:
-                return new PlannedTensor(ta.Name, ta.DType, ta.Shape, TensorAction.CopyA, block, 0, 0);
+                return new PlannedTensor(ta.Name, ta.DType, ta.Shape, TensorAction.CopyA, block, 0, 0, InCosineStats: measured);
         }
 
         TensorInfo? tc = null;
@@ -158,7 +187,7 @@ public static class MergePlanner
         }
 
         DType output = ElementTypes.TryGet(ta.DType, out _) ? OutputDTypes.StoredAs(ta.DType, recipe.OutputDType) : ta.DType;
-        return new PlannedTensor(ta.Name, output, ta.Shape, TensorAction.MergePositionIds, block, alpha, beta, null, cosine);
+        return new PlannedTensor(ta.Name, output, ta.Shape, TensorAction.MergePositionIds, block, alpha, beta, null, measured);
     }
 
     private static List<KeyValuePair<string, string>> Metadata(MergeRecipe recipe, BlockWeights? alphas, BlockWeights? betas, IReadOnlyList<MergeModelInfo>? models)

@@ -35,6 +35,21 @@ public sealed record MergeRecipe
     /// <summary>Scaled sum: per-block factors for B (list or preset); without it, <see cref="Beta"/> is B's factor.</summary>
     public string? ScaledSumWeightsB { get; init; }
 
+    /// <summary>
+    /// Seed of the random block weights (supermerger's "Seed for Random Ratio"): a β or α list with R, U or X entries is
+    /// drawn from numpy's legacy generator seeded with it (<see cref="Blocks.RandomBlockWeights"/>); required then.
+    /// </summary>
+    public uint? Seed { get; init; }
+
+    /// <summary>Decimal digits the random weights are rounded to with Python's <c>round</c> (supermerger's "Round", 3).</summary>
+    public int RandomDigits { get; init; } = Blocks.RandomBlockWeights.DefaultDigits;
+
+    /// <summary>X's upper limits, one per list entry (supermerger's default: 1 each).</summary>
+    public string? RandomUpper { get; init; }
+
+    /// <summary>X's lower limits, one per list entry (supermerger's default: 0 each).</summary>
+    public string? RandomLower { get; init; }
+
     /// <summary>What happens to CLIP position ids.</summary>
     public PositionIdsPolicy PositionIds { get; init; } = PositionIdsPolicy.Reset;
 
@@ -72,6 +87,7 @@ public sealed record MergeRecipe
         Alpha.Equals(other.Alpha) && Beta.Equals(other.Beta) && Gamma.Equals(other.Gamma) &&
         WeightsAlpha == other.WeightsAlpha && WeightsBeta == other.WeightsBeta &&
         ScaledSumWeightsA == other.ScaledSumWeightsA && ScaledSumWeightsB == other.ScaledSumWeightsB &&
+        Seed == other.Seed && RandomDigits == other.RandomDigits && RandomUpper == other.RandomUpper && RandomLower == other.RandomLower &&
         PositionIds == other.PositionIds && OutputDType == other.OutputDType &&
         Exclude.SequenceEqual(other.Exclude) && Include.SequenceEqual(other.Include) &&
         A == other.A && B == other.B && C == other.C;

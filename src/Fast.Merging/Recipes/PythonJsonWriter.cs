@@ -49,6 +49,12 @@ internal sealed class PythonJsonWriter
         _text.Append(FloatRepr(value));
     }
 
+    public void Integer(long value)
+    {
+        Separator();
+        _text.Append(value.ToString(System.Globalization.CultureInfo.InvariantCulture));
+    }
+
     public void Boolean(bool value)
     {
         Separator();

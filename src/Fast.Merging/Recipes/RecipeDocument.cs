@@ -29,6 +29,15 @@ internal sealed class RecipeDocument
 
     public string? ScaledSumWeightsB { get; set; }
 
+    public uint? Seed { get; set; }
+
+    /// <summary>Written only when not the default 3, so recipes without random weights keep their JSON.</summary>
+    public int? RandomDigits { get; set; }
+
+    public string? RandomUpper { get; set; }
+
+    public string? RandomLower { get; set; }
+
     public PositionIdsPolicy PositionIds { get; set; } = s_defaults.PositionIds;
 
     [JsonPropertyName("dtype")]
@@ -56,6 +65,10 @@ internal sealed class RecipeDocument
         WeightsBeta = r.WeightsBeta,
         ScaledSumWeightsA = r.ScaledSumWeightsA,
         ScaledSumWeightsB = r.ScaledSumWeightsB,
+        Seed = r.Seed,
+        RandomDigits = r.RandomDigits == s_defaults.RandomDigits ? null : r.RandomDigits,
+        RandomUpper = r.RandomUpper,
+        RandomLower = r.RandomLower,
         PositionIds = r.PositionIds,
         OutputDType = r.OutputDType,
         Exclude = [.. r.Exclude],
@@ -76,6 +89,10 @@ internal sealed class RecipeDocument
         WeightsBeta = WeightsBeta,
         ScaledSumWeightsA = ScaledSumWeightsA,
         ScaledSumWeightsB = ScaledSumWeightsB,
+        Seed = Seed,
+        RandomDigits = RandomDigits ?? s_defaults.RandomDigits,
+        RandomUpper = RandomUpper,
+        RandomLower = RandomLower,
         PositionIds = PositionIds,
         OutputDType = OutputDType,
         Exclude = Exclude?.ToArray() ?? [],

@@ -47,4 +47,7 @@ public enum RecipeErrorKind
 
     /// <summary>A sha256 is not 64 hex digits.</summary>
     InvalidSha256,
+
+    /// <summary>An include/exclude item matches no key and no block of model A (a typo such as <c>IN4</c>).</summary>
+    UnknownFilterItem,
 }

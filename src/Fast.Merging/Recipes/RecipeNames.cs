@@ -19,7 +19,7 @@ public static class RecipeNames
     /// <summary>Calcmode names as supermerger spells them, any case; <c>smoothAdd MT</c> is <see cref="CalcMode.SmoothAdd"/>.</summary>
     /// <exception cref="InvalidRecipeException">Unknown name.</exception>
     public static CalcMode ParseCalcMode(string text) =>
-        (CalcModeCatalog.Find(Normalize(text)) ?? throw Unknown("calcmode", text, string.Join(", ", CalcModeCatalog.All.Select(e => e.Name)) + " (smoothAdd MT is smoothAdd)")).CalcMode;
+        (CalcModeCatalog.Find(Normalize(text)) ?? throw Unknown("calcmode", text, string.Join(", ", CalcModeCatalog.DisplayNames))).CalcMode;
 
     /// <summary>The supermerger spelling (<c>trainDifference</c>).</summary>
     public static string Name(CalcMode mode) => CalcModeCatalog.Get(mode).Name;

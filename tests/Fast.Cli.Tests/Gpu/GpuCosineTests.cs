@@ -6,8 +6,11 @@ using Fast.Merging.Gpu;
 namespace Fast.Cli.Tests.Gpu;
 
 /// <summary>
-/// The cosine calcmodes' device operations against the engine's own CPU code (<see cref="CosineSimilarity"/>) on
-/// single keys: every shape class, both calcmodes, B or the rounded difference B − C, special values; bit for bit.
+/// The cosine calcmodes' device operations on single keys: every shape class, both calcmodes, B or the rounded
+/// difference B − C, special values; bit for bit. The merge's lerp is checked against the engine's own CPU code
+/// (<see cref="CosineSimilarity.Lerp"/>), which the engine runs on the device. The device similarities sum in double;
+/// the engine no longer uses them (its similarity pass runs torch's f32 reduction orders on the CPU, SPEC §4), so
+/// they are checked against that double-sum algorithm (<see cref="DoubleSumSimilarity"/>), their own contract.
 /// </summary>
 public sealed class GpuCosineTests
 {
@@ -101,7 +104,7 @@ public sealed class GpuCosineTests
         ElementConvert.Widen(storedB, ElementType.F16, widenedB);
         float[] x = [.. a];
         Span<float> y = Other(widenedB, c, difference, ElementType.F16);
-        CosineSimilarity.KeySimilarity expected = CosineSimilarity.Compute(favorA, x, y, shape);
+        CosineSimilarity.KeySimilarity expected = DoubleSumSimilarity(favorA, x, y, shape);
 
         var similarity = new float[CosineSimilarity.Columns(shape)];
         float magnitude = s_device.Value.CosineSimilarity(
@@ -110,6 +113,56 @@ public sealed class GpuCosineTests
 
         AssertBits(expected.Statistic, actual.Statistic, context + " statistic");
         AssertBits(expected.Combined, actual.Combined, context + " combined");
+    }
+
+    /// <summary>
+    /// The device's similarity algorithm (the engine's CPU one before it followed torch's f32 reduction orders): sums in
+    /// double over dim 0 of [shape[0], rest], every value torch keeps as an f32 tensor rounded to f32 at that point.
+    /// </summary>
+    private static CosineSimilarity.KeySimilarity DoubleSumSimilarity(bool favorA, Span<float> x, Span<float> y, long[] shape)
+    {
+        int rows = shape.Length == 0 ? 1 : checked((int)shape[0]);
+        int columns = CosineSimilarity.Columns(shape);
+        var dot = new double[columns];
+        var xx = new double[columns];
+        var yy = new double[columns];
+        Reductions.ColumnSums(x, y, rows, columns, dot, xx, yy);
+        if (favorA)
+        {
+            DivideColumns(x, xx, rows, columns, 1e-12f);
+            DivideColumns(y, yy, rows, columns, 1e-12f);
+            Reductions.ColumnSums(x, y, rows, columns, dot, xx, yy);
+        }
+
+        float magnitude = (float)Reductions.Dot(x, y) / ((float)Math.Sqrt(Reductions.SumOfSquares(x)) * (float)Math.Sqrt(Reductions.SumOfSquares(y)));
+        DivideColumns(x, xx, rows, columns, 1e-8f);
+        DivideColumns(y, yy, rows, columns, 1e-8f);
+        Reductions.ColumnSums(x, y, rows, columns, dot, xx, yy);
+        var similarity = new float[columns];
+        for (int j = 0; j < columns; j++)
+        {
+            similarity[j] = (float)dot[j];
+        }
+
+        return CosineSimilarity.FromSimilarity(favorA, similarity, magnitude);
+    }
+
+    private static void DivideColumns(Span<float> values, ReadOnlySpan<double> squares, int rows, int columns, float epsilon)
+    {
+        var norms = new float[columns];
+        for (int j = 0; j < columns; j++)
+        {
+            norms[j] = Math.Max((float)Math.Sqrt(squares[j]), epsilon);
+        }
+
+        for (int r = 0; r < rows; r++)
+        {
+            Span<float> row = values.Slice(r * columns, columns);
+            for (int j = 0; j < columns; j++)
+            {
+                row[j] /= norms[j];
+            }
+        }
     }
 
     private static Span<float> Other(float[] b, float[] c, bool difference, ElementType typeB = ElementType.F32)

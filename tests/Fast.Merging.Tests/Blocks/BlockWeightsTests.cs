@@ -72,23 +72,28 @@ public class BlockWeightsTests
     }
 
     [Fact]
-    public void Presets_resolve_to_the_extension_values_with_base_from_alpha()
+    public void Presets_resolve_to_supermerger_values_with_their_own_base()
     {
+        // supermerger's mbwpresets_master.txt: BASE 0 first (1 for ALL_B); --alpha does not override it (SPEC §5).
         var w = BlockWeights.Parse("GRAD_V", BlockLayouts.Sd, 0.4);
         Assert.Equal("GRAD_V", w.PresetName);
-        Assert.Equal(0.4, w["BASE"]);
+        Assert.True(w.BaseFromList);
+        Assert.Equal(0.0, w["BASE"]);
+        Assert.Equal(0.0, BlockWeights.Parse("GRAD_V", BlockLayouts.Sdxl, 0.5)["BASE"]);
+        Assert.Equal(1.0, BlockWeights.Parse("ALL_B", BlockLayouts.Sd, 0.3)["BASE"]);
+        Assert.Equal(0.0, BlockWeights.Parse("ALL_A", BlockLayouts.Sd, 0.7)["BASE"]);
         Assert.Equal(1.0, w["IN00"]);
         Assert.Equal(0.9166666667, w["IN01"]);
         Assert.Equal(0.0, w["M00"]);
         Assert.Equal(1.0, w["OUT11"]);
-        Assert.Equal(0.5, BlockWeights.Parse("wrap08", BlockLayouts.Sd, 0.5)["BASE"]);
+        Assert.Equal(0.0, BlockWeights.Parse("wrap08", BlockLayouts.Sd, 0.5)["BASE"]);
         Assert.Equal(0.0, BlockWeights.Parse("WRAP08", BlockLayouts.Sd, 0.5)["IN04"]);
         Assert.Equal(1.0, BlockWeights.Parse("WRAP08", BlockLayouts.Sd, 0.5)["IN03"]);
         Assert.Equal(0.5, BlockWeights.Parse("OUT12_5", BlockLayouts.Sd, 0)["M00"]);
     }
 
     [Fact]
-    public void Every_preset_is_25_finite_values()
+    public void Every_preset_is_26_finite_values_base_first()
     {
         Assert.Equal(38, BlockWeightPresets.Names.Count);
         foreach (var name in new[] { "GRAD_V", "GRAD_A", "FLAT_25", "FLAT_75", "WRAP08", "WRAP12", "WRAP14", "WRAP16", "MID12_50", "OUT07", "OUT12", "OUT12_5",
@@ -101,8 +106,8 @@ public class BlockWeightsTests
         foreach (var name in BlockWeightPresets.Names)
         {
             Assert.True(BlockWeightPresets.TryGetText(name, out var text));
-            Assert.Equal(25, text.Split(',').Length);
-            Assert.False(BlockWeights.Parse(name, BlockLayouts.Sd, 0).BaseFromList);
+            Assert.Equal(26, text.Split(',').Length);
+            Assert.True(BlockWeights.Parse(name, BlockLayouts.Sd, 0.5).BaseFromList);
             Assert.Equal(20, BlockWeights.Parse(name, BlockLayouts.Sdxl, 0).Values.Count);
         }
 

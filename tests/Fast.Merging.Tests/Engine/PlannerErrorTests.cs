@@ -92,6 +92,47 @@ public sealed class PlannerErrorTests(EngineModels models) : IClassFixture<Engin
         Assert.Contains(result.Plan.Tensors, t => t.BlockId == "IN05" && t.Action == TensorAction.CopyA && t.InCosineStats);
     }
 
+    [Theory]
+    [InlineData("IN4", null)]
+    [InlineData("Adjust", null)]
+    [InlineData(null, "no_such_layer")]
+    public void Filter_items_that_match_nothing_are_recipe_errors_naming_the_item(string? exclude, string? include)
+    {
+        var recipe = new MergeRecipe
+        {
+            A = new(models.A),
+            B = new(models.B),
+            Exclude = exclude is null ? [] : ["IN05", exclude],
+            Include = include is null ? [] : ["attn2", include],
+        };
+        var error = AssertFailsCleanly<InvalidRecipeException>(recipe, "filter-" + (exclude ?? include));
+        Assert.Equal(RecipeErrorKind.UnknownFilterItem, error.Kind);
+        Assert.Contains($"--{(exclude is null ? "include" : "exclude")} item '{exclude ?? include}'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Filter_items_that_match_a_block_a_range_the_vae_or_a_key_are_accepted()
+    {
+        var recipe = new MergeRecipe { A = new(models.A), B = new(models.B), Exclude = ["IN05", "OUT00-OUT02", "VAE", "proj_in", "BASE"] };
+        MergeResult result = FastMerger.Merge(recipe, models.Output("filter-ok"), new MergeOptions { Overwrite = true, HashInputs = false });
+        Assert.Contains(result.Plan.Tensors, t => t.BlockId == "IN05" && t.Action == TensorAction.CopyA);
+    }
+
+    [Theory]
+    [InlineData(PositionIdsPolicy.Reset, TensorAction.ResetPositionIds)]
+    [InlineData(PositionIdsPolicy.Keep, TensorAction.CopyA)]
+    [InlineData(PositionIdsPolicy.Merge, TensorAction.MergePositionIds)]
+    public void Cosine_measures_the_position_ids_whatever_the_policy(PositionIdsPolicy policy, TensorAction action)
+    {
+        // The reference's precosine measures every "model" key B also holds, the ids included; the policy only
+        // decides what is written afterwards (SPEC §4).
+        var recipe = new MergeRecipe { CalcMode = CalcMode.CosineA, PositionIds = policy, A = new(models.A), B = new(models.B) };
+        MergeResult result = FastMerger.Merge(recipe, models.Output("cosine-ids-" + policy), new MergeOptions { Overwrite = true, HashInputs = false });
+        PlannedTensor ids = Assert.Single(result.Plan.Tensors, t => t.Name.EndsWith("embeddings.position_ids", StringComparison.Ordinal));
+        Assert.Equal(action, ids.Action);
+        Assert.True(ids.InCosineStats);
+    }
+
     private T AssertFailsCleanly<T>(MergeRecipe recipe, string name)
         where T : Exception
     {

@@ -47,7 +47,25 @@ public class MethodCatalogTests
         var mode = Assert.Throws<InvalidRecipeException>(() => RecipeNames.ParseMode("wd"));
         Assert.Contains("ws, ad, ts, st, ss", mode.Message, StringComparison.Ordinal);
         var calc = Assert.Throws<InvalidRecipeException>(() => RecipeNames.ParseCalcMode("normalish"));
-        Assert.Contains("normal, cosineA, cosineB, trainDifference, smoothAdd, tensor, tensor2, extract (smoothAdd MT is smoothAdd)", calc.Message, StringComparison.Ordinal);
+        Assert.Contains("normal, cosineA, cosineB, trainDifference, smoothAdd, smoothAdd MT, tensor, tensor2, extract.", calc.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Every_listed_calcmode_name_is_accepted_and_every_accepted_spelling_is_listed()
+    {
+        var listed = Assert.Throws<InvalidRecipeException>(() => RecipeNames.ParseCalcMode("?")).Message;
+        foreach (var entry in CalcModeCatalog.All)
+        {
+            foreach (var name in entry.DisplayNames)
+            {
+                Assert.Equal(entry.CalcMode, RecipeNames.ParseCalcMode(name));
+                Assert.Contains(name, listed, StringComparison.Ordinal);
+            }
+
+            // No spelling is accepted that no listed name stands for.
+            Assert.All(entry.Spellings, spelling => Assert.Contains(
+                entry.DisplayNames, name => string.Concat(name.Where(c => c is not (' ' or '-' or '_'))).Equals(spelling, StringComparison.OrdinalIgnoreCase)));
+        }
     }
 
     [Fact]

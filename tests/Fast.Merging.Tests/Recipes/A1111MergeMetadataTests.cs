@@ -38,7 +38,7 @@ public class A1111MergeMetadataTests
         var value = A1111MergeMetadata.RecipeValue(recipe, alpha, null);
         Assert.Contains("\"weights_alpha\": [1.0, 1.0, 1.0, 1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 1.0, 1.0, 1.0, 1.0], ", value);
         Assert.Contains("\"weights_alpha_orig\": \"WRAP08\", \"weights_beta_orig\": null", value);
-        Assert.Contains("\"base_alpha\": 0.4, ", value);
+        Assert.Contains("\"base_alpha\": 0.0, ", value); // the preset's own BASE, as supermerger records it
         Assert.Contains("\"mode\": \"Add difference\", \"mbw\": true, ", value);
         Assert.Contains("\"calcmode\": \"trainDifference\", \"Exclude\": [\"VAE\"]}", value);
     }

@@ -1,55 +1,156 @@
+using System.Buffers;
+using System.Runtime.Intrinsics;
 using Fast.Kernels;
 
 namespace Fast.Merging.Execution.Calcmodes;
 
 /// <summary>
 /// The reference's per-key similarities (supermerger <c>precosine</c>/<c>cosine</c>) of A and B (or of A and B − C
-/// in add difference), over dim 0 of the tensor viewed as [shape[0], rest]. Sums accumulate in double; every
-/// value torch keeps as an f32 tensor is rounded to f32 at the same point, so k agrees with torch to ~1e-7.
+/// in add difference), over dim 0 of the tensor viewed as [shape[0], rest]. Every reduction is torch 1.13's own, in
+/// its order (<see cref="TorchColumnReductions"/>, <see cref="TorchVectorReductions"/>), and every element op is the
+/// f32 op torch runs, so the similarities, and with them k and the merged tensor, are the reference's bits (SPEC §4).
 /// </summary>
 internal static class CosineSimilarity
 {
+    /// <summary><c>normalize</c>'s default eps, used by torch as an f32 scalar.</summary>
     private const float NormalizeEpsilon = 1e-12f;
-    private const float SimilarityEpsilon = 1e-8f;
+
+    /// <summary><c>cosine_similarity</c> clamps the squared norms at eps² (eps = 1e-8), computed in double, used as f32.</summary>
+    private const float SquaredSimilarityEpsilon = (float)(1e-8 * 1e-8);
 
     /// <summary>Statistic values (what the first pass collects) and the combined similarity the merge weighs with.</summary>
     public readonly record struct KeySimilarity(float[] Statistic, float[] Combined);
 
     /// <summary>
     /// cosineB: <c>combined = (sim₀(A, B) + dot(A, B)/(‖A‖·‖B‖)) / 2</c>, collected and used as is.
-    /// cosineA: A and B are first normalised per column; the statistic is sim₀ of the normalised tensors and the
-    /// merge uses their combined similarity. <paramref name="x"/> and <paramref name="y"/> are overwritten (normalised).
+    /// cosineA: A and B are first normalised per column (<c>normalize(p=2, dim=0)</c>); the statistic is sim₀ of the
+    /// normalised tensors and the merge uses their combined similarity. <paramref name="x"/> and <paramref name="y"/>
+    /// are overwritten (normalised for cosineA; left as given for cosineB).
     /// </summary>
     public static KeySimilarity Compute(bool favorA, Span<float> x, Span<float> y, long[] shape)
     {
         int rows = shape.Length == 0 ? 1 : checked((int)shape[0]);
         int columns = Columns(shape);
-
-        var dot = new double[columns];
-        var xx = new double[columns];
-        var yy = new double[columns];
-        Reductions.ColumnSums(x, y, rows, columns, dot, xx, yy);
         if (favorA)
         {
-            // normalize(p=2, dim=0) first; everything below then sees the normalised tensors.
-            Normalize(x, xx, rows, columns, NormalizeEpsilon);
-            Normalize(y, yy, rows, columns, NormalizeEpsilon);
-            Reductions.ColumnSums(x, y, rows, columns, dot, xx, yy);
+            NormalizeColumns(x, rows, columns);
+            NormalizeColumns(y, rows, columns);
         }
 
-        float magnitude = (float)Reductions.Dot(x, y) / ((float)Math.Sqrt(Reductions.SumOfSquares(x)) * (float)Math.Sqrt(Reductions.SumOfSquares(y)));
+        // torch.dot(A.view(-1), B.view(-1)) / (torch.norm(A) * torch.norm(B)), each an f32 op.
+        float magnitude = TorchVectorReductions.Dot(x, y) / (TorchVectorReductions.Norm(x) * TorchVectorReductions.Norm(y));
+        return FromSimilarity(favorA, Similarity(x, y, rows, columns), magnitude);
+    }
 
-        // torch 1.13's cosine_similarity: columns divided by max(‖column‖, 1e-8), then the products summed.
-        Normalize(x, xx, rows, columns, SimilarityEpsilon);
-        Normalize(y, yy, rows, columns, SimilarityEpsilon);
-        Reductions.ColumnSums(x, y, rows, columns, dot, xx, yy);
-        var similarity = new float[columns];
+    /// <summary>
+    /// torch 1.13's <c>cosine_similarity(x, y, dim=0)</c>: per column <c>s = sqrt(max(sum(x·x), eps²))</c> for x and
+    /// for y, then <c>sum((x / sx) · (y / sy))</c>, each product, quotient and sum torch's f32 one.
+    /// </summary>
+    private static float[] Similarity(ReadOnlySpan<float> x, ReadOnlySpan<float> y, int rows, int columns)
+    {
+        float[] scratch = ArrayPool<float>.Shared.Rent(x.Length);
+        try
+        {
+            Span<float> terms = scratch.AsSpan(0, x.Length);
+            float[] sx = ClampedRootOfSquares(x, rows, columns, terms);
+            float[] sy = ClampedRootOfSquares(y, rows, columns, terms);
+            for (int r = 0; r < rows; r++)
+            {
+                int offset = r * columns;
+                NormalizedProducts(x.Slice(offset, columns), sx, y.Slice(offset, columns), sy, terms.Slice(offset, columns));
+            }
+
+            var similarity = new float[columns];
+            TorchColumnReductions.Sum(terms, rows, columns, similarity);
+            return similarity;
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(scratch);
+        }
+    }
+
+    /// <summary><c>sqrt(clamp_min(pow(x, 2).sum(0), eps²))</c> per column; <paramref name="squares"/> is scratch.</summary>
+    private static float[] ClampedRootOfSquares(ReadOnlySpan<float> x, int rows, int columns, Span<float> squares)
+    {
+        Squares(x, squares);
+
+        var roots = new float[columns];
+        TorchColumnReductions.Sum(squares, rows, columns, roots);
         for (int j = 0; j < columns; j++)
         {
-            similarity[j] = (float)dot[j];
+            roots[j] = MathF.Sqrt(Math.Max(roots[j], SquaredSimilarityEpsilon));
         }
 
-        return FromSimilarity(favorA, similarity, magnitude);
+        return roots;
+    }
+
+    /// <summary><c>normalize(p=2, dim=0)</c>: each column divided by <c>clamp_min(norm(column), 1e-12)</c>, in place.</summary>
+    private static void NormalizeColumns(Span<float> values, int rows, int columns)
+    {
+        var norms = new float[columns];
+        TorchColumnReductions.Norm(values, rows, columns, norms);
+        for (int j = 0; j < columns; j++)
+        {
+            norms[j] = Math.Max(norms[j], NormalizeEpsilon);
+        }
+
+        for (int r = 0; r < rows; r++)
+        {
+            DivideInPlace(values.Slice(r * columns, columns), norms);
+        }
+    }
+
+    // The element loops below are f32 ops per lane (IEEE in every vector width), so they give torch's bits; they are
+    // vectorised only because the similarity pass touches every element of the model several times.
+
+    /// <summary><c>squares[i] = x[i] · x[i]</c> (torch's <c>pow(x, 2)</c>).</summary>
+    private static void Squares(ReadOnlySpan<float> x, Span<float> squares)
+    {
+        int i = 0;
+        for (; i + Vector256<float>.Count <= x.Length; i += Vector256<float>.Count)
+        {
+            Vector256<float> v = Vector256.Create(x.Slice(i, Vector256<float>.Count));
+            (v * v).CopyTo(squares.Slice(i, Vector256<float>.Count));
+        }
+
+        for (; i < x.Length; i++)
+        {
+            squares[i] = x[i] * x[i];
+        }
+    }
+
+    /// <summary>One row of <c>(x / sx) · (y / sy)</c>, sx and sy per column.</summary>
+    private static void NormalizedProducts(ReadOnlySpan<float> x, ReadOnlySpan<float> sx, ReadOnlySpan<float> y, ReadOnlySpan<float> sy, Span<float> products)
+    {
+        int j = 0;
+        for (; j + Vector256<float>.Count <= x.Length; j += Vector256<float>.Count)
+        {
+            Vector256<float> qx = Vector256.Create(x.Slice(j, Vector256<float>.Count)) / Vector256.Create(sx.Slice(j, Vector256<float>.Count));
+            Vector256<float> qy = Vector256.Create(y.Slice(j, Vector256<float>.Count)) / Vector256.Create(sy.Slice(j, Vector256<float>.Count));
+            (qx * qy).CopyTo(products.Slice(j, Vector256<float>.Count));
+        }
+
+        for (; j < x.Length; j++)
+        {
+            products[j] = (x[j] / sx[j]) * (y[j] / sy[j]);
+        }
+    }
+
+    /// <summary><c>row[j] /= divisors[j]</c>.</summary>
+    private static void DivideInPlace(Span<float> row, ReadOnlySpan<float> divisors)
+    {
+        int j = 0;
+        for (; j + Vector256<float>.Count <= row.Length; j += Vector256<float>.Count)
+        {
+            Span<float> part = row.Slice(j, Vector256<float>.Count);
+            (Vector256.Create((ReadOnlySpan<float>)part) / Vector256.Create(divisors.Slice(j, Vector256<float>.Count))).CopyTo(part);
+        }
+
+        for (; j < row.Length; j++)
+        {
+            row[j] /= divisors[j];
+        }
     }
 
     /// <summary>Columns of the [shape[0], rest] view the similarities are taken over (1 for a 0-dim key).</summary>
@@ -95,25 +196,6 @@ internal static class CosineSimilarity
                 float w = k[j];
                 float d = e - s;
                 destination[offset + j] = Math.Abs(w) < 0.5f ? MathF.FusedMultiplyAdd(w, d, s) : MathF.FusedMultiplyAdd(-d, 1f - w, e);
-            }
-        }
-    }
-
-    /// <summary>x / clamp_min(‖column‖, eps) per column, the norm an f32 value (torch's normalize and cosine_similarity).</summary>
-    private static void Normalize(Span<float> values, ReadOnlySpan<double> squares, int rows, int columns, float epsilon)
-    {
-        var norms = new float[columns];
-        for (int j = 0; j < columns; j++)
-        {
-            norms[j] = Math.Max((float)Math.Sqrt(squares[j]), epsilon);
-        }
-
-        for (int r = 0; r < rows; r++)
-        {
-            Span<float> row = values.Slice(r * columns, columns);
-            for (int j = 0; j < columns; j++)
-            {
-                row[j] /= norms[j];
             }
         }
     }

@@ -2,7 +2,9 @@ using System.Collections.Concurrent;
 using Fast.Kernels;
 using Fast.Merging.Methods;
 using Fast.Merging.Planning;
+using Fast.Merging.PositionIds;
 using Fast.Merging.Recipes;
+using Fast.SafeTensors;
 
 namespace Fast.Merging.Execution.Calcmodes;
 
@@ -28,8 +30,11 @@ internal sealed class CosineStatistics
 
     public double Max { get; }
 
-    /// <summary>Measures every key of the first pass, on <paramref name="accelerator"/> when given (same bits as without).</summary>
-    public static CosineStatistics Compute(MergePlan plan, MergeSources sources, int threads, CancellationToken cancellation, IMergeAccelerator? accelerator = null)
+    /// <summary>
+    /// Measures every key of the first pass. It always runs on the CPU, whatever the device: the similarities must be
+    /// torch's bits (its reduction orders, <see cref="CosineSimilarity"/>), which the device's reductions are not.
+    /// </summary>
+    public static CosineStatistics Compute(MergePlan plan, MergeSources sources, int threads, CancellationToken cancellation)
     {
         bool favorA = CalcModeCatalog.Get(plan.Recipe.CalcMode).CosineFavorsA == true;
         bool difference = MergeModeCatalog.Get(plan.Recipe.Mode).UsesC; // add difference: B − C against A
@@ -43,9 +48,9 @@ internal sealed class CosineStatistics
             i =>
             {
                 PlannedTensor t = measured[i];
-                CosineSimilarity.KeySimilarity similarity = t.Action == TensorAction.MergePositionIds
-                    ? MeasurePositionIds(favorA, difference, t, sources)
-                    : Measure(favorA, difference, t, sources, accelerator);
+                CosineSimilarity.KeySimilarity similarity = PositionIdsKeys.IsPositionIds(t.Name)
+                    ? MeasurePositionIds(favorA, t, sources)
+                    : Measure(favorA, difference, t, sources);
                 statistics[i] = similarity.Statistic;
                 if (t.Action == TensorAction.Merge)
                 {
@@ -104,36 +109,24 @@ internal sealed class CosineStatistics
         }
     }
 
-    private static CosineSimilarity.KeySimilarity Measure(bool favorA, bool difference, PlannedTensor t, MergeSources sources, IMergeAccelerator? accelerator)
+    private static CosineSimilarity.KeySimilarity Measure(bool favorA, bool difference, PlannedTensor t, MergeSources sources)
     {
         using var operands = new Operands(sources, t);
-        if (accelerator is not null && operands.Count > 0)
-        {
-            var similarity = new float[CosineSimilarity.Columns(operands.Shape)];
-            float magnitude = accelerator.CosineSimilarity(
-                favorA,
-                operands.A, operands.TypeA,
-                operands.B, operands.TypeB,
-                difference ? operands.C : default, difference ? operands.TypeC : operands.TypeB,
-                similarity);
-            return CosineSimilarity.FromSimilarity(favorA, similarity, magnitude);
-        }
-
         Inputs(operands, difference, out Span<float> a, out Span<float> other);
         return CosineSimilarity.Compute(favorA, a, other, operands.Shape);
     }
 
-    private static CosineSimilarity.KeySimilarity MeasurePositionIds(bool favorA, bool difference, PlannedTensor t, MergeSources sources)
+    /// <summary>
+    /// A's and B's ids as f32, whatever the policy and the mode: the reference's add-difference stage 0 subtracts C
+    /// only from weight and bias keys, so its pass sees B's raw ids. The shape is A's stored one (the plan's is the
+    /// reset shape under policy reset).
+    /// </summary>
+    private static CosineSimilarity.KeySimilarity MeasurePositionIds(bool favorA, PlannedTensor t, MergeSources sources)
     {
-        float[] a = PositionIdsValues.Read(sources.Reader, sources.A, sources.A[t.Name]);
+        TensorInfo ids = sources.A[t.Name];
+        float[] a = PositionIdsValues.Read(sources.Reader, sources.A, ids);
         float[] other = PositionIdsValues.Read(sources.Reader, sources.B, sources.B[t.Name]);
-        if (difference)
-        {
-            // Under policy merge every input is f32 first, so the difference is not rounded to B's stored dtype.
-            MergeKernels.Subtract(other, PositionIdsValues.Read(sources.Reader, sources.C!, sources.C![t.Name]), other);
-        }
-
-        return CosineSimilarity.Compute(favorA, a, other, [.. t.Shape]);
+        return CosineSimilarity.Compute(favorA, a, other, [.. ids.Shape]);
     }
 
     private static double[] Trim(double[] values, double q, bool below)

@@ -1,0 +1,57 @@
+using Fast.Merging.Api;
+using Fast.Merging.Blocks;
+using Fast.Merging.Recipes;
+
+namespace Fast.Merging.Tests.Engine;
+
+/// <summary>Random block weights end to end: drawn before planning, recorded in the metadata, re-run to the same bytes.</summary>
+public sealed class RandomWeightsMergeTests(EngineModels models) : IClassFixture<EngineModels>
+{
+    [Fact]
+    public void Drawn_lists_and_seed_are_recorded_and_a_rerun_from_the_metadata_gives_the_same_bytes()
+    {
+        var recipe = new MergeRecipe { Mode = MergeMode.WeightSum, WeightsAlpha = "R", Seed = 2024, A = new(models.A), B = new(models.B) };
+        string first = models.Output("random-first");
+        MergeResult result = FastMerger.Merge(recipe, first, new MergeOptions { Overwrite = true, HashInputs = false });
+
+        string drawn = RandomBlockWeights.Draw("R", 2024, beta: false);
+        Assert.Equal(drawn, result.Plan.Recipe.WeightsAlpha);
+        var metadata = result.Plan.Metadata.ToDictionary(kv => kv.Key, kv => kv.Value);
+        Assert.Contains("\"seed\": 2024", metadata[RandomBlockWeights.MetadataKey], StringComparison.Ordinal);
+        Assert.Contains("\"weights_alpha\": \"R\"", metadata[RandomBlockWeights.MetadataKey], StringComparison.Ordinal);
+        Assert.Contains(drawn, metadata[RandomBlockWeights.MetadataKey], StringComparison.Ordinal);
+
+        MergeRecipe recorded = RecipeJson.Deserialize(metadata[RecipeJson.MetadataKey]);
+        Assert.Equal(2024u, recorded.Seed);
+        string second = models.Output("random-second");
+        FastMerger.Merge(recorded, second, new MergeOptions { Overwrite = true, HashInputs = false });
+        // The metadata differs (only the first records a draw); every tensor byte is the same.
+        Assert.Equal(TensorData(first), TensorData(second));
+    }
+
+    /// <summary>The bytes after the safetensors header: the tensors, laid out by their (equal) keys, dtypes and shapes.</summary>
+    private static byte[] TensorData(string path)
+    {
+        byte[] file = File.ReadAllBytes(path);
+        long headerLength = BitConverter.ToInt64(file, 0);
+        return file[(int)(8 + headerLength)..];
+    }
+
+    [Fact]
+    public void Random_entries_without_a_seed_are_a_recipe_error_and_nothing_is_written()
+    {
+        string output = models.Output("random-no-seed");
+        var error = Assert.Throws<InvalidRecipeException>(() => FastMerger.Merge(
+            new MergeRecipe { WeightsAlpha = "R", A = new(models.A), B = new(models.B) }, output, new MergeOptions { HashInputs = false }));
+        Assert.Contains("--seed", error.Message, StringComparison.Ordinal);
+        Assert.False(File.Exists(output));
+    }
+
+    [Fact]
+    public void Seed_and_random_settings_survive_the_recipe_json()
+    {
+        var recipe = new MergeRecipe { WeightsAlpha = "X", Seed = 9, RandomDigits = 5, RandomUpper = "0.9", RandomLower = "0.1", A = new("a"), B = new("b") };
+        Assert.Equal(recipe, RecipeJson.Deserialize(RecipeJson.Serialize(recipe)));
+        Assert.DoesNotContain("random_digits", RecipeJson.Serialize(recipe with { RandomDigits = RandomBlockWeights.DefaultDigits }), StringComparison.Ordinal);
+    }
+}
