@@ -10,6 +10,7 @@
 #   bdn.log        the BenchmarkDotNet GPU suites (lerp, smooth filters), in process, short job
 #   torch.log      bench/slothful_vs_torch.py --cuda (ILGPU pooling against torch CUDA pooling)
 # Usage: bench/gpu-check.sh BUNDLE OUTDIR [SECTIONS...]  (sections: tests slothful merge hostile bdn torch; default all)
+# GPU_CHECK_RUNS=N: timed runs per merge and device (best of N; default 2).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 bundle=$(readlink -f "${1:?usage: bench/gpu-check.sh BUNDLE OUTDIR}") out=$(readlink -f "${2:?OUTDIR}"); shift 2
@@ -56,7 +57,7 @@ for section in "${sections[@]}"; do
         declare -A t=()
         for dev in cpu gpu; do
           best=999999
-          for i in 1 2; do
+          for i in $(seq "${GPU_CHECK_RUNS:-2}"); do
             t0=$(now)
             timeout 300 dotnet "$app/cli/fastmerge.dll" merge -a "$a" -b "$b" $args --device $dev --no-fsync --no-output-hash --overwrite -o "$work/$dev.safetensors" >"$work/$dev.log" 2>&1 || { echo "$label $dev FAILED: $(tail -2 "$work/$dev.log")"; break; }
             best=$(awk -v x="$(secs "$t0" "$(now)")" -v y="$best" 'BEGIN { print (x < y) ? x : y }')
