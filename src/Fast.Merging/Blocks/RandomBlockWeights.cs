@@ -1,5 +1,4 @@
 using System.Globalization;
-using Fast.Merging.Recipes;
 
 namespace Fast.Merging.Blocks;
 
@@ -25,62 +24,6 @@ public static class RandomBlockWeights
 
     /// <summary>Metadata key of the record of a draw: the seed, the lists as given and as drawn.</summary>
     public const string MetadataKey = "fastmerge.random";
-
-    /// <summary>
-    /// <paramref name="recipe"/> with its α and β lists drawn where they have R, U or X entries (then
-    /// <paramref name="record"/> is the JSON the metadata keeps under <see cref="MetadataKey"/>); otherwise the recipe
-    /// itself and a null record. The drawn recipe is what is planned and recorded, so a merge re-run from its metadata
-    /// gives the same bytes.
-    /// </summary>
-    /// <exception cref="InvalidRecipeException">Random entries without a seed, or entries that cannot be drawn.</exception>
-    public static MergeRecipe Resolve(MergeRecipe recipe, out string? record)
-    {
-        ArgumentNullException.ThrowIfNull(recipe);
-        record = null;
-        bool alpha = recipe.WeightsAlpha is { } a && IsRandom(a);
-        bool beta = recipe.WeightsBeta is { } b && IsRandom(b);
-        if (!alpha && !beta)
-        {
-            return recipe;
-        }
-
-        if (recipe.Seed is not uint seed)
-        {
-            throw new InvalidRecipeException([new RecipeError(
-                RecipeErrorKind.InvalidBlockWeights,
-                "A block weight list with R, U or X entries draws random weights: give the seed with --seed N (0 to 4294967295).")]);
-        }
-
-        try
-        {
-            MergeRecipe drawn = recipe with
-            {
-                WeightsAlpha = alpha ? Draw(recipe.WeightsAlpha!, seed, beta: false, recipe.RandomDigits, recipe.RandomUpper, recipe.RandomLower) : recipe.WeightsAlpha,
-                WeightsBeta = beta ? Draw(recipe.WeightsBeta!, seed, beta: true, recipe.RandomDigits, recipe.RandomUpper, recipe.RandomLower) : recipe.WeightsBeta,
-            };
-            var json = new PythonJsonWriter();
-            json.BeginObject();
-            json.Name("seed");
-            json.Integer(seed);
-            json.Name("round");
-            json.Integer(recipe.RandomDigits);
-            json.Name("weights_alpha");
-            json.String(recipe.WeightsAlpha);
-            json.Name("weights_alpha_drawn");
-            json.String(alpha ? drawn.WeightsAlpha : null);
-            json.Name("weights_beta");
-            json.String(recipe.WeightsBeta);
-            json.Name("weights_beta_drawn");
-            json.String(beta ? drawn.WeightsBeta : null);
-            json.EndObject();
-            record = json.ToString();
-            return drawn;
-        }
-        catch (InvalidBlockWeightsException ex)
-        {
-            throw new InvalidRecipeException([new RecipeError(RecipeErrorKind.InvalidBlockWeights, ex.Message)]);
-        }
-    }
 
     /// <summary>True when <paramref name="text"/> has an R, U or X entry (a list to draw, not a preset or plain list).</summary>
     public static bool IsRandom(string text)

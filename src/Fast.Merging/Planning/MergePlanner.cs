@@ -29,7 +29,7 @@ public static class MergePlanner
         ArgumentNullException.ThrowIfNull(b);
 
         // Random block weights (R, U, X) are drawn first: the drawn lists are what is validated, planned and recorded.
-        recipe = RandomBlockWeights.Resolve(recipe, out string? randomRecord);
+        recipe = RandomWeightsResolution.Resolve(recipe, out string? randomRecord);
         ArchitectureRecognition arch = ArchitectureRecognizer.Recognize(a.Tensors.Select(t => new TensorKey(t.Name, t.Shape)));
         RecipeValidator.EnsureValid(recipe, arch.BlockLayout);
         if (recipe.UsesModelC && c is null)
