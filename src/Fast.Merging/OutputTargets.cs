@@ -1,0 +1,40 @@
+namespace Fast.Merging;
+
+/// <summary>
+/// The one check that an output never lands on one of the inputs (SPEC §1.2: an input is never written), links
+/// resolved, and that an existing output is only replaced with overwrite. Each command family throws its own
+/// exception type with the message this returns.
+/// </summary>
+internal static class OutputTargets
+{
+    /// <summary>Why <paramref name="output"/> cannot be written, or null when it can.</summary>
+    /// <param name="output">The output path.</param>
+    /// <param name="overwrite">True when an existing output may be replaced.</param>
+    /// <param name="inputs">The command's inputs (null entries are skipped).</param>
+    /// <param name="whatToWrite">How the "is also an input" message names the output (e.g. "the repaired model").</param>
+    public static string? Problem(string output, bool overwrite, IEnumerable<string?> inputs, string whatToWrite)
+    {
+        string target = Resolve(output);
+        if (inputs.Any(input => input is not null && string.Equals(Resolve(input), target, StringComparison.Ordinal)))
+        {
+            return $"{output} is also an input; write {whatToWrite} to another file (an input is never written)";
+        }
+
+        return !overwrite && (File.Exists(output) || Directory.Exists(output))
+            ? $"{output} already exists; choose another name or pass --overwrite"
+            : null;
+    }
+
+    private static string Resolve(string path)
+    {
+        string full = Path.GetFullPath(path);
+        try
+        {
+            return File.ResolveLinkTarget(full, returnFinalTarget: true)?.FullName ?? full;
+        }
+        catch (IOException)
+        {
+            return full;
+        }
+    }
+}
