@@ -233,4 +233,4 @@ def test_full_disk_is_one_line_and_no_partial_file(tmp_path, synth):
     run = subprocess.run(["unshare", "-Urm", sys.executable, "-c", code], capture_output=True, text=True, cwd=HERE)
     lines = run.stdout.strip().splitlines()
     assert run.returncode == 0 and len(lines) == 2, run.stdout + run.stderr
-    assert lines[0].startswith("FastMerge: ") and "disk was full" in lines[0] and lines[1] == "EMPTY", lines
+    assert lines[0].startswith("FastMerge: ") and "no space left on the device" in lines[0] and lines[1] == "EMPTY", lines
