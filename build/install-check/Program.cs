@@ -1,5 +1,6 @@
 // A new console program that uses FastMerge from its NuGet packages (build/test-install.sh): the same weighted sum
 // as `fastmerge merge -a A -b B -o OUT --alpha 0.3`, which must give the same bytes.
+using Fast.Merging;
 using Fast.Merging.Api;
 using Fast.Merging.Recipes;
 
