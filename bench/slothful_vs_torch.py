@@ -24,6 +24,8 @@ import time
 import torch
 import torch.nn.functional as F
 
+# torch (all threads), as the docstring says: Debian's torch starts with one OpenMP thread on some machines.
+torch.set_num_threads(os.cpu_count() or 1)
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SHAPES = {"sd15-512": (2, 64, 64, 320), "sdxl-1024-640": (2, 64, 64, 640), "sdxl-1024-1280": (2, 32, 32, 1280)}
 
