@@ -10,8 +10,6 @@ namespace Fast.Merging.Gpu;
 /// </summary>
 internal sealed class GpuElementwiseOperands(GpuMergeBackend backend, GpuTensor a, GpuTensor b, GpuTensor? c) : IElementwiseDevice
 {
-    public void Lerp(float weight) => backend.Lerp(a, b, weight, a);
-
     public void WeightedSum(double alpha) => backend.WeightedSum(a, b, alpha, a);
 
     public void AddDifference(ElementType typeB, float alpha) => backend.AddDifference(a, b, C, GpuElementTypes.Of(typeB), alpha, a);

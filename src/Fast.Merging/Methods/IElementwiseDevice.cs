@@ -11,10 +11,6 @@ namespace Fast.Merging.Methods;
 /// </summary>
 public interface IElementwiseDevice
 {
-    /// <summary><c>lerp(A, B, weight)</c> in torch's form (SPEC §2).</summary>
-    /// <param name="weight">The weight of B, as f32.</param>
-    void Lerp(float weight);
-
     /// <summary>Weighted sum: <c>lerp(A, B, α)</c>, except that α exactly 0 keeps A and 1 copies B (SPEC §3).</summary>
     /// <param name="alpha">α as parsed.</param>
     void WeightedSum(double alpha);
