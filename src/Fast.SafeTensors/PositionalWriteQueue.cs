@@ -12,7 +12,7 @@ namespace Fast.SafeTensors;
 /// writes the queue out, oldest first, before and after its own bytes. A thread's writes therefore reach the file
 /// in the order it made them.
 /// </summary>
-internal sealed class PositionalWriteQueue(SafeFileHandle handle, Action<long> written) : IDisposable
+internal sealed class PositionalWriteQueue(SafeFileHandle handle, Action<long, int> written) : IDisposable
 {
     /// <summary>Queued bytes above which a thread writes (and waits for the gate) instead of queueing more.</summary>
     private const long QueueLimitBytes = 32L << 20;
@@ -125,7 +125,7 @@ internal sealed class PositionalWriteQueue(SafeFileHandle handle, Action<long> w
             throw;
         }
 
-        written(data.Length);
+        written(position, data.Length);
     }
 
     private void ThrowIfFailed()

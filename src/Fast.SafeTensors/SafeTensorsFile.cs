@@ -148,6 +148,38 @@ public sealed class SafeTensorsFile : IDisposable
     }
 
     /// <summary>
+    /// Copies the file's raw bytes at <paramref name="position"/> (header included: what a whole-file hash reads) with
+    /// positional reads from the handle this file was opened with, so they are the bytes of the version opened.
+    /// Thread-safe.
+    /// </summary>
+    /// <returns>Bytes copied: <c>destination.Length</c>, or fewer where the opened size ends.</returns>
+    /// <exception cref="FileChangedException">The file ended before its opened size.</exception>
+    public int ReadFileBytes(long position, Span<byte> destination)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        ArgumentOutOfRangeException.ThrowIfNegative(position);
+        if (position >= FileLength)
+        {
+            return 0;
+        }
+
+        Span<byte> wanted = destination[..(int)Math.Min(destination.Length, FileLength - position)];
+        int total = 0;
+        while (total < wanted.Length)
+        {
+            int read = RandomAccess.Read(_handle, wanted[total..], position + total);
+            if (read == 0)
+            {
+                throw new FileChangedException(Path, $"it ended at byte {position + total} of {FileLength}");
+            }
+
+            total += read;
+        }
+
+        return total;
+    }
+
+    /// <summary>
     /// A zero-copy view of <paramref name="length"/> bytes of <paramref name="tensor"/>, starting
     /// <paramref name="offsetInTensor"/> bytes into it; valid until <see cref="Dispose"/>. The bytes
     /// have no alignment guarantee. Use <see cref="TensorInfo.Chunks"/> to cover a tensor over 2 GiB.

@@ -20,6 +20,7 @@ public sealed class SafeTensorsWriter : IDisposable
     private readonly SafeFileHandle _handle;
     private readonly EarlyWriteback _writeback;
     private readonly PositionalWriteQueue _writes;
+    private readonly WrittenPrefix _prefix;
     private readonly Lock _stateLock = new();
     private volatile bool _committed;
     private volatile bool _disposed;
@@ -31,7 +32,12 @@ public sealed class SafeTensorsWriter : IDisposable
         TempPath = tempPath;
         _handle = handle;
         _writeback = new EarlyWriteback(handle, enabled: flushToDisk);
-        _writes = new PositionalWriteQueue(handle, _writeback.Written);
+        _prefix = new WrittenPrefix(HeaderValidator.PrefixLength + headerLength);
+        _writes = new PositionalWriteQueue(handle, (position, length) =>
+        {
+            _writeback.Written(length);
+            _prefix.Add(position, position + length);
+        });
         _layout = layout;
         _overwrite = overwrite;
         HeaderLength = headerLength;
@@ -226,11 +232,88 @@ public sealed class SafeTensorsWriter : IDisposable
     }
 
     /// <summary>
+    /// Replaces the <c>__metadata__</c> written at <see cref="Create"/> (placeholders for values known only at the end,
+    /// such as the inputs' hashes) when the new header has exactly the old one's length, so no tensor byte moves.
+    /// Call before <see cref="Commit"/>; thread-safe with tensor writes (they never touch the header).
+    /// </summary>
+    /// <param name="metadata">The final entries, in order.</param>
+    /// <returns>False, with nothing written, when the header's length would change.</returns>
+    /// <exception cref="ArgumentException">Duplicate metadata keys.</exception>
+    public bool TryReplaceMetadata(IEnumerable<KeyValuePair<string, string>> metadata)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        byte[] header = HeaderJsonWriter.Build(_layout, ValidateMetadata(metadata));
+        if (header.Length != HeaderLength)
+        {
+            return false;
+        }
+
+        // The length prefix is unchanged; only the header bytes are rewritten, before any reader hashed them.
+        RandomAccess.Write(_handle, header, HeaderValidator.PrefixLength);
+        return true;
+    }
+
+    /// <summary>The stamp of the file being written (before the rename, which moves its ctime), e.g. from the commit's callback.</summary>
+    public FileStamp TempFileStamp() => FileStamp.Of(_handle, TempPath);
+
+    /// <summary>Bytes from offset 0 of the file that have certainly reached it (the head and a contiguous run of tensor bytes).</summary>
+    public long WrittenPrefixLength => _prefix.Length;
+
+    /// <summary>
+    /// Waits until more than <paramref name="readFrom"/> bytes from offset 0 are written and returns how many are;
+    /// the caller promises not to read below <paramref name="readFrom"/> again (a later write there is detected by
+    /// <see cref="RewrittenBehindReader"/>).
+    /// </summary>
+    /// <exception cref="OperationCanceledException">Cancelled while waiting.</exception>
+    public long WaitForWrittenBeyond(long readFrom, CancellationToken cancellation) => _prefix.WaitBeyond(readFrom, cancellation);
+
+    /// <summary>True when bytes were written below a position a <see cref="ReadBack"/> reader had already passed.</summary>
+    public bool RewrittenBehindReader => _prefix.RewrittenBelowReader;
+
+    /// <summary>
+    /// Reads bytes of the file being written (from the page cache, normally) at <paramref name="position"/>; valid up to
+    /// <see cref="WrittenPrefixLength"/>. Usable until the handle is closed in <see cref="CommitAfterFlush"/>, i.e. also from its callback.
+    /// </summary>
+    /// <returns>Bytes read (fewer only at the end of the file).</returns>
+    public int ReadBack(long position, Span<byte> destination)
+    {
+        int total = 0;
+        while (!destination.IsEmpty)
+        {
+            int read = RandomAccess.Read(_handle, destination, position);
+            if (read == 0)
+            {
+                break;
+            }
+
+            total += read;
+            position += read;
+            destination = destination[read..];
+        }
+
+        return total;
+    }
+
+    /// <summary>
     /// Checks every tensor byte was written, flushes the file to disk and renames it to <see cref="Path"/>.
     /// Call once, after every <see cref="Write(TensorInfo, long, ReadOnlySpan{byte})"/> has returned.
     /// </summary>
     /// <exception cref="SafeTensorsWriteException">Some bytes were never written (the writer stays usable), or the output appeared meanwhile and overwriting was not allowed.</exception>
-    public void Commit()
+    public void Commit() => CommitCore(beforeRename: null);
+
+    /// <summary>
+    /// <see cref="Commit"/>, running <paramref name="beforeRename"/> after the file is flushed (to the device when
+    /// flushing is on) and before it is closed and renamed: a reader of <see cref="ReadBack"/> (a streaming hash of the
+    /// output) finishes there, in parallel with the flush. When it throws, the output is not created.
+    /// </summary>
+    /// <exception cref="SafeTensorsWriteException">Some bytes were never written (the writer stays usable), or the output appeared meanwhile and overwriting was not allowed.</exception>
+    public void CommitAfterFlush(Action beforeRename)
+    {
+        ArgumentNullException.ThrowIfNull(beforeRename);
+        CommitCore(beforeRename);
+    }
+
+    private void CommitCore(Action? beforeRename)
     {
         lock (_stateLock)
         {
@@ -265,6 +348,7 @@ public sealed class SafeTensorsWriter : IDisposable
                 throw DiskSpace.Failure(Path, FileLength, e);
             }
 
+            beforeRename?.Invoke();
             _handle.Dispose();
             _committed = true;
             try

@@ -42,7 +42,22 @@ public static class FastMerger
             throw new MergePlanException($"the output {outputPath} already exists; choose another path, or allow overwriting to replace it");
         }
 
-        MergeResult result = Execute(recipe, options, plan => FileMergeSink.Create(plan, fullOutput, options.Overwrite, options.FlushToDisk), progress, cancellationToken);
+        // The default merge hashes its inputs and its output while the bytes pass anyway (inputs read for the merge,
+        // the output written), on threads of their own: a header whose input hashes are not cached yet is written with
+        // placeholders of the same length and patched before the rename, so the plan never waits for a whole-file read.
+        FileMergeSink? sink = null;
+        IMergeSink CreateSink(MergePlan plan, Func<MergePlan>? finalPlan) =>
+            sink = FileMergeSink.Create(plan, fullOutput, options.Overwrite, options.FlushToDisk, options.HashOutput, finalPlan is null ? null : () => finalPlan().Metadata);
+        MergeResult result;
+        try
+        {
+            result = Execute(recipe, options, CreateSink, progress, deferInputHashes: true, cancellationToken);
+        }
+        catch (ProvisionalHeaderMismatchException)
+        {
+            // Two inputs with the same bytes (rare): their hashes are known now, so the second run plans the final header.
+            result = Execute(recipe, options, CreateSink, progress, deferInputHashes: false, cancellationToken);
+        }
 
         // From here the output is in place: a cancellation must not read as "nothing was written".
         try
@@ -51,7 +66,7 @@ public static class FastMerger
             return result with
             {
                 OutputPath = fullOutput,
-                OutputHashes = options.HashOutput ? HashCache.Default.Get(fullOutput, cancellationToken) : null,
+                OutputHashes = options.HashOutput ? OutputHashes(sink!, written, cancellationToken) : null,
                 PositionIdsAfter = PositionIdsInspection.Check(written),
             };
         }
@@ -81,7 +96,7 @@ public static class FastMerger
         string temp = Path.Combine(Path.GetTempPath(), $"fastmerge-{Guid.NewGuid():N}.safetensors");
         try
         {
-            MergeResult result = Execute(recipe, options, plan => FileMergeSink.Create(plan, temp, overwrite: false, flushToDisk: false), progress, cancellationToken);
+            MergeResult result = Execute(recipe, options, (plan, _) => FileMergeSink.Create(plan, temp, overwrite: false, flushToDisk: false), progress, deferInputHashes: false, cancellationToken);
             using (var file = new FileStream(temp, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20, FileOptions.SequentialScan))
             {
                 file.CopyTo(destination, 1 << 20);
@@ -110,51 +125,104 @@ public static class FastMerger
     {
         ArgumentNullException.ThrowIfNull(recipe);
         ArgumentNullException.ThrowIfNull(onTensor);
-        return Execute(recipe, options ?? new MergeOptions(), plan => new CallbackMergeSink(plan, onTensor), progress, cancellationToken);
+        return Execute(recipe, options ?? new MergeOptions(), (plan, _) => new CallbackMergeSink(plan, onTensor), progress, deferInputHashes: false, cancellationToken);
     }
 
-    private static MergeResult Execute(MergeRecipe recipe, MergeOptions options, Func<MergePlan, IMergeSink> createSink, IProgress<MergeProgress>? progress, CancellationToken cancellation)
+    /// <summary>
+    /// Plans and runs a merge. With <paramref name="deferInputHashes"/>, inputs whose hashes are not cached are hashed
+    /// on their own threads during the merge: the sink gets a plan whose metadata holds placeholders of the final
+    /// length and a function giving the final plan (which waits for the hashes); otherwise it gets the final plan.
+    /// </summary>
+    private static MergeResult Execute(
+        MergeRecipe recipe,
+        MergeOptions options,
+        Func<MergePlan, Func<MergePlan>?, IMergeSink> createSink,
+        IProgress<MergeProgress>? progress,
+        bool deferInputHashes,
+        CancellationToken cancellation)
     {
         RecipeValidator.EnsureValid(recipe, null);
         var clock = Stopwatch.StartNew();
         using SafeTensorsFile a = SafeTensorsFile.Open(recipe.A.Path, options.ReadMode);
         using SafeTensorsFile b = SafeTensorsFile.Open(recipe.B!.Path, options.ReadMode);
         using SafeTensorsFile? c = recipe.UsesModelC ? SafeTensorsFile.Open(recipe.C!.Path, options.ReadMode) : null;
+        var sources = new MergeSources(a, b, c);
 
         // Every incompatibility (shapes, block lists, missing C) is raised before an input is hashed: hashing reads each
         // whole file, seconds per gigabyte, which a merge that cannot run must not cost.
         MergePlan plan = MergePlanner.Plan(recipe, a, b, c);
         ModelHashes[] hashes = [];
-        if (options.HashInputs)
+        MergePlan? finalPlan = null;
+        Func<MergePlan>? waitForFinalPlan = null;
+        using InputHashing? hashing = options.HashInputs ? InputHashing.Start(c is null ? [a, b] : [a, b, c], HashCache.Default, cancellation) : null;
+        if (hashing is not null)
         {
-            // Each input is hashed as the version this merge opened (its stamp), and MergeEngine checks before the
-            // commit that none changed since: the recorded sha256 is of the bytes the merge read.
-            SafeTensorsFile[] opened = c is null ? [a, b] : [a, b, c];
-            hashes = new ModelHashes[opened.Length];
-            try
+            // Each input is hashed as the version this merge opened (its handle and stamp), and MergeEngine checks
+            // before the commit that none changed since: the recorded sha256 is of the bytes the merge read. The plan
+            // is made again with the hashes recorded in the metadata (planning is key bookkeeping, milliseconds).
+            if (hashing.AllKnown || !deferInputHashes)
             {
-                Parallel.For(0, opened.Length, new ParallelOptions { CancellationToken = cancellation }, i => hashes[i] = HashCache.Default.Get(opened[i].Path, opened[i].Stamp, cancellation));
+                hashes = WaitForHashes(hashing, sources);
+                plan = finalPlan = RecordedPlan(recipe, hashes, a, b, c);
             }
-            catch (AggregateException aggregate) when (aggregate.InnerExceptions.FirstOrDefault(e => e is FileChangedException) is FileChangedException changed)
+            else
             {
-                throw new MergeSources(a, b, c).Changed(changed);
+                plan = RecordedPlan(recipe, hashing.Provisional(), a, b, c);
+                waitForFinalPlan = () =>
+                {
+                    hashes = WaitForHashes(hashing, sources);
+                    return finalPlan = RecordedPlan(recipe, hashes, a, b, c);
+                };
             }
-
-            // The same plan again, now recording the inputs' sha256 in the metadata (planning is key bookkeeping, milliseconds).
-            plan = MergePlanner.Plan(Recorded(recipe, hashes, out List<MergeModelInfo> models), a, b, c, models);
         }
 
         using IMergeAccelerator? accelerator = OpenDevice(options, recipe.CalcMode);
         var engineOptions = new EngineOptions(options.Threads, accelerator, options.Device == MergeDevice.Gpu);
-        MergeEngine.Run(plan, new MergeSources(a, b, c), () => createSink(plan), engineOptions, progress, cancellation);
+        MergePlan planned = plan;
+        MergeEngine.Run(planned, sources, () => createSink(planned, waitForFinalPlan), engineOptions, progress, cancellation);
         return new MergeResult
         {
-            Plan = plan,
+            Plan = finalPlan ?? plan,
             InputHashes = hashes,
             Device = accelerator?.Name ?? "cpu",
             Elapsed = clock.Elapsed,
             PositionIdsBefore = PositionIdsInspection.Check(a),
         };
+    }
+
+    private static ModelHashes[] WaitForHashes(InputHashing hashing, MergeSources sources)
+    {
+        try
+        {
+            return hashing.Wait();
+        }
+        catch (FileChangedException changed)
+        {
+            throw sources.Changed(changed);
+        }
+    }
+
+    private static MergePlan RecordedPlan(MergeRecipe recipe, IReadOnlyList<ModelHashes> hashes, SafeTensorsFile a, SafeTensorsFile b, SafeTensorsFile? c) =>
+        MergePlanner.Plan(Recorded(recipe, hashes, out List<MergeModelInfo> models), a, b, c, models);
+
+    /// <summary>
+    /// The output's hashes: those computed while it was written, remembered in the hash cache for the file now at the
+    /// path when it is the one written (same inode, size and mtime; the rename moved only its ctime).
+    /// </summary>
+    private static ModelHashes OutputHashes(FileMergeSink sink, SafeTensorsFile written, CancellationToken cancellation)
+    {
+        if (sink.OutputHashes is not { } hashes || sink.HashedStamp is not { } hashed)
+        {
+            return HashCache.Default.Get(written.Path, cancellation);
+        }
+
+        FileStamp now = written.Stamp;
+        if (now.Device == hashed.Device && now.Inode == hashed.Inode && now.Size == hashed.Size && now.MTimeNs == hashed.MTimeNs)
+        {
+            HashCache.Default.Remember(written.Path, now, hashes);
+        }
+
+        return hashes;
     }
 
     /// <summary>Resolves <see cref="MergeOptions.Device"/>: null means the SIMD kernels.</summary>

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Fast.SafeTensors;
 
 namespace Fast.Merging.Hashing;
@@ -53,27 +52,15 @@ public static class FileHasher
     public static ModelHashes Compute(Stream stream, CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(stream);
-        using var full = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        using var legacy = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        using var hashes = new ModelHashAccumulator();
         byte[] buffer = new byte[BufferSize];
-        long position = 0;
         int read;
         while ((read = stream.Read(buffer, 0, buffer.Length)) > 0)
         {
             cancellation.ThrowIfCancellationRequested();
-            full.AppendData(buffer, 0, read);
-
-            // The part of [LegacyOffset, LegacyOffset + LegacyLength) inside this buffer.
-            long from = Math.Max(position, LegacyOffset);
-            long to = Math.Min(position + read, LegacyOffset + LegacyLength);
-            if (from < to)
-            {
-                legacy.AppendData(buffer, (int)(from - position), (int)(to - from));
-            }
-
-            position += read;
+            hashes.Append(buffer.AsSpan(0, read));
         }
 
-        return new ModelHashes(Convert.ToHexStringLower(full.GetHashAndReset()), Convert.ToHexStringLower(legacy.GetHashAndReset())[..8]);
+        return hashes.Finish();
     }
 }

@@ -86,6 +86,25 @@ public sealed class HashCache
         return hashes;
     }
 
+    /// <summary>The cached hashes of the version <paramref name="stamp"/> of <paramref name="path"/>, without computing anything.</summary>
+    public bool TryGet(string path, FileStamp stamp, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out ModelHashes? hashes)
+    {
+        hashes = _entries.TryGetValue(System.IO.Path.GetFullPath(path), out var hit) && hit.Stamp == stamp ? hit.Hashes : null;
+        return hashes is not null;
+    }
+
+    /// <summary>
+    /// Records hashes computed elsewhere (while a merge read the file, or wrote it) for the version
+    /// <paramref name="stamp"/> of <paramref name="path"/>.
+    /// </summary>
+    public void Remember(string path, FileStamp stamp, ModelHashes hashes)
+    {
+        ArgumentNullException.ThrowIfNull(hashes);
+        string key = System.IO.Path.GetFullPath(path);
+        _entries[key] = (stamp, hashes);
+        Append(key, stamp, hashes);
+    }
+
     private void Append(string key, FileStamp stamp, ModelHashes hashes)
     {
         if (_file is null || key.Contains('\t', StringComparison.Ordinal) || key.Contains('\n', StringComparison.Ordinal))
