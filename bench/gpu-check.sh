@@ -7,14 +7,17 @@
 #   merge.log      SD1.5-layout fp16 merges, --device cpu against --device gpu: time, and cmp of the two outputs;
 #                  the I/O floor (cp A + read B) in the same run
 #   hostile.log    a --device gpu merge whose input is truncated mid-run, and one sent SIGTERM mid-run
+#   floor.log      the default merge (fsync, output sha256, inputs' sha256 in the metadata) of SD1.5-layout fp16 with a
+#                  26-value list, cold hash cache then warm, --device cpu and --device gpu, against the durable I/O floor
+#                  (cp A + sync + read B) of the same run; cmp of every output, summary sha256 against sha256sum
 #   bdn.log        the BenchmarkDotNet GPU suites (lerp, smooth filters), in process, short job
 #   torch.log      bench/slothful_vs_torch.py --cuda (ILGPU pooling against torch CUDA pooling)
-# Usage: bench/gpu-check.sh BUNDLE OUTDIR [SECTIONS...]  (sections: tests slothful merge hostile bdn torch; default all)
+# Usage: bench/gpu-check.sh BUNDLE OUTDIR [SECTIONS...]  (sections: tests slothful merge hostile bdn torch floor; default all)
 # GPU_CHECK_RUNS=N: timed runs per merge and device (best of N; default 2).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 bundle=$(readlink -f "${1:?usage: bench/gpu-check.sh BUNDLE OUTDIR}") out=$(readlink -f "${2:?OUTDIR}"); shift 2
-sections=("$@"); [ ${#sections[@]} -gt 0 ] || sections=(tests slothful merge hostile bdn torch)
+sections=("$@"); [ ${#sections[@]} -gt 0 ] || sections=(tests slothful merge hostile bdn torch floor)
 mkdir -p "$out"
 work=${GPU_CHECK_WORK:-/tmp/gpu-check}; mkdir -p "$work"
 export DOTNET_ROOT=$work/dotnet DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
@@ -93,6 +96,43 @@ LIST
       pid=$!; sleep ${GPU_CHECK_DELAY:-1.5}; kill -TERM $pid; wait $pid; rc=$?
       echo "SIGTERM mid-run: rc=$rc (want 143); message: $(tail -1 "$work/h.log"); left in the output folder: $(ls -A "$work/h" | tr '\n' ' ')"
     } > "$out/hostile.log" 2>&1 ;;
+  floor)
+    list26=0.5,1,0.9,0.8,0.7,0.6,0.5,0.4,0.3,0.2,0.1,0,0,0.5,0,0.1,0.2,0.3,0.4,0.5,0.6,0.7,0.8,0.9,1,0.5
+    models
+    a=$work/m1.safetensors b=$work/m2.safetensors
+    {
+      cat "$a" "$b" >/dev/null
+      best_floor=999999
+      for i in 1 2; do
+        rm -f "$work/floor"; sync; t0=$(now)
+        timeout 60 cp "$a" "$work/floor"; timeout 60 sync "$work/floor"; timeout 60 cat "$b" >/dev/null
+        f=$(secs "$t0" "$(now)"); echo "durable floor cp A + sync + read B: $f s"
+        best_floor=$(awk -v x="$f" -v y="$best_floor" 'BEGIN { print (x < y) ? x : y }')
+      done
+      rm -f "$work/floor"
+      echo "| default merge | cpu s | gpu s | cpu / floor | gpu / floor |"; echo "|---|---|---|---|---|"
+      declare -A t=()
+      for dev in cpu gpu; do
+        rm -rf "$work/floor-cache-$dev"
+        for run in cold warm; do
+          rm -f "$work/floor-$dev-$run.safetensors"; sync; t0=$(now)
+          FASTMERGE_CACHE_DIR=$work/floor-cache-$dev timeout 120 dotnet "$app/cli/fastmerge.dll" merge -a "$a" -b "$b" --mode ws --weights-alpha $list26 \
+            --device $dev -o "$work/floor-$dev-$run.safetensors" >"$work/floor-$dev-$run.log" 2>&1 || echo "$dev $run FAILED: $(tail -2 "$work/floor-$dev-$run.log")"
+          t[$dev-$run]=$(secs "$t0" "$(now)")
+        done
+      done
+      for run in cold warm; do
+        echo "| $run hash cache | ${t[cpu-$run]} | ${t[gpu-$run]} | $(awk -v a="${t[cpu-$run]}" -v b="$best_floor" 'BEGIN { printf "%.2f", a / b }') | $(awk -v a="${t[gpu-$run]}" -v b="$best_floor" 'BEGIN { printf "%.2f", a / b }') |"
+      done
+      echo "durable floor (best of 2): $best_floor s"
+      for f in gpu-cold cpu-warm gpu-warm; do
+        cmp -s "$work/floor-cpu-cold.safetensors" "$work/floor-$f.safetensors" && echo "$f: identical to cpu-cold" || echo "$f: DIFFERENT from cpu-cold"
+      done
+      printed=$(awk '$1 == "sha256" { print $2 }' "$work/floor-gpu-cold.log"); actual=$(timeout 60 sha256sum "$work/floor-gpu-cold.safetensors" | cut -d' ' -f1)
+      [ "$printed" = "$actual" ] && echo "gpu-cold summary sha256 = sha256sum" || echo "gpu-cold summary sha256 $printed != sha256sum $actual"
+      grep -h "device" "$work/floor-gpu-cold.log" | head -2
+      rm -f "$work"/floor-{cpu,gpu}-{cold,warm}.safetensors
+    } > "$out/floor.log" 2>&1 ;;
   bdn)
     (cd "$work" && timeout 300 dotnet "$app/bench/Fast.Bench.dll" --filter '*Gpu*' --inProcess --job short --artifacts "$work/bdn") > "$out/bdn.log" 2>&1 ;;
   torch)
