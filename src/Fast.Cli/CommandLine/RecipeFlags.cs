@@ -26,7 +26,16 @@ internal static class RecipeFlags
         RandomLower = reader.Value("--random-lower"),
         Exclude = Split(reader.Value("--exclude")),
         Include = Split(reader.Value("--include")),
+        UserMetadata = Metadata(reader.Values("--meta")),
     };
+
+    /// <summary><c>--meta KEY=VALUE</c>, repeatable: entries added to the output's metadata.</summary>
+    private static KeyValuePair<string, string>[] Metadata(IReadOnlyList<string> entries) =>
+    [
+        .. entries.Select(entry => entry.IndexOf('=', StringComparison.Ordinal) is > 0 and int at
+            ? new KeyValuePair<string, string>(entry[..at], entry[(at + 1)..])
+            : throw new UsageException($"--meta {entry}: expected KEY=VALUE")),
+    ];
 
     /// <summary>supermerger's seed range (numpy's legacy seeding takes 32 bits).</summary>
     private static uint Seed(ulong value) =>

@@ -23,9 +23,10 @@ internal static class Usage
               [--seed N] [--random-round D] [--random-upper LIST] [--random-lower LIST]   (R, U, X entries in a list)
               [--position-ids reset|keep|merge] [--dtype keep|fp16|bf16|fp32|fp8_e4m3|fp8_e5m2]
               [--exclude ITEMS] [--include ITEMS] [--device auto|cpu|gpu] [--threads N] [--no-mmap]
-              [--overwrite] [--json] [--no-output-hash] [--no-fsync]
+              [--overwrite] [--json] [--no-output-hash] [--no-fsync] [--meta KEY=VALUE ...]
               merge two or three checkpoints into a new file, streaming (temp file + rename); the file is
-              flushed to disk before the rename unless --no-fsync (then it is written as cp writes)
+              flushed to disk before the rename unless --no-fsync (then it is written as cp writes);
+              -o DIR/ names the file from the recipe (A_x_B_ws0.3_<hash8>.safetensors)
           fastmerge bulk PLAN [--shard I/N | --shard-count N] [--resume] [--sink files|hash|null] [--max-memory SIZE] [--threads N]
                          [--no-mmap] [--overwrite] [--json] [--no-output-hash] [--no-fsync]
           fastmerge bulk -a A -b B [-b B2 ...] [-c C] --out-dir DIR [--alpha START:STOP:STEP] [--weights-alpha LIST ...]
@@ -36,8 +37,9 @@ internal static class Usage
           fastmerge synth --arch sd1|sd1-inpaint|sd2|sdxl|flux|sd3|sd3.5 -o OUT [--scale N] [--dtype fp16|bf16|fp32]
                           [--seed S] [--ema] [--junk] [--overwrite]
               write a synthetic checkpoint with the real key names and shapes
-          fastmerge inspect FILE [--json] [--no-mmap]
-              tensor count, dtypes, sizes and metadata of a safetensors file or PyTorch checkpoint
+          fastmerge inspect FILE [--json] [--no-mmap] [--lineage]
+              tensor count, dtypes, sizes and metadata of a safetensors file or PyTorch checkpoint;
+              --lineage: the merge history it records (A1111's sd_merge_models), as a tree
           fastmerge check FILE [--json] [--no-nan-scan]
               architecture, components, missing/unknown keys, position ids, junk, EMA, float64, NaN/Inf, hashes
           fastmerge fix FILE -o OUT [--position-ids reset|keep] [--prune] [--dtype keep|fp16|bf16|fp32|fp8_e4m3|fp8_e5m2]

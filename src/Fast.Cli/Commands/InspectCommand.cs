@@ -3,6 +3,7 @@ using System.Text.Json;
 using Fast.Cli.CommandLine;
 using Fast.Merging;
 using Fast.Merging.Architectures;
+using Fast.Merging.Recipes;
 using Fast.SafeTensors;
 
 namespace Fast.Cli.Commands;
@@ -12,8 +13,9 @@ internal static class InspectCommand
 {
     public static int Run(string[] args)
     {
-        var reader = new ArgumentReader("inspect", args, new HashSet<string> { "--json", "--no-mmap" });
+        var reader = new ArgumentReader("inspect", args, new HashSet<string> { "--json", "--no-mmap", "--lineage" });
         bool json = reader.Flag("--json");
+        bool lineage = reader.Flag("--lineage");
         ReadMode mode = reader.Flag("--no-mmap") ? ReadMode.Buffered : ReadMode.Mapped;
         reader.EnsureAllConsumed(maxPositionals: 1);
         if (reader.Positionals.Count != 1)
@@ -22,6 +24,12 @@ internal static class InspectCommand
         }
 
         using SafeTensorsFile file = SafeTensorsFile.Open(reader.Positionals[0], mode);
+        if (lineage)
+        {
+            WriteLineage(file, json);
+            return ExitCodes.Ok;
+        }
+
         var byDType = file.Tensors
             .GroupBy(t => t.DType)
             .Select(g => (DType: g.Key, Count: g.Count(), Bytes: g.Sum(t => t.ByteLength), Elements: g.Sum(t => t.ElementCount)))
@@ -39,6 +47,25 @@ internal static class InspectCommand
         }
 
         return ExitCodes.Ok;
+    }
+
+    /// <summary>The merge history recorded in the file (A1111's <c>sd_merge_recipe</c> / <c>sd_merge_models</c>) as a tree.</summary>
+    private static void WriteLineage(SafeTensorsFile file, bool json)
+    {
+        LineageNode tree = LineageTree.Read(Path.GetFileName(file.Path), file.Metadata);
+        if (!json)
+        {
+            LineageOutput.WriteText(Console.Out, tree);
+            return;
+        }
+
+        using var stream = Console.OpenStandardOutput();
+        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+        {
+            LineageOutput.WriteJson(w, tree);
+        }
+
+        stream.Write("\n"u8);
     }
 
     private static void WriteText(SafeTensorsFile file, List<(DType DType, int Count, long Bytes, long Elements)> byDType, ArchitectureRecognition arch)

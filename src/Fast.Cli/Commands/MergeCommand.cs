@@ -22,6 +22,11 @@ internal static class MergeCommand
             WeightsAlpha = reader.Value("--weights-alpha"),
         };
         string output = reader.Required("-o", "--output");
+        if (output.EndsWith('/') || output.EndsWith(Path.DirectorySeparatorChar))
+        {
+            // -o DIR/: the recipe names the file (inputs, mode, weights, a hash of the whole recipe).
+            output = Path.Combine(output, RecipeFileName.For(recipe));
+        }
         var options = new MergeOptions
         {
             Threads = reader.Int("--threads", Environment.ProcessorCount, 1, 1024),

@@ -129,6 +129,9 @@ public static class MergePlanner
             metadata.Add(new(RandomBlockWeights.MetadataKey, randomRecord));
         }
 
+        // The lineage (inputs' recipes and ancestors), the model spec keys and the user's entries.
+        LineageMetadata.AddTo(metadata, recipe, arch.Id, a, b, modelC, models);
+
         return new MergePlan(recipe, arch.Id, planned, metadata);
     }
 

@@ -20,7 +20,8 @@ public sealed record MergeModelInfo(string Name, string Sha256, string LegacyHas
 /// (supermerger's mode name), <c>mbw</c>, <c>elemental_merge</c> (always empty: not supported), <c>calcmode</c>, and the
 /// filter under <c>Exclude</c>, <c>Include</c> or <c>Off</c>. Two deliberate differences: <c>type</c> names this tool,
 /// and an absent model C is null (supermerger substitutes A's hash). <c>sd_merge_models</c> maps each input's sha256
-/// to <c>{"name", "legacy_hash"}</c>, A then B then C, a repeated model listed once.
+/// to <c>{"name", "legacy_hash", "sd_merge_recipe"}</c>, A then B then C, a repeated model listed once, followed by
+/// the models the inputs were themselves merged from (A1111's lineage).
 /// </remarks>
 public static class A1111MergeMetadata
 {
@@ -84,32 +85,93 @@ public static class A1111MergeMetadata
         return json.ToString();
     }
 
-    /// <summary>The <c>sd_merge_models</c> value for the inputs in order A, B, C.</summary>
-    public static string ModelsValue(IEnumerable<MergeModelInfo> models)
+    /// <summary>The <c>sd_merge_models</c> value for the inputs in order A, B, C, without their own metadata.</summary>
+    public static string ModelsValue(IEnumerable<MergeModelInfo> models) => ModelsValue([.. models], inputMetadata: null);
+
+    /// <summary>
+    /// The <c>sd_merge_models</c> value as A1111's <c>run_modelmerger</c> builds it (<c>add_model_metadata</c>, since its
+    /// recipe-history change): for A, then B, then C, the entry <c>{"name", "legacy_hash", "sd_merge_recipe"}</c>, where
+    /// the recipe is the input's own <c>sd_merge_recipe</c> as A1111 reads metadata (a dict when it parses, else the
+    /// string, null when absent), followed by a dict update with the input's own <c>sd_merge_models</c>: every model
+    /// an input was merged from is listed too, so the whole lineage is in the file.
+    /// </summary>
+    /// <param name="models">The inputs A, B, C.</param>
+    /// <param name="inputMetadata">Each input's <c>__metadata__</c>, in the same order; null when unknown.</param>
+    internal static string ModelsValue(IReadOnlyList<MergeModelInfo> models, IReadOnlyList<IReadOnlyList<KeyValuePair<string, string>>>? inputMetadata)
     {
         ArgumentNullException.ThrowIfNull(models);
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        var json = new PythonJsonWriter();
-        json.BeginObject();
-        foreach (var model in models)
+
+        // A Python dict: an assigned key keeps the position it first had and takes the new value.
+        var order = new List<string>();
+        var values = new Dictionary<string, Action<PythonJsonWriter>>(StringComparer.Ordinal);
+        void Assign(string key, Action<PythonJsonWriter> value)
         {
-            // A Python dict keeps the first position of a repeated key; the entries are identical anyway.
-            if (!seen.Add(model.Sha256))
+            if (!values.ContainsKey(key))
             {
-                continue;
+                order.Add(key);
             }
 
-            json.Name(model.Sha256);
-            json.BeginObject();
-            json.Name("name");
-            json.String(model.Name);
-            json.Name("legacy_hash");
-            json.String(model.LegacyHash);
-            json.EndObject();
+            values[key] = value;
         }
 
-        json.EndObject();
-        return json.ToString();
+        for (int i = 0; i < models.Count; i++)
+        {
+            MergeModelInfo model = models[i];
+            IReadOnlyList<KeyValuePair<string, string>> metadata = inputMetadata is not null && i < inputMetadata.Count ? inputMetadata[i] : [];
+            string? recipe = Lookup(metadata, RecipeKey);
+            Assign(model.Sha256, json =>
+            {
+                json.BeginObject();
+                json.Name("name");
+                json.String(model.Name);
+                json.Name("legacy_hash");
+                json.String(model.LegacyHash);
+                json.Name(RecipeKey);
+                if (PythonJsonValue.TryParseObject(recipe, out System.Text.Json.JsonElement parsed))
+                {
+                    PythonJsonValue.Write(json, parsed);
+                }
+                else
+                {
+                    json.String(recipe); // a string A1111 could not parse stays a string; absent is null
+                }
+
+                json.EndObject();
+            });
+
+            if (PythonJsonValue.TryParseObject(Lookup(metadata, ModelsKey), out System.Text.Json.JsonElement ancestors))
+            {
+                foreach (System.Text.Json.JsonProperty ancestor in ancestors.EnumerateObject())
+                {
+                    System.Text.Json.JsonElement value = ancestor.Value;
+                    Assign(ancestor.Name, json => PythonJsonValue.Write(json, value));
+                }
+            }
+        }
+
+        var writer = new PythonJsonWriter();
+        writer.BeginObject();
+        foreach (string key in order)
+        {
+            writer.Name(key);
+            values[key](writer);
+        }
+
+        writer.EndObject();
+        return writer.ToString();
+    }
+
+    private static string? Lookup(IReadOnlyList<KeyValuePair<string, string>> metadata, string key)
+    {
+        foreach ((string k, string v) in metadata)
+        {
+            if (string.Equals(k, key, StringComparison.Ordinal))
+            {
+                return v;
+            }
+        }
+
+        return null;
     }
 
     private static void WriteBlocks(PythonJsonWriter json, string name, BlockWeights? weights)

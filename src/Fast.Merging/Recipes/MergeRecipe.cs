@@ -71,6 +71,13 @@ public sealed record MergeRecipe
     /// <summary>Model C (add difference, triple sum, sum twice, extract).</summary>
     public MergeInput? C { get; init; }
 
+    /// <summary>
+    /// Entries the user adds to the output's metadata (<c>merge --meta key=value</c>), after everything fastmerge writes;
+    /// they may replace a <c>modelspec.*</c> entry but not the keys the merge is read from. Not part of the recorded
+    /// recipe (<c>fastmerge.recipe</c>) nor of recipe equality.
+    /// </summary>
+    public IReadOnlyList<KeyValuePair<string, string>> UserMetadata { get; init; } = [];
+
     /// <summary>True when the mode or calcmode reads β.</summary>
     public bool UsesBeta => MergeModeCatalog.Get(Mode).UsesBeta || CalcModeCatalog.Get(CalcMode).UsesBeta;
 

@@ -44,7 +44,7 @@ public class A1111MergeMetadataTests
     }
 
     [Fact]
-    public void Models_value_maps_sha256_to_name_and_legacy_hash_once()
+    public void Models_value_maps_sha256_to_name_legacy_hash_and_recipe_once()
     {
         var value = A1111MergeMetadata.ModelsValue(
         [
@@ -53,7 +53,7 @@ public class A1111MergeMetadataTests
             new MergeModelInfo("a.safetensors", s_shaA, "0123abcd"),
         ]);
         Assert.Equal(
-            $"{{\"{s_shaA}\": {{\"name\": \"a.safetensors\", \"legacy_hash\": \"0123abcd\"}}, \"{s_shaB}\": {{\"name\": \"b.safetensors\", \"legacy_hash\": \"89abcdef\"}}}}",
+            $"{{\"{s_shaA}\": {{\"name\": \"a.safetensors\", \"legacy_hash\": \"0123abcd\", \"sd_merge_recipe\": null}}, \"{s_shaB}\": {{\"name\": \"b.safetensors\", \"legacy_hash\": \"89abcdef\", \"sd_merge_recipe\": null}}}}",
             value);
     }
 }
