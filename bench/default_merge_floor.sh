@@ -15,7 +15,8 @@
 #
 #   bench/default_merge_floor.sh                 (FLOOR_SCALE=N shrinks the models for a smoke run; FASTMERGE=path uses
 #                                                 a built fastmerge instead of publishing one; BENCH_NO_APPEND=1 keeps
-#                                                 the table out of bench/RESULTS.md)
+#                                                 the table out of bench/RESULTS.md; BENCH_BASELINE_FASTMERGE=path adds
+#                                                 that build's default merge, cold and warm, to the same run)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/lib.sh
@@ -30,16 +31,18 @@ cache=$work/floor-hash-cache out=$work/floor-out.safetensors
 warm "$a" "$b"
 
 # merge NAME [flags...]: one timed default merge into $out; keeps the output as $work/floor-NAME.safetensors for cmp.
+# BIN (default: this build) is the fastmerge to run, CACHE its hash cache.
 merge() {
   local name=$1; shift
   rm -f "$out"; sync
   local t0; t0=$(now)
-  FASTMERGE_CACHE_DIR=$cache fm merge -a "$a" -b "$b" --mode ws --weights-alpha "$list26" -o "$out" "$@" > "$work/floor-$name.log"
+  FASTMERGE_CACHE_DIR=${CACHE:-$cache} "${BIN:-$fastmerge}" merge -a "$a" -b "$b" --mode ws --weights-alpha "$list26" -o "$out" "$@" > "$work/floor-$name.log"
   secs "$t0" "$(now)"
   mv -f "$out" "$work/floor-$name.safetensors"
 }
 
-declare -A best=([floor]=999999 [cold]=999999 [warm]=999999 [nohash]=999999 [nofsync]=999999)
+declare -A best=([floor]=999999 [cold]=999999 [warm]=999999 [nohash]=999999 [nofsync]=999999 [basecold]=999999 [basewarm]=999999)
+base=${BENCH_BASELINE_FASTMERGE:-}
 keep() { best[$1]=$(best "$2" "${best[$1]}"); }
 for i in $(seq "$runs"); do
   rm -f "$work/floor.out"; sync
@@ -51,6 +54,11 @@ for i in $(seq "$runs"); do
   keep warm "$(merge warm)"
   keep nohash "$(merge nohash --no-output-hash)"
   keep nofsync "$(merge nofsync --no-fsync)"
+  if [ -n "$base" ]; then
+    rm -rf "$cache-base"
+    keep basecold "$(BIN=$base CACHE=$cache-base merge basecold)"
+    keep basewarm "$(BIN=$base CACHE=$cache-base merge basewarm)"
+  fi
 done
 
 same=identical
@@ -58,7 +66,7 @@ for v in warm nohash nofsync; do cmp -s "$work/floor-cold.safetensors" "$work/fl
 printed=$(awk '$1 == "sha256" { print $2 }' "$work/floor-cold.log")
 actual=$(sha256sum "$work/floor-cold.safetensors" | cut -d' ' -f1)
 [ "$printed" = "$actual" ] && hash_ok="summary sha256 = sha256sum" || hash_ok="summary sha256 $printed != sha256sum $actual"
-rm -f "$work"/floor-{cold,warm,nohash,nofsync}.safetensors
+rm -f "$work"/floor-{cold,warm,nohash,nofsync,basecold,basewarm}.safetensors
 
 f=${best[floor]}
 size=$(du -h "$a" | cut -f1)
@@ -67,6 +75,10 @@ row "  default merge, warm hash cache" "${best[warm]} s" "$(ratio "${best[warm]}
 row "  --no-output-hash (warm)" "${best[nohash]} s" "$(ratio "${best[nohash]}" "$f")× durable floor"
 row "  --no-fsync (warm; writes as cp does)" "${best[nofsync]} s" "$(ratio "${best[nofsync]}" "$f")× durable floor"
 row "  durable floor: cp A OUT + read B + sync OUT" "${f} s" "1.00"
+if [ -n "$base" ]; then
+  row "  baseline $base: default merge, cold hash cache" "${best[basecold]} s" "$(ratio "${best[basecold]}" "$f")× durable floor"
+  row "  baseline: default merge, warm hash cache" "${best[basewarm]} s" "$(ratio "${best[basewarm]}" "$f")× durable floor"
+fi
 row "  outputs of the four variants" "$same" "$hash_ok"
 
 table=$(printf '| measurement | time | ratio |\n|---|---|---|\n'; printf '%s\n' "${rows[@]}")

@@ -14,12 +14,22 @@ internal sealed class FileMergeSink : IMergeSink
     private readonly SafeTensorsWriter _writer;
     private readonly OutputDigest? _digest;
     private readonly Func<IReadOnlyList<KeyValuePair<string, string>>>? _finalMetadata;
+    private readonly Thread? _patch;
+    private Exception? _patchFailure;
+    private volatile bool _abandoned;
 
     private FileMergeSink(SafeTensorsWriter writer, bool hashOutput, Func<IReadOnlyList<KeyValuePair<string, string>>>? finalMetadata)
     {
         _writer = writer;
         _finalMetadata = finalMetadata;
         _digest = hashOutput ? new OutputDigest(writer, headerFinal: finalMetadata is null) : null;
+        if (finalMetadata is not null)
+        {
+            // The header is patched as soon as the inputs' hashes are known, not when the last tensor is written: the
+            // output digest can then hash alongside the rest of the merge (a long calcmode hides it entirely).
+            _patch = new Thread(PatchHeader) { IsBackground = true, Name = "fastmerge header patch" };
+            _patch.Start();
+        }
     }
 
     /// <summary>The output's hashes, after <see cref="Complete"/>, when hashing was asked for.</summary>
@@ -61,15 +71,13 @@ internal sealed class FileMergeSink : IMergeSink
 
     public void Complete()
     {
-        if (_finalMetadata is not null)
+        if (_patch is not null)
         {
-            // Waits for the inputs' hashes; the digest has hashed nothing yet, so the patch is what it will read.
-            if (!_writer.TryReplaceMetadata(_finalMetadata()))
+            _patch.Join();
+            if (_patchFailure is not null)
             {
-                throw new ProvisionalHeaderMismatchException();
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(_patchFailure).Throw();
             }
-
-            _digest?.HeaderFinal();
         }
 
         // The digest finishes its tail while the file is flushed; the rename waits for both.
@@ -88,8 +96,33 @@ internal sealed class FileMergeSink : IMergeSink
 
     public void Dispose()
     {
-        // The digest reads through the writer's handle: it stops first.
+        // The digest reads through the writer's handle: it stops first. A patch still waiting for the inputs' hashes is
+        // not waited for: it finds the writer disposed and gives up.
+        _abandoned = true;
         _digest?.Dispose();
         _writer.Dispose();
+    }
+
+    /// <summary>Waits for the final metadata (the inputs' hashes), writes it over the placeholders, lets the digest start.</summary>
+    private void PatchHeader()
+    {
+        try
+        {
+            // The digest has hashed nothing yet, so the patched header is what it will read.
+            if (!_writer.TryReplaceMetadata(_finalMetadata!()))
+            {
+                throw new ProvisionalHeaderMismatchException();
+            }
+
+            _digest?.HeaderFinal();
+        }
+        catch (Exception e) when (!_abandoned)
+        {
+            _patchFailure = e;
+        }
+        catch (Exception)
+        {
+            // The output was abandoned meanwhile (the merge failed or was cancelled): nothing to report.
+        }
     }
 }
