@@ -67,7 +67,13 @@ internal static class MethodMergeCommand
         bool json = reader.Flag("--json");
         reader.EnsureAllConsumed(maxPositionals: 0);
 
-        GraphMergeResult result = GraphMerger.Merge(recipe, output, options, ConsoleCancel.Token);
+        GraphMergeResult result;
+        using (var bar = new ProgressBar(Console.IsErrorRedirected ? null : Console.Error))
+        {
+            result = GraphMerger.Merge(recipe, output, options, ConsoleCancel.Token, bar);
+            bar.Finish();
+        }
+
         Console.Out.Write(json ? GraphMergeSummary.ToJson(result) + Environment.NewLine : GraphMergeSummary.ToText(result));
         return ExitCodes.Ok;
     }

@@ -5,7 +5,7 @@ namespace Fast.Kernels.Methods;
 /// <c>k</c> elements of largest magnitude and zeroes the rest. Magnitudes are compared as the bit patterns of |x|
 /// (the order of non-negative floats; a NaN counts as larger than ∞), and among equal magnitudes the lower index is
 /// kept first, so the kept set is unique (mergekit's <c>argsort</c> leaves that order unspecified). Linear time: a
-/// two-level radix select over the 31 magnitude bits finds the k-th largest pattern, then one pass keeps what lies
+/// three-level radix select over the 31 magnitude bits finds the k-th largest pattern, then one pass keeps what lies
 /// above it and the first equal ones.
 /// </summary>
 public static class MagnitudeTrim
@@ -52,43 +52,63 @@ public static class MagnitudeTrim
         }
     }
 
-    /// <summary>The k-th largest magnitude pattern, and how many elements lie strictly above it.</summary>
+    /// <summary>
+    /// The k-th largest magnitude pattern, and how many elements lie strictly above it: a radix select over the 31
+    /// magnitude bits, in two passes of 16 and 15 bits for large tensors, three of 11, 10 and 10 bits for small ones
+    /// (whose histograms must stay cheap to clear).
+    /// </summary>
     private static uint KthLargestMagnitude(ReadOnlySpan<float> values, long k, out long above)
     {
-        var counts = new long[1 << 16];
-        foreach (float v in values)
+        bool large = values.Length >= LargeTensor;
+        int[] pooled = System.Buffers.ArrayPool<int>.Shared.Rent(large ? 1 << 16 : 1 << 11);
+        try
         {
-            counts[Magnitude(v) >> 16]++;
+            return Select(values, k, large ? s_largeLevels : s_smallLevels, pooled, out above);
         }
+        finally
+        {
+            System.Buffers.ArrayPool<int>.Shared.Return(pooled);
+        }
+    }
 
-        int high = (1 << 16) - 1;
+    private static uint Select(ReadOnlySpan<float> values, long k, (int Shift, int Bits)[] levels, Span<int> counts, out long above)
+    {
+        uint prefix = 0;
         long greater = 0;
-        while (greater + counts[high] < k)
+        foreach ((int shift, int bits) in levels)
         {
-            greater += counts[high];
-            high--;
-        }
-
-        Array.Clear(counts);
-        foreach (float v in values)
-        {
-            uint m = Magnitude(v);
-            if (m >> 16 == (uint)high)
+            int buckets = 1 << bits;
+            Span<int> level = counts[..buckets];
+            level.Clear();
+            int prefixShift = shift + bits;
+            foreach (float v in values)
             {
-                counts[m & 0xFFFF]++;
+                uint m = Magnitude(v);
+                if (prefixShift >= 31 || m >> prefixShift == prefix >> prefixShift)
+                {
+                    level[(int)((m >> shift) & (uint)(buckets - 1))]++;
+                }
             }
-        }
 
-        int low = (1 << 16) - 1;
-        while (greater + counts[low] < k)
-        {
-            greater += counts[low];
-            low--;
+            int bucket = buckets - 1;
+            while (greater + level[bucket] < k)
+            {
+                greater += level[bucket];
+                bucket--;
+            }
+
+            prefix |= (uint)bucket << shift;
         }
 
         above = greater;
-        return ((uint)high << 16) | (uint)low;
+        return prefix;
     }
+
+    private const int LargeTensor = 1 << 20;
+
+    private static readonly (int Shift, int Bits)[] s_smallLevels = [(20, 11), (10, 10), (0, 10)];
+
+    private static readonly (int Shift, int Bits)[] s_largeLevels = [(15, 16), (0, 15)];
 
     private static uint Magnitude(float v) => BitConverter.SingleToUInt32Bits(v) & 0x7FFF_FFFF;
 }

@@ -16,11 +16,14 @@ namespace Fast.Merging.Graphs;
 /// </summary>
 internal static class GraphEngine
 {
-    public static void Run(GraphPlan plan, IReadOnlyDictionary<string, SafeTensorsFile> files, SafeTensorsWriter writer, int threads, CancellationToken cancellation)
+    public static void Run(GraphPlan plan, IReadOnlyDictionary<string, SafeTensorsFile> files, SafeTensorsWriter writer, int threads, IProgress<Execution.MergeProgress>? progress, CancellationToken cancellation)
     {
         var byName = plan.Tensors.ToDictionary(t => t.Name, StringComparer.Ordinal);
         List<GraphTensor> work = [.. writer.Layout.Select(t => byName[t.Name])];
         SafeTensorsFile primary = files[plan.Primary];
+        long total = writer.Layout.Count == 0 ? 0 : writer.Layout[^1].DataEnd;
+        long doneBytes = 0;
+        int doneTensors = 0;
         try
         {
             Parallel.ForEach(
@@ -41,6 +44,9 @@ internal static class GraphEngine
                             Merge(plan, files, t, writer);
                             break;
                     }
+
+                    long bytes = writer[t.Name].ByteLength;
+                    progress?.Report(new Execution.MergeProgress(Interlocked.Add(ref doneBytes, bytes), total, Interlocked.Increment(ref doneTensors), work.Count));
                 });
         }
         catch (AggregateException aggregate) when (aggregate.InnerExceptions.Count == 1)

@@ -17,9 +17,10 @@ public static class GraphMerger
     /// <param name="outputPath">The output file.</param>
     /// <param name="options">Threads, read mode, overwrite, hashing, device (the CPU; device gpu is refused).</param>
     /// <param name="cancellationToken">Stops the merge; the output is then not created.</param>
+    /// <param name="progress">Receives output bytes and tensors done, from worker threads.</param>
     /// <returns>The plan and hashes.</returns>
     /// <exception cref="MergingException">The recipe or its inputs cannot be used (typed subclasses).</exception>
-    public static GraphMergeResult Merge(GraphRecipe recipe, string outputPath, MergeOptions? options = null, CancellationToken cancellationToken = default)
+    public static GraphMergeResult Merge(GraphRecipe recipe, string outputPath, MergeOptions? options = null, CancellationToken cancellationToken = default, IProgress<Execution.MergeProgress>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(recipe);
         ArgumentException.ThrowIfNullOrEmpty(outputPath);
@@ -83,7 +84,7 @@ public static class GraphMerger
             using (SafeTensorsWriter writer = SafeTensorsWriter.Create(
                 fullOutput, plan.Tensors.Select(t => new TensorSpec(t.Name, t.OutputDType, t.Shape)), plan.Metadata, options.Overwrite, options.FlushToDisk))
             {
-                GraphEngine.Run(plan, files, writer, options.Threads, cancellationToken);
+                GraphEngine.Run(plan, files, writer, options.Threads, progress, cancellationToken);
                 writer.Commit();
             }
 
