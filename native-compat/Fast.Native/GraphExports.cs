@@ -38,7 +38,7 @@ internal static unsafe class GraphExports
                 Device = MergeDevice.Cpu,
             };
             using var progress = new ProgressCallback(callback, user);
-            _ = GraphMerger.Merge(recipe, JsonRequest.RequiredString(root, "output", "graph merge request"), options, progress.Token, new BytesProgress(progress));
+            _ = GraphMerger.Merge(recipe, JsonRequest.RequiredString(root, "output", "graph merge request"), options, new BytesProgress(progress), progress.Token);
         });
 
     /// <summary>Synchronous adapter from the engine's progress to the C callback (output bytes done, total).</summary>

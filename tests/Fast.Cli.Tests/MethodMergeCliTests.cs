@@ -120,6 +120,23 @@ public class MethodMergeCliTests : IClassFixture<SyntheticModels>
         AssertRefused(dir, "'nowhere'", "merge", "--recipe", recipe);
     }
 
+    [Fact]
+    public void BulkSweepsARecipeAndEachVariantRerunsFromItsMetadata()
+    {
+        using var dir = new TempDir();
+        string recipe = WriteGraph(dir, _models.Sd1A, _models.Sd1B, _models.Sd1C, _models.Sd1A);
+        string outDir = Path.Combine(dir.Path, "sweep");
+        Directory.CreateDirectory(outDir);
+        var r = CliRunner.Run("bulk", "--recipe", recipe, "--sweep", "tied.density=0.3:0.5:0.2", "--sweep", "out.t=0.2,0.6", "--out-dir", outDir, "--no-fsync");
+        Assert.True(r.ExitCode == 0, $"exit {r.ExitCode}: {r.StdErr}{r.StdOut}");
+        Assert.Contains("4 written, 0 failed", r.StdOut, StringComparison.Ordinal);
+        string[] outputs = [.. Directory.GetFiles(outDir).Order(StringComparer.Ordinal)];
+        Assert.Equal(4, outputs.Length);
+        Assert.Equal(4, outputs.Select(Hash).Distinct().Count());
+        string rerun = Merge(dir, "rerun", "--from-metadata", outputs[3]);
+        Assert.Equal(Hash(outputs[3]), Hash(rerun));
+    }
+
     private static string WriteGraph(TempDir dir, string baseModel, string m1, string m2, string m3)
     {
         string recipe = dir.File("graph.json");

@@ -70,7 +70,7 @@ internal static class MethodMergeCommand
         GraphMergeResult result;
         using (var bar = new ProgressBar(Console.IsErrorRedirected ? null : Console.Error))
         {
-            result = GraphMerger.Merge(recipe, output, options, ConsoleCancel.Token, bar);
+            result = GraphMerger.Merge(recipe, output, options, bar, ConsoleCancel.Token);
             bar.Finish();
         }
 

@@ -16,11 +16,11 @@ public static class GraphMerger
     /// <param name="recipe">The recipe graph.</param>
     /// <param name="outputPath">The output file.</param>
     /// <param name="options">Threads, read mode, overwrite, hashing, device (the CPU; device gpu is refused).</param>
-    /// <param name="cancellationToken">Stops the merge; the output is then not created.</param>
     /// <param name="progress">Receives output bytes and tensors done, from worker threads.</param>
+    /// <param name="cancellationToken">Stops the merge; the output is then not created.</param>
     /// <returns>The plan and hashes.</returns>
     /// <exception cref="MergingException">The recipe or its inputs cannot be used (typed subclasses).</exception>
-    public static GraphMergeResult Merge(GraphRecipe recipe, string outputPath, MergeOptions? options = null, CancellationToken cancellationToken = default, IProgress<Execution.MergeProgress>? progress = null)
+    public static GraphMergeResult Merge(GraphRecipe recipe, string outputPath, MergeOptions? options = null, IProgress<Execution.MergeProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(recipe);
         ArgumentException.ThrowIfNullOrEmpty(outputPath);
