@@ -117,17 +117,40 @@ internal static class GraphEngine
                 }
             }
 
-            foreach (GraphMerge merge in plan.Order)
+            // An operand's buffer goes back to the pool after the last merge that reads it: what is alive at once is
+            // the current merge's operands and results still to be read, not every input and intermediate.
+            var lastUse = new Dictionary<string, int>(StringComparer.Ordinal);
+            for (int i = 0; i < plan.Order.Count; i++)
             {
+                foreach (string operand in GraphValidator.Operands(plan.Order[i]))
+                {
+                    lastUse[operand] = i;
+                }
+            }
+
+            for (int i = 0; i < plan.Order.Count; i++)
+            {
+                GraphMerge merge = plan.Order[i];
                 MergeMethodEntry method = MergeMethodCatalog.Find(merge.Method)!;
                 (float[] Data, ElementType Type)? baseValue = merge.Base is null ? null : Value(merge.Base);
                 var models = merge.Models.Select(Value).ToList();
-                using var operands = new MethodOperands(
-                    t.Name, count, baseValue?.Data, baseValue?.Type ?? ElementType.F32, [.. models.Select(m => m.Data)], [.. models.Select(m => m.Type)]);
                 float[] result = ArrayPool<float>.Shared.Rent(Math.Max(1, count));
                 rented.Add(result);
-                method.Cpu(operands, t.Parameters[merge.Name], result.AsSpan(0, count));
+                using (var operands = new MethodOperands(
+                    t.Name, count, baseValue?.Data, baseValue?.Type ?? ElementType.F32, [.. models.Select(m => m.Data)], [.. models.Select(m => m.Type)]))
+                {
+                    method.Cpu(operands, t.Parameters[merge.Name], result.AsSpan(0, count));
+                }
+
                 values[merge.Name] = (result, ElementType.F32);
+                foreach (string operand in GraphValidator.Operands(merge).Distinct(StringComparer.Ordinal))
+                {
+                    if (lastUse[operand] == i && operand != plan.Recipe.Output && values.Remove(operand, out var done))
+                    {
+                        rented.Remove(done.Data);
+                        ArrayPool<float>.Shared.Return(done.Data);
+                    }
+                }
             }
 
             float[] output = Value(plan.Recipe.Output).Data;
