@@ -12,12 +12,15 @@
 #                  (cp A + sync + read B) of the same run; cmp of every output, summary sha256 against sha256sum
 #   bdn.log        the BenchmarkDotNet GPU suites (lerp, smooth filters), in process, short job
 #   torch.log      bench/slothful_vs_torch.py --cuda (ILGPU pooling against torch CUDA pooling)
-# Usage: bench/gpu-check.sh BUNDLE OUTDIR [SECTIONS...]  (sections: tests slothful merge hostile bdn torch floor; default all)
+#   ties.log       issue 15: `merge --mode ties` of 3 SD1.5-layout fp16 models over a base on the CPU (timed, twice:
+#                  mmap and --no-mmap, cmp), the I/O floor (cp BASE + read M1..M3), mergekit-style torch TIES on the
+#                  CPU (bench/ties_vs_torch.py), and --device gpu, which this version refuses (rc 2, one line)
+# Usage: bench/gpu-check.sh BUNDLE OUTDIR [SECTIONS...]  (sections: tests slothful merge hostile bdn torch floor ties; default all)
 # GPU_CHECK_RUNS=N: timed runs per merge and device (best of N; default 2).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 bundle=$(readlink -f "${1:?usage: bench/gpu-check.sh BUNDLE OUTDIR}") out=$(readlink -f "${2:?OUTDIR}"); shift 2
-sections=("$@"); [ ${#sections[@]} -gt 0 ] || sections=(tests slothful merge hostile bdn torch floor)
+sections=("$@"); [ ${#sections[@]} -gt 0 ] || sections=(tests slothful merge hostile bdn torch floor ties)
 mkdir -p "$out"
 work=${GPU_CHECK_WORK:-/tmp/gpu-check}; mkdir -p "$work"
 export DOTNET_ROOT=$work/dotnet DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
@@ -135,6 +138,30 @@ LIST
     } > "$out/floor.log" 2>&1 ;;
   bdn)
     (cd "$work" && timeout 300 dotnet "$app/bench/Fast.Bench.dll" --filter '*Gpu*' --inProcess --job short --artifacts "$work/bdn") > "$out/bdn.log" 2>&1 ;;
+  ties)
+    models
+    [ -f "$work/m4.safetensors" ] || fm synth --arch sd1 --seed 4 --dtype fp16 ${GPU_CHECK_SCALE:+--scale $GPU_CHECK_SCALE} -o "$work/m4.safetensors" >/dev/null
+    base=$work/m1.safetensors m2=$work/m2.safetensors m3=$work/m3.safetensors m4=$work/m4.safetensors
+    {
+      cat "$base" "$m2" "$m3" "$m4" >/dev/null
+      rm -f "$work/floor"; t0=$(now); cp "$base" "$work/floor"; cat "$m2" "$m3" "$m4" >/dev/null; echo "floor cp BASE + read M1..M3: $(secs "$t0" "$(now)") s"; rm -f "$work/floor"
+      for run in mmap no-mmap; do
+        flag=; [ "$run" = no-mmap ] && flag=--no-mmap
+        t0=$(now)
+        timeout 120 dotnet "$app/cli/fastmerge.dll" merge --mode ties --base "$base" --models "$m2" "$m3" "$m4" --density 0.5 --device cpu $flag \
+          --no-fsync --no-output-hash --overwrite -o "$work/ties-$run.safetensors" > "$work/ties-$run.log" 2>&1
+        echo "ties cpu ($run): rc=$? $(secs "$t0" "$(now)") s $(tail -1 "$work/ties-$run.log")"
+      done
+      echo "mmap vs no-mmap output: $(cmp -s "$work/ties-mmap.safetensors" "$work/ties-no-mmap.safetensors" && echo identical || echo DIFFERENT)"
+      rm -f "$work/ties-no-mmap.safetensors"
+      timeout 60 dotnet "$app/cli/fastmerge.dll" merge --mode ties --base "$base" --models "$m2" "$m3" "$m4" --density 0.5 --device gpu \
+        --no-fsync --no-output-hash --overwrite -o "$work/ties-gpu.safetensors" > "$work/ties-gpu.log" 2>&1
+      echo "ties --device gpu: rc=$? (this version: 2, refused) $(tail -1 "$work/ties-gpu.log"); output left: $([ -e "$work/ties-gpu.safetensors" ] && echo yes || echo no)"
+      t0=$(now)
+      timeout 60 $py bench/ties_vs_torch.py "$base" "$m2" "$m3" "$m4" "$work/ties-torch.safetensors" --density 0.5 > "$work/ties-torch.log" 2>&1
+      echo "mergekit-style torch ties (CPU): rc=$? $(secs "$t0" "$(now)") s (rc 124: over 60 s)"
+      rm -f "$work/ties-mmap.safetensors" "$work/ties-torch.safetensors" "$work/ties-gpu.safetensors"
+    } > "$out/ties.log" 2>&1 ;;
   torch)
     FASTMERGE_BENCH="dotnet $app/bench/Fast.Bench.dll" PYTHONUNBUFFERED=1 timeout 300 $py bench/slothful_vs_torch.py --cuda > "$out/torch.log" 2>&1 ;;
   esac

@@ -183,6 +183,24 @@ int fm_slothful_pool(int dtype, const void* x, int64_t batch, int64_t n, int64_t
                      void* k, int64_t k_bytes, void* v, int64_t v_bytes, int64_t* m);
 
 /*
+ * Merges through a recipe graph (`fastmerge merge --recipe`, docs/recipes.md): the N-model methods slerp, ties, dare,
+ * dare_ties, model_stock, weighted_sum and add_difference chains, and graphs of them evaluated tensor by tensor.
+ * request_json:
+ *   {
+ *     "recipe":    {"inputs": [{"name": "base", "path": "base.safetensors"}, ...],
+ *                   "merges": [{"name": "out", "method": "ties", "base": "base", "models": ["m1", "m2"],
+ *                               "density": 0.5, "lambda": 1, "weights": [1, 0.5]}],
+ *                   "output": "out", "dtype": "keep"}          required (docs/recipes.md, docs/methods.md)
+ *     "output":    "out.safetensors",   required; written under a temporary name and renamed when complete
+ *     "overwrite": false, "threads": 0, "no_mmap": false       optional, as fm_merge_json
+ *   }
+ * The recipe (with the inputs' sha256) is recorded under "fastmerge.graph" in the output's metadata. cb may be NULL;
+ * it receives output bytes done after each tensor (a non-zero return cancels). The output is byte-identical to `fastmerge merge
+ * --recipe`. Returns FM_OK, FM_E_INPUT, FM_E_CANCELLED, FM_E_IO or FM_E_INTERNAL.
+ */
+int fm_merge_graph_json(const char* request_json, fm_progress_cb cb, void* user);
+
+/*
  * Bakes kohya-ss LoRA/LoCon files into a checkpoint (`fastmerge lora bake`). options_json:
  *   {
  *     "model":     "model.safetensors",           required

@@ -32,7 +32,7 @@ from .errors import (
 __version__ = "0.1.0"
 
 __all__ = [
-    "version", "version_number", "status_string", "merge", "merge_json", "bulk", "bulk_json", "check", "fix", "fix_json", "lora_bake", "lora_extract",
+    "version", "version_number", "status_string", "merge", "merge_json", "merge_graph", "merge_graph_json", "bulk", "bulk_json", "check", "fix", "fix_json", "lora_bake", "lora_extract",
     "FastMergeError", "InputError", "CancelledError", "InternalError", "NotAvailableError",
     "IOFailureError", "LibraryNotFoundError",
 ]
@@ -127,6 +127,25 @@ def merge(
     body.update(recipe)
     merge_json({"recipe": body, "output": os.fspath(output), "overwrite": overwrite,
                 "threads": threads, "no_mmap": no_mmap}, progress)
+    return os.fspath(output)
+
+
+def merge_graph_json(request: Union[str, Mapping[str, Any]], progress: Optional[Progress] = None) -> None:
+    """``fm_merge_graph_json``: ``request`` is the graph merge request of fastmerge.h, as a dict or a JSON string."""
+    callback = _Callback(progress)
+    status = library().fm_merge_graph_json(_json_arg(request), callback.pointer, None)
+    callback.finish(status)
+
+
+def merge_graph(recipe: Union[str, Mapping[str, Any]], output: PathLike, *, overwrite: bool = False, threads: int = 0,
+                no_mmap: bool = False, progress: Optional[Progress] = None) -> str:
+    """Runs a recipe graph (docs/recipes.md) into ``output`` and returns its path: the N-model methods slerp, ties,
+    dare, dare_ties, model_stock, weighted_sum and add_difference, as ``fastmerge merge --recipe``, e.g.
+    ``{"inputs": {"base": "b.safetensors", "m1": ..., "m2": ...}, "merges": [{"name": "out", "method": "ties",
+    "base": "base", "models": ["m1", "m2"], "density": 0.5}], "output": "out"}``. ``recipe`` is a dict or JSON text."""
+    body = json.loads(recipe) if isinstance(recipe, str) else dict(recipe)
+    merge_graph_json({"recipe": body, "output": os.fspath(output), "overwrite": overwrite, "threads": threads,
+                      "no_mmap": no_mmap}, progress)
     return os.fspath(output)
 
 

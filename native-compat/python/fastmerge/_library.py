@@ -46,6 +46,8 @@ def _declare(lib: ctypes.CDLL) -> ctypes.CDLL:
     lib.fm_last_error.restype = ctypes.c_char_p
     lib.fm_merge_json.argtypes = [ctypes.c_char_p, PROGRESS_CB, ctypes.c_void_p]
     lib.fm_merge_json.restype = ctypes.c_int
+    lib.fm_merge_graph_json.argtypes = [ctypes.c_char_p, PROGRESS_CB, ctypes.c_void_p]
+    lib.fm_merge_graph_json.restype = ctypes.c_int
     lib.fm_bulk_json.argtypes = [ctypes.c_char_p, PROGRESS_CB, ctypes.c_void_p]
     lib.fm_bulk_json.restype = ctypes.c_int
     lib.fm_bulk_run_json.argtypes = [ctypes.c_char_p, ctypes.c_char_p, PROGRESS_CB, ctypes.c_void_p, ctypes.POINTER(ctypes.c_void_p)]

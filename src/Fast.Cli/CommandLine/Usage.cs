@@ -27,6 +27,12 @@ internal static class Usage
               merge two or three checkpoints into a new file, streaming (temp file + rename); the file is
               flushed to disk before the rename unless --no-fsync (then it is written as cp writes);
               -o DIR/ names the file from the recipe (A_x_B_ws0.3_<hash8>.safetensors)
+          fastmerge merge --mode slerp|ties|dare|dare_ties|model_stock|weighted_sum|add_difference -o OUT
+                         [-a A -b B [-c C]] [--base BASE] [--models M1 M2 ...] [--t T] [--density D] [--lambda L]
+                         [--weights W1 W2 ...] [--seed N] [--normalize true|false] [--dtype ...] [--threads N] [--no-mmap]
+          fastmerge merge --recipe FILE.json -o OUT      fastmerge merge --from-metadata MERGED -o OUT
+              N-model methods and recipe graphs (docs/methods.md, docs/recipes.md); t, density, lambda and each
+              weight take a number or a block list/preset; the recipe is recorded in OUT's metadata (fastmerge.graph)
           fastmerge bulk PLAN [--shard I/N | --shard-count N] [--resume] [--sink files|hash|null] [--max-memory SIZE] [--threads N]
                          [--no-mmap] [--overwrite] [--json] [--no-output-hash] [--no-fsync]
           fastmerge bulk -a A -b B [-b B2 ...] [-c C] --out-dir DIR [--alpha START:STOP:STEP] [--weights-alpha LIST ...]

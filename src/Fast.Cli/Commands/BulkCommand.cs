@@ -21,6 +21,11 @@ internal static class BulkCommand
 
     public static int Run(string[] args)
     {
+        if (args.Any(a => a == "--recipe" || a.StartsWith("--recipe=", StringComparison.Ordinal)))
+        {
+            return BulkGraphCommand.Run(args);
+        }
+
         var reader = new ArgumentReader("bulk", args, new HashSet<string> { "--no-mmap", "--overwrite", "--json", "--resume", "--no-output-hash", "--no-fsync" });
         BulkOptions options = Options(reader);
         (int Index, int Count)? shard = BulkShard.Resolve(reader.Value("--shard"), reader.Value("--shard-count"), Environment.GetEnvironmentVariable, out string? shardOrigin);

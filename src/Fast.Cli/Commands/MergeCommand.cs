@@ -11,6 +11,11 @@ internal static class MergeCommand
 {
     public static int Run(string[] args)
     {
+        if (MethodMergeCommand.Handles(args))
+        {
+            return MethodMergeCommand.Run(args);
+        }
+
         var reader = new ArgumentReader("merge", args, new HashSet<string> { "--no-mmap", "--overwrite", "--json", "--no-output-hash", "--no-fsync" });
         MergeRecipe recipe = RecipeFlags.ReadShared(reader) with
         {
