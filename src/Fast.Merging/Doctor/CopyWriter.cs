@@ -13,6 +13,9 @@ internal static class CopyWriter
 {
     private const int ChunkElements = 1 << 20;
 
+    /// <summary>Bytes per piece of an unchanged tensor's in-kernel copy.</summary>
+    private const long KernelCopyBytes = 16L << 20;
+
     /// <returns>The number of NaN/Inf elements replaced (copies with <see cref="PlannedCopy.RepairNonFinite"/>).</returns>
     public static long Write(
         IReadOnlyList<PlannedCopy> plan, string outputPath, IEnumerable<KeyValuePair<string, string>> metadata, bool overwrite, CancellationToken cancellation)
@@ -25,8 +28,9 @@ internal static class CopyWriter
             TensorInfo target = writer[p.Name];
             if (p.SourceTensor is null || !DTypeInfo.IsFloating(p.DType) || !p.IsConversion)
             {
-                // Byte copies are chunked in bytes; a sub-byte dtype never needs element arithmetic.
-                long step = (long)ChunkElements * 4;
+                // Byte copies are chunked in bytes; a sub-byte dtype never needs element arithmetic. Plain copies go
+                // file to file inside the kernel, in larger pieces.
+                long step = p.SourceTensor is not null && !p.RepairNonFinite ? KernelCopyBytes : (long)ChunkElements * 4;
                 for (long start = 0; start < target.ByteLength; start += step)
                 {
                     work.Add((p, target, start, Math.Min(step, target.ByteLength - start)));
@@ -71,6 +75,12 @@ internal static class CopyWriter
             }
 
             writer.Write(target, start, ids);
+            return 0;
+        }
+
+        if (!p.IsConversion && !p.RepairNonFinite)
+        {
+            writer.CopyFrom(target, start, p.Source!, p.SourceTensor, start, count);
             return 0;
         }
 

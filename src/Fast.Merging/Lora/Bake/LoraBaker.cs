@@ -18,6 +18,12 @@ public static class LoraBaker
 {
     private const int ChunkElements = 1 << 20;
 
+    /// <summary>Elements per chunk of a baked tensor: its binary32 rows (1 MiB) stay in the core's L2 from widening to narrowing.</summary>
+    private const int BakeChunkElements = 1 << 18;
+
+    /// <summary>Bytes per piece of an unchanged tensor's copy.</summary>
+    private const int CopyBytes = 16 << 20;
+
     // supermerger pluslora: isxl / isv2 by one key each.
     private const string SdxlKey = "conditioner.embedders.1.model.transformer.resblocks.9.mlp.c_proj.weight";
     private const string Sd2Key = "cond_stage_model.model.transformer.resblocks.0.attn.out_proj.weight";
@@ -162,7 +168,7 @@ public static class LoraBaker
             if (baked.TryGetValue(source.Name, out BakedTensor? tensor))
             {
                 long rows = source.Shape[0];
-                int rowsPerChunk = (int)Math.Max(1, ChunkElements / tensor.Columns);
+                int rowsPerChunk = (int)Math.Max(1, BakeChunkElements / tensor.Columns);
                 int chunks = 0;
                 for (long r = 0; r < rows; r += rowsPerChunk, chunks++)
                 {
@@ -173,10 +179,11 @@ public static class LoraBaker
             }
             else if (source.DType == target.DType || !ElementTypes.TryGet(source.DType, out _))
             {
-                long step = (long)ChunkElements * 4;
-                for (long start = 0; start < target.ByteLength; start += step)
+                // Unchanged bytes: copied file to file inside the kernel, in pieces large enough that the calls cost
+                // nothing and small enough to spread over the threads.
+                for (long start = 0; start < target.ByteLength; start += CopyBytes)
                 {
-                    work.Add(new BakeChunk(source, target, start, (int)Math.Min(step, target.ByteLength - start), null));
+                    work.Add(new BakeChunk(source, target, start, (int)Math.Min(CopyBytes, target.ByteLength - start), null));
                 }
             }
             else
@@ -193,16 +200,20 @@ public static class LoraBaker
             CancellationToken = cancellation,
             MaxDegreeOfParallelism = options.Threads > 0 ? options.Threads : Environment.ProcessorCount,
         };
+        // Parallel.ForEach calls a thread's local init again each time it recycles the thread's task (every few
+        // hundred milliseconds), so the 20 MB of buffers come from a pool rather than being allocated (and their
+        // pages faulted in) each time.
+        var pool = new System.Collections.Concurrent.ConcurrentBag<BakeBuffers>();
         ParallelErrors.Run(() => Parallel.ForEach(
             work,
             parallel,
-            () => new BakeBuffers(ChunkElements),
+            () => pool.TryTake(out BakeBuffers? reused) ? reused : new BakeBuffers(ChunkElements),
             (chunk, _, buffers) =>
             {
                 Execute(model, chunk, buffers, writer);
                 return buffers;
             },
-            _ => { }));
+            pool.Add));
         cancellation.ThrowIfCancellationRequested();
         model.EnsureUnchanged();
         writer.Commit();
@@ -214,9 +225,7 @@ public static class LoraBaker
         TensorInfo source = chunk.Source, target = chunk.Target;
         if (chunk.Baked is null && (source.DType == target.DType || !ElementTypes.TryGet(source.DType, out _)))
         {
-            Span<byte> bytes = buffers.In.AsSpan(0, chunk.Count);
-            model.CopyTo(source, chunk.Start, bytes);
-            writer.Write(target, chunk.Start, bytes);
+            writer.CopyFrom(target, chunk.Start, model, source, chunk.Start, chunk.Count);
             return;
         }
 
