@@ -292,6 +292,9 @@ def _bake(model_path, specs, out_path, dtype):
             w = work[wkey]
             shape = w[rows].shape if rows is not None else shapes[wkey]
             delta = module_delta(lora, lkeys, module, kind, ratio, shape)
+            if len(shape) == 4 and shape[1] == 9 and delta.shape[1] == 4:
+                # inpainting conv_in (A1111 extensions-builtin/Lora/networks.py): zero pad updown's channels 4 to 9
+                delta = torch.nn.functional.pad(delta, (0, 0, 0, 0, 0, 5))
             if rows is None:
                 work[wkey] = w + delta
             else:

@@ -341,3 +341,23 @@ def test_bake_loha_lokr_peft_match_torch_within_one_ulp(fastmerge, sd1):
     assert changed >= (nh + nk) * 0.5 and nh > 30 and nk > 30 and np_ == len(PEFT_MODULES)
     report = fastmerge("inspect", loha).stdout + fastmerge("inspect", lokr).stdout + fastmerge("inspect", peft).stdout
     assert "loha " in report and "lokr " in report and "peft " in report
+
+
+def test_bake_into_an_inpainting_model_pads_conv_in(fastmerge, sd1, tmp_path):
+    """A LoRA trained on the 4-channel SD1 conv_in baked into a 9-channel inpainting conv_in: the update covers the
+    latent channels and the mask/masked-image channels stay as they were (A1111's zero padding)."""
+    root, model, l1, l2, n1, n2 = sd1
+    inpaint = str(tmp_path / "inpaint.safetensors")
+    fastmerge("synth", "--arch", "sd1-inpaint", "--scale", "16", "-o", inpaint, "--seed", "6")
+    key = "model.diffusion_model.input_blocks.0.0.weight"
+    assert st.SafeTensorsFile(inpaint).tensor(key).shape[1] == 9
+    assert "lora_unet_conv_in.lora_down.weight" in st.SafeTensorsFile(l1).keys()
+    spec = f"{l1}:0.9"
+    ours32, ref32 = str(tmp_path / "o32.safetensors"), str(tmp_path / "r32.safetensors")
+    fastmerge("lora", "bake", inpaint, spec, "-o", ours32, "--dtype", "fp32")
+    lora_bake.bake(inpaint, [spec], ref32, "fp32")
+    o32, rf32 = st.load_file(ours32), st.load_file(ref32)
+    assert_within_one_ulp(o32, rf32)
+    base = st.load_file(inpaint)[key].float()
+    assert not torch.equal(o32[key][:, :4], base[:, :4])
+    assert torch.equal(o32[key][:, 4:], base[:, 4:])

@@ -18,8 +18,8 @@ internal sealed class BakedTensor(TensorInfo source, int columns, IReadOnlyList<
 
     public IReadOnlyList<BakeTerm> Terms { get; } = terms;
 
-    /// <summary>Some term builds its update in scratch rows (LoHa).</summary>
-    public bool NeedsScratch { get; } = terms.Any(t => t is HadamardTerm);
+    /// <summary>Some term builds its update in scratch rows (LoHa, a padded inpainting conv_in).</summary>
+    public bool NeedsScratch { get; } = terms.Any(t => t is HadamardTerm or LowRankTerm { Padded: true });
 
     public void ExpectChunks(int count) => _chunksLeft = count;
 

@@ -131,7 +131,13 @@ public static class LoraBaker
         long rows = target.Rows ?? w[0];
         long columns = weight.ElementCount / w[0];
         long rank = down.Count >= 2 ? down[0] : 0;
-        bool downFits = down.Count >= 2 && rank > 0 && down[1] == w[1] && rank * columns == module.Down.ElementCount;
+
+        // An inpainting UNet's conv_in takes 9 channels (latent, mask, masked image) where a LoRA trained on the
+        // plain model has 4: the update covers the first 4 and the rest stay, as A1111 zero-pads it
+        // (extensions-builtin/Lora/networks.py: "inpainting model. zero pad updown to make channel[1] 4 to 9").
+        bool inpaint = w.Count == 4 && w[1] == 9 && down.Count == 4 && down[1] == 4 && down[2] == w[2] && down[3] == w[3];
+        long loraColumns = inpaint ? columns / 9 * 4 : columns;
+        bool downFits = down.Count >= 2 && rank > 0 && (down[1] == w[1] || inpaint) && rank * loraColumns == module.Down.ElementCount;
         bool upFits = up.Count >= 2 && up[0] == rows && up[1] == rank && up.Skip(2).All(d => d == 1);
         if (!downFits || !upFits)
         {
@@ -155,7 +161,7 @@ public static class LoraBaker
         // is 16 or more (single-threaded; its use_mkldnn rule), else on its native kernel, which rounds like matmul.
         bool oneDnnConv = down.Count == 4 && (down[2] != 1 || down[3] != 1) && down[1] >= 16;
         LowRankSum sum = oneDnnConv ? LowRankSum.Fused : LowRankSum.Rounded;
-        return new LowRankTerm(file, module, target.RowOffset, (int)rows, (int)rank, (int)columns, (float)ratio, scale, sum);
+        return new LowRankTerm(file, module, target.RowOffset, (int)rows, (int)rank, (int)columns, (float)ratio, scale, sum, (int)loraColumns);
     }
 
     private static int Write(SafeTensorsFile model, Dictionary<string, BakedTensor> baked, string outputPath, LoraBakeOptions options, CancellationToken cancellation)

@@ -34,8 +34,12 @@ internal abstract class BakeTerm(long rowOffset, int rows, int columns, float ra
     public abstract void Apply(Span<float> target, int first, int count, float[][] factors, float[] scratch);
 }
 
-/// <summary>A kohya-ss LoRA/LoCon or PEFT module: <c>ΔW = up · down</c>.</summary>
-internal sealed class LowRankTerm(SafeTensorsFile file, KohyaModule module, long rowOffset, int rows, int rank, int columns, float ratio, float scale, LowRankSum sum)
+/// <summary>
+/// A kohya-ss LoRA/LoCon or PEFT module: <c>ΔW = up · down</c>. <paramref name="loraColumns"/> below
+/// <paramref name="columns"/>: the update covers only each row's first columns (a 4-channel conv_in LoRA on a
+/// 9-channel inpainting conv_in, zero-padded as A1111 does).
+/// </summary>
+internal sealed class LowRankTerm(SafeTensorsFile file, KohyaModule module, long rowOffset, int rows, int rank, int columns, float ratio, float scale, LowRankSum sum, int loraColumns)
     : BakeTerm(rowOffset, rows, columns, ratio, scale)
 {
     public int Rank { get; } = rank;
@@ -43,8 +47,31 @@ internal sealed class LowRankTerm(SafeTensorsFile file, KohyaModule module, long
     /// <summary>How the dot products accumulate, as torch does for this module's shape.</summary>
     public LowRankSum Sum { get; } = sum;
 
+    /// <summary>The update covers fewer columns than the weight has (the inpainting conv_in); it then needs scratch rows.</summary>
+    public bool Padded => loraColumns != Columns;
+
     public override float[][] LoadFactors() => [LoraFactors.Read(file, module.Up), LoraFactors.Read(file, module.Down)];
 
-    public override void Apply(Span<float> target, int first, int count, float[][] factors, float[] scratch) =>
-        LowRankUpdate.Apply(target, factors[0].AsSpan(first * Rank), factors[1], count, Rank, Columns, Ratio, Scale, Sum);
+    public override void Apply(Span<float> target, int first, int count, float[][] factors, float[] scratch)
+    {
+        if (!Padded)
+        {
+            LowRankUpdate.Apply(target, factors[0].AsSpan(first * Rank), factors[1], count, Rank, Columns, Ratio, Scale, Sum);
+            return;
+        }
+
+        // ratio · dot · scale into zeroed rows (0 + d is d), then added: the same two roundings as in place.
+        Span<float> delta = scratch.AsSpan(0, count * loraColumns);
+        delta.Clear();
+        LowRankUpdate.Apply(delta, factors[0].AsSpan(first * Rank), factors[1], count, Rank, loraColumns, Ratio, Scale, Sum);
+        for (int r = 0; r < count; r++)
+        {
+            Span<float> row = target.Slice(r * Columns, loraColumns);
+            ReadOnlySpan<float> add = delta.Slice(r * loraColumns, loraColumns);
+            for (int j = 0; j < loraColumns; j++)
+            {
+                row[j] += add[j];
+            }
+        }
+    }
 }
