@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/lib.sh
-fastmerge_build
+if [ -n "${BENCH_FASTMERGE:-}" ]; then fastmerge=$BENCH_FASTMERGE; else fastmerge_build; fi  # BENCH_FASTMERGE: an already built executable
 
 st=$work/sd1-a.safetensors
 ckpt=$work/sd1-a.ckpt

@@ -7,7 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/lib.sh
-fastmerge_build
+if [ -n "${BENCH_FASTMERGE:-}" ]; then fastmerge=$BENCH_FASTMERGE; else fastmerge_build; fi  # BENCH_FASTMERGE: an already built executable
 
 scale=${SCALE:-1}
 model=$work/sd1-lora-base-s$scale.safetensors

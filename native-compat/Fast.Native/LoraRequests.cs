@@ -1,19 +1,27 @@
 using System.Text.Json;
 using Fast.Merging.Lora.Bake;
 using Fast.Merging.Lora.Extract;
+using Fast.Merging.Lora.Merge;
 using Fast.Merging.Recipes;
 using Fast.SafeTensors;
 
 namespace Fast.Native;
 
 /// <summary>
-/// The arguments of <c>fm_lora_bake_json</c> and <c>fm_lora_extract_json</c>, the options of <c>fastmerge lora bake</c>
-/// and <c>lora extract</c> as JSON (see fastmerge.h). Unknown members are rejected.
+/// The arguments of <c>fm_lora_bake_json</c>, <c>fm_lora_extract_json</c> and <c>fm_lora_merge_json</c>, the options of
+/// <c>fastmerge lora bake</c>, <c>lora extract</c> and <c>lora merge</c> as JSON (see fastmerge.h). Unknown members are rejected.
 /// </summary>
 internal static class LoraRequests
 {
     private const string BakeWhat = "lora bake options";
     private const string ExtractWhat = "lora extract options";
+    private const string MergeWhat = "lora merge options";
+
+    private static readonly Dictionary<string, LoraMergeMode> s_mergeModes = new(StringComparer.Ordinal)
+    {
+        ["sum"] = LoraMergeMode.Sum,
+        ["concat"] = LoraMergeMode.Concat,
+    };
 
     private static readonly Dictionary<string, DType> s_loraDTypes = new(StringComparer.Ordinal)
     {
@@ -27,11 +35,7 @@ internal static class LoraRequests
         using JsonDocument document = JsonRequest.Parse(json, BakeWhat);
         JsonElement root = document.RootElement;
         JsonRequest.EnsureOnly(root, BakeWhat, "model", "loras", "output", "dtype", "threads", "overwrite", "no_mmap");
-        if (!root.TryGetProperty("loras", out JsonElement list) || list.ValueKind != JsonValueKind.Array || list.GetArrayLength() == 0
-            || list.EnumerateArray().Any(e => e.ValueKind != JsonValueKind.String || string.IsNullOrEmpty(e.GetString())))
-        {
-            throw new NativeInputException($"{BakeWhat}: \"loras\" must be a non-empty array of \"FILE[:STRENGTH[:PRESET|LIST]]\" strings");
-        }
+        List<LoraInput> loras = Loras(root, BakeWhat);
 
         string? dtype = JsonRequest.OptionalString(root, "dtype", BakeWhat);
         var options = new LoraBakeOptions
@@ -43,7 +47,6 @@ internal static class LoraRequests
             Overwrite = JsonRequest.OptionalBool(root, "overwrite", BakeWhat) ?? false,
             ReadMode = JsonRequest.OptionalBool(root, "no_mmap", BakeWhat) == true ? ReadMode.Buffered : ReadMode.Mapped,
         };
-        var loras = list.EnumerateArray().Select(e => LoraInput.Parse(e.GetString()!)).ToList();
         return (JsonRequest.RequiredString(root, "model", BakeWhat), loras, JsonRequest.RequiredString(root, "output", BakeWhat), options);
     }
 
@@ -65,6 +68,34 @@ internal static class LoraRequests
             ReadMode = JsonRequest.OptionalBool(root, "no_mmap", ExtractWhat) == true ? ReadMode.Buffered : ReadMode.Mapped,
         };
         return (JsonRequest.RequiredString(root, "tuned", ExtractWhat), JsonRequest.RequiredString(root, "base", ExtractWhat), JsonRequest.RequiredString(root, "output", ExtractWhat), options);
+    }
+
+    public static (IReadOnlyList<LoraInput> Loras, string Output, LoraMergeOptions Options) ParseMerge(string json)
+    {
+        using JsonDocument document = JsonRequest.Parse(json, MergeWhat);
+        JsonElement root = document.RootElement;
+        JsonRequest.EnsureOnly(root, MergeWhat, "loras", "output", "mode", "same_strength", "dtype", "overwrite", "no_mmap");
+        var options = new LoraMergeOptions
+        {
+            Mode = JsonRequest.OptionalChoice(root, "mode", MergeWhat, s_mergeModes) ?? LoraMergeMode.Sum,
+            SameStrength = JsonRequest.OptionalBool(root, "same_strength", MergeWhat) ?? false,
+            DType = JsonRequest.OptionalChoice(root, "dtype", MergeWhat, s_loraDTypes) ?? DType.F32,
+            Overwrite = JsonRequest.OptionalBool(root, "overwrite", MergeWhat) ?? false,
+            ReadMode = JsonRequest.OptionalBool(root, "no_mmap", MergeWhat) == true ? ReadMode.Buffered : ReadMode.Mapped,
+        };
+        return (Loras(root, MergeWhat), JsonRequest.RequiredString(root, "output", MergeWhat), options);
+    }
+
+    // "loras": a non-empty array of "FILE[:STRENGTH[:PRESET|LIST]]" strings.
+    private static List<LoraInput> Loras(JsonElement root, string what)
+    {
+        if (!root.TryGetProperty("loras", out JsonElement list) || list.ValueKind != JsonValueKind.Array || list.GetArrayLength() == 0
+            || list.EnumerateArray().Any(e => e.ValueKind != JsonValueKind.String || string.IsNullOrEmpty(e.GetString())))
+        {
+            throw new NativeInputException($"{what}: \"loras\" must be a non-empty array of \"FILE[:STRENGTH[:PRESET|LIST]]\" strings");
+        }
+
+        return list.EnumerateArray().Select(e => LoraInput.Parse(e.GetString()!)).ToList();
     }
 
     // A number, or null (absent or JSON null): "clamp_quantile": null turns the clamp off.

@@ -230,6 +230,20 @@ int fm_lora_bake_json(const char* options_json);
 int fm_lora_extract_json(const char* options_json);
 
 /*
+ * Merges kohya-ss LoRA files into one LoRA (`fastmerge lora merge`). options_json:
+ *   {
+ *     "loras":         ["a.safetensors:0.8", "b.safetensors:0.5"],  required: FILE[:STRENGTH[:PRESET|LIST]] each
+ *     "output":        "merged.safetensors",  required; written atomically; may not be an input
+ *     "mode":          "sum",                 optional: sum (same ranks, kohya merge_lora.py) | concat (exact, ranks add)
+ *     "same_strength": false,                 optional: sum only, supermerger's "same to Strength"
+ *     "dtype":         "fp32",                optional: fp32|fp16|bf16
+ *     "overwrite": false, "no_mmap": false    optional
+ *   }
+ * Returns FM_OK, FM_E_INPUT (ranks that differ under sum, a bad strength), FM_E_IO or FM_E_INTERNAL.
+ */
+int fm_lora_merge_json(const char* options_json);
+
+/*
  * Releases memory this library handed to the caller (the *report_json strings). NULL is allowed. Call it once per
  * pointer, as with free(): a second fm_free of the same pointer is undefined behaviour (glibc aborts the process when
  * it notices; when it does not, the heap is corrupted); set the pointer to NULL after. Never pass it memory from

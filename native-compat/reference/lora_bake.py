@@ -187,6 +187,77 @@ def lora_delta(up, down, ratio, scale, weight_shape):
     return ratio * conved * scale
 
 
+KINDS = {".lora_down.weight": "kohya", ".lora_A.weight": "peft", ".hada_w1_a": "loha", ".lokr_w1": "lokr", ".lokr_w1_a": "lokr"}
+
+
+def modules_of(keys):
+    """(module, kind) in key order: kohya lora_down/lora_up, PEFT lora_A/lora_B, LyCORIS LoHa (hada_*) and LoKr (lokr_*)."""
+    found = []
+    for key in keys:
+        for suffix, kind in KINDS.items():
+            if key.endswith(suffix):
+                found.append((key[: -len(suffix)], kind))
+    return found
+
+
+def peft_to_kohya(module, isxl):
+    """PEFT/diffusers module path -> kohya name: the kohya root for the model part, dots as underscores."""
+    for root, kohya in (("base_model.model.unet.", "lora_unet_"), ("base_model.model.text_encoder_2.", "lora_te2_"),
+                        ("base_model.model.text_encoder.", "lora_te_"), ("unet.", "lora_unet_"),
+                        ("text_encoder_2.", "lora_te2_"), ("text_encoder.", "lora_te_")):
+        if module.startswith(root):
+            if isxl and kohya == "lora_te_":
+                kohya = "lora_te1_"
+            return kohya + module[len(root):].replace(".", "_")
+    return module
+
+
+def module_delta(lora, lkeys, module, kind, ratio, weight_shape):
+    """ratio * delta * scale in float32, shaped like the weight (rows of it for OpenCLIP's in_proj thirds).
+
+    kohya / PEFT: merge_lora.py (above). LoHa and LoKr: ComfyUI comfy/weight_adapter/loha.py and lokr.py, with the
+    strength applied as kohya applies it (ratio * delta * scale):
+        LoHa: delta = (w1_a @ w1_b) * (w2_a @ w2_b), scale = alpha / w1_b.shape[0] (1 without alpha)
+        LoKr: delta = kron(w1, w2), a factor stored as a pair being a @ b; a 4-D w2 makes w1 a 1x1 kernel;
+              scale = alpha / rank of the factored pair (w2's if both), 1 if none is factored or without alpha.
+    """
+    def t(name):
+        return lora.tensor(module + name).float()
+
+    alpha = t(".alpha") if module + ".alpha" in lkeys else None
+    if kind in ("kohya", "peft"):
+        down, up = (t(".lora_down.weight"), t(".lora_up.weight")) if kind == "kohya" else (t(".lora_A.weight"), t(".lora_B.weight"))
+        dim = down.size()[0]
+        scale = (alpha if alpha is not None else dim) / dim
+        return lora_delta(up, down, ratio, scale, weight_shape)
+    if kind == "loha":
+        w1b = t(".hada_w1_b")
+        m1 = torch.mm(t(".hada_w1_a"), w1b.reshape(w1b.shape[0], -1))
+        w2b = t(".hada_w2_b")
+        m2 = torch.mm(t(".hada_w2_a"), w2b.reshape(w2b.shape[0], -1))
+        scale = alpha / w1b.shape[0] if alpha is not None else 1.0
+        return (ratio * (m1 * m2) * scale).reshape(weight_shape)
+    dim = None
+    if module + ".lokr_w1" in lkeys:
+        w1 = t(".lokr_w1")
+    else:
+        w1b = t(".lokr_w1_b")
+        dim = w1b.shape[0]
+        w1 = torch.mm(t(".lokr_w1_a"), w1b)
+    if module + ".lokr_w2" in lkeys:
+        w2 = t(".lokr_w2")
+    else:
+        w2b = t(".lokr_w2_b")
+        dim = w2b.shape[0]
+        w2 = torch.mm(t(".lokr_w2_a"), w2b.reshape(w2b.shape[0], -1))
+        if len(weight_shape) == 4:
+            w2 = w2.reshape(w2.shape[0], -1, *weight_shape[2:])
+    if w2.dim() == 4:
+        w1 = w1.unsqueeze(2).unsqueeze(2)
+    scale = alpha / dim if alpha is not None and dim is not None else 1.0
+    return (ratio * torch.kron(w1, w2) * scale).reshape(weight_shape)
+
+
 def bake(model_path, specs, out_path, dtype="keep"):
     # One thread: torch's conv2d then picks oneDNN (fused multiply-add) or its native kernel (rounded) by batch size
     # alone (use_mkldnn: in_channels >= 16), not by the thread count, so the 3x3 LoCon rounding is reproducible.
@@ -210,27 +281,24 @@ def _bake(model_path, specs, out_path, dtype):
         path, strength, lwei = parse_lora(spec)
         lora = st.SafeTensorsFile(path)
         lkeys = lora.keys()
-        for key in lkeys:
-            if not key.endswith(".lora_down.weight"):
-                continue
-            module = key[: -len(".lora_down.weight")]
-            msd_key = msd_key_of(module, isv2, isxl)
+        for module, kind in modules_of(lkeys):
+            msd_key = msd_key_of(peft_to_kohya(module, isxl) if kind == "peft" else module, isv2, isxl)
             wkey, rows = target_of(msd_key, keychanger, shapes)
             if wkey is None:
                 continue
-            down = lora.tensor(key).float()
-            up = lora.tensor(module + ".lora_up.weight").float()
-            dim = down.size()[0]
-            alpha = lora.tensor(module + ".alpha").float() if module + ".alpha" in lkeys else dim
-            scale = alpha / dim
             ratio = block_ratio(msd_key, lwei, strength, isv2)
             if wkey not in work:
                 work[wkey] = model.tensor(wkey).float().clone()
             w = work[wkey]
+            shape = w[rows].shape if rows is not None else shapes[wkey]
+            delta = module_delta(lora, lkeys, module, kind, ratio, shape)
+            if len(shape) == 4 and shape[1] == 9 and delta.shape[1] == 4:
+                # inpainting conv_in (A1111 extensions-builtin/Lora/networks.py): zero pad updown's channels 4 to 9
+                delta = torch.nn.functional.pad(delta, (0, 0, 0, 0, 0, 5))
             if rows is None:
-                work[wkey] = w + lora_delta(up, down, ratio, scale, shapes[wkey])
+                work[wkey] = w + delta
             else:
-                part = w[rows] + lora_delta(up, down, ratio, scale, w[rows].shape)
+                part = w[rows] + delta
                 w = w.clone()
                 w[rows] = part
                 work[wkey] = w

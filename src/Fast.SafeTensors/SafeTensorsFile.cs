@@ -265,7 +265,13 @@ public sealed class SafeTensorsFile : IDisposable
         return total;
     }
 
-    private long FilePosition(TensorInfo tensor, long offsetInTensor, int length)
+    /// <summary>The open handle, for the writer's in-kernel copy (<see cref="SafeTensorsWriter.CopyFrom"/>).</summary>
+    internal SafeFileHandle Handle => _handle;
+
+    /// <summary>Where <paramref name="length"/> bytes of <paramref name="tensor"/> at <paramref name="offsetInTensor"/> lie in the file, checked as <see cref="CopyTo"/> checks them.</summary>
+    internal long FilePositionOf(TensorInfo tensor, long offsetInTensor, long length) => FilePosition(tensor, offsetInTensor, length);
+
+    private long FilePosition(TensorInfo tensor, long offsetInTensor, long length)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         ArgumentNullException.ThrowIfNull(tensor);

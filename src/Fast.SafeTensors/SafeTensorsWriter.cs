@@ -295,6 +295,77 @@ public sealed class SafeTensorsWriter : IDisposable
     }
 
     /// <summary>
+    /// Writes <paramref name="length"/> bytes of <paramref name="sourceTensor"/> (from <paramref name="offsetInSource"/>)
+    /// into <paramref name="tensor"/> at <paramref name="offsetInTensor"/> unchanged, copied inside the kernel where it can
+    /// (<c>copy_file_range</c>, as <c>cp</c>), else read and written through a buffer. Thread-safe, like
+    /// <see cref="Write(TensorInfo, long, ReadOnlySpan{byte})"/>.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">A range falls outside its tensor.</exception>
+    /// <exception cref="ArgumentException">A tensor belongs to another file or writer.</exception>
+    /// <exception cref="FileChangedException">The source shrank while open.</exception>
+    public void CopyFrom(TensorInfo tensor, long offsetInTensor, SafeTensorsFile source, TensorInfo sourceTensor, long offsetInSource, long length)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        ArgumentNullException.ThrowIfNull(tensor);
+        ArgumentNullException.ThrowIfNull(source);
+        if (_committed)
+        {
+            throw new InvalidOperationException($"{Path}: already committed; no more writes.");
+        }
+
+        if (!ReferenceEquals(tensor.Owner, this))
+        {
+            throw new ArgumentException($"Tensor '{SafeTensorsFormatException.OneLine(tensor.Name)}' was not planned by this writer.", nameof(tensor));
+        }
+
+        ArgumentOutOfRangeException.ThrowIfNegative(length);
+        if (offsetInTensor < 0 || offsetInTensor > tensor.ByteLength - length)
+        {
+            throw new ArgumentOutOfRangeException(
+                nameof(offsetInTensor), $"Bytes {offsetInTensor}..+{length} are outside tensor '{SafeTensorsFormatException.OneLine(tensor.Name)}' ({tensor.ByteLength} bytes).");
+        }
+
+        long from = source.FilePositionOf(sourceTensor, offsetInSource, length);
+        long to = DataOffset + tensor.DataStart + offsetInTensor;
+        long copied;
+        try
+        {
+            copied = KernelCopy.TryCopy(source.Handle, from, _handle, to, length, _writeback.Written);
+        }
+        catch (IOException e) when (DiskSpace.IsExhausted(e))
+        {
+            throw DiskSpace.Failure(Path, FileLength, e);
+        }
+
+        // The rest (no kernel copy here, or a source that ended early: its read reports the shrunk file).
+        if (copied < length)
+        {
+            byte[] buffer = System.Buffers.ArrayPool<byte>.Shared.Rent((int)Math.Min(length - copied, 4L << 20));
+            try
+            {
+                for (long at = copied; at < length;)
+                {
+                    int n = (int)Math.Min(buffer.Length, length - at);
+                    source.CopyTo(sourceTensor, offsetInSource + at, buffer.AsSpan(0, n));
+                    Write(tensor, offsetInTensor + at, buffer.AsSpan(0, n));
+                    at += n;
+                }
+            }
+            finally
+            {
+                System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+            }
+        }
+
+        _written[tensor.DataOrdinal].Add(offsetInTensor, offsetInTensor + copied);
+        if (copied > 0)
+        {
+            // Kernel-copied bytes bypass the write queue's callback; a reader following the output (its digest) must see them.
+            _prefix.Add(to, to + copied);
+        }
+    }
+
+    /// <summary>
     /// Checks every tensor byte was written, flushes the file to disk and renames it to <see cref="Path"/>.
     /// Call once, after every <see cref="Write(TensorInfo, long, ReadOnlySpan{byte})"/> has returned.
     /// </summary>

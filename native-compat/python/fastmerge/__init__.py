@@ -32,7 +32,7 @@ from .errors import (
 __version__ = "0.1.0"
 
 __all__ = [
-    "version", "version_number", "status_string", "merge", "merge_json", "merge_graph", "merge_graph_json", "bulk", "bulk_json", "check", "fix", "fix_json", "lora_bake", "lora_extract",
+    "version", "version_number", "status_string", "merge", "merge_json", "merge_graph", "merge_graph_json", "bulk", "bulk_json", "check", "fix", "fix_json", "lora_bake", "lora_extract", "lora_merge",
     "FastMergeError", "InputError", "CancelledError", "InternalError", "NotAvailableError",
     "IOFailureError", "LibraryNotFoundError",
 ]
@@ -264,6 +264,16 @@ def lora_extract(tuned: PathLike, base: PathLike, output: PathLike, *, rank: int
                "conv_rank": conv_rank, "clamp_quantile": clamp_quantile, "min_diff": min_diff, "dtype": dtype,
                "threads": threads, "overwrite": overwrite, "no_mmap": no_mmap}
     _raise_for(library().fm_lora_extract_json(_json_arg(options)))
+    return os.fspath(output)
+
+
+def lora_merge(loras: Sequence[str], output: PathLike, *, mode: str = "sum", same_strength: bool = False,
+               dtype: str = "fp32", overwrite: bool = False, no_mmap: bool = False) -> str:
+    """``fm_lora_merge_json`` (``fastmerge lora merge``): one LoRA from several ``"FILE[:STRENGTH[:PRESET|LIST]]"``,
+    by same-rank sum (kohya ``merge_lora.py``) or exact rank concatenation (``mode="concat"``)."""
+    options = {"loras": [os.fspath(l) for l in loras], "output": os.fspath(output), "mode": mode,
+               "same_strength": same_strength, "dtype": dtype, "overwrite": overwrite, "no_mmap": no_mmap}
+    _raise_for(library().fm_lora_merge_json(_json_arg(options)))
     return os.fspath(output)
 
 

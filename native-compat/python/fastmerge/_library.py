@@ -61,6 +61,8 @@ def _declare(lib: ctypes.CDLL) -> ctypes.CDLL:
     lib.fm_lora_bake_json.restype = ctypes.c_int
     lib.fm_lora_extract_json.argtypes = [ctypes.c_char_p]
     lib.fm_lora_extract_json.restype = ctypes.c_int
+    lib.fm_lora_merge_json.argtypes = [ctypes.c_char_p]
+    lib.fm_lora_merge_json.restype = ctypes.c_int
     lib.fm_slothful_pool.argtypes = [ctypes.c_int, ctypes.c_void_p, ctypes.c_int64, ctypes.c_int64, ctypes.c_int64,
                                      ctypes.c_int, ctypes.c_int, ctypes.c_int, ctypes.c_double, ctypes.c_double,
                                      ctypes.c_double, ctypes.c_int, ctypes.c_int, ctypes.c_int, ctypes.c_void_p,

@@ -178,11 +178,26 @@ def test_bake_bad_inputs_exit_2(fastmerge, sd1, tmp_path):
     r = fastmerge("lora", "bake", model, bad, "-o", out, check=False)
     assert r.returncode == 2 and "does not fit" in r.stderr and bad in r.stderr
     assert not os.path.exists(out)
-    loha = str(tmp_path / "loha.safetensors")
-    st.save_file({"lora_unet_x.hada_w1_a": torch.zeros(4, 2), "lora_unet_x.hada_w1_b": torch.zeros(2, 4),
-                  "lora_unet_x.hada_w2_a": torch.zeros(4, 2), "lora_unet_x.hada_w2_b": torch.zeros(2, 4)}, loha)
-    r = fastmerge("lora", "bake", model, loha, "-o", out, check=False)
-    assert r.returncode == 2 and "LoHa" in r.stderr
+    dora = str(tmp_path / "dora.safetensors")
+    st.save_file({"lora_unet_x.lora_down.weight": torch.zeros(2, 4), "lora_unet_x.lora_up.weight": torch.zeros(4, 2),
+                  "lora_unet_x.dora_scale": torch.ones(1, 4)}, dora)
+    r = fastmerge("lora", "bake", model, dora, "-o", out, check=False)
+    assert r.returncode == 2 and "DoRA" in r.stderr and len(r.stderr.strip().splitlines()) == 1
+    tucker = str(tmp_path / "tucker.safetensors")
+    st.save_file({"lora_unet_x.lokr_w1": torch.zeros(2, 2), "lora_unet_x.lokr_w2_a": torch.zeros(4, 2),
+                  "lora_unet_x.lokr_w2_b": torch.zeros(2, 4), "lora_unet_x.lokr_t2": torch.zeros(2, 2, 3, 3)}, tucker)
+    r = fastmerge("lora", "bake", model, tucker, "-o", out, check=False)
+    assert r.returncode == 2 and "Tucker" in r.stderr
+    sd = st.load_file(l1)
+    key = next(k for k in sd if k.endswith("proj_in.lora_down.weight"))
+    module = key[: -len(".lora_down.weight")]
+    out_ch = sd[module + ".lora_up.weight"].shape[0]
+    bad_loha = str(tmp_path / "bad_loha.safetensors")
+    st.save_file({module + ".hada_w1_a": torch.zeros(out_ch, 2), module + ".hada_w1_b": torch.zeros(2, 3),
+                  module + ".hada_w2_a": torch.zeros(out_ch, 2), module + ".hada_w2_b": torch.zeros(2, 3)}, bad_loha)
+    r = fastmerge("lora", "bake", model, bad_loha, "-o", out, check=False)
+    assert r.returncode == 2 and "do not fit" in r.stderr and bad_loha in r.stderr
+    assert not os.path.exists(out)
 
 
 def te_names(prefix, layers):
@@ -225,3 +240,124 @@ def test_bake_other_architectures_match_torch(fastmerge, tmp_path, arch):
     base = st.load_file(model)
     assert all(not torch.equal(o[k], base[k]) for k in in_proj)
     assert n > 50
+
+
+def divisor(n, wanted=(4, 3, 2)):
+    return next((d for d in wanted if n % d == 0 and n > d), 1)
+
+
+def write_lycoris(model_path, path, names, seed, kind, dtype, alpha):
+    """LyCORIS LoHa (hada_w1_a/b, hada_w2_a/b; 2-D w*_b for convolutions) or LoKr modules on the given kohya names.
+
+    LoKr alternates its storage: w1 whole + w2 as a pair, w1 as a pair + w2 whole, both pairs, both whole (a 4-D w2
+    for convolutions), so every scale rule of lokr.py is exercised.
+    """
+    model = st.SafeTensorsFile(model_path)
+    keys = model.keys()
+    keychanger = lora_bake.keychanger_of(keys)
+    shapes = {k: tuple(model.tensor(k).shape) for k in keys}
+    g = torch.Generator().manual_seed(seed)
+    sd = {}
+    count = 0
+    for n, name in enumerate(names):
+        wkey, rows = lora_bake.target_of(lora_bake.msd_key_of(name, False, False), keychanger, shapes)
+        if wkey is None:
+            continue
+        shape = shapes[wkey]
+        out = shape[0] // 3 if rows is not None else shape[0]
+        cols = 1
+        for d in shape[1:]:
+            cols *= d
+        r = lambda *s: torch.randn(s, generator=g) * 0.3
+        if kind == "loha":
+            sd[name + ".hada_w1_a"], sd[name + ".hada_w1_b"] = r(out, 4), r(4, cols)
+            sd[name + ".hada_w2_a"], sd[name + ".hada_w2_b"] = r(out, 4), r(4, cols)
+        else:
+            o1, i1 = divisor(out), divisor(shape[1])
+            o2, c2 = out // o1, cols // i1
+            mode = n % 4
+            if mode in (0, 2):
+                sd[name + ".lokr_w2_a"], sd[name + ".lokr_w2_b"] = r(o2, 3), r(3, c2)
+            else:
+                sd[name + ".lokr_w2"] = r(o2, shape[1] // i1, *shape[2:]) if len(shape) == 4 else r(o2, c2)
+            if mode in (1, 2):
+                sd[name + ".lokr_w1_a"], sd[name + ".lokr_w1_b"] = r(o1, 2), r(2, i1)
+            else:
+                sd[name + ".lokr_w1"] = r(o1, i1)
+        if alpha is not None:
+            sd[name + ".alpha"] = torch.tensor(float(alpha))
+        count += 1
+    st.save_file({k: v.to(dtype) for k, v in sd.items()}, path, metadata={"ss_network_module": "lycoris.kohya"})
+    return count
+
+
+PEFT_MODULES = [
+    "unet.down_blocks.0.attentions.0.transformer_blocks.0.attn1.to_q",
+    "unet.down_blocks.1.attentions.1.transformer_blocks.0.ff.net.0.proj",
+    "unet.mid_block.attentions.0.proj_in",
+    "unet.up_blocks.1.resnets.0.conv1",
+    "unet.up_blocks.3.attentions.2.transformer_blocks.0.attn2.to_out.0",
+    "text_encoder.text_model.encoder.layers.3.mlp.fc1",
+    "text_encoder.text_model.encoder.layers.11.self_attn.v_proj",
+]
+
+
+def write_peft(model_path, path, seed, rank, dtype):
+    """PEFT/diffusers lora_A/lora_B modules (no alpha: scale 1) named by module path."""
+    model = st.SafeTensorsFile(model_path)
+    keys = model.keys()
+    keychanger = lora_bake.keychanger_of(keys)
+    shapes = {k: tuple(model.tensor(k).shape) for k in keys}
+    g = torch.Generator().manual_seed(seed)
+    sd = {}
+    for module in PEFT_MODULES:
+        wkey, _ = lora_bake.target_of(lora_bake.msd_key_of(lora_bake.peft_to_kohya(module, False), False, False), keychanger, shapes)
+        assert wkey is not None, module
+        shape = shapes[wkey]
+        sd[module + ".lora_A.weight"] = (torch.randn((rank,) + shape[1:], generator=g) * 0.1).to(dtype)
+        sd[module + ".lora_B.weight"] = (torch.randn((shape[0], rank) + ((1, 1) if len(shape) == 4 else ()), generator=g) * 0.1).to(dtype)
+    st.save_file(sd, path)
+    return len(PEFT_MODULES)
+
+
+def test_bake_loha_lokr_peft_match_torch_within_one_ulp(fastmerge, sd1):
+    """LyCORIS LoHa and LoKr (ComfyUI weight_adapter maths) and PEFT lora_A/lora_B, one after the other, with block weights."""
+    root, model, l1, l2, n1, n2 = sd1
+    names = [n for n in sd1_module_names() if "samplers" not in n]
+    loha, lokr, peft = str(root / "loha.safetensors"), str(root / "lokr.safetensors"), str(root / "peft.safetensors")
+    nh = write_lycoris(model, loha, names[::3], seed=11, kind="loha", dtype=torch.float16, alpha=3)
+    nk = write_lycoris(model, lokr, names[1::3], seed=12, kind="lokr", dtype=torch.float32, alpha=2)
+    np_ = write_peft(model, peft, seed=13, rank=4, dtype=torch.bfloat16)
+    specs = [f"{loha}:0.7:MIDD", f"{lokr}:-0.4", f"{peft}:1.1:" + LIST17]
+    ours32, ref32, ours16 = str(root / "ly32.safetensors"), str(root / "lyref32.safetensors"), str(root / "ly16.safetensors")
+    r = fastmerge("lora", "bake", model, *specs, "-o", ours32, "--dtype", "fp32")
+    fastmerge("lora", "bake", model, *specs, "-o", ours16)
+    lora_bake.bake(model, specs, ref32, "fp32")
+    o32, rf32, o16 = st.load_file(ours32), st.load_file(ref32), st.load_file(ours16)
+    assert_within_one_ulp(o32, rf32)
+    assert_rounded_same_way(o16, o32, rf32, torch.float16)
+    base = st.load_file(model)
+    changed = sum(not torch.equal(o16[k], base[k]) for k in base)
+    assert changed >= (nh + nk) * 0.5 and nh > 30 and nk > 30 and np_ == len(PEFT_MODULES)
+    report = fastmerge("inspect", loha).stdout + fastmerge("inspect", lokr).stdout + fastmerge("inspect", peft).stdout
+    assert "loha " in report and "lokr " in report and "peft " in report
+
+
+def test_bake_into_an_inpainting_model_pads_conv_in(fastmerge, sd1, tmp_path):
+    """A LoRA trained on the 4-channel SD1 conv_in baked into a 9-channel inpainting conv_in: the update covers the
+    latent channels and the mask/masked-image channels stay as they were (A1111's zero padding)."""
+    root, model, l1, l2, n1, n2 = sd1
+    inpaint = str(tmp_path / "inpaint.safetensors")
+    fastmerge("synth", "--arch", "sd1-inpaint", "--scale", "16", "-o", inpaint, "--seed", "6")
+    key = "model.diffusion_model.input_blocks.0.0.weight"
+    assert st.SafeTensorsFile(inpaint).tensor(key).shape[1] == 9
+    assert "lora_unet_conv_in.lora_down.weight" in st.SafeTensorsFile(l1).keys()
+    spec = f"{l1}:0.9"
+    ours32, ref32 = str(tmp_path / "o32.safetensors"), str(tmp_path / "r32.safetensors")
+    fastmerge("lora", "bake", inpaint, spec, "-o", ours32, "--dtype", "fp32")
+    lora_bake.bake(inpaint, [spec], ref32, "fp32")
+    o32, rf32 = st.load_file(ours32), st.load_file(ref32)
+    assert_within_one_ulp(o32, rf32)
+    base = st.load_file(inpaint)[key].float()
+    assert not torch.equal(o32[key][:, :4], base[:, :4])
+    assert torch.equal(o32[key][:, 4:], base[:, 4:])

@@ -28,11 +28,17 @@ def models(tmp_path_factory, fastmerge):  # noqa: F811
     root = tmp_path_factory.mktemp("extract")
     base = str(root / "base.safetensors")
     fastmerge("synth", "--arch", "sd1", "--scale", "16", "--dtype", "fp32", "-o", base, "--seed", "3")
+    sd, tuned, path = tune(base, str(root / "tuned.safetensors"))
+    return root, base, path, sd, tuned
+
+
+def tune(base, path):
+    """The base plus a rank-6 change with decaying singular values and a little noise on every UNet and text-encoder matrix."""
     sd = st.load_file(base)
     g = torch.Generator().manual_seed(8)
     tuned = {}
     for k, v in sd.items():
-        if v.is_floating_point() and v.dim() >= 2 and (k.startswith("model.diffusion_model.") or k.startswith("cond_stage_model.")):
+        if v.is_floating_point() and v.dim() >= 2 and k.startswith(("model.diffusion_model.", "cond_stage_model.", "conditioner.")):
             m = v.reshape(v.shape[0], -1)
             r = min(6, *m.shape)
             a = torch.randn(m.shape[0], r, generator=g)
@@ -42,12 +48,11 @@ def models(tmp_path_factory, fastmerge):  # noqa: F811
             tuned[k] = (m + change).reshape(v.shape)
         else:
             tuned[k] = v
-    path = str(root / "tuned.safetensors")
     st.save_file(tuned, path, metadata={"format": "pt"})
-    return root, base, path, sd, tuned
+    return sd, tuned, path
 
 
-def module_errors(lora_path, base_sd, tuned_sd):
+def module_errors(lora_path, base_sd, tuned_sd, isv2=False, isxl=False):
     """(module, ours, optimal) per module: Frobenius errors of up @ down against D = T - B."""
     keys = list(base_sd.keys())
     keychanger = lora_bake.keychanger_of(keys)
@@ -58,7 +63,7 @@ def module_errors(lora_path, base_sd, tuned_sd):
         if not key.endswith(".lora_down.weight"):
             continue
         module = key[: -len(".lora_down.weight")]
-        wkey, rows = lora_bake.target_of(lora_bake.msd_key_of(module, False, False), keychanger, shapes)
+        wkey, rows = lora_bake.target_of(lora_bake.msd_key_of(module, isv2, isxl), keychanger, shapes)
         assert wkey is not None, module
         d = (tuned_sd[wkey] - base_sd[wkey]).float()
         if rows is not None:
@@ -123,3 +128,23 @@ def test_clamp_quantile_limits_the_factors(fastmerge, models):  # noqa: F811
             assert joined.abs().max() <= hi  # symmetric clamp: |x| never exceeds the upper bound
             assert ((joined == hi) | (joined == -hi)).float().mean() >= 0.05  # the top 10% of |values| were clamped
     assert not any("resnets" in k for k in lora)  # no conv rank: transformer and text-encoder modules only
+
+
+@pytest.mark.parametrize("arch", ["sd2", "sdxl"])
+def test_sd2_and_sdxl_layers_within_one_percent_of_optimal(fastmerge, tmp_path, arch):  # noqa: F811
+    """SD2 (OpenCLIP as lora_te_, q/k/v as thirds of in_proj) and SDXL (two text encoders, ldm UNet names)."""
+    base = str(tmp_path / "base.safetensors")
+    fastmerge("synth", "--arch", arch, "--scale", "16", "--dtype", "fp32", "-o", base, "--seed", "4")
+    base_sd, tuned_sd, tuned = tune(base, str(tmp_path / "tuned.safetensors"))
+    out = str(tmp_path / "l.safetensors")
+    fastmerge("lora", "extract", tuned, base, "--rank", "4", "--conv-rank", "4", "--no-clamp", "-o", out)
+    errors = module_errors(out, base_sd, tuned_sd, isv2=arch == "sd2", isxl=arch == "sdxl")
+    modules = [m for m, _, _ in errors]
+    assert len(errors) > 100
+    if arch == "sdxl":
+        assert any(m.startswith("lora_te1_") for m in modules) and any(m.startswith("lora_te2_") for m in modules)
+        assert any(m.endswith("_q_proj") and m.startswith("lora_te2_") for m in modules)  # a third of in_proj
+    else:
+        assert any(m.startswith("lora_te_") and m.endswith("_q_proj") for m in modules)
+    for module, ours, optimal in errors:
+        assert ours <= optimal * 1.01 + 1e-6, f"{module}: {ours} vs optimal {optimal}"

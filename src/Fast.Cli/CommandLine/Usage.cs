@@ -59,7 +59,7 @@ internal static class Usage
               a PyTorch .ckpt/.pt/.pth/.bin (read without running its pickle) written as safetensors
           fastmerge lora bake MODEL LORA[:STRENGTH[:PRESET|LIST]] ... -o OUT [--dtype keep|fp16|bf16|fp32|fp8_e4m3|fp8_e5m2]
                         [--threads N] [--overwrite] [--no-mmap] [--no-fsync]
-              add kohya-ss LoRA/LoCon files into the model (W += strength*alpha/rank*up*down, binary32, rounded once);
+              add kohya-ss LoRA/LoCon, PEFT lora_A/lora_B and LyCORIS LoHa/LoKr files into the model (W += strength*alpha/rank*up*down, binary32, rounded once);
               PRESET or a 12/17/20/26-value list sets supermerger's per-block LoRA strengths
           fastmerge lora extract TUNED BASE --rank R -o OUT [--conv-rank R] [--clamp-quantile Q | --no-clamp]
                         [--min-diff X] [--dtype fp32|fp16|bf16] [--threads N] [--overwrite] [--no-mmap]

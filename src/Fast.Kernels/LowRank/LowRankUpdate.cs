@@ -23,6 +23,9 @@ public static class LowRankUpdate
     /// <summary>Columns per tile: rank 32 × 512 × 4 bytes = 64 KiB of <c>down</c> per tile.</summary>
     private const int TileColumns = 512;
 
+    /// <summary>Rows that share each load of <c>down</c> in the blocked loop.</summary>
+    private const int FourRows = 4;
+
     /// <summary>
     /// Applies the update to rows <c>[0, rows)</c> of <paramref name="target"/> (row-major, <paramref name="columns"/> wide).
     /// </summary>
@@ -63,13 +66,120 @@ public static class LowRankUpdate
         for (int tile = 0; tile < columns; tile += TileColumns)
         {
             int width = Math.Min(TileColumns, columns - tile);
-            for (int i = 0; i < rows; i++)
+            int i = 0;
+
+            // Four rows at a time share each load of down (the tile lives in L2, whose bandwidth bounds the
+            // one-row loop); the columns left over run row by row below.
+            for (; i + FourRows <= rows; i += FourRows)
+            {
+                int done = FourRowTile<TSum>(target, up, down, i, tile, columns, width, rank, ratio, scale);
+                if (done < width)
+                {
+                    for (int r = i; r < i + FourRows; r++)
+                    {
+                        Span<float> rest = target.Slice((r * columns) + tile + done, width - done);
+                        UpdateRowTile<TSum>(rest, up.Slice(r * rank, rank), down, tile + done, columns, width - done, ratio, scale);
+                    }
+                }
+            }
+
+            for (; i < rows; i++)
             {
                 Span<float> row = target.Slice((i * columns) + tile, width);
                 ReadOnlySpan<float> upRow = up.Slice(i * rank, rank);
                 UpdateRowTile<TSum>(row, upRow, down, tile, columns, width, ratio, scale);
             }
         }
+    }
+
+    /// <summary>
+    /// Rows <c>[first, first + 4)</c> of a tile, two vectors of columns at a time (eight accumulators); each element
+    /// still sums its products in <c>k</c> order. Returns the columns done (a multiple of two vectors).
+    /// </summary>
+    private static int FourRowTile<TSum>(
+        Span<float> target, ReadOnlySpan<float> up, ReadOnlySpan<float> down, int first, int tile, int columns, int width, int rank, float ratio, float scale)
+        where TSum : IProductSum
+    {
+        ref float d = ref MemoryMarshal.GetReference(down);
+        ref float u0 = ref MemoryMarshal.GetReference(up.Slice(first * rank, FourRows * rank));
+        ref float u1 = ref Unsafe.Add(ref u0, rank);
+        ref float u2 = ref Unsafe.Add(ref u1, rank);
+        ref float u3 = ref Unsafe.Add(ref u2, rank);
+        ref float t0 = ref MemoryMarshal.GetReference(target.Slice((first * columns) + tile, ((FourRows - 1) * columns) + width));
+        ref float t1 = ref Unsafe.Add(ref t0, columns);
+        ref float t2 = ref Unsafe.Add(ref t1, columns);
+        ref float t3 = ref Unsafe.Add(ref t2, columns);
+        int j = 0;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            const int lanes = 16;
+            for (; j + (2 * lanes) <= width; j += 2 * lanes)
+            {
+                Vector512<float> a0 = Vector512<float>.Zero, b0 = a0, a1 = a0, b1 = a0, a2 = a0, b2 = a0, a3 = a0, b3 = a0;
+                for (int k = 0; k < rank; k++)
+                {
+                    ref float dk = ref Unsafe.Add(ref d, (k * columns) + tile + j);
+                    Vector512<float> x = Vector512.LoadUnsafe(ref dk), y = Vector512.LoadUnsafe(ref dk, lanes);
+                    var v0 = Vector512.Create(Unsafe.Add(ref u0, k));
+                    var v1 = Vector512.Create(Unsafe.Add(ref u1, k));
+                    var v2 = Vector512.Create(Unsafe.Add(ref u2, k));
+                    var v3 = Vector512.Create(Unsafe.Add(ref u3, k));
+                    a0 = TSum.Add(a0, v0, x);
+                    b0 = TSum.Add(b0, v0, y);
+                    a1 = TSum.Add(a1, v1, x);
+                    b1 = TSum.Add(b1, v1, y);
+                    a2 = TSum.Add(a2, v2, x);
+                    b2 = TSum.Add(b2, v2, y);
+                    a3 = TSum.Add(a3, v3, x);
+                    b3 = TSum.Add(b3, v3, y);
+                }
+
+                Finish(a0, ref t0, j, ratio, scale);
+                Finish(b0, ref t0, j + lanes, ratio, scale);
+                Finish(a1, ref t1, j, ratio, scale);
+                Finish(b1, ref t1, j + lanes, ratio, scale);
+                Finish(a2, ref t2, j, ratio, scale);
+                Finish(b2, ref t2, j + lanes, ratio, scale);
+                Finish(a3, ref t3, j, ratio, scale);
+                Finish(b3, ref t3, j + lanes, ratio, scale);
+            }
+        }
+        else if (Vector256.IsHardwareAccelerated)
+        {
+            const int lanes = 8;
+            for (; j + (2 * lanes) <= width; j += 2 * lanes)
+            {
+                Vector256<float> a0 = Vector256<float>.Zero, b0 = a0, a1 = a0, b1 = a0, a2 = a0, b2 = a0, a3 = a0, b3 = a0;
+                for (int k = 0; k < rank; k++)
+                {
+                    ref float dk = ref Unsafe.Add(ref d, (k * columns) + tile + j);
+                    Vector256<float> x = Vector256.LoadUnsafe(ref dk), y = Vector256.LoadUnsafe(ref dk, lanes);
+                    var v0 = Vector256.Create(Unsafe.Add(ref u0, k));
+                    var v1 = Vector256.Create(Unsafe.Add(ref u1, k));
+                    var v2 = Vector256.Create(Unsafe.Add(ref u2, k));
+                    var v3 = Vector256.Create(Unsafe.Add(ref u3, k));
+                    a0 = TSum.Add(a0, v0, x);
+                    b0 = TSum.Add(b0, v0, y);
+                    a1 = TSum.Add(a1, v1, x);
+                    b1 = TSum.Add(b1, v1, y);
+                    a2 = TSum.Add(a2, v2, x);
+                    b2 = TSum.Add(b2, v2, y);
+                    a3 = TSum.Add(a3, v3, x);
+                    b3 = TSum.Add(b3, v3, y);
+                }
+
+                Finish(a0, ref t0, j, ratio, scale);
+                Finish(b0, ref t0, j + lanes, ratio, scale);
+                Finish(a1, ref t1, j, ratio, scale);
+                Finish(b1, ref t1, j + lanes, ratio, scale);
+                Finish(a2, ref t2, j, ratio, scale);
+                Finish(b2, ref t2, j + lanes, ratio, scale);
+                Finish(a3, ref t3, j, ratio, scale);
+                Finish(b3, ref t3, j + lanes, ratio, scale);
+            }
+        }
+
+        return j;
     }
 
     private static void UpdateRowTile<TSum>(Span<float> row, ReadOnlySpan<float> upRow, ReadOnlySpan<float> down, int tile, int columns, int width, float ratio, float scale)

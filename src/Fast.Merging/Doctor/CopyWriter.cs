@@ -20,10 +20,15 @@ internal static class CopyWriter
         var specs = plan.Select(p => new TensorSpec(p.Name, p.DType, p.Shape)).ToList();
         using SafeTensorsWriter writer = SafeTensorsWriter.Create(outputPath, specs, metadata, overwrite);
         var work = new List<(PlannedCopy Copy, TensorInfo Target, long Start, long Count)>();
+        var copies = new List<(PlannedCopy Copy, TensorInfo Target)>();
         foreach (PlannedCopy p in plan)
         {
             TensorInfo target = writer[p.Name];
-            if (p.SourceTensor is null || !DTypeInfo.IsFloating(p.DType) || !p.IsConversion)
+            if (p.SourceTensor is not null && !p.IsConversion && !p.RepairNonFinite)
+            {
+                copies.Add((p, target)); // unchanged bytes: copied file to file inside the kernel
+            }
+            else if (p.SourceTensor is null || !DTypeInfo.IsFloating(p.DType) || !p.IsConversion)
             {
                 // Byte copies are chunked in bytes; a sub-byte dtype never needs element arithmetic.
                 long step = (long)ChunkElements * 4;
@@ -42,17 +47,25 @@ internal static class CopyWriter
         }
 
         long repaired = 0;
-        Parallel.ForEach(
-            work,
-            new ParallelOptions { CancellationToken = cancellation },
-            () => (In: new byte[ChunkElements * 8], Out: new byte[ChunkElements * 8]),
-            (item, _, buffers) =>
-            {
-                long changed = Execute(item.Copy, item.Target, item.Start, (int)item.Count, buffers.In, buffers.Out, writer);
-                Interlocked.Add(ref repaired, changed);
-                return buffers;
-            },
-            _ => { });
+
+        // Parallel.ForEach runs the local init again each time it recycles a thread's task (every few hundred
+        // milliseconds): the 16 MB of buffers come from a pool, not a fresh allocation whose pages are zeroed each time.
+        var pool = new System.Collections.Concurrent.ConcurrentBag<(byte[] In, byte[] Out)>();
+        CopiesBesideCompute.Run(
+            copies,
+            c => writer.CopyFrom(c.Target, 0, c.Copy.Source!, c.Copy.SourceTensor!, 0, c.Target.ByteLength),
+            stop => Parallel.ForEach(
+                work,
+                new ParallelOptions { CancellationToken = stop },
+                () => pool.TryTake(out var reused) ? reused : (In: new byte[ChunkElements * 8], Out: new byte[ChunkElements * 8]),
+                (item, _, buffers) =>
+                {
+                    long changed = Execute(item.Copy, item.Target, item.Start, (int)item.Count, buffers.In, buffers.Out, writer);
+                    Interlocked.Add(ref repaired, changed);
+                    return buffers;
+                },
+                pool.Add),
+            cancellation);
         cancellation.ThrowIfCancellationRequested();
         writer.Commit();
         return repaired;

@@ -6,25 +6,28 @@ namespace Fast.Merging.Lora.Bake;
 /// A model tensor some LoRA changes: its terms in LoRA order, their factors loaded once by whichever chunk comes
 /// first and dropped when the last chunk is done, so memory follows the tensors in flight, not the LoRA files.
 /// </summary>
-internal sealed class BakedTensor(TensorInfo source, int columns, IReadOnlyList<LowRankTerm> terms)
+internal sealed class BakedTensor(TensorInfo source, int columns, IReadOnlyList<BakeTerm> terms)
 {
     private readonly Lock _gate = new();
-    private (float[] Up, float[] Down)[]? _factors;
+    private float[][][]? _factors;
     private int _chunksLeft;
 
     public TensorInfo Source { get; } = source;
 
     public int Columns { get; } = columns;
 
-    public IReadOnlyList<LowRankTerm> Terms { get; } = terms;
+    public IReadOnlyList<BakeTerm> Terms { get; } = terms;
+
+    /// <summary>Some term builds its update in scratch rows (LoHa, a padded inpainting conv_in).</summary>
+    public bool NeedsScratch { get; } = terms.Any(t => t is HadamardTerm or LowRankTerm { Padded: true });
 
     public void ExpectChunks(int count) => _chunksLeft = count;
 
-    public (float[] Up, float[] Down)[] Factors()
+    public float[][][] Factors()
     {
         lock (_gate)
         {
-            return _factors ??= Terms.Select(t => (LoraFactors.Read(t.File, t.Module.Up), LoraFactors.Read(t.File, t.Module.Down))).ToArray();
+            return _factors ??= Terms.Select(t => t.LoadFactors()).ToArray();
         }
     }
 

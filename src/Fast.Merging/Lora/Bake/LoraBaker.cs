@@ -18,6 +18,9 @@ public static class LoraBaker
 {
     private const int ChunkElements = 1 << 20;
 
+    /// <summary>Elements per chunk of a baked tensor: its binary32 rows (1 MiB) stay in the core's L2 from widening to narrowing.</summary>
+    private const int BakeChunkElements = 1 << 18;
+
     // supermerger pluslora: isxl / isv2 by one key each.
     private const string SdxlKey = "conditioner.embedders.1.model.transformer.resblocks.9.mlp.c_proj.weight";
     private const string Sd2Key = "cond_stage_model.model.transformer.resblocks.0.attn.out_proj.weight";
@@ -65,15 +68,15 @@ public static class LoraBaker
         bool isSdxl = model.TryGetTensor(SdxlKey, out _);
         bool isSd2 = model.TryGetTensor(Sd2Key, out _);
         var index = new ModelKeyIndex(model.Tensors.Select(t => t.Name), k => model.TryGetTensor(k, out TensorInfo? t) ? t.Shape : null);
-        var terms = new Dictionary<string, List<LowRankTerm>>(StringComparer.Ordinal);
+        var terms = new Dictionary<string, List<BakeTerm>>(StringComparer.Ordinal);
         var applied = new List<int>();
         var unmatched = new List<(string, string)>();
         for (int l = 0; l < loras.Count; l++)
         {
             SafeTensorsFile file = files[l];
             int count = 0;
-            IReadOnlyList<KohyaModule> modules = KohyaModule.Read(file);
-            foreach (KohyaModule module in modules)
+            IReadOnlyList<BakeModule> modules = BakeModules.Read(file, isSdxl);
+            foreach (BakeModule module in modules)
             {
                 string name = KohyaNames.ToCheckpointName(module.Name, isSd2, isSdxl);
                 if (index.Find(name) is not { } target)
@@ -84,8 +87,14 @@ public static class LoraBaker
 
                 TensorInfo weight = model[target.Key];
                 double ratio = loras[l].Weights.RatioFor(name, isSd2);
-                LowRankTerm term = Term(file, module, weight, target, ratio);
-                if (!terms.TryGetValue(target.Key, out List<LowRankTerm>? list))
+                BakeTerm term = module switch
+                {
+                    LowRankModule m => Term(file, m.Pair, weight, target, ratio),
+                    HadamardModule m => BakeTerms.Hadamard(file, m, weight, target, ratio),
+                    KroneckerModule m => BakeTerms.Kronecker(file, m, weight, target, ratio),
+                    _ => throw new LoraException($"{file.Path}: module '{module.Name}' is of a kind bake does not apply"),
+                };
+                if (!terms.TryGetValue(target.Key, out List<BakeTerm>? list))
                 {
                     list = [];
                     terms.Add(target.Key, list);
@@ -122,7 +131,13 @@ public static class LoraBaker
         long rows = target.Rows ?? w[0];
         long columns = weight.ElementCount / w[0];
         long rank = down.Count >= 2 ? down[0] : 0;
-        bool downFits = down.Count >= 2 && rank > 0 && down[1] == w[1] && rank * columns == module.Down.ElementCount;
+
+        // An inpainting UNet's conv_in takes 9 channels (latent, mask, masked image) where a LoRA trained on the
+        // plain model has 4: the update covers the first 4 and the rest stay, as A1111 zero-pads it
+        // (extensions-builtin/Lora/networks.py: "inpainting model. zero pad updown to make channel[1] 4 to 9").
+        bool inpaint = w.Count == 4 && w[1] == 9 && down.Count == 4 && down[1] == 4 && down[2] == w[2] && down[3] == w[3];
+        long loraColumns = inpaint ? columns / 9 * 4 : columns;
+        bool downFits = down.Count >= 2 && rank > 0 && (down[1] == w[1] || inpaint) && rank * loraColumns == module.Down.ElementCount;
         bool upFits = up.Count >= 2 && up[0] == rows && up[1] == rank && up.Skip(2).All(d => d == 1);
         if (!downFits || !upFits)
         {
@@ -146,7 +161,7 @@ public static class LoraBaker
         // is 16 or more (single-threaded; its use_mkldnn rule), else on its native kernel, which rounds like matmul.
         bool oneDnnConv = down.Count == 4 && (down[2] != 1 || down[3] != 1) && down[1] >= 16;
         LowRankSum sum = oneDnnConv ? LowRankSum.Fused : LowRankSum.Rounded;
-        return new LowRankTerm(file, module, target.RowOffset, (int)rows, (int)rank, (int)columns, (float)ratio, scale, sum);
+        return new LowRankTerm(file, module, target.RowOffset, (int)rows, (int)rank, (int)columns, (float)ratio, scale, sum, (int)loraColumns);
     }
 
     private static int Write(SafeTensorsFile model, Dictionary<string, BakedTensor> baked, string outputPath, LoraBakeOptions options, CancellationToken cancellation)
@@ -156,13 +171,14 @@ public static class LoraBaker
         metadata.AddRange(model.Metadata.Where(m => m.Key != "format"));
         using SafeTensorsWriter writer = SafeTensorsWriter.Create(outputPath, specs, metadata, options.Overwrite, options.FlushToDisk);
         var work = new List<BakeChunk>();
+        var copies = new List<(TensorInfo Source, TensorInfo Target)>();
         foreach (TensorInfo source in model.Tensors)
         {
             TensorInfo target = writer[source.Name];
             if (baked.TryGetValue(source.Name, out BakedTensor? tensor))
             {
                 long rows = source.Shape[0];
-                int rowsPerChunk = (int)Math.Max(1, ChunkElements / tensor.Columns);
+                int rowsPerChunk = (int)Math.Max(1, BakeChunkElements / tensor.Columns);
                 int chunks = 0;
                 for (long r = 0; r < rows; r += rowsPerChunk, chunks++)
                 {
@@ -173,11 +189,7 @@ public static class LoraBaker
             }
             else if (source.DType == target.DType || !ElementTypes.TryGet(source.DType, out _))
             {
-                long step = (long)ChunkElements * 4;
-                for (long start = 0; start < target.ByteLength; start += step)
-                {
-                    work.Add(new BakeChunk(source, target, start, (int)Math.Min(step, target.ByteLength - start), null));
-                }
+                copies.Add((source, target)); // unchanged bytes: copied file to file inside the kernel
             }
             else
             {
@@ -188,21 +200,25 @@ public static class LoraBaker
             }
         }
 
-        var parallel = new ParallelOptions
-        {
-            CancellationToken = cancellation,
-            MaxDegreeOfParallelism = options.Threads > 0 ? options.Threads : Environment.ProcessorCount,
-        };
-        ParallelErrors.Run(() => Parallel.ForEach(
-            work,
-            parallel,
-            () => new BakeBuffers(ChunkElements),
-            (chunk, _, buffers) =>
-            {
-                Execute(model, chunk, buffers, writer);
-                return buffers;
-            },
-            _ => { }));
+        int threads = options.Threads > 0 ? options.Threads : Environment.ProcessorCount;
+        // Parallel.ForEach calls a thread's local init again each time it recycles the thread's task (every few
+        // hundred milliseconds), so the 20 MB of buffers come from a pool rather than being allocated (and their
+        // pages faulted in) each time.
+        var pool = new System.Collections.Concurrent.ConcurrentBag<BakeBuffers>();
+        CopiesBesideCompute.Run(
+            copies,
+            c => writer.CopyFrom(c.Target, 0, model, c.Source, 0, c.Source.ByteLength),
+            stop => ParallelErrors.Run(() => Parallel.ForEach(
+                work,
+                new ParallelOptions { CancellationToken = stop, MaxDegreeOfParallelism = threads },
+                () => pool.TryTake(out BakeBuffers? reused) ? reused : new BakeBuffers(ChunkElements),
+                (chunk, _, buffers) =>
+                {
+                    Execute(model, chunk, buffers, writer);
+                    return buffers;
+                },
+                pool.Add)),
+            cancellation);
         cancellation.ThrowIfCancellationRequested();
         model.EnsureUnchanged();
         writer.Commit();
@@ -212,14 +228,6 @@ public static class LoraBaker
     private static void Execute(SafeTensorsFile model, BakeChunk chunk, BakeBuffers buffers, SafeTensorsWriter writer)
     {
         TensorInfo source = chunk.Source, target = chunk.Target;
-        if (chunk.Baked is null && (source.DType == target.DType || !ElementTypes.TryGet(source.DType, out _)))
-        {
-            Span<byte> bytes = buffers.In.AsSpan(0, chunk.Count);
-            model.CopyTo(source, chunk.Start, bytes);
-            writer.Write(target, chunk.Start, bytes);
-            return;
-        }
-
         ElementType from = ElementTypes.Of(source.DType), to = ElementTypes.Of(target.DType);
         int inSize = ElementTypeInfo.SizeOf(from), outSize = ElementTypeInfo.SizeOf(to);
         if (chunk.Baked is null)
@@ -237,32 +245,28 @@ public static class LoraBaker
         long firstRow = chunk.Start;
         int rows = chunk.Count;
         int elements = rows * columns;
-        buffers.Reserve(elements);
+        buffers.Reserve(elements, baked.NeedsScratch);
         Span<byte> input = buffers.In.AsSpan(0, elements * inSize);
         Span<float> values = buffers.Values.AsSpan(0, elements);
         model.CopyTo(source, firstRow * columns * inSize, input);
         ElementConvert.Widen(input, from, values);
 
-        (float[] Up, float[] Down)[] factors = baked.Factors();
+        float[][][] factors = baked.Factors();
         for (int t = 0; t < baked.Terms.Count; t++)
         {
-            LowRankTerm term = baked.Terms[t];
+            BakeTerm term = baked.Terms[t];
             long begin = Math.Max(firstRow, term.RowOffset), end = Math.Min(firstRow + rows, term.RowOffset + term.Rows);
             if (begin >= end)
             {
                 continue;
             }
 
-            LowRankUpdate.Apply(
+            term.Apply(
                 values.Slice((int)(begin - firstRow) * columns, (int)(end - begin) * columns),
-                factors[t].Up.AsSpan((int)(begin - term.RowOffset) * term.Rank),
-                factors[t].Down,
+                (int)(begin - term.RowOffset),
                 (int)(end - begin),
-                term.Rank,
-                columns,
-                term.Ratio,
-                term.Scale,
-                term.Sum);
+                factors[t],
+                buffers.Scratch);
         }
 
         Span<byte> output = buffers.Out.AsSpan(0, elements * outSize);
@@ -280,6 +284,7 @@ public static class LoraBaker
         private byte[] _in = new byte[elements * 8];
         private byte[] _out = new byte[elements * 8];
         private float[] _values = new float[elements];
+        private float[] _scratch = [];
 
         public byte[] In => _in;
 
@@ -287,13 +292,21 @@ public static class LoraBaker
 
         public float[] Values => _values;
 
-        public void Reserve(int elementCount)
+        /// <summary>Work space for terms that build their update in pieces (LoHa's two products); empty until <see cref="Reserve"/>.</summary>
+        public float[] Scratch => _scratch;
+
+        public void Reserve(int elementCount, bool scratch)
         {
             if (elementCount > _values.Length)
             {
                 _in = new byte[elementCount * 8];
                 _out = new byte[elementCount * 8];
                 _values = new float[elementCount];
+            }
+
+            if (scratch && _scratch.Length < 2 * elementCount)
+            {
+                _scratch = new float[2 * Math.Max(elementCount, _values.Length)];
             }
         }
     }

@@ -34,11 +34,17 @@ internal static class LoraFactors
             return module.Rank;
         }
 
-        if (module.Alpha.ElementCount != 1)
+        return Scalar(file, module.Alpha);
+    }
+
+    /// <summary>A one-element tensor's value as binary32 (an <c>alpha</c>).</summary>
+    public static float Scalar(SafeTensorsFile file, TensorInfo tensor)
+    {
+        if (tensor.ElementCount != 1)
         {
-            throw new LoraException($"{file.Path}: '{module.Alpha.Name}' should hold one value, it holds {module.Alpha.ElementCount}");
+            throw new LoraException($"{file.Path}: '{tensor.Name}' should hold one value, it holds {tensor.ElementCount}");
         }
 
-        return Read(file, module.Alpha)[0];
+        return Read(file, tensor)[0];
     }
 }
