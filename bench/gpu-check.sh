@@ -9,12 +9,14 @@
 #   hostile.log    a --device gpu merge whose input is truncated mid-run, and one sent SIGTERM mid-run
 #   bdn.log        the BenchmarkDotNet GPU suites (lerp, smooth filters), in process, short job
 #   torch.log      bench/slothful_vs_torch.py --cuda (ILGPU pooling against torch CUDA pooling)
-# Usage: bench/gpu-check.sh BUNDLE OUTDIR [SECTIONS...]  (sections: tests slothful merge hostile bdn torch; default all)
+#   diff.log       `diff` of two SD1.5-layout fp16 models, --device cpu against --device gpu: time, the read floor, and
+#                  the two JSON reports compared (identical but for the device's name); diff-report.html beside it
+# Usage: bench/gpu-check.sh BUNDLE OUTDIR [SECTIONS...]  (sections: tests slothful merge hostile bdn torch diff; default all)
 # GPU_CHECK_RUNS=N: timed runs per merge and device (best of N; default 2).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 bundle=$(readlink -f "${1:?usage: bench/gpu-check.sh BUNDLE OUTDIR}") out=$(readlink -f "${2:?OUTDIR}"); shift 2
-sections=("$@"); [ ${#sections[@]} -gt 0 ] || sections=(tests slothful merge hostile bdn torch)
+sections=("$@"); [ ${#sections[@]} -gt 0 ] || sections=(tests slothful merge hostile bdn torch diff)
 mkdir -p "$out"
 work=${GPU_CHECK_WORK:-/tmp/gpu-check}; mkdir -p "$work"
 export DOTNET_ROOT=$work/dotnet DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
@@ -97,5 +99,25 @@ LIST
     (cd "$work" && timeout 300 dotnet "$app/bench/Fast.Bench.dll" --filter '*Gpu*' --inProcess --job short --artifacts "$work/bdn") > "$out/bdn.log" 2>&1 ;;
   torch)
     FASTMERGE_BENCH="dotnet $app/bench/Fast.Bench.dll" PYTHONUNBUFFERED=1 timeout 300 $py bench/slothful_vs_torch.py --cuda > "$out/torch.log" 2>&1 ;;
+  diff)    # per-block difference report: the SIMD reductions against the device's, same bits expected
+    models; a=$work/m1.safetensors b=$work/m2.safetensors
+    {
+      cat "$a" "$b" >/dev/null
+      for i in 1 2; do t0=$(now); cat "$a" "$b" >/dev/null; echo "floor read A + B: $(secs "$t0" "$(now)") s"; done
+      for dev in cpu gpu; do
+        for i in $(seq "${GPU_CHECK_RUNS:-2}"); do
+          t0=$(now)
+          timeout 120 dotnet "$app/cli/fastmerge.dll" diff "$a" "$b" --json --device $dev > "$work/diff-$dev.json" 2> "$work/diff-$dev.log"
+          echo "diff --device $dev run $i: rc=$? $(secs "$t0" "$(now)") s $(tail -1 "$work/diff-$dev.log")"
+        done
+      done
+      if cmp -s <(grep -v '"device"' "$work/diff-cpu.json") <(grep -v '"device"' "$work/diff-gpu.json"); then
+        echo "reports cpu vs gpu: identical (but for the device name; $(grep -c '"key"' "$work/diff-cpu.json") tensors)"
+      else
+        echo "reports cpu vs gpu: DIFFERENT"; diff <(grep -v '"device"' "$work/diff-cpu.json") <(grep -v '"device"' "$work/diff-gpu.json") | head -20
+      fi
+      timeout 60 dotnet "$app/cli/fastmerge.dll" diff "$a" "$b" --html "$out/diff-report.html" --overwrite > "$work/diff-html.log" 2>&1
+      echo "html report rc=$?: $(tail -1 "$work/diff-html.log")"
+    } > "$out/diff.log" 2>&1 ;;
   esac
 done

@@ -21,6 +21,7 @@ internal static class Program
         ["convert"] = ConvertCommand.Run,
         ["slothful"] = SlothfulCommand.Run,
         ["lora"] = LoraCommand.Run,
+        ["diff"] = DiffCommand.Run,
     };
 
     private static int Main(string[] args)

@@ -45,6 +45,9 @@ internal static class Usage
               write a repaired copy (the input is never written)
           fastmerge extract FILE --component unet|vae|clip -o OUT [--overwrite]
               write one component as its own file
+          fastmerge diff A B [--json] [--html REPORT.html] [--device cpu|gpu] [--threads N] [--overwrite]
+              where two models differ: L2 of B - A (also relative to A), cosine and max |B - A| per block of the
+              U-Net/transformer, per layer of the text encoders and VAE, and per tensor; --html draws the blocks
           fastmerge hash FILE [--json]
               sha256, AutoV2, legacy hash (AutoV1) and a content hash per component
           fastmerge convert FILE -o OUT [--dtype keep|fp16|bf16|fp32|fp8_e4m3|fp8_e5m2] [--prune] [--overwrite]
