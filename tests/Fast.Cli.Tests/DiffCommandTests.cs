@@ -37,6 +37,26 @@ public sealed class DiffCommandTests : IDisposable
     }
 
     [Fact]
+    public void A_terminal_gets_progress_with_bytes_and_tensors()
+    {
+        // `script` gives the command a pseudo-terminal, as an interactive shell would.
+        (string a, string b) = Sd1Pair();
+        string command = $"dotnet '{Path.Combine(AppContext.BaseDirectory, "fastmerge.dll")}' diff '{a}' '{b}'";
+        var psi = new System.Diagnostics.ProcessStartInfo("script") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (string arg in new[] { "-qec", command, "/dev/null" })
+        {
+            psi.ArgumentList.Add(arg);
+        }
+
+        using var p = System.Diagnostics.Process.Start(psi)!;
+        string output = p.StandardOutput.ReadToEnd();
+        Assert.True(p.WaitForExit(120_000));
+        Assert.Equal(0, p.ExitCode);
+        Assert.Matches(@"100\.0%  [0-9.]+ [KMG]iB / [0-9.]+ [KMG]iB  (\d+)/\1 tensors", output);
+        Assert.Contains("[unet]", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Text_report_lists_blocks_and_sections()
     {
         (string a, string b) = Sd1Pair();
