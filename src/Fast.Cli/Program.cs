@@ -22,6 +22,7 @@ internal static class Program
         ["slothful"] = SlothfulCommand.Run,
         ["lora"] = LoraCommand.Run,
         ["diff"] = DiffCommand.Run,
+        ["presets"] = PresetsCommand.Run,
     };
 
     private static int Main(string[] args)

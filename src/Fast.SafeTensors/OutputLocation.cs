@@ -10,7 +10,10 @@ internal static class OutputLocation
     private const int ReadOnlyFileSystem = 30;
     private const int NoSuchFile = 2;
 
-    /// <summary>Refuses a folder given as the output and an output in a folder that does not exist.</summary>
+    // The names PyTorch pickles go by: safetensors bytes under them would be unpickled by loaders that trust the name.
+    private static readonly HashSet<string> s_pickleExtensions = new(StringComparer.OrdinalIgnoreCase) { ".ckpt", ".pt", ".pth" };
+
+    /// <summary>Refuses a folder given as the output, a pickle checkpoint's name (<c>.ckpt</c>) and an output in a folder that does not exist.</summary>
     /// <exception cref="IOException">The output names a folder.</exception>
     /// <exception cref="DirectoryNotFoundException">The output's folder does not exist.</exception>
     public static void Check(string path, string fullPath, string directory)
@@ -18,6 +21,11 @@ internal static class OutputLocation
         if (Directory.Exists(fullPath))
         {
             throw new IOException($"{path} is a folder; name the output file, e.g. {System.IO.Path.Combine(path, "model.safetensors")}");
+        }
+
+        if (s_pickleExtensions.Contains(System.IO.Path.GetExtension(fullPath)))
+        {
+            throw new IOException($"{path}: fastmerge writes safetensors, and loaders would try to unpickle a file named like a PyTorch checkpoint; name the output .safetensors");
         }
 
         if (!Directory.Exists(directory))

@@ -37,6 +37,8 @@ public sealed class OutputLocationTests
             string missing = Path.Combine(dir, "nope", "x.safetensors");
             var absent = Assert.Throws<DirectoryNotFoundException>(() => SafeTensorsWriter.Create(missing, []));
             Assert.Equal($"cannot write {missing}: folder {Path.Combine(dir, "nope")} does not exist", absent.Message);
+            var ckpt = Assert.Throws<IOException>(() => SafeTensorsWriter.Create(Path.Combine(dir, "x.CKPT"), []));
+            Assert.Contains("name the output .safetensors", ckpt.Message, StringComparison.Ordinal);
             Assert.Empty(Directory.GetFiles(dir));
         }
         finally
