@@ -1,6 +1,4 @@
-using Fast.Merging.Architectures;
-
-namespace Fast.Merging;
+namespace Fast.Merging.Architectures;
 
 /// <summary>Two models of different families were given where one family is needed: "A is SD1.x, B is SDXL base".</summary>
 public sealed class MixedArchitecturesException : MergingException
