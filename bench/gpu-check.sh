@@ -15,12 +15,14 @@
 #   ties.log       issue 15: `merge --mode ties` of 3 SD1.5-layout fp16 models over a base on the CPU (timed, twice:
 #                  mmap and --no-mmap, cmp), the I/O floor (cp BASE + read M1..M3), mergekit-style torch TIES on the
 #                  CPU (bench/ties_vs_torch.py), and --device gpu, which this version refuses (rc 2, one line)
-# Usage: bench/gpu-check.sh BUNDLE OUTDIR [SECTIONS...]  (sections: tests slothful merge hostile bdn torch floor ties; default all)
+#   diff.log       `diff` of two SD1.5-layout fp16 models, --device cpu against --device gpu: time, the read floor, and
+#                  the two JSON reports compared (identical but for the device's name); diff-report.html beside it
+# Usage: bench/gpu-check.sh BUNDLE OUTDIR [SECTIONS...]  (sections: tests slothful merge hostile bdn torch floor ties diff; default all)
 # GPU_CHECK_RUNS=N: timed runs per merge and device (best of N; default 2).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 bundle=$(readlink -f "${1:?usage: bench/gpu-check.sh BUNDLE OUTDIR}") out=$(readlink -f "${2:?OUTDIR}"); shift 2
-sections=("$@"); [ ${#sections[@]} -gt 0 ] || sections=(tests slothful merge hostile bdn torch floor ties)
+sections=("$@"); [ ${#sections[@]} -gt 0 ] || sections=(tests slothful merge hostile bdn torch floor ties diff)
 mkdir -p "$out"
 work=${GPU_CHECK_WORK:-/tmp/gpu-check}; mkdir -p "$work"
 export DOTNET_ROOT=$work/dotnet DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
@@ -164,5 +166,25 @@ LIST
     } > "$out/ties.log" 2>&1 ;;
   torch)
     FASTMERGE_BENCH="dotnet $app/bench/Fast.Bench.dll" PYTHONUNBUFFERED=1 timeout 300 $py bench/slothful_vs_torch.py --cuda > "$out/torch.log" 2>&1 ;;
+  diff)    # per-block difference report: the SIMD reductions against the device's, same bits expected
+    models; a=$work/m1.safetensors b=$work/m2.safetensors
+    {
+      cat "$a" "$b" >/dev/null
+      for i in 1 2; do t0=$(now); cat "$a" "$b" >/dev/null; echo "floor read A + B: $(secs "$t0" "$(now)") s"; done
+      for dev in cpu gpu; do
+        for i in $(seq "${GPU_CHECK_RUNS:-2}"); do
+          t0=$(now)
+          timeout 120 dotnet "$app/cli/fastmerge.dll" diff "$a" "$b" --json --device $dev > "$work/diff-$dev.json" 2> "$work/diff-$dev.log"
+          echo "diff --device $dev run $i: rc=$? $(secs "$t0" "$(now)") s $(tail -1 "$work/diff-$dev.log")"
+        done
+      done
+      if cmp -s <(grep -v '"device"' "$work/diff-cpu.json") <(grep -v '"device"' "$work/diff-gpu.json"); then
+        echo "reports cpu vs gpu: identical (but for the device name; $(grep -c '"key"' "$work/diff-cpu.json") tensors)"
+      else
+        echo "reports cpu vs gpu: DIFFERENT"; diff <(grep -v '"device"' "$work/diff-cpu.json") <(grep -v '"device"' "$work/diff-gpu.json") | head -20
+      fi
+      timeout 60 dotnet "$app/cli/fastmerge.dll" diff "$a" "$b" --html "$out/diff-report.html" --overwrite > "$work/diff-html.log" 2>&1
+      echo "html report rc=$?: $(tail -1 "$work/diff-html.log")"
+    } > "$out/diff.log" 2>&1 ;;
   esac
 done

@@ -21,6 +21,8 @@ internal static class Program
         ["convert"] = ConvertCommand.Run,
         ["slothful"] = SlothfulCommand.Run,
         ["lora"] = LoraCommand.Run,
+        ["diff"] = DiffCommand.Run,
+        ["presets"] = PresetsCommand.Run,
     };
 
     private static int Main(string[] args)

@@ -1,3 +1,5 @@
+using Fast.SafeTensors;
+
 namespace Fast.Merging;
 
 /// <summary>
@@ -14,8 +16,7 @@ internal static class OutputTargets
     /// <param name="whatToWrite">How the "is also an input" message names the output (e.g. "the repaired model").</param>
     public static string? Problem(string output, bool overwrite, IEnumerable<string?> inputs, string whatToWrite)
     {
-        string target = Resolve(output);
-        if (inputs.Any(input => input is not null && string.Equals(Resolve(input), target, StringComparison.Ordinal)))
+        if (IsAnInput(output, inputs))
         {
             return $"{output} is also an input; write {whatToWrite} to another file (an input is never written)";
         }
@@ -23,6 +24,31 @@ internal static class OutputTargets
         return !overwrite && (File.Exists(output) || Directory.Exists(output))
             ? $"{output} already exists; choose another name or pass --overwrite"
             : null;
+    }
+
+    /// <summary>
+    /// True when <paramref name="output"/> is one of <paramref name="inputs"/> under any spelling: the same path
+    /// (relative, <c>./</c>, <c>..</c>), a symbolic link to it, or a hard link of it (same device and inode). Writing
+    /// there would replace an input, which no overwrite permission allows.
+    /// </summary>
+    public static bool IsAnInput(string output, IEnumerable<string?> inputs)
+    {
+        string target = Resolve(output);
+        FileStamp? outputFile = Stamp(output);
+        return inputs.Any(input => input is not null && (string.Equals(Resolve(input), target, StringComparison.Ordinal)
+            || (outputFile is { } o && Stamp(input) is { } i && o.Device == i.Device && o.Inode == i.Inode)));
+    }
+
+    private static FileStamp? Stamp(string path)
+    {
+        try
+        {
+            return File.Exists(path) ? FileStamp.OfPath(path) : null;
+        }
+        catch (IOException)
+        {
+            return null;
+        }
     }
 
     private static string Resolve(string path)

@@ -108,9 +108,10 @@ public sealed class SafeTensorsWriter : IDisposable
             throw new ArgumentException($"{path} is not a file path.", nameof(path));
         }
 
+        OutputLocation.Check(path, fullPath, directory);
         if (!overwrite && (File.Exists(fullPath) || Directory.Exists(fullPath)))
         {
-            throw new SafeTensorsWriteException(fullPath, WriteFailure.OutputExists, "output file already exists; choose another name or allow overwriting");
+            throw new SafeTensorsWriteException(fullPath, WriteFailure.OutputExists, "output file already exists; choose another name, or replace it with --overwrite (Python: overwrite=True)");
         }
 
         byte[] head = Plan(tensors, metadata, out TensorInfo[] layout);
@@ -132,6 +133,10 @@ public sealed class SafeTensorsWriter : IDisposable
         catch (IOException e) when (DiskSpace.IsExhausted(e))
         {
             throw DiskSpace.Failure(fullPath, fileLength, e); // no inode or quota left even for the empty file
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw OutputLocation.Failure(path, directory, e);
         }
 
         try

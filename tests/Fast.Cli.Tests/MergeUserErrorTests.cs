@@ -47,10 +47,10 @@ public class MergeUserErrorTests : IClassFixture<SyntheticModels>
     }
 
     [Fact]
-    public void Sd1WithSdxlIsAShapeMismatchNamingTheKey()
+    public void Sd1WithSdxlNamesBothFamilies()
     {
         using var dir = new TempDir();
-        AssertRefused(dir, "model.diffusion_model.", "merge", "-a", _models.Sd1A, "-b", _models.SdxlB);
+        AssertRefused(dir, "A is SD1.x, B is SDXL base", "merge", "-a", _models.Sd1A, "-b", _models.SdxlB);
     }
 
     [Theory]

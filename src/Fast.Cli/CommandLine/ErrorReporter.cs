@@ -56,6 +56,21 @@ internal static class ErrorReporter
         }
     }
 
+    /// <summary>
+    /// The one-line message and exit code <see cref="Run"/> would report for <paramref name="ex"/>, or null for an
+    /// exception that is a bug (a command checking many files reports a bad file and goes on to the next).
+    /// </summary>
+    public static (string Message, int ExitCode)? Describe(Exception ex)
+    {
+        if (OutOfSpace(ex) is { } full)
+        {
+            return (OneLine(full.Message), ExitCodes.OutOfSpace);
+        }
+
+        Exception? user = ex is AggregateException aggregate ? aggregate.Flatten().InnerExceptions.FirstOrDefault(IsUserError) : IsUserError(ex) ? ex : null;
+        return user is null ? null : (OneLine(user.Message), ExitCodes.Usage);
+    }
+
     /// <summary>The writer's "no room for the output", also when a parallel loop wrapped it.</summary>
     private static SafeTensorsWriteException? OutOfSpace(Exception ex) => ex switch
     {

@@ -4,7 +4,7 @@ using Fast.Merging.Execution;
 
 namespace Fast.Cli.CommandLine;
 
-/// <summary>A one-line progress bar on stderr when it is a terminal; silent otherwise.</summary>
+/// <summary>A one-line progress bar on stderr when it is a terminal (bytes, tensors, ETA); silent otherwise.</summary>
 internal sealed class ProgressBar(TextWriter? terminal) : IProgress<MergeProgress>, IDisposable
 {
     private readonly Stopwatch _clock = Stopwatch.StartNew();
@@ -31,15 +31,20 @@ internal sealed class ProgressBar(TextWriter? terminal) : IProgress<MergeProgres
             int filled = (int)(fraction * 30);
             terminal.Write(string.Create(
                 CultureInfo.InvariantCulture,
-                $"\r[{new string('#', filled)}{new string('.', 30 - filled)}] {fraction * 100,5:0.0}%  {Format.Bytes(value.BytesDone)} / {Format.Bytes(value.BytesTotal)}"));
+                $"\r[{new string('#', filled)}{new string('.', 30 - filled)}] {fraction * 100,5:0.0}%  {Format.Bytes(value.BytesDone)} / {Format.Bytes(value.BytesTotal)}  {value.TensorsDone}/{value.TensorsTotal} tensors{Eta(fraction, now)}"));
         }
     }
+
+    // The rate so far predicts the rest; nothing until a second has passed, when the rate means something.
+    private static string Eta(double fraction, long elapsedMs) => fraction is <= 0 or >= 1 || elapsedMs < 1000
+        ? "          "
+        : string.Create(CultureInfo.InvariantCulture, $"  ETA {Format.Duration(TimeSpan.FromMilliseconds(elapsedMs * (1 - fraction) / fraction)),-9}");
 
     public void Finish()
     {
         if (terminal is not null)
         {
-            terminal.Write("\r" + new string(' ', 79) + "\r");
+            terminal.Write("\r" + new string(' ', 110) + "\r");
         }
     }
 

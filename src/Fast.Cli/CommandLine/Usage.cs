@@ -46,13 +46,19 @@ internal static class Usage
           fastmerge inspect FILE [--json] [--no-mmap] [--lineage]
               tensor count, dtypes, sizes and metadata of a safetensors file or PyTorch checkpoint;
               --lineage: the merge history it records (A1111's sd_merge_models), as a tree
-          fastmerge check FILE [--json] [--no-nan-scan]
-              architecture, components, missing/unknown keys, position ids, junk, EMA, float64, NaN/Inf, hashes
+          fastmerge check FILE|DIR ... [--json] [--no-nan-scan]
+              architecture, components, missing/unknown keys, position ids, junk, EMA, float64, NaN/Inf, hashes;
+              several files or a folder's *.safetensors in one call (JSON Lines with --json, errors as JSON too)
           fastmerge fix FILE -o OUT [--position-ids reset|keep] [--prune] [--dtype keep|fp16|bf16|fp32|fp8_e4m3|fp8_e5m2]
                         [--vae FILE] [--clip FILE] [--rename-nai] [--nan-to-num] [--overwrite]
               write a repaired copy (the input is never written)
           fastmerge extract FILE --component unet|vae|clip -o OUT [--overwrite]
               write one component as its own file
+          fastmerge diff A B [--json] [--html REPORT.html] [--device cpu|gpu] [--threads N] [--overwrite]
+              where two models differ: L2 of B - A (also relative to A), cosine and max |B - A| per block of the
+              U-Net/transformer, per layer of the text encoders and VAE, and per tensor; --html draws the blocks
+          fastmerge presets [--json]
+              the block-weight presets --weights-alpha/--weights-beta take by name (GRAD_V, FLAT_25, ...), with their values
           fastmerge hash FILE [--json]
               sha256, AutoV2, legacy hash (AutoV1) and a content hash per component
           fastmerge convert FILE -o OUT [--dtype keep|fp16|bf16|fp32|fp8_e4m3|fp8_e5m2] [--prune] [--overwrite]

@@ -52,6 +52,12 @@ internal static class BulkCommand
             return ExitCodes.Usage;
         }
 
+        if (sweep is not null && options.Sink == BulkSinkKind.Files)
+        {
+            // A sweep names its outputs itself; the folder they go to is made as `mkdir -p` would make it.
+            Directory.CreateDirectory(sweep.OutputDirectory);
+        }
+
         if (shard is { } sh)
         {
             plan = plan.Shard(sh.Index, sh.Count);

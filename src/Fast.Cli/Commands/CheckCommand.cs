@@ -6,7 +6,7 @@ using Fast.Merging.Doctor;
 
 namespace Fast.Cli.Commands;
 
-/// <summary><c>fastmerge check FILE [--json] [--no-nan-scan]</c>: the model doctor's report; exit 0 healthy, 1 problems, 2 unreadable.</summary>
+/// <summary><c>fastmerge check FILE|DIR... [--json] [--no-nan-scan]</c>: the model doctor's report per file (JSON Lines for many); exit 0 healthy, 1 problems, 2 unreadable.</summary>
 internal static class CheckCommand
 {
     // Lists longer than this are shortened in the text report; --json always has them whole.
@@ -17,17 +17,82 @@ internal static class CheckCommand
         var reader = new ArgumentReader("check", args, new HashSet<string> { "--json", "--no-nan-scan" });
         bool json = reader.Flag("--json");
         bool scan = !reader.Flag("--no-nan-scan");
-        reader.EnsureAllConsumed(maxPositionals: 1);
-        if (reader.Positionals.Count != 1)
+        reader.EnsureAllConsumed(maxPositionals: int.MaxValue);
+        if (reader.Positionals.Count == 0)
         {
-            throw new UsageException("check: expected one FILE");
+            throw new UsageException("check: expected one or more FILEs or folders");
         }
 
-        CheckReport report = ModelChecker.Check(reader.Positionals[0], new CheckOptions { ScanNonFinite = scan }, ConsoleCancel.Token);
+        List<string> files = Expand(reader.Positionals);
+        bool many = files.Count > 1 || Directory.Exists(reader.Positionals[0]);
+        if (!many && !json)
+        {
+            return CheckOne(files[0], json, jsonLines: false, scan);
+        }
+
+        // Many files: one report after another (JSON Lines with --json); a file that cannot be read is reported and
+        // the others are still checked. With --json an unreadable file is a JSON object too ({"path", "error",
+        // "exit_code"}). The exit code is the worst: 2 unreadable, 1 problems, 0 all healthy.
+        int worst = ExitCodes.Ok;
+        foreach (string file in files)
+        {
+            int code;
+            try
+            {
+                code = CheckOne(file, json, jsonLines: many, scan);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException && ErrorReporter.Describe(ex) is { } failure)
+            {
+                code = failure.ExitCode;
+                if (json)
+                {
+                    WriteJsonError(file, failure.Message, code);
+                }
+                else
+                {
+                    Console.Error.WriteLine($"fastmerge: {failure.Message}");
+                }
+            }
+
+            worst = Math.Max(worst, code);
+        }
+
+        return worst;
+    }
+
+    /// <summary>The files to check: each FILE as given, each folder's *.safetensors (not recursive) in name order.</summary>
+    private static List<string> Expand(IReadOnlyList<string> paths)
+    {
+        var files = new List<string>();
+        foreach (string path in paths)
+        {
+            if (Directory.Exists(path))
+            {
+                string[] found = Directory.GetFiles(path, "*.safetensors");
+                Array.Sort(found, StringComparer.Ordinal);
+                if (found.Length == 0)
+                {
+                    throw new UsageException($"check: folder {path} has no .safetensors files");
+                }
+
+                files.AddRange(found);
+            }
+            else
+            {
+                files.Add(path);
+            }
+        }
+
+        return files;
+    }
+
+    private static int CheckOne(string path, bool json, bool jsonLines, bool scan)
+    {
+        CheckReport report = ModelChecker.Check(path, new CheckOptions { ScanNonFinite = scan }, ConsoleCancel.Token);
         if (json)
         {
             using Stream stdout = Console.OpenStandardOutput();
-            using (var w = new Utf8JsonWriter(stdout, new JsonWriterOptions { Indented = true }))
+            using (var w = new Utf8JsonWriter(stdout, new JsonWriterOptions { Indented = !jsonLines }))
             {
                 CheckReportJson.Write(w, report);
             }
@@ -40,6 +105,22 @@ internal static class CheckCommand
         }
 
         return report.IsHealthy ? ExitCodes.Ok : ExitCodes.ProblemsFound;
+    }
+
+    /// <summary>With --json, a file that cannot be checked is a line too, so a script reading the stream sees every file.</summary>
+    private static void WriteJsonError(string path, string message, int exitCode)
+    {
+        using Stream stdout = Console.OpenStandardOutput();
+        using (var w = new Utf8JsonWriter(stdout))
+        {
+            w.WriteStartObject();
+            w.WriteString("path", path);
+            w.WriteString("error", message);
+            w.WriteNumber("exit_code", exitCode);
+            w.WriteEndObject();
+        }
+
+        stdout.WriteByte((byte)'\n');
     }
 
     private static void WriteText(TextWriter o, CheckReport r)

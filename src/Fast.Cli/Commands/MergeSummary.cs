@@ -28,6 +28,11 @@ internal sealed record MergeSummary(MergeResult Result)
             s.AppendLine(CultureInfo.InvariantCulture, $"  weights alpha  {r.WeightsAlpha}");
         }
 
+        foreach (string line in MergeNotes.Lines(Plan))
+        {
+            s.AppendLine(line);
+        }
+
         s.AppendLine(CultureInfo.InvariantCulture, $"  tensors        {Plan.Tensors.Count}: {Plan.MergedCount} merged, {Plan.CopiedCount} kept from A, {PositionIdsLine()}");
         foreach ((string key, PositionIdsReport before) in Result.PositionIdsBefore)
         {

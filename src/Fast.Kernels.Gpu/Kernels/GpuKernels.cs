@@ -45,6 +45,8 @@ internal sealed class GpuKernels<TMath> : IGpuKernels
             FilterKernels.GaussianPass<TMath>);
         DotAndNorms = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<double>, int, int>(
             ReductionKernels.DotAndNorms<TMath>);
+        DifferenceSums = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<double>, int, int>(
+            ReductionKernels.DifferenceSums<TMath>);
 
         ExtractDifferences = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>>(
             ExtractKernels.Differences<TMath>);
@@ -98,6 +100,8 @@ internal sealed class GpuKernels<TMath> : IGpuKernels
     public Action<Index1D, ArrayView<float>, ArrayView<float>, int, int> GaussianPass { get; }
 
     public Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<double>, int, int> DotAndNorms { get; }
+
+    public Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<double>, int, int> DifferenceSums { get; }
 
     public Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>> ExtractDifferences { get; }
 

@@ -46,6 +46,8 @@ internal interface IGpuKernels
 
     Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<double>, int, int> DotAndNorms { get; }
 
+    Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<double>, int, int> DifferenceSums { get; }
+
     Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>> ExtractDifferences { get; }
 
     Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, int> RowCosine { get; }

@@ -32,14 +32,14 @@ public static class FastMerger
         options ??= new MergeOptions();
         string fullOutput = Path.GetFullPath(outputPath);
         RecipeValidator.EnsureValid(recipe, null);
-        if (!options.Overwrite && InputPaths(recipe).Any(p => string.Equals(Path.GetFullPath(p), fullOutput, StringComparison.Ordinal)))
+        if (OutputTargets.IsAnInput(outputPath, InputPaths(recipe)))
         {
-            throw new MergePlanException($"the output {outputPath} is also an input; choose another path, or allow overwriting to replace it");
+            throw new MergePlanException($"the output {outputPath} is also an input (the same file, a link or another spelling of it); an input is never written, even with overwrite: choose another path");
         }
 
         if (!options.Overwrite && (File.Exists(fullOutput) || Directory.Exists(fullOutput)))
         {
-            throw new MergePlanException($"the output {outputPath} already exists; choose another path, or allow overwriting to replace it");
+            throw new MergePlanException($"the output {outputPath} already exists; choose another path, or replace it with --overwrite (Python: overwrite=True)");
         }
 
         // The default merge hashes its inputs and its output while the bytes pass anyway (inputs read for the merge,

@@ -24,9 +24,9 @@ internal sealed class VariantPreparer(InputFiles files, BulkOptions options, IIn
         RecipeValidator.EnsureValid(recipe, null);
         string output = Path.GetFullPath(variant.OutputPath);
         bool writes = options.Sink == BulkSinkKind.Files;
-        if (writes && !options.Overwrite && FastMerger.InputPaths(recipe).Any(p => string.Equals(Path.GetFullPath(p), output, StringComparison.Ordinal)))
+        if (writes && OutputTargets.IsAnInput(output, FastMerger.InputPaths(recipe)))
         {
-            throw new MergePlanException($"the output {variant.OutputPath} is also an input; choose another path, or allow overwriting to replace it");
+            throw new MergePlanException($"the output {variant.OutputPath} is also an input (the same file, a link or another spelling of it); an input is never written, even with overwrite: choose another path");
         }
 
         SafeTensorsFile a = files.Open(recipe.A.Path);
@@ -57,7 +57,7 @@ internal sealed class VariantPreparer(InputFiles files, BulkOptions options, IIn
 
             if (!options.Overwrite)
             {
-                throw new MergePlanException($"the output {variant.OutputPath} already exists; choose another path, or allow overwriting to replace it");
+                throw new MergePlanException($"the output {variant.OutputPath} already exists; choose another path, or replace it with --overwrite (Python: overwrite=True)");
             }
         }
 

@@ -89,8 +89,12 @@ public static class ModelFixer
                 }
 
                 long n = p.Shape.Count == 2 && p.Shape[0] == 1 ? p.Shape[1] : p.SourceTensor!.ElementCount;
+
+                // Written either way (the same bytes when clean), but only a repair is reported as a reset.
+                bool clean = p.Source is { } from && p.SourceTensor is { } ids && PositionIdsDTypes.CanRead(ids.DType)
+                    && ids.ElementCount <= 1_000_000 && PositionIdsFileCheck.Check(from, ids).IsClean;
                 plan[i] = new PlannedCopy(p.Name, DType.I64, [1, n], null, null);
-                reset++;
+                reset += clean ? 0 : 1;
             }
             else if (p.SourceTensor is { } source)
             {
@@ -99,7 +103,7 @@ public static class ModelFixer
         }
 
         int converted = plan.Count(p => p.IsConversion);
-        long repaired = CopyWriter.Write(plan, outputPath, Metadata(file), options.Overwrite, cancellation);
+        long repaired = CopyWriter.Write(plan, outputPath, FixRecord.Apply(Metadata(file), options), options.Overwrite, cancellation);
         return new FixResult(Path.GetFullPath(outputPath), plan.Count, pruned, renamed, converted, reset, vaeCount, clipCount, repaired);
     }
 

@@ -31,6 +31,7 @@ public static class MergePlanner
         // Random block weights (R, U, X) are drawn first: the drawn lists are what is validated, planned and recorded.
         recipe = RandomWeightsResolution.Resolve(recipe, out string? randomRecord);
         ArchitectureRecognition arch = ArchitectureRecognizer.Recognize(a.Tensors.Select(t => new TensorKey(t.Name, t.Shape)));
+        EnsureOneFamily(arch, b, "B", c is not null && recipe.UsesModelC ? c : null);
         RecipeValidator.EnsureValid(recipe, arch.BlockLayout);
         if (recipe.UsesModelC && c is null)
         {
@@ -136,6 +137,16 @@ public static class MergePlanner
     }
 
     /// <summary>An include/exclude item that matches no key and no block of A is a typo (SPEC §5): refuse it by name.</summary>
+    /// <summary>"A is SD1.x, B is SDXL base" before any tensor is compared, rather than the first key that does not fit.</summary>
+    private static void EnsureOneFamily(ArchitectureRecognition a, SafeTensorsFile b, string nameB, SafeTensorsFile? c)
+    {
+        MixedArchitecturesException.ThrowIfMixed("A", a, nameB, ArchitectureRecognizer.Recognize(b.Tensors.Select(t => new TensorKey(t.Name, t.Shape))), "models of different families cannot be merged");
+        if (c is not null)
+        {
+            MixedArchitecturesException.ThrowIfMixed("A", a, "C", ArchitectureRecognizer.Recognize(c.Tensors.Select(t => new TensorKey(t.Name, t.Shape))), "models of different families cannot be merged");
+        }
+    }
+
     private static void EnsureEveryFilterItemMatches(BlockFilter filter, SafeTensorsFile a, BlockLayout layout)
     {
         var keys = a.Tensors.Select(t => (t.Name, layout.HasBlocks ? layout.Blocks[layout.IndexOf(t.Name)] : BlockIds.Base)).ToList();

@@ -31,7 +31,7 @@ public sealed class BulkFailureTests(BulkModels fixture)
             result.Variants.Select(v => v.Status));
         Assert.StartsWith("variant 1 (line 2): ", result.Variants[1].Error, StringComparison.Ordinal);
         Assert.Contains("missing.safetensors", result.Variants[1].Error, StringComparison.Ordinal);
-        Assert.Contains("shape", result.Variants[2].Error, StringComparison.Ordinal);
+        Assert.Contains("A is SD1.x, B is SDXL base", result.Variants[2].Error, StringComparison.Ordinal);
         Assert.StartsWith("variant 3 (line 4): ", result.Variants[3].Error, StringComparison.Ordinal);
         Assert.StartsWith("variant 4 (line 5): ", result.Variants[4].Error, StringComparison.Ordinal);
         Assert.All(result.Variants.Where(v => v.Status == BulkVariantStatus.Failed), v => Assert.DoesNotContain('\n', v.Error!));
