@@ -18,5 +18,7 @@ internal readonly struct CpuStrictMath : IStrictMath
 
     public double Add(double a, double b) => a + b;
 
+    public double Sub(double a, double b) => a - b;
+
     public double Mul(double a, double b) => a * b;
 }

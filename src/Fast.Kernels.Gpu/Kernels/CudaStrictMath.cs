@@ -46,6 +46,12 @@ internal readonly struct CudaStrictMath : IStrictMath
         return result;
     }
 
+    public double Sub(double a, double b)
+    {
+        CudaAsm.Emit("sub.rn.f64 %0, %1, %2;", out double result, a, b);
+        return result;
+    }
+
     public double Mul(double a, double b)
     {
         CudaAsm.Emit("mul.rn.f64 %0, %1, %2;", out double result, a, b);

@@ -21,5 +21,7 @@ internal interface IStrictMath
 
     double Add(double a, double b);
 
+    double Sub(double a, double b);
+
     double Mul(double a, double b);
 }

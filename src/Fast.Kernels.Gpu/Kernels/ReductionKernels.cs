@@ -58,7 +58,7 @@ internal static class ReductionKernels
         {
             double x = a[k];
             double y = b[k];
-            double d = x - y;
+            double d = math.Sub(x, y);
             dot = math.Add(dot, math.Mul(x, y));
             squaresA = math.Add(squaresA, math.Mul(x, x));
             squaresB = math.Add(squaresB, math.Mul(y, y));
