@@ -38,6 +38,7 @@ class Case:
     quick: bool = False                # part of --quick
     reject: bool = False               # both tools must refuse it (exit 2, no output)
     fast_args: Tuple[str, ...] = ()    # fastmerge-only flags (threads, buffered reads)
+    reference_env: Tuple[Tuple[str, str], ...] = ()  # run the reference in a child with these variables set
     mode: str = field(init=False, default="ws")
 
     def __post_init__(self) -> None:
@@ -193,6 +194,40 @@ CASES: List[Case] = [
        "--random-upper", "1,1,1,1,1,1,1,1,1,1,1,1,1,0.9,0.8,0.7,1,1,1,1,1,1,1,1,1,1",
        "--random-lower", "0,0,0,0,0,0,0,0,0,0,0,0,0,0.1,0.2,0.3,0,0,0,0,0,0,0,0,0,0"),
     _c("reject-random-without-seed", "sd1-a", "sd1-b", None, "--mode", "ws", "--weights-alpha", "R", reject=True),
+    # ---- self and plus random (A alone, in A's dtype; to_out/proj_out/norm keys and alpha 0 keep A). plus random
+    # draws torch's randn_like key after key in sorted key order from torch.manual_seed(--seed) (SPEC §4).
+    _c("sd1-self", "sd1-a", "sd1-b", None, "--mode", "ws", "--calc", "self", "--alpha", 0.7, quick=True),
+    _c("sd1-self-list-fp32", "sd1-a", "sd1-b", None, "--mode", "ws", "--calc", "self", "--weights-alpha", SD_ALPHA,
+       "--dtype", "fp32"),
+    _c("sd1-self-nonfinite-ad", "sd1-b-nonfinite", "sd1-a-negzero", "sd1-c", "--mode", "ad", "--calc", "self",
+       "--alpha", -1.3),
+    _c("sdxl-self-ts", "sdxl-a", "sdxl-b", "sdxl-c", "--mode", "ts", "--calc", "self", "--weights-alpha", XL_ALPHA,
+       "--beta", 0.2),
+    _c("sd1-inpaint-self", "sd1-inpaint-a", "sd1-b", None, "--mode", "ws", "--calc", "self", "--alpha", 0.9),
+    _c("sd1-plus-random", "sd1-a", "sd1-b", None, "--mode", "ws", "--calc", "plus random", "--alpha", 0.01,
+       "--seed", 1234, quick=True),
+    _c("sd1-plus-random-list-bf16", "sd1-a", "sd1-b", None, "--mode", "ws", "--calc", "plus random",
+       "--weights-alpha", SD_ALPHA, "--seed", 4294967295, "--dtype", "bf16"),
+    _c("sd1-plus-random-nonfinite-st", "sd1-b-nonfinite", "sd1-a-negzero", "sd1-c", "--mode", "st",
+       "--calc", "plus random", "--alpha", 0.5, "--beta", 0.3, "--seed", 0, "--exclude", "IN05,attn2"),
+    _c("sdxl-plus-random", "sdxl-a", "sdxl-b", None, "--mode", "ws", "--calc", "plus random", "--weights-alpha",
+       XL_ALPHA, "--seed", 77),
+    # fp32 A: torch's portable randn kernel (its AVX2 kernel differs by 1 ulp in ~1% of draws; see TorchRandn)
+    _c("sdxl-plus-random-fp32-A", "sdxl-b", "sdxl-a", None, "--mode", "ws", "--calc", "plus random", "--alpha", 0.2,
+       "--seed", 5, reference_env=(("ATEN_CPU_CAPABILITY", "default"),)),
+    _c("sd1-inpaint-plus-random-fp32-A", "sd1-inpaint-a", "sd1-b", None, "--mode", "ws", "--calc", "plus random",
+       "--alpha", 0.3, "--seed", 9, reference_env=(("ATEN_CPU_CAPABILITY", "default"),)),
+    _c("reject-plus-random-without-seed", "sd1-a", "sd1-b", None, "--mode", "ws", "--calc", "plus random",
+       "--alpha", 0.1, reject=True),
+    _c("reject-self-with-ss", "sd1-a", "sd1-b", None, "--mode", "ss", "--calc", "self", "--alpha", 0.5, reject=True),
+    # ---- smoothAdd in the reference's other modes: raw B filtered (theta_1 is B - C in add difference only)
+    _c("sd1-smoothAdd-ws", "sd1-a", "sd1-b", None, "--mode", "ws", "--calc", "smoothAdd", "--alpha", 0.4, quick=True),
+    _c("sd1-smoothAdd-ws-nonfinite-fp32", "sd1-a-negzero", "sd1-b-nonfinite", None, "--mode", "ws", "--calc",
+       "smoothAdd", "--weights-alpha", SD_ALPHA, "--dtype", "fp32"),
+    _c("sd1-smoothAdd-ts", "sd1-a", "sd1-b", "sd1-c", "--mode", "ts", "--calc", "smoothAdd", "--alpha", 0.3,
+       "--beta", 0.2),
+    _c("sdxl-smoothAdd-st-bf16", "sdxl-a", "sdxl-b", "sdxl-c", "--mode", "st", "--calc", "smoothAdd",
+       "--weights-alpha", XL_ALPHA, "--beta", 0.5, "--dtype", "bf16"),
     # ---- inputs both must refuse before writing anything
     _c("reject-exclude-typo", "sd1-a", "sd1-b", None, "--mode", "ws", "--alpha", 0.5, "--exclude", "IN05,IN4",
        reject=True, quick=True),

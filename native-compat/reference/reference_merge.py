@@ -36,7 +36,9 @@ from safetensors_io import (FLOATING, PlannedTensor, SafeTensorsError, SafeTenso
                             StreamingWriter, torch_dtype)
 
 MODES = ("ws", "ad", "ts", "st", "ss")
-CALCMODES = ("normal", "cosineA", "cosineB", "trainDifference", "smoothAdd", "tensor", "tensor2", "extract")
+CALCMODES = ("normal", "cosineA", "cosineB", "trainDifference", "smoothAdd", "tensor", "tensor2", "extract", "self",
+             "plus random")
+SELF_CALCMODES = ("self", "plus random")
 OUT_DTYPES = {"keep": None, "fp16": "F16", "bf16": "BF16", "fp32": "F32"}
 POSITION_IDS_SUFFIX = "embeddings.position_ids"
 # dtypes torch 1.13 converts to f32 (float8 and unsigned 16-64 bit it cannot hold)
@@ -165,6 +167,8 @@ def plan_keys(recipe: Recipe, a: SafeTensorsFile, b: SafeTensorsFile, c: Optiona
                 p.reason = "excluded"
             elif recipe.calc.startswith("cosine") and "first_stage_model" in key:
                 p.reason = "VAE key in cosine mode"  # cosine(): `if "first_stage_model" in key: continue`
+            elif recipe.calc in SELF_CALCMODES and (any(k in key for k in ops.SELFKEYS) or alpha == 0):
+                p.reason = "self key or alpha 0"  # `if any(selfkey in key ...): continue`, `if current_alpha == 0: continue`
             else:
                 p.action = "merge"
                 if recipe.calc == "extract" and not (0 <= alpha <= 1 and 0 <= beta <= 1):
@@ -224,6 +228,22 @@ def merge_normal_fast(s: fast.Scratch, mode: str, ta, tb, tc, p: KeyPlan):
     raise AssertionError(mode)
 
 
+# plus random: torch's generator state at the start of each merged key (see random_starts)
+random_states: Dict[str, torch.Tensor] = {}
+
+
+def random_starts(plans: List[KeyPlan], a, seed: int) -> Dict[str, torch.Tensor]:
+    """smerge runs plus random key after key from torch's global generator in its state dict's order (safetensors
+    load_file: names sorted); seeded here with torch.manual_seed(seed). The state before each key is kept (drawing
+    the key's randn_like to move on), so the keys can then be computed in the plan's order."""
+    torch.manual_seed(seed)
+    states = {}
+    for p in sorted((p for p in plans if p.action == "merge"), key=lambda p: p.key.encode("utf-8")):
+        states[p.key] = torch.get_rng_state()
+        torch.randn_like(a.tensor(p.key))
+    return states
+
+
 def compute(recipe: Recipe, p: KeyPlan, a, b, c, sims, scratch: fast.Scratch) -> Optional[torch.Tensor]:
     """The merged tensor in the planned dtype, or None when A's bytes are written unchanged.
 
@@ -256,7 +276,14 @@ def compute(recipe: Recipe, p: KeyPlan, a, b, c, sims, scratch: fast.Scratch) ->
         if r is None:
             r = ta
     elif calc == "smoothAdd":
-        r = ops.smooth_add(ta, ops.add_difference_d(tb, tc), p.alpha)
+        # theta_1 is B - C only in add difference (stage 0); ws, ts and st filter raw B
+        r = ops.smooth_add(ta, ops.add_difference_d(tb, tc) if recipe.mode == "ad" else tb, p.alpha)
+    elif calc in SELF_CALCMODES:
+        # the whole of A (an inpainting A's extra channels too), in A's dtype
+        if calc == "plus random":
+            torch.set_rng_state(random_states[p.key])
+        r = (ops.self_scale if calc == "self" else ops.plus_random)(full_a, p.alpha)
+        return scratch.convert(r, target)
     elif calc in ("tensor", "tensor2"):
         r = ops.tensor_exchange(calc == "tensor", ta, tb, p.alpha, p.beta, target)
     elif calc == "extract":
@@ -346,7 +373,7 @@ def build_parser() -> argparse.ArgumentParser:
     ap.add_argument("--weights-beta", help="block list for beta")
     ap.add_argument("--weights-a", help="ss: block list of factors for A (global factor = --alpha)")
     ap.add_argument("--weights-b", help="ss: block list of factors for B (global factor = --beta)")
-    ap.add_argument("--seed", type=int, help="seed of the random block weights (R, U, X entries)")
+    ap.add_argument("--seed", type=int, help="seed of the random block weights (R, U, X entries) and of plus random")
     ap.add_argument("--random-round", type=int, default=3, help="digits the random weights are rounded to")
     ap.add_argument("--random-upper", default=",".join(["1"] * 26), help="X's upper limits")
     ap.add_argument("--random-lower", default=",".join(["0"] * 26), help="X's lower limits")
@@ -387,7 +414,13 @@ def _randdealer(w: str, randomer, ab: int, args) -> str:
 
 def validate(args) -> None:
     calc, mode = args.calc, args.mode
-    if calc in ("trainDifference", "smoothAdd", "extract") and mode != "ad":
+    if calc == "smoothAdd" and mode not in ("ws", "ad", "ts", "st"):
+        raise UsageError(f"calcmode {calc} works on ws, ad (B-C), ts or st (raw B)")
+    if calc in SELF_CALCMODES and mode not in ("ws", "ad", "ts", "st"):
+        raise UsageError(f"calcmode {calc} works on ws, ad, ts or st")
+    if calc == "plus random" and args.seed is None:
+        raise UsageError("calcmode plus random needs --seed (torch.manual_seed)")
+    if calc in ("trainDifference", "extract") and mode != "ad":
         raise UsageError(f"calcmode {calc} works on add difference: use --mode ad")
     if calc in ("tensor", "tensor2") and mode != "ws":
         raise UsageError(f"calcmode {calc} works on weighted sum only: use --mode ws")
@@ -446,6 +479,9 @@ def run(argv: Optional[Sequence[str]] = None) -> Dict[str, int]:
     keys = select_keys(a.keys(), args.keys_subset)
     plans = plan_keys(recipe, a, b, c, keys)
     sims = cosine_sims(recipe, plans, a, b, c) if args.calc.startswith("cosine") else None
+    if args.calc == "plus random":
+        random_states.clear()
+        random_states.update(random_starts(plans, a, args.seed))
 
     writer = StreamingWriter(args.o, [PlannedTensor(p.key, p.out_dtype, tuple(p.out_shape)) for p in plans],
                              {"format": "pt"})

@@ -109,6 +109,24 @@ public static class MergePlanner
                     $"calcmode {calcEntry.Name} needs 0 <= alpha, beta <= 1 ({ta.Name}: alpha {alpha}, beta {beta})"));
             }
 
+            if (calcEntry.ChangesAOnly)
+            {
+                // supermerger's self / plus random: SELFKEYS and α = 0 keep A (nothing is drawn for them); the rest
+                // changes the whole of A's tensor in A's dtype.
+                if (alpha == 0 || CalcModeEntry.SelfKeys.Any(k => ta.Name.Contains(k, StringComparison.Ordinal)))
+                {
+                    planned.Add(copy);
+                    continue;
+                }
+
+                if (ElementTypes.Of(ta.DType) is not (Fast.Kernels.ElementType.F16 or Fast.Kernels.ElementType.BF16 or Fast.Kernels.ElementType.F32))
+                {
+                    throw new MergePlanException($"calcmode {calcEntry.Name} computes in A's dtype as torch does, for F16, BF16 or F32 tensors; {ta.Name} is {DTypeInfo.ToJsonName(ta.DType)}");
+                }
+
+                channels = null;
+            }
+
             planned.Add(new PlannedTensor(ta.Name, output, ta.Shape, TensorAction.Merge, block, alpha, beta, channels, cosine));
         }
 
