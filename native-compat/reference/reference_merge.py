@@ -29,6 +29,7 @@ import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
+import elemental_adjust as ea  # noqa: E402
 import merge_ops as ops  # noqa: E402
 import normal_fast as fast  # noqa: E402
 import sd_blocks as blocks  # noqa: E402
@@ -64,6 +65,7 @@ class KeyPlan:
     channel_slice: bool = False  # A has 9/8 input channels where the others have 4: merge [:, 0:4]
     in_cosine_stats: bool = False
     reason: str = ""
+    adjust: object = None       # smerge's Adjust for a FINETUNES key: a factor (float) or the out.2.bias offsets (list)
 
 
 def _needs_c(mode: str) -> bool:
@@ -96,6 +98,9 @@ class Recipe:
     out_dtype: Optional[str]
     exclude: List[str]
     arch: str
+    elemental: Optional[List[str]] = None   # smerge's `deep`, split
+    lucks: Optional[dict] = None            # seed draws and random settings for elemental R/U/X
+    fine: Optional[list] = None             # fineman's list
 
 
 def _check_torch_dtype(key: str, which: str, dtype: str) -> None:
@@ -115,6 +120,14 @@ def plan_keys(recipe: Recipe, a: SafeTensorsFile, b: SafeTensorsFile, c: Optiona
         ai = a.tensors[key]
         block = blocks.block_of_key(key, recipe.arch)
         alpha = blocks.weight_for(block, recipe.arch, recipe.weights_alpha, recipe.alpha)
+        if recipe.elemental:
+            # elementals(): after the block weights, num = the key's index in smerge's (sorted) state dict
+            ids = blocks.block_ids(recipe.arch)
+            try:
+                alpha = ea.elementals(key, block, ids.index(block), recipe.elemental, recipe.lucks["randomer"],
+                                      recipe.lucks["num"][key], recipe.lucks, alpha, ids)
+            except ea.ElementalError as e:
+                raise UsageError(str(e)) from None
         beta = blocks.weight_for(block, recipe.arch, recipe.weights_beta, recipe.beta)
         floating = ai.dtype in FLOATING
         out_dtype = (recipe.out_dtype or ai.dtype) if floating else ai.dtype
@@ -175,6 +188,13 @@ def plan_keys(recipe: Recipe, a: SafeTensorsFile, b: SafeTensorsFile, c: Optiona
                     raise UsageError(f"extract needs 0 <= alpha, beta <= 1 (key {key}: alpha {alpha}, beta {beta})")
                 for which, f in [("A", a)] + inputs:
                     _check_torch_dtype(key, which, f.tensors[key].dtype)
+        if p.action == "merge" and recipe.fine is not None and key in ea.FINETUNES:
+            index = ea.FINETUNES.index(key)
+            p.adjust = recipe.fine[index]
+            if index == 5 and int(np.prod(ai.shape)) != len(p.adjust):
+                raise UsageError(f"--adjust adds {len(p.adjust)} offsets to {key} of shape {list(ai.shape)}")
+            if ai.dtype not in ("F16", "BF16", "F32"):
+                raise UsageError(f"--adjust changes {key} in A's dtype, for F16, BF16 or F32 only")
         if p.action == "merge" or p.out_dtype != ai.dtype:
             _check_torch_dtype(key, "A", ai.dtype)
             _check_torch_dtype(key, "the output", p.out_dtype)
@@ -262,6 +282,8 @@ def compute(recipe: Recipe, p: KeyPlan, a, b, c, sims, scratch: fast.Scratch) ->
         r = merge_normal(recipe.mode, ta, tb, tc, p)
         return r.to(torch_dtype(p.out_dtype))  # float -> int64 truncates toward zero
 
+    if p.adjust is not None:
+        return adjusted(recipe, p, a, b, c, sims, scratch)
     target = torch_dtype(p.out_dtype)
     full_a, ta, tb, tc = _inputs(p, a, b, c)
     calc = recipe.calc
@@ -297,6 +319,33 @@ def compute(recipe: Recipe, p: KeyPlan, a, b, c, sims, scratch: fast.Scratch) ->
         out[:, 0:4] = r
         return out
     return scratch.convert(r, target)
+
+
+def adjusted(recipe: Recipe, p: KeyPlan, a, b, c, sims, scratch: fast.Scratch) -> torch.Tensor:
+    """smerge's Adjust step: the merged key as smerge holds it (A's dtype; f32 after trainDifference and smoothAdd,
+    B's dtype after weighted sum at alpha 1), times fine[index] or plus torch.tensor(fine[5]); then, SPEC §9, the
+    output dtype. trainDifference with B equal to C `continue`s before the step: A unchanged."""
+    import dataclasses
+    if recipe.calc in ("trainDifference", "smoothAdd"):
+        stored = "F32"
+    elif recipe.calc == "normal" and recipe.mode == "ws" and p.alpha == 1:
+        stored = b.tensors[p.key].dtype
+    else:
+        stored = a.tensors[p.key].dtype
+    inner = dataclasses.replace(p, adjust=None, out_dtype=stored)
+    merged = compute(recipe, inner, a, b, c, sims, fast.Scratch())
+    if merged is None:
+        merged = a.tensor(p.key)
+    merged = merged.clone()
+    if recipe.calc == "trainDifference":
+        _, ta, tb, tc = _inputs(p, a, b, c)
+        if ops.train_difference(ta, tb, tc, p.alpha) is None:
+            return scratch.convert(merged, torch_dtype(p.out_dtype))
+    if isinstance(p.adjust, list):
+        merged = merged + torch.tensor(p.adjust).to(merged.device)
+    else:
+        merged = merged * p.adjust
+    return scratch.convert(merged, torch_dtype(p.out_dtype))
 
 
 def cosine_sims(recipe: Recipe, plans: List[KeyPlan], a, b, c):
@@ -377,6 +426,8 @@ def build_parser() -> argparse.ArgumentParser:
     ap.add_argument("--random-round", type=int, default=3, help="digits the random weights are rounded to")
     ap.add_argument("--random-upper", default=",".join(["1"] * 26), help="X's upper limits")
     ap.add_argument("--random-lower", default=",".join(["0"] * 26), help="X's lower limits")
+    ap.add_argument("--elemental", help="elemental merge: BLOCKS:ELEMENTS:RATIO entries, comma or newline separated")
+    ap.add_argument("--adjust", help="Adjust: IN,OUT,OUT2,CONT,BRI,COL1,COL2,COL3")
     ap.add_argument("--position-ids", choices=("reset", "keep", "merge"), default="reset")
     ap.add_argument("--dtype", choices=tuple(OUT_DTYPES), default="keep")
     ap.add_argument("--exclude", default="", help="comma-separated block ids (BASE, IN00, M00, OUT11, VAE) or key substrings")
@@ -473,6 +524,26 @@ def run(argv: Optional[Sequence[str]] = None) -> Dict[str, int]:
                     wa, wb, args.position_ids, OUT_DTYPES[args.dtype],
                     [x.strip() for x in args.exclude.split(",") if x.strip()], arch)
 
+    if args.elemental is not None:
+        if arch not in (blocks.SD, blocks.SDXL):
+            raise UsageError("--elemental names blocks, but model A's architecture has no known blocks")
+        try:
+            recipe.elemental = ea.split_deep(args.elemental)
+        except ea.ElementalError as e:
+            raise UsageError(str(e)) from None
+        randomer = None
+        if any(d.split(":")[2].strip() in ea.RANCHA for d in recipe.elemental):
+            if args.seed is None:
+                raise UsageError("--elemental ratios R, U or X need --seed")
+            np.random.seed(args.seed)
+            randomer = np.random.rand(3000)
+        recipe.lucks = {"upp": args.random_upper, "low": args.random_lower, "round": args.random_round,
+                        "randomer": randomer, "num": {k: i for i, k in enumerate(sorted(a.keys(), key=lambda k: k.encode()))}}
+    if args.adjust is not None:
+        try:
+            recipe.fine = ea.fineman(args.adjust, arch == blocks.SDXL)
+        except ea.ElementalError as e:
+            raise UsageError(str(e)) from None
     unmatched = blocks.unmatched_items(a.keys(), arch, recipe.exclude)
     if unmatched:
         raise UsageError(f"--exclude item {unmatched[0]!r} matches no key and no block of model A")

@@ -24,6 +24,8 @@ internal static class RecipeFlags
         RandomDigits = reader.Int("--random-round", RandomBlockWeights.DefaultDigits, 0, 300),
         RandomUpper = reader.Value("--random-upper"),
         RandomLower = reader.Value("--random-lower"),
+        Elemental = reader.Value("--elemental"),
+        Adjust = reader.Value("--adjust"),
         Exclude = Split(reader.Value("--exclude")),
         Include = Split(reader.Value("--include")),
     };

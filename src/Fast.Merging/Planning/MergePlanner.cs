@@ -46,6 +46,7 @@ public static class MergePlanner
         bool scaled = MergeModeCatalog.Get(recipe.Mode).ScaledSumFactors;
         BlockWeights? alphas = Weights(scaled ? recipe.ScaledSumWeightsA : recipe.WeightsAlpha, arch.BlockLayout, recipe.Alpha);
         BlockWeights? betas = Weights(scaled ? recipe.ScaledSumWeightsB : recipe.WeightsBeta, arch.BlockLayout, recipe.Beta);
+        ElementalResolution? elemental = ElementalResolution.Create(recipe, a, arch.BlockLayout);
         var filter = new BlockFilter(recipe.Exclude, recipe.Include, arch.BlockLayout);
         EnsureEveryFilterItemMatches(filter, a, arch.BlockLayout);
         bool cosine = calcEntry.UsesCosineStatistics;
@@ -60,6 +61,7 @@ public static class MergePlanner
             string block = arch.BlockLayout.HasBlocks ? arch.BlockLayout.Blocks[blockIndex] : BlockIds.Base;
             double alpha = alphas?.ForBlock(blockIndex) ?? recipe.Alpha;
             double beta = betas?.ForBlock(blockIndex) ?? recipe.Beta;
+            alpha = elemental?.Alpha(ta.Name, block, blockIndex, alpha) ?? alpha; // after the block weights, as elementals()
             if (PositionIdsKeys.IsPositionIds(ta.Name))
             {
                 planned.Add(PlanPositionIds(recipe, ta, b, modelC, block, alpha, beta, cosine));
@@ -140,6 +142,8 @@ public static class MergePlanner
         {
             planned[i] = planned[i] with { BlockIndex = blockIndices[i] };
         }
+
+        AdjustPlanning.Apply(recipe, arch, a, planned);
 
         List<KeyValuePair<string, string>> metadata = Metadata(recipe, alphas, betas, models);
         if (randomRecord is not null)

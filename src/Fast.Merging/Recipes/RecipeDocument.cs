@@ -38,6 +38,10 @@ internal sealed class RecipeDocument
 
     public string? RandomLower { get; set; }
 
+    public string? Elemental { get; set; }
+
+    public string? Adjust { get; set; }
+
     public PositionIdsPolicy PositionIds { get; set; } = s_defaults.PositionIds;
 
     [JsonPropertyName("dtype")]
@@ -69,6 +73,8 @@ internal sealed class RecipeDocument
         RandomDigits = r.RandomDigits == s_defaults.RandomDigits ? null : r.RandomDigits,
         RandomUpper = r.RandomUpper,
         RandomLower = r.RandomLower,
+        Elemental = r.Elemental,
+        Adjust = r.Adjust,
         PositionIds = r.PositionIds,
         OutputDType = r.OutputDType,
         Exclude = [.. r.Exclude],
@@ -93,6 +99,8 @@ internal sealed class RecipeDocument
         RandomDigits = RandomDigits ?? s_defaults.RandomDigits,
         RandomUpper = RandomUpper,
         RandomLower = RandomLower,
+        Elemental = Elemental,
+        Adjust = Adjust,
         PositionIds = PositionIds,
         OutputDType = OutputDType,
         Exclude = Exclude?.ToArray() ?? [],
