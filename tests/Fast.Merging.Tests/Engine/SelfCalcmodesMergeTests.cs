@@ -100,6 +100,42 @@ public sealed class SelfCalcmodesMergeTests(EngineModels models) : IClassFixture
         Assert.DoesNotContain(plan.Tensors, t => t.MergedChannels is not null);
     }
 
+    [Fact]
+    public void Elemental_and_adjust_are_recorded_and_a_rerun_from_the_metadata_gives_the_same_bytes()
+    {
+        var recipe = new MergeRecipe
+        {
+            Alpha = 0.4, Seed = 5, Elemental = "IN04 OUT05:attn:0.2,OUT:ff:U", Adjust = "1,2,0,0.5,0,1,0,0",
+            A = new(models.A), B = new(models.B),
+        };
+        string first = models.Output("elemental-adjust");
+        MergeResult result = FastMerger.Merge(recipe, first, s_options);
+        Assert.Equal(6, result.Plan.Tensors.Count(t => t.Adjust is not null));
+        MergeRecipe recorded = RecipeJson.Deserialize(result.Plan.Metadata.Single(kv => kv.Key == RecipeJson.MetadataKey).Value);
+        Assert.Equal(recipe.Elemental, recorded.Elemental);
+        Assert.Equal(recipe.Adjust, recorded.Adjust);
+        string rerun = models.Output("elemental-adjust-rerun");
+        FastMerger.Merge(recorded, rerun, s_options with { Threads = 1 });
+        Assert.Equal(File.ReadAllBytes(first), File.ReadAllBytes(rerun));
+    }
+
+    [Fact]
+    public void Bad_elemental_or_adjust_is_a_recipe_error_and_nothing_is_written()
+    {
+        foreach (MergeRecipe bad in new[]
+        {
+            new MergeRecipe { Elemental = "IN04:0.2", A = new(models.A), B = new(models.B) },
+            new MergeRecipe { Elemental = "OUT05::R", A = new(models.A), B = new(models.B) },
+            new MergeRecipe { Adjust = "1", A = new(models.A), B = new(models.B) },
+        })
+        {
+            string output = models.Output("bad-elemental-adjust");
+            var error = Assert.Throws<InvalidRecipeException>(() => FastMerger.Merge(bad, output, s_options));
+            Assert.Contains(bad.Elemental is null ? "--adjust" : "--elemental", error.Message, StringComparison.Ordinal);
+            Assert.False(File.Exists(output));
+        }
+    }
+
     private static ushort[] Values(SafeTensorsFile file, string name)
     {
         TensorInfo t = file[name];
