@@ -257,6 +257,17 @@ CASES: List[Case] = [
        "--adjust", "0,0,0,2,0,0,0,0", "--elemental", "OUT08::0.6"),
     _c("reject-adjust-no-comma", "sd1-a", "sd1-b", None, "--mode", "ws", "--adjust", "1", reject=True),
     _c("reject-adjust-not-a-number", "sd1-a", "sd1-b", None, "--mode", "ws", "--adjust", "1,x,0", reject=True),
+    # ---- "use old calc method": ws/st/ts in the inputs' own dtypes (F16 with BF16 promotes to F32)
+    _c("sd1-ws-old-calc", "sd1-a", "sd1-b", None, "--mode", "ws", "--weights-alpha", SD_ALPHA, "--old-calc", quick=True),
+    _c("sd1-ws-old-calc-same-dtype", "sd1-a", "sd1-a-negzero", None, "--mode", "ws", "--alpha", 0.3, "--old-calc"),
+    _c("sd1-st-old-calc", "sd1-a", "sd1-b", "sd1-c", "--mode", "st", "--weights-alpha", SD_ALPHA, "--weights-beta",
+       SD_BETA, "--old-calc"),
+    _c("sd1-ts-old-calc-nonfinite-bf16", "sd1-a-negzero", "sd1-b-nonfinite", "sd1-c", "--mode", "ts", "--alpha", 0.4,
+       "--beta", -0.4, "--old-calc", "--dtype", "bf16"),
+    _c("sdxl-ts-old-calc", "sdxl-a", "sdxl-b", "sdxl-c", "--mode", "ts", "--weights-alpha", XL_ALPHA, "--weights-beta",
+       XL_BETA, "--old-calc"),
+    _c("sd1-ad-old-calc", "sd1-a", "sd1-b", "sd1-c", "--mode", "ad", "--alpha", 0.7, "--old-calc"),
+    _c("reject-old-calc-cosine", "sd1-a", "sd1-b", None, "--mode", "ws", "--calc", "cosineA", "--old-calc", reject=True),
     # ---- smoothAdd in the reference's other modes: raw B filtered (theta_1 is B - C in add difference only)
     _c("sd1-smoothAdd-ws", "sd1-a", "sd1-b", None, "--mode", "ws", "--calc", "smoothAdd", "--alpha", 0.4, quick=True),
     _c("sd1-smoothAdd-ws-nonfinite-fp32", "sd1-a-negzero", "sd1-b-nonfinite", None, "--mode", "ws", "--calc",

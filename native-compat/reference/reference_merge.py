@@ -101,6 +101,7 @@ class Recipe:
     elemental: Optional[List[str]] = None   # smerge's `deep`, split
     lucks: Optional[dict] = None            # seed draws and random settings for elemental R/U/X
     fine: Optional[list] = None             # fineman's list
+    old_calc: bool = False                  # "use old calc method": ws/st/ts in the inputs' own dtypes
 
 
 def _check_torch_dtype(key: str, which: str, dtype: str) -> None:
@@ -287,7 +288,9 @@ def compute(recipe: Recipe, p: KeyPlan, a, b, c, sims, scratch: fast.Scratch) ->
     target = torch_dtype(p.out_dtype)
     full_a, ta, tb, tc = _inputs(p, a, b, c)
     calc = recipe.calc
-    if calc == "normal":
+    if calc == "normal" and recipe.old_calc and recipe.mode in ("ws", "st", "ts"):
+        r = ops.old_calc(recipe.mode, ta, tb, tc, p.alpha, p.beta)
+    elif calc == "normal":
         r = merge_normal_fast(scratch, recipe.mode, ta, tb, tc, p)
     elif calc in ("cosineA", "cosineB"):
         if recipe.mode == "ad":
@@ -428,6 +431,7 @@ def build_parser() -> argparse.ArgumentParser:
     ap.add_argument("--random-lower", default=",".join(["0"] * 26), help="X's lower limits")
     ap.add_argument("--elemental", help="elemental merge: BLOCKS:ELEMENTS:RATIO entries, comma or newline separated")
     ap.add_argument("--adjust", help="Adjust: IN,OUT,OUT2,CONT,BRI,COL1,COL2,COL3")
+    ap.add_argument("--old-calc", action="store_true", help="supermerger's \"use old calc method\" (calcmode normal)")
     ap.add_argument("--position-ids", choices=("reset", "keep", "merge"), default="reset")
     ap.add_argument("--dtype", choices=tuple(OUT_DTYPES), default="keep")
     ap.add_argument("--exclude", default="", help="comma-separated block ids (BASE, IN00, M00, OUT11, VAE) or key substrings")
@@ -539,6 +543,10 @@ def run(argv: Optional[Sequence[str]] = None) -> Dict[str, int]:
             randomer = np.random.rand(3000)
         recipe.lucks = {"upp": args.random_upper, "low": args.random_lower, "round": args.random_round,
                         "randomer": randomer, "num": {k: i for i, k in enumerate(sorted(a.keys(), key=lambda k: k.encode()))}}
+    if args.old_calc:
+        if args.calc != "normal":
+            raise UsageError("--old-calc reproduces calcmode normal's old formulas only")
+        recipe.old_calc = True
     if args.adjust is not None:
         try:
             recipe.fine = ea.fineman(args.adjust, arch == blocks.SDXL)

@@ -26,6 +26,7 @@ internal static class RecipeFlags
         RandomLower = reader.Value("--random-lower"),
         Elemental = reader.Value("--elemental"),
         Adjust = reader.Value("--adjust"),
+        OldCalc = reader.Flag("--old-calc"),
         Exclude = Split(reader.Value("--exclude")),
         Include = Split(reader.Value("--include")),
     };

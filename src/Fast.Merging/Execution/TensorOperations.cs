@@ -212,7 +212,11 @@ internal sealed class TensorOperations(MergePlan plan, MergeSources sources, IMe
             sc = _reader.Read(_c, tc, cStart * sizeC, count * sizeC, scratch.C);
         }
 
-        if (elementwiseDevice is not null)
+        if (plan.Recipe.OldCalc && OldCalcMerge.Applies(_mode))
+        {
+            OldCalcMerge.Run(_mode, sa, typeA, sb, typeB, sc, typeC, t.Alpha, t.Beta, dst, typeOut);
+        }
+        else if (elementwiseDevice is not null)
         {
             elementwiseDevice.Merge(_mode, sa, typeA, sb, typeB, sc, typeC, t.Alpha, t.Beta, dst, typeOut);
         }

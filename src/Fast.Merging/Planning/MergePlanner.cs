@@ -111,6 +111,12 @@ public static class MergePlanner
                     $"calcmode {calcEntry.Name} needs 0 <= alpha, beta <= 1 ({ta.Name}: alpha {alpha}, beta {beta})"));
             }
 
+            if (recipe.OldCalc && recipe.Mode is MergeMode.WeightSum or MergeMode.SumTwice or MergeMode.TripleSum
+                && new[] { ta, tb, tc }.Any(t => t is not null && t.DType is not (DType.F16 or DType.BF16 or DType.F32)))
+            {
+                throw new MergePlanException($"--old-calc computes in the inputs' own dtypes as torch does, for F16, BF16 or F32 tensors; {ta.Name} is not");
+            }
+
             if (calcEntry.ChangesAOnly)
             {
                 // supermerger's self / plus random: SELFKEYS and α = 0 keep A (nothing is drawn for them); the rest

@@ -62,6 +62,12 @@ public sealed record MergeRecipe
     /// </summary>
     public string? Adjust { get; init; }
 
+    /// <summary>
+    /// supermerger's "use old calc method": calcmode normal's ws, st and ts formulas in the inputs' own dtypes instead
+    /// of torch.lerp on f32 (see <c>Execution.OldCalcMerge</c>).
+    /// </summary>
+    public bool OldCalc { get; init; }
+
     /// <summary>What happens to CLIP position ids.</summary>
     public PositionIdsPolicy PositionIds { get; init; } = PositionIdsPolicy.Reset;
 
@@ -100,7 +106,7 @@ public sealed record MergeRecipe
         WeightsAlpha == other.WeightsAlpha && WeightsBeta == other.WeightsBeta &&
         ScaledSumWeightsA == other.ScaledSumWeightsA && ScaledSumWeightsB == other.ScaledSumWeightsB &&
         Seed == other.Seed && RandomDigits == other.RandomDigits && RandomUpper == other.RandomUpper && RandomLower == other.RandomLower &&
-        Elemental == other.Elemental && Adjust == other.Adjust &&
+        Elemental == other.Elemental && Adjust == other.Adjust && OldCalc == other.OldCalc &&
         PositionIds == other.PositionIds && OutputDType == other.OutputDType &&
         Exclude.SequenceEqual(other.Exclude) && Include.SequenceEqual(other.Include) &&
         A == other.A && B == other.B && C == other.C;

@@ -42,6 +42,9 @@ internal sealed class RecipeDocument
 
     public string? Adjust { get; set; }
 
+    /// <summary>Written only when set, so recipes without it keep their JSON.</summary>
+    public bool? OldCalc { get; set; }
+
     public PositionIdsPolicy PositionIds { get; set; } = s_defaults.PositionIds;
 
     [JsonPropertyName("dtype")]
@@ -75,6 +78,7 @@ internal sealed class RecipeDocument
         RandomLower = r.RandomLower,
         Elemental = r.Elemental,
         Adjust = r.Adjust,
+        OldCalc = r.OldCalc ? true : null,
         PositionIds = r.PositionIds,
         OutputDType = r.OutputDType,
         Exclude = [.. r.Exclude],
@@ -101,6 +105,7 @@ internal sealed class RecipeDocument
         RandomLower = RandomLower,
         Elemental = Elemental,
         Adjust = Adjust,
+        OldCalc = OldCalc ?? false,
         PositionIds = PositionIds,
         OutputDType = OutputDType,
         Exclude = Exclude?.ToArray() ?? [],

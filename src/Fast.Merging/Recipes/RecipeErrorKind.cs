@@ -53,4 +53,7 @@ public enum RecipeErrorKind
 
     /// <summary>A calcmode that draws random numbers (plus random) was given no seed.</summary>
     MissingSeed,
+
+    /// <summary>"Use old calc method" was asked for with a calcmode other than normal.</summary>
+    OldCalcRequiresNormal,
 }
