@@ -3,7 +3,8 @@
 
 Files are compared as tensors, never as files: the metadata differs by design. Every key of the
 reference must be in the FastMerge output and vice versa, with the same dtype and shape; then
-the bytes must be equal, except where SPEC §4 allows a tolerance:
+the bytes must be equal (NaN against NaN counts as equal whatever the payload and sign, which SPEC
+§2 leaves unspecified), except where SPEC §4 allows a tolerance:
 
 - `cosine`: the reference and we may disagree on the merge factor k by up to 1e-6, so an element
   of `lerp(Y, X, k)` may move by up to 1e-6·|X − Y| before rounding, plus one unit in the last
@@ -199,7 +200,7 @@ def compare_files(fast_path: str, ref_path: str, tolerance: str = "exact",
             result.differing += 1
             result.problems.append(f"{key}: fastmerge {fi.dtype}{list(fi.shape)}, reference {ri.dtype}{list(ri.shape)}")
             continue
-        if bytes(fast.raw(key)) == bytes(ref.raw(key)):
+        if bytes(fast.raw(key)) == bytes(ref.raw(key)) or _same_but_nan_payloads(fast, ref, key, ri.dtype):
             result.identical += 1
             continue
         result.differing += 1
@@ -213,6 +214,17 @@ def compare_files(fast_path: str, ref_path: str, tolerance: str = "exact",
         else:
             result.problems.append(f"{key} ({ri.dtype}{list(ri.shape)}): {reason}")
     return result
+
+
+def _same_but_nan_payloads(fast: SafeTensorsFile, ref: SafeTensorsFile, key: str, dtype: str) -> bool:
+    """True when the only differing elements are NaN in both: SPEC §2 leaves a NaN's payload and sign unspecified
+    (torch itself stores a bf16 NaN as 0xFFFF in its vector loop and 0x7FC0 in its scalar tail)."""
+    if dtype not in ("F16", "BF16", "F32", "F64"):
+        return False
+    width = {"F16": np.uint16, "BF16": np.uint16, "F32": np.uint32, "F64": np.uint64}[dtype]
+    fb, rb = fast.numpy(key).view(width), ref.numpy(key).view(width)
+    f_nan, r_nan = np.isnan(as_float64(fast, key)), np.isnan(as_float64(ref, key))
+    return bool(np.array_equal(f_nan, r_nan) and np.array_equal(fb[~f_nan], rb[~r_nan]))
 
 
 def format_diff(value: float) -> str:

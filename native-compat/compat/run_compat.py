@@ -22,7 +22,7 @@ import subprocess
 import sys
 import time
 from dataclasses import dataclass
-from typing import List, Optional
+from typing import List, Optional, Tuple
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
@@ -74,7 +74,14 @@ def run_fastmerge(fastmerge: List[str], argv: List[str]) -> Run:
     return Run(done.returncode, _last_line(done.stderr), time.perf_counter() - t0)
 
 
-def run_reference(argv: List[str]) -> Run:
+def run_reference(argv: List[str], env: Tuple[Tuple[str, str], ...] = ()) -> Run:
+    if env:
+        # torch reads settings such as ATEN_CPU_CAPABILITY once per process: such a case needs its own
+        t0 = time.perf_counter()
+        script = os.path.join(os.path.dirname(os.path.abspath(reference_merge.__file__)), "reference_merge.py")
+        done = subprocess.run([sys.executable, script, *argv], capture_output=True, text=True,
+                              env={**os.environ, **dict(env)}, timeout=FASTMERGE_TIMEOUT_S)
+        return Run(done.returncode, _last_line(done.stderr), time.perf_counter() - t0)
     err = io.StringIO()
     t0 = time.perf_counter()
     try:
@@ -102,7 +109,7 @@ def run_case(case: matrix.Case, fastmerge: List[str], paths, out_dir: str, keep:
             os.remove(p)
     threads = [] if "--threads" in case.fast_args else ["--threads", "2"]
     fast = run_fastmerge(fastmerge, _argv(case, paths, fast_out) + threads + list(case.fast_args) + extra)
-    ref = run_reference(_argv(case, paths, ref_out) + ["--threads", "2", "-q"])
+    ref = run_reference(_argv(case, paths, ref_out) + ["--threads", "2", "-q"], case.reference_env)
     row = Row(case.name, "-", "-", "-", "-", FAIL, [], fast.seconds, ref.seconds)
     try:
         if case.reject:

@@ -148,6 +148,43 @@ def smooth_add(a: Tensor, d: Tensor, alpha: float) -> Tensor:
     return a.float() + alpha * f
 
 
+# ---------------------------------------------------------------- "use old calc method"
+
+def old_calc(mode: str, a: Tensor, b: Tensor, c: Optional[Tensor], alpha: float, beta: float) -> Tensor:
+    """smerge's non-lerp branches (uselerp False), in the inputs' own dtypes."""
+    if mode == "ws":
+        if alpha == 1:
+            return b
+        if alpha == 0:
+            return a
+        return (1 - alpha) * a + alpha * b
+    if mode == "st":
+        t = (1 - alpha) * a + alpha * b
+        return (1 - beta) * t + beta * c
+    if mode == "ts":
+        return (1 - alpha - beta) * a + alpha * b + beta * c
+    raise AssertionError(mode)
+
+
+# ---------------------------------------------------------------- self / plus random
+
+# supermerger c60e6f3 SELFKEYS: keys containing one of these keep A under self and plus random
+SELFKEYS = ["to_out", "proj_out", "norm"]
+
+
+def self_scale(a: Tensor, alpha: float) -> Tensor:
+    """calcmode self: theta_0[key] = (theta_0[key].clone()) * current_alpha (A's dtype)."""
+    return (a.clone()) * alpha
+
+
+def plus_random(a: Tensor, alpha: float) -> Tensor:
+    """calcmode plus random: theta_0[key] += torch.randn_like(theta_0[key].clone()) * current_alpha (A's dtype,
+    torch's global CPU generator)."""
+    t = a.clone()
+    t += torch.randn_like(t.clone()) * alpha
+    return t
+
+
 # ---------------------------------------------------------------- tensor / tensor2
 
 def _bounds(total: int, start_frac: float, end_frac: float) -> Tuple[int, int]:

@@ -29,6 +29,7 @@ import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
+import elemental_adjust as ea  # noqa: E402
 import merge_ops as ops  # noqa: E402
 import normal_fast as fast  # noqa: E402
 import sd_blocks as blocks  # noqa: E402
@@ -36,7 +37,9 @@ from safetensors_io import (FLOATING, PlannedTensor, SafeTensorsError, SafeTenso
                             StreamingWriter, torch_dtype)
 
 MODES = ("ws", "ad", "ts", "st", "ss")
-CALCMODES = ("normal", "cosineA", "cosineB", "trainDifference", "smoothAdd", "tensor", "tensor2", "extract")
+CALCMODES = ("normal", "cosineA", "cosineB", "trainDifference", "smoothAdd", "tensor", "tensor2", "extract", "self",
+             "plus random")
+SELF_CALCMODES = ("self", "plus random")
 OUT_DTYPES = {"keep": None, "fp16": "F16", "bf16": "BF16", "fp32": "F32"}
 POSITION_IDS_SUFFIX = "embeddings.position_ids"
 # dtypes torch 1.13 converts to f32 (float8 and unsigned 16-64 bit it cannot hold)
@@ -62,6 +65,7 @@ class KeyPlan:
     channel_slice: bool = False  # A has 9/8 input channels where the others have 4: merge [:, 0:4]
     in_cosine_stats: bool = False
     reason: str = ""
+    adjust: object = None       # smerge's Adjust for a FINETUNES key: a factor (float) or the out.2.bias offsets (list)
 
 
 def _needs_c(mode: str) -> bool:
@@ -94,6 +98,10 @@ class Recipe:
     out_dtype: Optional[str]
     exclude: List[str]
     arch: str
+    elemental: Optional[List[str]] = None   # smerge's `deep`, split
+    lucks: Optional[dict] = None            # seed draws and random settings for elemental R/U/X
+    fine: Optional[list] = None             # fineman's list
+    old_calc: bool = False                  # "use old calc method": ws/st/ts in the inputs' own dtypes
 
 
 def _check_torch_dtype(key: str, which: str, dtype: str) -> None:
@@ -113,6 +121,14 @@ def plan_keys(recipe: Recipe, a: SafeTensorsFile, b: SafeTensorsFile, c: Optiona
         ai = a.tensors[key]
         block = blocks.block_of_key(key, recipe.arch)
         alpha = blocks.weight_for(block, recipe.arch, recipe.weights_alpha, recipe.alpha)
+        if recipe.elemental:
+            # elementals(): after the block weights, num = the key's index in smerge's (sorted) state dict
+            ids = blocks.block_ids(recipe.arch)
+            try:
+                alpha = ea.elementals(key, block, ids.index(block), recipe.elemental, recipe.lucks["randomer"],
+                                      recipe.lucks["num"][key], recipe.lucks, alpha, ids)
+            except ea.ElementalError as e:
+                raise UsageError(str(e)) from None
         beta = blocks.weight_for(block, recipe.arch, recipe.weights_beta, recipe.beta)
         floating = ai.dtype in FLOATING
         out_dtype = (recipe.out_dtype or ai.dtype) if floating else ai.dtype
@@ -165,12 +181,21 @@ def plan_keys(recipe: Recipe, a: SafeTensorsFile, b: SafeTensorsFile, c: Optiona
                 p.reason = "excluded"
             elif recipe.calc.startswith("cosine") and "first_stage_model" in key:
                 p.reason = "VAE key in cosine mode"  # cosine(): `if "first_stage_model" in key: continue`
+            elif recipe.calc in SELF_CALCMODES and (any(k in key for k in ops.SELFKEYS) or alpha == 0):
+                p.reason = "self key or alpha 0"  # `if any(selfkey in key ...): continue`, `if current_alpha == 0: continue`
             else:
                 p.action = "merge"
                 if recipe.calc == "extract" and not (0 <= alpha <= 1 and 0 <= beta <= 1):
                     raise UsageError(f"extract needs 0 <= alpha, beta <= 1 (key {key}: alpha {alpha}, beta {beta})")
                 for which, f in [("A", a)] + inputs:
                     _check_torch_dtype(key, which, f.tensors[key].dtype)
+        if p.action == "merge" and recipe.fine is not None and key in ea.FINETUNES:
+            index = ea.FINETUNES.index(key)
+            p.adjust = recipe.fine[index]
+            if index == 5 and int(np.prod(ai.shape)) != len(p.adjust):
+                raise UsageError(f"--adjust adds {len(p.adjust)} offsets to {key} of shape {list(ai.shape)}")
+            if ai.dtype not in ("F16", "BF16", "F32"):
+                raise UsageError(f"--adjust changes {key} in A's dtype, for F16, BF16 or F32 only")
         if p.action == "merge" or p.out_dtype != ai.dtype:
             _check_torch_dtype(key, "A", ai.dtype)
             _check_torch_dtype(key, "the output", p.out_dtype)
@@ -224,6 +249,22 @@ def merge_normal_fast(s: fast.Scratch, mode: str, ta, tb, tc, p: KeyPlan):
     raise AssertionError(mode)
 
 
+# plus random: torch's generator state at the start of each merged key (see random_starts)
+random_states: Dict[str, torch.Tensor] = {}
+
+
+def random_starts(plans: List[KeyPlan], a, seed: int) -> Dict[str, torch.Tensor]:
+    """smerge runs plus random key after key from torch's global generator in its state dict's order (safetensors
+    load_file: names sorted); seeded here with torch.manual_seed(seed). The state before each key is kept (drawing
+    the key's randn_like to move on), so the keys can then be computed in the plan's order."""
+    torch.manual_seed(seed)
+    states = {}
+    for p in sorted((p for p in plans if p.action == "merge"), key=lambda p: p.key.encode("utf-8")):
+        states[p.key] = torch.get_rng_state()
+        torch.randn_like(a.tensor(p.key))
+    return states
+
+
 def compute(recipe: Recipe, p: KeyPlan, a, b, c, sims, scratch: fast.Scratch) -> Optional[torch.Tensor]:
     """The merged tensor in the planned dtype, or None when A's bytes are written unchanged.
 
@@ -242,10 +283,14 @@ def compute(recipe: Recipe, p: KeyPlan, a, b, c, sims, scratch: fast.Scratch) ->
         r = merge_normal(recipe.mode, ta, tb, tc, p)
         return r.to(torch_dtype(p.out_dtype))  # float -> int64 truncates toward zero
 
+    if p.adjust is not None:
+        return adjusted(recipe, p, a, b, c, sims, scratch)
     target = torch_dtype(p.out_dtype)
     full_a, ta, tb, tc = _inputs(p, a, b, c)
     calc = recipe.calc
-    if calc == "normal":
+    if calc == "normal" and recipe.old_calc and recipe.mode in ("ws", "st", "ts"):
+        r = ops.old_calc(recipe.mode, ta, tb, tc, p.alpha, p.beta)
+    elif calc == "normal":
         r = merge_normal_fast(scratch, recipe.mode, ta, tb, tc, p)
     elif calc in ("cosineA", "cosineB"):
         if recipe.mode == "ad":
@@ -256,7 +301,14 @@ def compute(recipe: Recipe, p: KeyPlan, a, b, c, sims, scratch: fast.Scratch) ->
         if r is None:
             r = ta
     elif calc == "smoothAdd":
-        r = ops.smooth_add(ta, ops.add_difference_d(tb, tc), p.alpha)
+        # theta_1 is B - C only in add difference (stage 0); ws, ts and st filter raw B
+        r = ops.smooth_add(ta, ops.add_difference_d(tb, tc) if recipe.mode == "ad" else tb, p.alpha)
+    elif calc in SELF_CALCMODES:
+        # the whole of A (an inpainting A's extra channels too), in A's dtype
+        if calc == "plus random":
+            torch.set_rng_state(random_states[p.key])
+        r = (ops.self_scale if calc == "self" else ops.plus_random)(full_a, p.alpha)
+        return scratch.convert(r, target)
     elif calc in ("tensor", "tensor2"):
         r = ops.tensor_exchange(calc == "tensor", ta, tb, p.alpha, p.beta, target)
     elif calc == "extract":
@@ -270,6 +322,33 @@ def compute(recipe: Recipe, p: KeyPlan, a, b, c, sims, scratch: fast.Scratch) ->
         out[:, 0:4] = r
         return out
     return scratch.convert(r, target)
+
+
+def adjusted(recipe: Recipe, p: KeyPlan, a, b, c, sims, scratch: fast.Scratch) -> torch.Tensor:
+    """smerge's Adjust step: the merged key as smerge holds it (A's dtype; f32 after trainDifference and smoothAdd,
+    B's dtype after weighted sum at alpha 1), times fine[index] or plus torch.tensor(fine[5]); then, SPEC §9, the
+    output dtype. trainDifference with B equal to C `continue`s before the step: A unchanged."""
+    import dataclasses
+    if recipe.calc in ("trainDifference", "smoothAdd"):
+        stored = "F32"
+    elif recipe.calc == "normal" and recipe.mode == "ws" and p.alpha == 1:
+        stored = b.tensors[p.key].dtype
+    else:
+        stored = a.tensors[p.key].dtype
+    inner = dataclasses.replace(p, adjust=None, out_dtype=stored)
+    merged = compute(recipe, inner, a, b, c, sims, fast.Scratch())
+    if merged is None:
+        merged = a.tensor(p.key)
+    merged = merged.clone()
+    if recipe.calc == "trainDifference":
+        _, ta, tb, tc = _inputs(p, a, b, c)
+        if ops.train_difference(ta, tb, tc, p.alpha) is None:
+            return scratch.convert(merged, torch_dtype(p.out_dtype))
+    if isinstance(p.adjust, list):
+        merged = merged + torch.tensor(p.adjust).to(merged.device)
+    else:
+        merged = merged * p.adjust
+    return scratch.convert(merged, torch_dtype(p.out_dtype))
 
 
 def cosine_sims(recipe: Recipe, plans: List[KeyPlan], a, b, c):
@@ -346,10 +425,13 @@ def build_parser() -> argparse.ArgumentParser:
     ap.add_argument("--weights-beta", help="block list for beta")
     ap.add_argument("--weights-a", help="ss: block list of factors for A (global factor = --alpha)")
     ap.add_argument("--weights-b", help="ss: block list of factors for B (global factor = --beta)")
-    ap.add_argument("--seed", type=int, help="seed of the random block weights (R, U, X entries)")
+    ap.add_argument("--seed", type=int, help="seed of the random block weights (R, U, X entries) and of plus random")
     ap.add_argument("--random-round", type=int, default=3, help="digits the random weights are rounded to")
     ap.add_argument("--random-upper", default=",".join(["1"] * 26), help="X's upper limits")
     ap.add_argument("--random-lower", default=",".join(["0"] * 26), help="X's lower limits")
+    ap.add_argument("--elemental", help="elemental merge: BLOCKS:ELEMENTS:RATIO entries, comma or newline separated")
+    ap.add_argument("--adjust", help="Adjust: IN,OUT,OUT2,CONT,BRI,COL1,COL2,COL3")
+    ap.add_argument("--old-calc", action="store_true", help="supermerger's \"use old calc method\" (calcmode normal)")
     ap.add_argument("--position-ids", choices=("reset", "keep", "merge"), default="reset")
     ap.add_argument("--dtype", choices=tuple(OUT_DTYPES), default="keep")
     ap.add_argument("--exclude", default="", help="comma-separated block ids (BASE, IN00, M00, OUT11, VAE) or key substrings")
@@ -387,7 +469,13 @@ def _randdealer(w: str, randomer, ab: int, args) -> str:
 
 def validate(args) -> None:
     calc, mode = args.calc, args.mode
-    if calc in ("trainDifference", "smoothAdd", "extract") and mode != "ad":
+    if calc == "smoothAdd" and mode not in ("ws", "ad", "ts", "st"):
+        raise UsageError(f"calcmode {calc} works on ws, ad (B-C), ts or st (raw B)")
+    if calc in SELF_CALCMODES and mode not in ("ws", "ad", "ts", "st"):
+        raise UsageError(f"calcmode {calc} works on ws, ad, ts or st")
+    if calc == "plus random" and args.seed is None:
+        raise UsageError("calcmode plus random needs --seed (torch.manual_seed)")
+    if calc in ("trainDifference", "extract") and mode != "ad":
         raise UsageError(f"calcmode {calc} works on add difference: use --mode ad")
     if calc in ("tensor", "tensor2") and mode != "ws":
         raise UsageError(f"calcmode {calc} works on weighted sum only: use --mode ws")
@@ -440,12 +528,39 @@ def run(argv: Optional[Sequence[str]] = None) -> Dict[str, int]:
                     wa, wb, args.position_ids, OUT_DTYPES[args.dtype],
                     [x.strip() for x in args.exclude.split(",") if x.strip()], arch)
 
+    if args.elemental is not None:
+        if arch not in (blocks.SD, blocks.SDXL):
+            raise UsageError("--elemental names blocks, but model A's architecture has no known blocks")
+        try:
+            recipe.elemental = ea.split_deep(args.elemental)
+        except ea.ElementalError as e:
+            raise UsageError(str(e)) from None
+        randomer = None
+        if any(d.split(":")[2].strip() in ea.RANCHA for d in recipe.elemental):
+            if args.seed is None:
+                raise UsageError("--elemental ratios R, U or X need --seed")
+            np.random.seed(args.seed)
+            randomer = np.random.rand(3000)
+        recipe.lucks = {"upp": args.random_upper, "low": args.random_lower, "round": args.random_round,
+                        "randomer": randomer, "num": {k: i for i, k in enumerate(sorted(a.keys(), key=lambda k: k.encode()))}}
+    if args.old_calc:
+        if args.calc != "normal":
+            raise UsageError("--old-calc reproduces calcmode normal's old formulas only")
+        recipe.old_calc = True
+    if args.adjust is not None:
+        try:
+            recipe.fine = ea.fineman(args.adjust, arch == blocks.SDXL)
+        except ea.ElementalError as e:
+            raise UsageError(str(e)) from None
     unmatched = blocks.unmatched_items(a.keys(), arch, recipe.exclude)
     if unmatched:
         raise UsageError(f"--exclude item {unmatched[0]!r} matches no key and no block of model A")
     keys = select_keys(a.keys(), args.keys_subset)
     plans = plan_keys(recipe, a, b, c, keys)
     sims = cosine_sims(recipe, plans, a, b, c) if args.calc.startswith("cosine") else None
+    if args.calc == "plus random":
+        random_states.clear()
+        random_states.update(random_starts(plans, a, args.seed))
 
     writer = StreamingWriter(args.o, [PlannedTensor(p.key, p.out_dtype, tuple(p.out_shape)) for p in plans],
                              {"format": "pt"})

@@ -36,4 +36,12 @@ public enum CalcMode
     /// <summary>Extract the common or differing part of B and C relative to A (three models, add difference).</summary>
     [JsonStringEnumMemberName("extract")]
     Extract,
+
+    /// <summary>A times α, in A's dtype (supermerger's <c>self</c>); to_out, proj_out and norm keys keep A.</summary>
+    [JsonStringEnumMemberName("self")]
+    Self,
+
+    /// <summary>A plus α times torch's <c>randn_like(A)</c> drawn from <c>--seed</c> (supermerger's <c>plus random</c>).</summary>
+    [JsonStringEnumMemberName("plus random")]
+    PlusRandom,
 }

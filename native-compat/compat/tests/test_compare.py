@@ -100,6 +100,19 @@ def test_nan_must_match_nan(tmp_path, base):
     assert not r.ok and "NaN" in r.problems[0]
 
 
+@pytest.mark.parametrize("key,nan_bits", [("wbf", (0x7FC0, -1)), ("w16", (0x7E00, -512)), ("w32", (0x7FC00000, -4194304))])
+def test_nan_payloads_do_not_count_but_everything_else_does(tmp_path, base, key, nan_bits):
+    # SPEC §2: a NaN's payload and sign are unspecified (torch's vector loop and scalar tail store different ones)
+    view = torch.int32 if key == "w32" else torch.int16
+    one, other = dict(base, **{key: base[key].clone()}), dict(base, **{key: base[key].clone()})
+    one[key].view(view).view(-1)[0] = nan_bits[0]
+    other[key].view(view).view(-1)[0] = nan_bits[1]
+    r = compare.compare_files(_write(tmp_path, "a", one), _write(tmp_path, "b", other))
+    assert r.exact and r.identical == 4
+    other[key].view(view).view(-1)[1] += 1  # and one ulp elsewhere still fails exact
+    assert not compare.compare_files(_write(tmp_path, "c", one), _write(tmp_path, "d", other)).ok
+
+
 def _cosine_files(tmp_path, k_error: float):
     """A, B and two lerp(B, A, k) results, the second with k off by k_error (computed in double)."""
     g = torch.Generator().manual_seed(9)

@@ -234,7 +234,9 @@ def test_output_layout_and_keys_subset(models, tmp_path):
 def test_invalid_combinations_are_usage_errors(models, tmp_path):
     base = ["-a", models.path["A"], "-b", models.path["B"], "-o", str(tmp_path / "o.safetensors")]
     for extra, msg in [(["--mode", "ad"], "needs model C"),
-                       (["--mode", "ws", "--calc", "smoothAdd"], "--mode ad"),
+                       (["--mode", "ws", "--calc", "trainDifference"], "--mode ad"),
+                       (["--mode", "ss", "--calc", "smoothAdd"], "ws, ad"),
+                       (["--mode", "ws", "--calc", "plus random"], "--seed"),
                        (["--mode", "ad", "-c", models.path["C"], "--calc", "tensor"], "weighted sum"),
                        (["--mode", "ad", "-c", models.path["C"], "--calc", "extract", "--alpha", "1.5"], "extract needs")]:
         with pytest.raises(reference_merge.UsageError, match=msg):

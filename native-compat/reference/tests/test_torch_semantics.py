@@ -13,10 +13,10 @@ def test_lerp_is_the_spec_fma_formula():
     s = torch.randn(100_003, generator=g)
     e = torch.randn(100_003, generator=g) * 3
     d = (e - s).numpy().astype(np.float64)
-    for w in (0.3, -0.2, 0.49999997, 0.5, 0.7, 1.3):
+    for w in (0.3, -0.2, 0.49999997, 0.5, 0.7, 1.3, -0.5, -0.58, -2.0):
         w32 = np.float32(w)
         got = torch.lerp(s, e, w).numpy()
-        if abs(w32) < 0.5:  # fma(w, d, s); w*d is exact in double
+        if w32 < 0.5:  # fma(w, d, s), negative weights too (torch 1.13 has no abs); w*d is exact in double
             expected = (np.float64(w32) * d + s.numpy().astype(np.float64)).astype(np.float32)
         else:  # fma(w - 1, d, e)
             expected = (np.float64(w32 - np.float32(1)) * d + e.numpy().astype(np.float64)).astype(np.float32)

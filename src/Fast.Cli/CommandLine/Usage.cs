@@ -21,6 +21,7 @@ internal static class Usage
               [--alpha X] [--beta Y] [--gamma G]
               [--weights-alpha LIST|PRESET] [--weights-beta LIST|PRESET] [--weights-a LIST] [--weights-b LIST]
               [--seed N] [--random-round D] [--random-upper LIST] [--random-lower LIST]   (R, U, X entries in a list)
+              [--elemental "BLOCKS:ELEMENTS:RATIO,..."] [--adjust "IN,OUT,OUT2,CONT,BRI,COL1,COL2,COL3"] [--old-calc]
               [--position-ids reset|keep|merge] [--dtype keep|fp16|bf16|fp32|fp8_e4m3|fp8_e5m2]
               [--exclude ITEMS] [--include ITEMS] [--device auto|cpu|gpu] [--threads N] [--no-mmap]
               [--overwrite] [--json] [--no-output-hash] [--no-fsync] [--meta KEY=VALUE ...]

@@ -26,7 +26,7 @@ internal static class BulkCommand
             return BulkGraphCommand.Run(args);
         }
 
-        var reader = new ArgumentReader("bulk", args, new HashSet<string> { "--no-mmap", "--overwrite", "--json", "--resume", "--no-output-hash", "--no-fsync" });
+        var reader = new ArgumentReader("bulk", args, new HashSet<string> { "--no-mmap", "--overwrite", "--json", "--resume", "--no-output-hash", "--no-fsync", "--old-calc" });
         BulkOptions options = Options(reader);
         (int Index, int Count)? shard = BulkShard.Resolve(reader.Value("--shard"), reader.Value("--shard-count"), Environment.GetEnvironmentVariable, out string? shardOrigin);
         bool json = reader.Flag("--json");

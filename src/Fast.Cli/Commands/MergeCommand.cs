@@ -16,7 +16,7 @@ internal static class MergeCommand
             return MethodMergeCommand.Run(args);
         }
 
-        var reader = new ArgumentReader("merge", args, new HashSet<string> { "--no-mmap", "--overwrite", "--json", "--no-output-hash", "--no-fsync" });
+        var reader = new ArgumentReader("merge", args, new HashSet<string> { "--no-mmap", "--overwrite", "--json", "--no-output-hash", "--no-fsync", "--old-calc" });
         MergeRecipe recipe = RecipeFlags.ReadShared(reader) with
         {
             A = new MergeInput(reader.Required("-a")),

@@ -85,7 +85,7 @@ public static class RandomBlockWeights
         return string.Join(',', output);
     }
 
-    private static double[] Limits(string? text, double fallback, string which)
+    internal static double[] Limits(string? text, double fallback, string which)
     {
         if (text is null)
         {

@@ -66,6 +66,7 @@ internal sealed class VariantPreparer(InputFiles files, BulkOptions options, IIn
         CosineStatistics? cosine = CalcModeCatalog.Get(plan.Recipe.CalcMode).UsesCosineStatistics
             ? CosineStatistics.Compute(plan, direct, options.Threads, cancellation)
             : null;
-        return new PreparedVariant(variant, plan, direct, new WholeTensorMerge(plan.Recipe, cosine, null, Math.Max(1, options.Threads)));
+        PlusRandomStreams? random = CalcModeCatalog.Get(plan.Recipe.CalcMode).DrawsRandom ? PlusRandomStreams.Compute(plan, direct, plan.Recipe.Seed!.Value) : null;
+        return new PreparedVariant(variant, plan, direct, new WholeTensorMerge(plan.Recipe, cosine, null, Math.Max(1, options.Threads), random));
     }
 }

@@ -127,7 +127,8 @@ public static class MergeEngine
         // again only add hand-offs (a full SD1.5 smoothAdd: 27 s -> 22.6 s, 48 -> 38 s of CPU, with 2 threads). A plan
         // of a few whole tensors keeps the split, so one large tensor still uses every core.
         int wholeMerges = work.Count(item => item.Count == 0 && plan.Tensors[item.Tensor].Action == TensorAction.Merge);
-        var whole = new WholeTensorMerge(recipe, cosine, wholeTensorDevice, wholeMerges >= threads * 4 ? 1 : threads);
+        PlusRandomStreams? random = CalcModeCatalog.Get(recipe.CalcMode).DrawsRandom ? PlusRandomStreams.Compute(plan, sources, recipe.Seed!.Value) : null;
+        var whole = new WholeTensorMerge(recipe, cosine, wholeTensorDevice, wholeMerges >= threads * 4 ? 1 : threads, random);
 
         using IMergeSink sink = createSink();
         var context = new TensorOperations(plan, sources, sink, whole, options.AccelerateAll ? options.Accelerator : null);

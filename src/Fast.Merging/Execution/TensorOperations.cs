@@ -32,7 +32,7 @@ internal sealed class TensorOperations(MergePlan plan, MergeSources sources, IMe
     {
         if (t.Action == TensorAction.Merge)
         {
-            return !CalcModeCatalog.Get(calcMode).WholeTensor && t.MergedChannels is null;
+            return !CalcModeCatalog.Get(calcMode).WholeTensor && t.MergedChannels is null && t.Adjust is null;
         }
 
         return copies && t.Action == TensorAction.CopyA && DTypeInfo.BitSize(t.OutputDType) % 8 == 0;
@@ -56,6 +56,8 @@ internal sealed class TensorOperations(MergePlan plan, MergeSources sources, IMe
                 return CopyARange(t, _a[t.Name], start, count, scratch);
             case TensorAction.CopyA:
                 return CopyA(t, _a[t.Name], scratch);
+            case TensorAction.Merge when t.Adjust is not null:
+                return MergeAdjusted(t, scratch);
             case TensorAction.Merge when _wholeTensor:
                 return MergeWholeTensor(t);
             case TensorAction.Merge when t.MergedChannels is null:
@@ -63,6 +65,47 @@ internal sealed class TensorOperations(MergePlan plan, MergeSources sources, IMe
             default:
                 return MergeLeadingChannels(t, scratch);
         }
+    }
+
+    /// <summary>Adjust's keys: merged into a buffer in the reference's dtype for them, adjusted, converted, written.</summary>
+    private long MergeAdjusted(PlannedTensor t, WorkScratch scratch)
+    {
+        DType stored = AdjustedMerge.StoredDType(plan.Recipe, t, _a, _b);
+        PlannedTensor inner = t with { OutputDType = stored, Adjust = null };
+        long n = t.Shape.Aggregate(1L, (x, d) => x * d);
+        var capture = new AdjustedMerge.CaptureSink(checked(n * DTypeInfo.BitSize(stored) / 8));
+        var nested = new TensorOperations(plan, sources, capture, whole, elementwiseDevice);
+        if (IsChunkable(inner, plan.Recipe.CalcMode, copies: false))
+        {
+            for (long start = 0; start < n; start += WorkScratch.ChunkElements)
+            {
+                nested.Execute(inner, start, (int)Math.Min(WorkScratch.ChunkElements, n - start), scratch);
+            }
+        }
+        else
+        {
+            nested.Execute(inner, 0, 0, scratch);
+        }
+
+        bool kept;
+        using (var operands = new Operands(sources, t))
+        {
+            kept = AdjustedMerge.KeptBeforeAdjust(plan.Recipe, operands);
+        }
+
+        byte[] output = kept
+            ? Converted(capture.Bytes, stored, t.OutputDType)
+            : AdjustedMerge.Apply(capture.Bytes, stored, t.Adjust!, t.OutputDType);
+        sink.Write(t, 0, output);
+        return output.Length;
+    }
+
+    private static byte[] Converted(byte[] bytes, DType from, DType to)
+    {
+        ElementType source = ElementTypes.Of(from), target = ElementTypes.Of(to);
+        var output = new byte[bytes.Length / ElementTypeInfo.SizeOf(source) * ElementTypeInfo.SizeOf(target)];
+        ElementConvert.Convert(bytes, source, output, target);
+        return output;
     }
 
     private long MergePositionIds(PlannedTensor t)
@@ -169,7 +212,11 @@ internal sealed class TensorOperations(MergePlan plan, MergeSources sources, IMe
             sc = _reader.Read(_c, tc, cStart * sizeC, count * sizeC, scratch.C);
         }
 
-        if (elementwiseDevice is not null)
+        if (plan.Recipe.OldCalc && OldCalcMerge.Applies(_mode))
+        {
+            OldCalcMerge.Run(_mode, sa, typeA, sb, typeB, sc, typeC, t.Alpha, t.Beta, dst, typeOut);
+        }
+        else if (elementwiseDevice is not null)
         {
             elementwiseDevice.Merge(_mode, sa, typeA, sb, typeB, sc, typeC, t.Alpha, t.Beta, dst, typeOut);
         }

@@ -11,6 +11,11 @@ public static class CalcModeCatalog
     private static readonly MergeMode[] s_cosineModes = [MergeMode.WeightSum, MergeMode.AddDifference];
     private const string AddDifferenceOnly = "works on three models in add difference; use mode ad";
 
+    // The reference runs these calcmodes in any of its four modes: smoothAdd filters B − C in add difference and raw B in
+    // the others; self and plus random change A alone (B and C only decide which keys are merged).
+    private static readonly MergeMode[] s_referenceModes = [MergeMode.WeightSum, MergeMode.AddDifference, MergeMode.TripleSum, MergeMode.SumTwice];
+    private const string ReferenceModesHint = "works on ws, ad, ts or st (as supermerger)";
+
     private static readonly CalcModeEntry[] s_all =
     [
         new(CalcMode.Normal, "normal", ["normal"], false, false, "bit-identical",
@@ -33,7 +38,7 @@ public static class CalcModeCatalog
             Operator = (operators, destination, type) => operators.TrainDifference(destination, type),
         },
         new(CalcMode.SmoothAdd, "smoothAdd", ["smoothadd", "smoothaddmt"], false, false, "bit-identical (scipy's median and gaussian)",
-            ComputeHeavy: true, CosineFavorsA: null, Modes: [MergeMode.AddDifference], ModesHint: AddDifferenceOnly)
+            ComputeHeavy: true, CosineFavorsA: null, Modes: s_referenceModes, ModesHint: ReferenceModesHint)
         {
             OtherNames = ["smoothAdd MT"],
             Operator = (operators, destination, type) => operators.SmoothAdd(destination, type),
@@ -53,6 +58,17 @@ public static class CalcModeCatalog
             WeightsAreFractions: true, UsesGamma: true)
         {
             Operator = (operators, destination, type) => operators.Extract(destination, type),
+        },
+        new(CalcMode.Self, "self", ["self"], false, false, "bit-identical (A's dtype arithmetic, as torch)",
+            ComputeHeavy: false, CosineFavorsA: null, Modes: s_referenceModes, ModesHint: ReferenceModesHint, ChangesAOnly: true)
+        {
+            Operator = (operators, destination, type) => operators.Scale(destination, type),
+        },
+        new(CalcMode.PlusRandom, "plus random", ["plusrandom"], false, false,
+            "bit-identical with torch 1.13's CPU generator (F32: its portable kernel, see TorchRandn)",
+            ComputeHeavy: false, CosineFavorsA: null, Modes: s_referenceModes, ModesHint: ReferenceModesHint, ChangesAOnly: true, DrawsRandom: true)
+        {
+            Operator = (operators, destination, type) => operators.AddNoise(destination, type),
         },
     ];
 

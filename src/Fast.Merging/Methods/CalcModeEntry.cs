@@ -19,10 +19,15 @@ namespace Fast.Merging.Methods;
 /// <param name="ModesHint">What the usage error says when the mode is not one of <paramref name="Modes"/> (after "Calcmode NAME ").</param>
 /// <param name="WeightsAreFractions">True when α and β must lie in [0, 1] for every key (extract).</param>
 /// <param name="UsesGamma">True when it reads γ, which must be ≥ 0 (extract).</param>
+/// <param name="ChangesAOnly">
+/// True when it computes from A and α alone (self, plus random): the whole of A's tensor (an inpainting A's extra
+/// channels too), in A's dtype; keys named like to_out, proj_out or norm, and keys whose α is 0, keep A.
+/// </param>
+/// <param name="DrawsRandom">True when it draws torch's random numbers (plus random): it needs the recipe's seed.</param>
 public sealed record CalcModeEntry(
     CalcMode CalcMode, string Name, IReadOnlyList<string> Spellings, bool UsesBeta, bool NeedsC, string Exactness,
     bool ComputeHeavy, bool? CosineFavorsA, IReadOnlyList<MergeMode> Modes, string ModesHint,
-    bool WeightsAreFractions = false, bool UsesGamma = false)
+    bool WeightsAreFractions = false, bool UsesGamma = false, bool ChangesAOnly = false, bool DrawsRandom = false)
 {
     /// <summary>
     /// What it runs on one output tensor; null for calcmode normal, which runs the mode's own operator over element
@@ -49,6 +54,9 @@ public sealed record CalcModeEntry(
 
     /// <summary><see cref="Name"/> then <see cref="OtherNames"/>: every name a list of valid calcmodes shows.</summary>
     public IEnumerable<string> DisplayNames => [Name, .. OtherNames];
+
+    /// <summary>supermerger's <c>SELFKEYS</c>: keys containing one of these keep A under self and plus random.</summary>
+    public static IReadOnlyList<string> SelfKeys { get; } = ["to_out", "proj_out", "norm"];
 
     /// <inheritdoc />
     public override string ToString() => Name;

@@ -24,6 +24,12 @@ internal interface IWholeTensorOperators
 
     /// <summary>cosineA / cosineB (SPEC §4): lerp by the first pass's per-key weights, favouring A or B.</summary>
     void CosineLerp(bool favorA, Span<byte> destination, ElementType outputType);
+
+    /// <summary>self (SPEC §4): A·α in A's dtype.</summary>
+    void Scale(Span<byte> destination, ElementType outputType);
+
+    /// <summary>plus random (SPEC §4): A + randn_like(A)·α in A's dtype, from the key's point of torch's generator stream.</summary>
+    void AddNoise(Span<byte> destination, ElementType outputType);
 }
 
 /// <summary>What a whole-tensor calcmode runs: one of <paramref name="operators"/>' operations.</summary>

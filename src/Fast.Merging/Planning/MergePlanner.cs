@@ -47,6 +47,7 @@ public static class MergePlanner
         bool scaled = MergeModeCatalog.Get(recipe.Mode).ScaledSumFactors;
         BlockWeights? alphas = Weights(scaled ? recipe.ScaledSumWeightsA : recipe.WeightsAlpha, arch.BlockLayout, recipe.Alpha);
         BlockWeights? betas = Weights(scaled ? recipe.ScaledSumWeightsB : recipe.WeightsBeta, arch.BlockLayout, recipe.Beta);
+        ElementalResolution? elemental = ElementalResolution.Create(recipe, a, arch.BlockLayout);
         var filter = new BlockFilter(recipe.Exclude, recipe.Include, arch.BlockLayout);
         EnsureEveryFilterItemMatches(filter, a, arch.BlockLayout);
         bool cosine = calcEntry.UsesCosineStatistics;
@@ -61,6 +62,7 @@ public static class MergePlanner
             string block = arch.BlockLayout.HasBlocks ? arch.BlockLayout.Blocks[blockIndex] : BlockIds.Base;
             double alpha = alphas?.ForBlock(blockIndex) ?? recipe.Alpha;
             double beta = betas?.ForBlock(blockIndex) ?? recipe.Beta;
+            alpha = elemental?.Alpha(ta.Name, block, blockIndex, alpha) ?? alpha; // after the block weights, as elementals()
             if (PositionIdsKeys.IsPositionIds(ta.Name))
             {
                 planned.Add(PlanPositionIds(recipe, ta, b, modelC, block, alpha, beta, cosine));
@@ -110,6 +112,30 @@ public static class MergePlanner
                     $"calcmode {calcEntry.Name} needs 0 <= alpha, beta <= 1 ({ta.Name}: alpha {alpha}, beta {beta})"));
             }
 
+            if (recipe.OldCalc && recipe.Mode is MergeMode.WeightSum or MergeMode.SumTwice or MergeMode.TripleSum
+                && new[] { ta, tb, tc }.Any(t => t is not null && t.DType is not (DType.F16 or DType.BF16 or DType.F32)))
+            {
+                throw new MergePlanException($"--old-calc computes in the inputs' own dtypes as torch does, for F16, BF16 or F32 tensors; {ta.Name} is not");
+            }
+
+            if (calcEntry.ChangesAOnly)
+            {
+                // supermerger's self / plus random: SELFKEYS and α = 0 keep A (nothing is drawn for them); the rest
+                // changes the whole of A's tensor in A's dtype.
+                if (alpha == 0 || CalcModeEntry.SelfKeys.Any(k => ta.Name.Contains(k, StringComparison.Ordinal)))
+                {
+                    planned.Add(copy);
+                    continue;
+                }
+
+                if (ElementTypes.Of(ta.DType) is not (Fast.Kernels.ElementType.F16 or Fast.Kernels.ElementType.BF16 or Fast.Kernels.ElementType.F32))
+                {
+                    throw new MergePlanException($"calcmode {calcEntry.Name} computes in A's dtype as torch does, for F16, BF16 or F32 tensors; {ta.Name} is {DTypeInfo.ToJsonName(ta.DType)}");
+                }
+
+                channels = null;
+            }
+
             planned.Add(new PlannedTensor(ta.Name, output, ta.Shape, TensorAction.Merge, block, alpha, beta, channels, cosine));
         }
 
@@ -123,6 +149,8 @@ public static class MergePlanner
         {
             planned[i] = planned[i] with { BlockIndex = blockIndices[i] };
         }
+
+        AdjustPlanning.Apply(recipe, arch, a, planned);
 
         List<KeyValuePair<string, string>> metadata = Metadata(recipe, alphas, betas, models);
         if (randomRecord is not null)

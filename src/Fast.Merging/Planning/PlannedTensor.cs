@@ -26,4 +26,13 @@ public sealed record PlannedTensor(
     /// the planner; 0 (BASE) for an architecture without blocks.
     /// </summary>
     public int BlockIndex { get; init; }
+
+    /// <summary>
+    /// supermerger's Adjust for this key (one of <see cref="Blocks.AdjustValues.Keys"/>): applied after merging, in the
+    /// dtype the reference holds the merged tensor in; null for every other key.
+    /// </summary>
+    public TensorAdjustment? Adjust { get; init; }
 }
+
+/// <summary>What Adjust does to one merged tensor: multiply by <paramref name="Factor"/>, or add <paramref name="Offsets"/> element by element.</summary>
+public sealed record TensorAdjustment(double? Factor, IReadOnlyList<double>? Offsets);

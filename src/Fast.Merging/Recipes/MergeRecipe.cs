@@ -50,6 +50,24 @@ public sealed record MergeRecipe
     /// <summary>X's lower limits, one per list entry (supermerger's default: 0 each).</summary>
     public string? RandomLower { get; init; }
 
+    /// <summary>
+    /// Elemental merge (supermerger's "Elemental"): <c>BLOCKS:ELEMENTS:RATIO</c> entries overriding α per key after
+    /// the block weights (see <see cref="Blocks.ElementalWeights"/>); null for none.
+    /// </summary>
+    public string? Elemental { get; init; }
+
+    /// <summary>
+    /// supermerger's "Adjust" (<c>fineman</c>): up to 8 comma-separated values — detail IN, detail OUT, detail OUT2,
+    /// contrast, brightness, colour 1–3 — applied to the U-Net's input and output layers after merging; null for none.
+    /// </summary>
+    public string? Adjust { get; init; }
+
+    /// <summary>
+    /// supermerger's "use old calc method": calcmode normal's ws, st and ts formulas in the inputs' own dtypes instead
+    /// of torch.lerp on f32 (see <c>Execution.OldCalcMerge</c>).
+    /// </summary>
+    public bool OldCalc { get; init; }
+
     /// <summary>What happens to CLIP position ids.</summary>
     public PositionIdsPolicy PositionIds { get; init; } = PositionIdsPolicy.Reset;
 
@@ -95,6 +113,7 @@ public sealed record MergeRecipe
         WeightsAlpha == other.WeightsAlpha && WeightsBeta == other.WeightsBeta &&
         ScaledSumWeightsA == other.ScaledSumWeightsA && ScaledSumWeightsB == other.ScaledSumWeightsB &&
         Seed == other.Seed && RandomDigits == other.RandomDigits && RandomUpper == other.RandomUpper && RandomLower == other.RandomLower &&
+        Elemental == other.Elemental && Adjust == other.Adjust && OldCalc == other.OldCalc &&
         PositionIds == other.PositionIds && OutputDType == other.OutputDType &&
         Exclude.SequenceEqual(other.Exclude) && Include.SequenceEqual(other.Include) &&
         A == other.A && B == other.B && C == other.C;

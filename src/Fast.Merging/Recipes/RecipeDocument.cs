@@ -38,6 +38,13 @@ internal sealed class RecipeDocument
 
     public string? RandomLower { get; set; }
 
+    public string? Elemental { get; set; }
+
+    public string? Adjust { get; set; }
+
+    /// <summary>Written only when set, so recipes without it keep their JSON.</summary>
+    public bool? OldCalc { get; set; }
+
     public PositionIdsPolicy PositionIds { get; set; } = s_defaults.PositionIds;
 
     [JsonPropertyName("dtype")]
@@ -69,6 +76,9 @@ internal sealed class RecipeDocument
         RandomDigits = r.RandomDigits == s_defaults.RandomDigits ? null : r.RandomDigits,
         RandomUpper = r.RandomUpper,
         RandomLower = r.RandomLower,
+        Elemental = r.Elemental,
+        Adjust = r.Adjust,
+        OldCalc = r.OldCalc ? true : null,
         PositionIds = r.PositionIds,
         OutputDType = r.OutputDType,
         Exclude = [.. r.Exclude],
@@ -93,6 +103,9 @@ internal sealed class RecipeDocument
         RandomDigits = RandomDigits ?? s_defaults.RandomDigits,
         RandomUpper = RandomUpper,
         RandomLower = RandomLower,
+        Elemental = Elemental,
+        Adjust = Adjust,
+        OldCalc = OldCalc ?? false,
         PositionIds = PositionIds,
         OutputDType = OutputDType,
         Exclude = Exclude?.ToArray() ?? [],

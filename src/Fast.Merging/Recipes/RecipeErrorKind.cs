@@ -50,4 +50,10 @@ public enum RecipeErrorKind
 
     /// <summary>An include/exclude item matches no key and no block of model A (a typo such as <c>IN4</c>).</summary>
     UnknownFilterItem,
+
+    /// <summary>A calcmode that draws random numbers (plus random) was given no seed.</summary>
+    MissingSeed,
+
+    /// <summary>"Use old calc method" was asked for with a calcmode other than normal.</summary>
+    OldCalcRequiresNormal,
 }

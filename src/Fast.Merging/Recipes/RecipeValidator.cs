@@ -56,6 +56,16 @@ public static class RecipeValidator
             Add(RecipeErrorKind.UnusedModelC, $"Mode {mode} merges two models; drop model C or pick ad, ts or st.");
         }
 
+        if (recipe.OldCalc && recipe.CalcMode != CalcMode.Normal)
+        {
+            Add(RecipeErrorKind.OldCalcRequiresNormal, $"--old-calc reproduces calcmode normal's old formulas only (got calcmode {calc}).");
+        }
+
+        if (calcEntry.DrawsRandom && recipe.Seed is null)
+        {
+            Add(RecipeErrorKind.MissingSeed, $"Calcmode {calc} draws torch's random numbers: give the seed with --seed N (0 to 4294967295), so the merge can be repeated.");
+        }
+
         foreach (var (name, value) in new[] { ("alpha", recipe.Alpha), ("beta", recipe.Beta), ("gamma", recipe.Gamma) })
         {
             if (!double.IsFinite(value))

@@ -12,7 +12,9 @@ public sealed class PlannerErrorTests(EngineModels models) : IClassFixture<Engin
         { MergeMode.AddDifference, CalcMode.Normal, false }, // missing C
         { MergeMode.TripleSum, CalcMode.Normal, false },
         { MergeMode.SumTwice, CalcMode.Normal, false },
-        { MergeMode.WeightSum, CalcMode.SmoothAdd, false },
+        { MergeMode.ScaledSum, CalcMode.SmoothAdd, false },
+        { MergeMode.WeightSum, CalcMode.PlusRandom, false }, // no seed
+        { MergeMode.ScaledSum, CalcMode.Self, false },
         { MergeMode.WeightSum, CalcMode.TrainDifference, false },
         { MergeMode.TripleSum, CalcMode.Extract, true },
         { MergeMode.AddDifference, CalcMode.Tensor, true },

@@ -48,6 +48,23 @@ public sealed class RandomWeightsMergeTests(EngineModels models) : IClassFixture
     }
 
     [Fact]
+    public void Elemental_adjust_old_calc_and_the_new_calcmodes_survive_the_recipe_json()
+    {
+        var recipe = new MergeRecipe
+        {
+            CalcMode = CalcMode.PlusRandom, Seed = 7, Elemental = "IN04 OUT05:attn:0.2\nNOT OUT04::R", Adjust = "1,1,1,0,0,0,0,0",
+            OldCalc = true, A = new("a"), B = new("b"),
+        };
+        string json = RecipeJson.Serialize(recipe);
+        Assert.Contains("\"calcmode\":\"plus random\"", json, StringComparison.Ordinal);
+        Assert.Contains("\"old_calc\":true", json, StringComparison.Ordinal);
+        Assert.Equal(recipe, RecipeJson.Deserialize(json));
+        string plain = RecipeJson.Serialize(new MergeRecipe { A = new("a"), B = new("b") });
+        Assert.DoesNotContain("old_calc", plain, StringComparison.Ordinal);
+        Assert.DoesNotContain("elemental", plain, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Seed_and_random_settings_survive_the_recipe_json()
     {
         var recipe = new MergeRecipe { WeightsAlpha = "X", Seed = 9, RandomDigits = 5, RandomUpper = "0.9", RandomLower = "0.1", A = new("a"), B = new("b") };

@@ -47,7 +47,7 @@ public class MethodCatalogTests
         var mode = Assert.Throws<InvalidRecipeException>(() => RecipeNames.ParseMode("wd"));
         Assert.Contains("ws, ad, ts, st, ss", mode.Message, StringComparison.Ordinal);
         var calc = Assert.Throws<InvalidRecipeException>(() => RecipeNames.ParseCalcMode("normalish"));
-        Assert.Contains("normal, cosineA, cosineB, trainDifference, smoothAdd, smoothAdd MT, tensor, tensor2, extract.", calc.Message, StringComparison.Ordinal);
+        Assert.Contains("normal, cosineA, cosineB, trainDifference, smoothAdd, smoothAdd MT, tensor, tensor2, extract, self, plus random.", calc.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -88,7 +88,7 @@ public class RecipeTests
         Assert.Equal(OutputDType.Fp8E5M2, RecipeNames.ParseOutputDType("fp8_e5m2"));
         Assert.Equal(OutputDType.Bf16, RecipeNames.ParseOutputDType("BF16"));
         Assert.Equal(RecipeErrorKind.UnknownName, Assert.Throws<InvalidRecipeException>(() => RecipeNames.ParseMode("lerp")).Kind);
-        Assert.Throws<InvalidRecipeException>(() => RecipeNames.ParseCalcMode("self"));
+        Assert.Throws<InvalidRecipeException>(() => RecipeNames.ParseCalcMode("selfish"));
         Assert.Throws<InvalidRecipeException>(() => RecipeNames.ParseOutputDType("int8"));
         foreach (var mode in Enum.GetValues<MergeMode>())
         {
@@ -115,7 +115,8 @@ public class RecipeTests
 
     [Theory]
     [InlineData(MergeMode.WeightSum, CalcMode.TrainDifference, RecipeErrorKind.CalcModeRequiresAddDifference)]
-    [InlineData(MergeMode.TripleSum, CalcMode.SmoothAdd, RecipeErrorKind.CalcModeRequiresAddDifference)]
+    [InlineData(MergeMode.ScaledSum, CalcMode.SmoothAdd, RecipeErrorKind.CalcModeRequiresWeightSum)]
+    [InlineData(MergeMode.ScaledSum, CalcMode.Self, RecipeErrorKind.CalcModeRequiresWeightSum)]
     [InlineData(MergeMode.SumTwice, CalcMode.Extract, RecipeErrorKind.CalcModeRequiresAddDifference)]
     [InlineData(MergeMode.AddDifference, CalcMode.Tensor, RecipeErrorKind.CalcModeRequiresWeightSum)]
     [InlineData(MergeMode.TripleSum, CalcMode.Tensor2, RecipeErrorKind.CalcModeRequiresWeightSum)]

@@ -10,8 +10,10 @@ namespace Fast.Merging.Execution.Calcmodes;
 /// trainDifference): one key's merged region in, its output elements in the output type out. Which operation runs is
 /// the calcmode's catalog entry's <see cref="CalcModeEntry.Operator"/>; this class implements the operations.
 /// </summary>
-internal sealed class WholeTensorMerge(MergeRecipe recipe, CosineStatistics? cosine, IMergeAccelerator? accelerator, int filterThreads)
+internal sealed class WholeTensorMerge(MergeRecipe recipe, CosineStatistics? cosine, IMergeAccelerator? accelerator, int filterThreads, PlusRandomStreams? random = null)
 {
+    private readonly PlusRandomStreams? _random = random;
+
     private readonly MergeRecipe _recipe = recipe;
     private readonly CosineStatistics? _cosine = cosine;
     private readonly IMergeAccelerator? _accelerator = accelerator;
@@ -20,6 +22,10 @@ internal sealed class WholeTensorMerge(MergeRecipe recipe, CosineStatistics? cos
 
     // As the reference: the cosine calcmodes weigh B against A, or, in a mode that reads C (add difference), B − C.
     private readonly bool _cosineOnDifference = MergeModeCatalog.Get(recipe.Mode).UsesC;
+
+    // The reference replaces B by B − C before its key loop in add difference only: smoothAdd filters raw B in the
+    // other modes (ws, ts, st).
+    private readonly bool _smoothOnDifference = recipe.Mode == MergeMode.AddDifference;
 
     /// <summary>Computes the merged region of <paramref name="operands"/> into <paramref name="destination"/>.</summary>
     public void Run(Operands operands, Span<byte> destination, ElementType outputType)
@@ -54,14 +60,14 @@ internal sealed class WholeTensorMerge(MergeRecipe recipe, CosineStatistics? cos
 
         public void SmoothAdd(Span<byte> destination, ElementType outputType)
         {
-            if (merge._accelerator is not null && operands.Shape.Length is >= 1 and <= 4)
+            if (merge._accelerator is not null && merge._smoothOnDifference && operands.Shape.Length is >= 1 and <= 4)
             {
                 merge._accelerator.SmoothAdd(operands.A, operands.TypeA, operands.B, operands.TypeB, operands.C, operands.TypeC, (float)_t.Alpha, operands.IntShape, destination, outputType);
                 return;
             }
 
             Span<float> result = operands.Rent<float>(operands.Count);
-            Calcmodes.SmoothAdd.Run(operands, (float)_t.Alpha, merge._filterThreads, result);
+            Calcmodes.SmoothAdd.Run(operands, (float)_t.Alpha, merge._filterThreads, merge._smoothOnDifference, result);
             ElementConvert.Narrow(result, destination, outputType);
         }
 
@@ -96,6 +102,21 @@ internal sealed class WholeTensorMerge(MergeRecipe recipe, CosineStatistics? cos
             Span<float> result = operands.Rent<float>(operands.Count);
             CosineStatistics.Inputs(operands, difference, out Span<float> a, out Span<float> other);
             CosineSimilarity.Lerp(other, a, merge._cosine!.Weights(_t, favorA), result);
+            ElementConvert.Narrow(result, destination, outputType);
+        }
+
+        public void Scale(Span<byte> destination, ElementType outputType)
+        {
+            Span<float> result = operands.Rent<float>(operands.Count);
+            SelfCalcmodes.Scale(operands, _t.Alpha, result);
+            ElementConvert.Narrow(result, destination, outputType);
+        }
+
+        public void AddNoise(Span<byte> destination, ElementType outputType)
+        {
+            PlusRandomStreams streams = merge._random ?? throw new InvalidOperationException("plus random needs the generator streams of its plan");
+            Span<float> result = operands.Rent<float>(operands.Count);
+            SelfCalcmodes.AddNoise(operands, _t.Alpha, streams.For(_t.Name), result);
             ElementConvert.Narrow(result, destination, outputType);
         }
     }

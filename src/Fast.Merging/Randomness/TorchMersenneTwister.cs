@@ -1,0 +1,87 @@
+namespace Fast.Merging.Randomness;
+
+/// <summary>
+/// torch's CPU generator core (<c>at::mt19937</c>, torch 1.13): <c>torch.manual_seed(seed)</c> seeds MT19937 with
+/// <c>init_genrand(seed &amp; 0xffffffff)</c>; <c>random()</c> is the next tempered 32-bit output and <c>random64()</c> two
+/// of them, the first as the high word. A copy taken with <see cref="Clone"/> continues the same stream, so a planner
+/// can hand each tensor the generator state it starts from and tensors can then draw side by side.
+/// </summary>
+public sealed class TorchMersenneTwister
+{
+    private const int StateLength = 624;
+    private const int Shift = 397;
+    private readonly uint[] _state;
+    private int _position;
+
+    /// <summary>The generator after <c>torch.manual_seed(<paramref name="seed"/>)</c>.</summary>
+    public TorchMersenneTwister(uint seed)
+    {
+        _state = new uint[StateLength];
+        _state[0] = seed;
+        for (int i = 1; i < StateLength; i++)
+        {
+            uint previous = _state[i - 1];
+            _state[i] = unchecked((1812433253u * (previous ^ (previous >> 30))) + (uint)i);
+        }
+
+        _position = StateLength;
+    }
+
+    private TorchMersenneTwister(uint[] state, int position)
+    {
+        _state = state;
+        _position = position;
+    }
+
+    /// <summary>An independent copy at the same point of the stream.</summary>
+    public TorchMersenneTwister Clone() => new((uint[])_state.Clone(), _position);
+
+    /// <summary><c>random()</c>: the next tempered 32-bit output.</summary>
+    public uint NextUInt32()
+    {
+        if (_position >= StateLength)
+        {
+            Twist();
+        }
+
+        uint y = _state[_position++];
+        y ^= y >> 11;
+        y ^= (y << 7) & 0x9d2c5680u;
+        y ^= (y << 15) & 0xefc60000u;
+        y ^= y >> 18;
+        return y;
+    }
+
+    /// <summary><c>random64()</c>: two outputs, the first as the high word.</summary>
+    public ulong NextUInt64()
+    {
+        ulong high = NextUInt32();
+        return (high << 32) | NextUInt32();
+    }
+
+    /// <summary>Advances past <paramref name="count"/> outputs without tempering them (what drawing them would leave).</summary>
+    public void Skip(long count)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        long position = _position + count;
+        while (position > StateLength)
+        {
+            Twist();
+            position -= StateLength;
+        }
+
+        _position = (int)position;
+    }
+
+    private void Twist()
+    {
+        uint[] s = _state;
+        for (int i = 0; i < StateLength; i++)
+        {
+            uint y = (s[i] & 0x80000000u) | (s[(i + 1) % StateLength] & 0x7fffffffu);
+            s[i] = s[(i + Shift) % StateLength] ^ (y >> 1) ^ ((y & 1u) != 0 ? 0x9908b0dfu : 0u);
+        }
+
+        _position = 0;
+    }
+}
