@@ -51,12 +51,22 @@ internal readonly struct AvgReduction : ISlothfulReduction
         // The sample is the window's first element plus +0, which is also the sum's first step: loaded once.
         one = TL.Add(TL.Splat(0f), TL.Load<TC>(ref *at));
         TV acc = one;
-        for (int dy = 0; dy < window.Rows; dy++)
+        int rows = window.Rows, cols = window.Cols;
+        long token = window.TokenBytes, pitch = window.PitchBytes;
+        byte* e = at + token;
+        for (int dx = 1; dx < cols; dx++, e += token)
         {
-            byte* line = at + (dy * window.PitchBytes);
-            for (int dx = dy == 0 ? 1 : 0; dx < window.Cols; dx++)
+            acc = TL.Add(acc, TL.Load<TC>(ref *e));
+        }
+
+        byte* line = at;
+        for (int dy = 1; dy < rows; dy++)
+        {
+            line += pitch;
+            e = line;
+            for (int dx = 0; dx < cols; dx++, e += token)
             {
-                acc = TL.Add(acc, TL.Load<TC>(ref *(line + (dx * window.TokenBytes))));
+                acc = TL.Add(acc, TL.Load<TC>(ref *e));
             }
         }
 
@@ -86,12 +96,22 @@ internal readonly struct MaxReduction : ISlothfulReduction
             // max(−∞, first) is first itself (a −∞ first is the same bits), so the reduction starts from it.
             first = TL.Load<TC>(ref *at);
             max = first;
-            for (int dy = 0; dy < window.Rows; dy++)
+            int rows = window.Rows, cols = window.Cols;
+            long token = window.TokenBytes, pitch = window.PitchBytes;
+            byte* e = at + token;
+            for (int dx = 1; dx < cols; dx++, e += token)
             {
-                byte* line = at + (dy * window.PitchBytes);
-                for (int dx = dy == 0 ? 1 : 0; dx < window.Cols; dx++)
+                max = TL.MaxStep(max, TL.Load<TC>(ref *e));
+            }
+
+            byte* line = at;
+            for (int dy = 1; dy < rows; dy++)
+            {
+                line += pitch;
+                e = line;
+                for (int dx = 0; dx < cols; dx++, e += token)
                 {
-                    max = TL.MaxStep(max, TL.Load<TC>(ref *(line + (dx * window.TokenBytes))));
+                    max = TL.MaxStep(max, TL.Load<TC>(ref *e));
                 }
             }
         }
