@@ -129,24 +129,37 @@ internal readonly struct FiniteHalfAvg : IFiniteHalfReduction
         one = TL.ScaleUp(acc);
         int rows = window.Rows, cols = window.Cols;
         long token = window.TokenBytes, pitch = window.PitchBytes;
-        byte* e = at + token;
-        for (int dx = 1; dx < cols; dx++, e += token)
+        if (rows == 2 && cols == 2)
         {
-            acc = TL.Add(acc, TL.LoadScaled(e, ref seen));
+            // The 2×2 window of stride 4, the schedule's most common, without loop overhead (same order).
+            acc = TL.Add(acc, TL.LoadScaled(at + token, ref seen));
+            acc = TL.Add(acc, TL.LoadScaled(at + pitch, ref seen));
+            acc = TL.Add(acc, TL.LoadScaled(at + pitch + token, ref seen));
         }
-
-        byte* line = at;
-        for (int dy = 1; dy < rows; dy++)
+        else
         {
-            line += pitch;
-            e = line;
-            for (int dx = 0; dx < cols; dx++, e += token)
+            byte* e = at + token;
+            for (int dx = 1; dx < cols; dx++, e += token)
             {
                 acc = TL.Add(acc, TL.LoadScaled(e, ref seen));
             }
+
+            byte* line = at;
+            for (int dy = 1; dy < rows; dy++)
+            {
+                line += pitch;
+                e = line;
+                for (int dx = 0; dx < cols; dx++, e += token)
+                {
+                    acc = TL.Add(acc, TL.LoadScaled(e, ref seen));
+                }
+            }
         }
 
-        return TL.RoundFinite(TL.Div(TL.ScaleUp(acc), TL.Splat(window.Count)));
+        // acc is the spec's sum S times 2^-112 exactly, so acc / (count · 2^-112) is RN(S / count); for a power-of-two
+        // count acc · (2^112 / count) is the same exact quotient, rounded once.
+        TV mean = window.CountIsPowerOfTwo ? TL.Mul(acc, TL.Splat(window.ScaledReciprocal)) : TL.Div(acc, TL.Splat(window.ScaledCount));
+        return TL.RoundFinite(mean);
     }
 }
 
@@ -163,20 +176,29 @@ internal readonly struct FiniteHalfMax : IFiniteHalfReduction
         TV max = first;
         int rows = window.Rows, cols = window.Cols;
         long token = window.TokenBytes, pitch = window.PitchBytes;
-        byte* e = at + token;
-        for (int dx = 1; dx < cols; dx++, e += token)
+        if (rows == 2 && cols == 2)
         {
-            max = TL.TakeIfGreater(TL.LoadScaled(e, ref seen), max);
+            max = TL.TakeIfGreater(TL.LoadScaled(at + token, ref seen), max);
+            max = TL.TakeIfGreater(TL.LoadScaled(at + pitch, ref seen), max);
+            max = TL.TakeIfGreater(TL.LoadScaled(at + pitch + token, ref seen), max);
         }
-
-        byte* line = at;
-        for (int dy = 1; dy < rows; dy++)
+        else
         {
-            line += pitch;
-            e = line;
-            for (int dx = 0; dx < cols; dx++, e += token)
+            byte* e = at + token;
+            for (int dx = 1; dx < cols; dx++, e += token)
             {
                 max = TL.TakeIfGreater(TL.LoadScaled(e, ref seen), max);
+            }
+
+            byte* line = at;
+            for (int dy = 1; dy < rows; dy++)
+            {
+                line += pitch;
+                e = line;
+                for (int dx = 0; dx < cols; dx++, e += token)
+                {
+                    max = TL.TakeIfGreater(TL.LoadScaled(e, ref seen), max);
+                }
             }
         }
 

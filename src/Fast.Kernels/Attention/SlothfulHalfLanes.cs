@@ -76,6 +76,9 @@ internal static class SlothfulFiniteHalf
 
     /// <summary>2^112: binary32's exponent bias less binary16's.</summary>
     public const float ScaleUp = 5.192296858534828e33f;
+
+    /// <summary>2^-112.</summary>
+    public const float ScaleDown = 1.925929944387236e-34f;
 }
 
 /// <inheritdoc cref="ISlothfulHalfLanes{TV}"/>

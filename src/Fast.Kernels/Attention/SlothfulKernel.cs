@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using Fast.Kernels.Conversion;
@@ -56,7 +57,12 @@ internal static unsafe class SlothfulKernel
             Cols = job.Geometry.WinCols;
             TokenBytes = (long)job.C * size;
             PitchBytes = job.Geometry.RowPitch * TokenBytes;
-            Count = Rows * Cols;
+            int count = Rows * Cols;
+            Count = count;
+            CountIsPowerOfTwo = BitOperations.IsPow2(count);
+            Reciprocal = 1f / count;
+            ScaledCount = count * SlothfulFiniteHalf.ScaleDown;
+            ScaledReciprocal = SlothfulFiniteHalf.ScaleUp / count;
         }
 
         public int Rows { get; }
@@ -71,6 +77,22 @@ internal static unsafe class SlothfulKernel
 
         /// <summary>Elements in the window, the average's divisor.</summary>
         public float Count { get; }
+
+        /// <summary>
+        /// A power-of-two count: dividing by it and multiplying by <see cref="Reciprocal"/> are the same correctly rounded
+        /// operation on the same exact quotient (SPEC R5's reciprocal differs only for other counts), and the multiply
+        /// is several times cheaper.
+        /// </summary>
+        public bool CountIsPowerOfTwo { get; }
+
+        /// <summary>1 / count, exact when <see cref="CountIsPowerOfTwo"/>.</summary>
+        public float Reciprocal { get; }
+
+        /// <summary>count · 2^-112, the divisor of a sum of values scaled by 2^-112 (<see cref="SlothfulHalfKernel"/>); exact.</summary>
+        public float ScaledCount { get; }
+
+        /// <summary>2^112 / count, exact when <see cref="CountIsPowerOfTwo"/>: scales a scaled sum back and divides in one rounding.</summary>
+        public float ScaledReciprocal { get; }
     }
 
     public static void Rows<TC>(in Job job, int start, int end)
