@@ -5,7 +5,8 @@ namespace Fast.Bench;
 /// <summary>
 /// Runs the BenchmarkDotNet suites: <c>dotnet run -c Release --project bench/Fast.Bench -- --filter '*'</c>;
 /// <c>-- filters-compare</c> prints the plain timings bench/filters_vs_scipy.py compares with scipy;
-/// <c>-- slothful-compare</c> the SlothfulAttention pooling timings bench/slothful_vs_torch.py compares with torch;
+/// <c>-- slothful-compare [THREADS]</c> the SlothfulAttention pooling timings bench/slothful_vs_torch.py compares with torch;
+/// <c>-- slothful-micro [SECONDS [SHAPE]]</c> single-thread pooling against a memcpy of the same bytes, interleaved;
 /// <c>-- slothful-compare-gpu</c> the same on the first CUDA device (<c>slothful_vs_torch.py --cuda</c>).
 /// </summary>
 internal static class Program
@@ -20,7 +21,15 @@ internal static class Program
 
         if (args is ["slothful-compare", ..])
         {
-            Attention.SlothfulComparison.Run();
+            Attention.SlothfulComparison.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 0);
+            return;
+        }
+
+        if (args is ["slothful-micro", ..])
+        {
+            Attention.SlothfulMicro.Run(
+                args.Length > 1 ? double.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 1.0,
+                args.Length > 2 ? args[2] : string.Empty);
             return;
         }
 

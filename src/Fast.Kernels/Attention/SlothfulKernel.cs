@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using Fast.Kernels.Conversion;
@@ -42,6 +43,9 @@ internal static unsafe class SlothfulKernel
         public required float VWeight { get; init; }
 
         public required bool Fused { get; init; }
+
+        /// <summary>binary16 rows may take <see cref="SlothfulHalfKernel"/> (false: the general kernel only).</summary>
+        public bool FiniteHalfPath { get; init; }
     }
 
     /// <summary>A window in bytes, for one storage type.</summary>
@@ -53,7 +57,12 @@ internal static unsafe class SlothfulKernel
             Cols = job.Geometry.WinCols;
             TokenBytes = (long)job.C * size;
             PitchBytes = job.Geometry.RowPitch * TokenBytes;
-            Count = Rows * Cols;
+            int count = Rows * Cols;
+            Count = count;
+            CountIsPowerOfTwo = BitOperations.IsPow2(count);
+            Reciprocal = 1f / count;
+            ScaledCount = count * SlothfulFiniteHalf.ScaleDown;
+            ScaledReciprocal = SlothfulFiniteHalf.ScaleUp / count;
         }
 
         public int Rows { get; }
@@ -68,6 +77,22 @@ internal static unsafe class SlothfulKernel
 
         /// <summary>Elements in the window, the average's divisor.</summary>
         public float Count { get; }
+
+        /// <summary>
+        /// A power-of-two count: dividing by it and multiplying by <see cref="Reciprocal"/> are the same correctly rounded
+        /// operation on the same exact quotient (SPEC R5's reciprocal differs only for other counts), and the multiply
+        /// is several times cheaper.
+        /// </summary>
+        public bool CountIsPowerOfTwo { get; }
+
+        /// <summary>1 / count, exact when <see cref="CountIsPowerOfTwo"/>.</summary>
+        public float Reciprocal { get; }
+
+        /// <summary>count · 2^-112, the divisor of a sum of values scaled by 2^-112 (<see cref="SlothfulHalfKernel"/>); exact.</summary>
+        public float ScaledCount { get; }
+
+        /// <summary>2^112 / count, exact when <see cref="CountIsPowerOfTwo"/>: scales a scaled sum back and divides in one rounding.</summary>
+        public float ScaledReciprocal { get; }
     }
 
     public static void Rows<TC>(in Job job, int start, int end)
@@ -90,7 +115,7 @@ internal static unsafe class SlothfulKernel
     // Full optimisation at once: the tiers would time (and profile) the first calls of a host's U-Net step on
     // unoptimised code, and under tiered PGO a layout learned on one call's blend weights.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Rows<TR, TC>(in Job job, int start, int end)
+    internal static void Rows<TR, TC>(in Job job, int start, int end)
         where TR : ISlothfulReduction
         where TC : IElementCodec
     {
@@ -125,13 +150,15 @@ internal static unsafe class SlothfulKernel
 
     /// <summary>Channels [c, last full chunk) of one row; returns where it stopped.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static int Chunks<TR, TL, TV, TC>(in Job job, in Window window, byte* src, byte* k, byte* v, int c)
+    internal static int Chunks<TR, TL, TV, TC>(in Job job, in Window window, byte* src, byte* k, byte* v, int c)
         where TR : ISlothfulReduction
         where TL : ISlothfulLanes<TV>
         where TV : struct
         where TC : IElementCodec
     {
         int size = TC.Size;
+        bool fused = job.Fused, vSeparate = job.VSeparate, kFromA = LerpFromA(job.KWeight), vFromA = LerpFromA(job.VWeight);
+        TV kFactor = TL.Splat(LerpFactor(job.KWeight, fused)), vFactor = TL.Splat(LerpFactor(job.VWeight, fused));
         for (; c + TL.Count <= job.C; c += TL.Count)
         {
             long offset = (long)c * size;
@@ -149,11 +176,11 @@ internal static unsafe class SlothfulKernel
 
             // One difference serves both blends. The lerp's rounding to F is the store itself.
             TV d = TL.Sub(pool, one);
-            TV kOut = Lerp<TL, TV>(one, pool, d, job.KWeight, job.Fused);
+            TV kOut = Lerp<TL, TV>(one, pool, d, kFactor, kFromA, fused);
             TL.Store<TC>(ref *(k + offset), kOut);
             if (v != null)
             {
-                TV vOut = job.VSeparate ? Lerp<TL, TV>(one, pool, d, job.VWeight, job.Fused) : kOut;
+                TV vOut = vSeparate ? Lerp<TL, TV>(one, pool, d, vFactor, vFromA, fused) : kOut;
                 TL.Store<TC>(ref *(v + offset), vOut);
             }
         }
@@ -161,19 +188,31 @@ internal static unsafe class SlothfulKernel
         return c;
     }
 
-    /// <summary>torch.lerp with a float weight (SPEC §7.3), given d = b − a: the branch on |w| &lt; 0.5, fused or not.</summary>
+    /// <summary>
+    /// torch.lerp with a float weight (SPEC §7.3), given d = b − a and <see cref="LerpFactor"/>'s broadcast: from a
+    /// (|w| &lt; 0.5) a + w·d, else from b; fused or not.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static TV Lerp<TL, TV>(TV a, TV b, TV d, float w, bool fused)
+    internal static TV Lerp<TL, TV>(TV a, TV b, TV d, TV factor, bool fromA, bool fused)
         where TL : ISlothfulLanes<TV>
         where TV : struct
     {
-        if (MathF.Abs(w) < 0.5f)
+        if (fromA)
         {
-            return fused ? TL.Fma(TL.Splat(w), d, a) : TL.Add(a, TL.Mul(TL.Splat(w), d));
+            return fused ? TL.Fma(factor, d, a) : TL.Add(a, TL.Mul(factor, d));
         }
 
-        // 1 − w is exact for w in [0.5, 1]; −d is a sign flip (multiplying by −1 keeps −0 distinct from +0).
-        TV oneMinusW = TL.Splat(1f - w);
-        return fused ? TL.Fma(TL.Mul(TL.Splat(-1f), d), oneMinusW, b) : TL.Sub(b, TL.Mul(d, oneMinusW));
+        return fused ? TL.Fma(factor, d, b) : TL.Sub(b, TL.Mul(d, factor));
     }
+
+    /// <summary>Whether torch's lerp starts from a for weight <paramref name="w"/>.</summary>
+    internal static bool LerpFromA(float w) => MathF.Abs(w) < 0.5f;
+
+    /// <summary>
+    /// The lerp's multiplier, decided once per call: w from a; from b, fused, −(1 − w), so FMA(−(1 − w), d, b) is the
+    /// spec's FMA(−d, 1 − w, b) in one instruction (the fused product is exact and has the same sign, −0 included);
+    /// from b, unfused, 1 − w (exact for w in [0.5, 1]), as b − rnd(d·(1 − w)). Not w − 1: at w = 1 that is +0, whose
+    /// product with a negative d is −0, and −0 + (−0) keeps a −0 that the spec's +0 product turns into +0.
+    /// </summary>
+    internal static float LerpFactor(float w, bool fused) => LerpFromA(w) ? w : fused ? -(1f - w) : 1f - w;
 }

@@ -48,7 +48,7 @@ internal unsafe interface ISlothfulLanes<TV>
 }
 
 
-internal readonly unsafe struct Lanes512 : ISlothfulLanes<Vector512<float>>
+internal readonly unsafe partial struct Lanes512 : ISlothfulLanes<Vector512<float>>
 {
     public static int Count => 16;
 
@@ -107,7 +107,7 @@ internal readonly unsafe struct Lanes512 : ISlothfulLanes<Vector512<float>>
     }
 }
 
-internal readonly unsafe struct Lanes256 : ISlothfulLanes<Vector256<float>>
+internal readonly unsafe partial struct Lanes256 : ISlothfulLanes<Vector256<float>>
 {
     public static int Count => 8;
 
@@ -166,7 +166,7 @@ internal readonly unsafe struct Lanes256 : ISlothfulLanes<Vector256<float>>
     }
 }
 
-internal readonly unsafe struct Lanes128 : ISlothfulLanes<Vector128<float>>
+internal readonly unsafe partial struct Lanes128 : ISlothfulLanes<Vector128<float>>
 {
     public static int Count => 4;
 

@@ -32,7 +32,24 @@ public static unsafe class SlothfulPooling
         Span<byte> k,
         Span<byte> v,
         LerpPolicy lerp = LerpPolicy.Fused,
-        int maxThreads = 0)
+        int maxThreads = 0) =>
+        Pool(plan, type, x, batch, channels, k, v, lerp, maxThreads, finiteHalfPath: true);
+
+    /// <summary>
+    /// <see cref="Pool(in SlothfulPlan, ElementType, ReadOnlySpan{byte}, int, int, Span{byte}, Span{byte}, LerpPolicy, int)"/>,
+    /// with <paramref name="finiteHalfPath"/> false keeping binary16 on the general kernel (so tests hold both to the spec).
+    /// </summary>
+    internal static void Pool(
+        in SlothfulPlan plan,
+        ElementType type,
+        ReadOnlySpan<byte> x,
+        int batch,
+        int channels,
+        Span<byte> k,
+        Span<byte> v,
+        LerpPolicy lerp,
+        int maxThreads,
+        bool finiteHalfPath)
     {
         if (type is not (ElementType.F32 or ElementType.F16 or ElementType.BF16))
         {
@@ -107,6 +124,7 @@ public static unsafe class SlothfulPooling
                 KWeight = (float)plan.KBlend,                       // the weight is rounded to binary32, not to F
                 VWeight = (float)plan.VBlend,
                 Fused = lerp == LerpPolicy.Fused,
+                FiniteHalfPath = finiteHalfPath,
             };
             Run(job, type, batch * plan.M, outBytes / size, maxThreads);
         }
@@ -149,7 +167,16 @@ public static unsafe class SlothfulPooling
                 SlothfulKernel.Rows<F32Codec>(job, start, end);
                 break;
             case ElementType.F16:
-                SlothfulKernel.Rows<SlothfulF16Codec>(job, start, end);
+                // Checked per thread: the subnormal mode is a thread's own (SlothfulDenormals).
+                if (job.FiniteHalfPath && SlothfulHalfKernel.Applies(job))
+                {
+                    SlothfulHalfKernel.Rows(job, start, end);
+                }
+                else
+                {
+                    SlothfulKernel.Rows<SlothfulF16Codec>(job, start, end);
+                }
+
                 break;
             default:
                 SlothfulKernel.Rows<BF16Codec>(job, start, end);

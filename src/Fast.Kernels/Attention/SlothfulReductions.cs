@@ -51,17 +51,39 @@ internal readonly struct AvgReduction : ISlothfulReduction
         // The sample is the window's first element plus +0, which is also the sum's first step: loaded once.
         one = TL.Add(TL.Splat(0f), TL.Load<TC>(ref *at));
         TV acc = one;
-        for (int dy = 0; dy < window.Rows; dy++)
+        int rows = window.Rows, cols = window.Cols;
+        long token = window.TokenBytes, pitch = window.PitchBytes;
+        if (rows == 2 && cols == 2)
         {
-            byte* line = at + (dy * window.PitchBytes);
-            for (int dx = dy == 0 ? 1 : 0; dx < window.Cols; dx++)
+            // The 2×2 window of stride 4, the schedule's most common, without loop overhead (same order).
+            acc = TL.Add(acc, TL.Load<TC>(ref *(at + token)));
+            acc = TL.Add(acc, TL.Load<TC>(ref *(at + pitch)));
+            acc = TL.Add(acc, TL.Load<TC>(ref *(at + pitch + token)));
+        }
+        else
+        {
+            byte* e = at + token;
+            for (int dx = 1; dx < cols; dx++, e += token)
             {
-                acc = TL.Add(acc, TL.Load<TC>(ref *(line + (dx * window.TokenBytes))));
+                acc = TL.Add(acc, TL.Load<TC>(ref *e));
+            }
+
+            byte* line = at;
+            for (int dy = 1; dy < rows; dy++)
+            {
+                line += pitch;
+                e = line;
+                for (int dx = 0; dx < cols; dx++, e += token)
+                {
+                    acc = TL.Add(acc, TL.Load<TC>(ref *e));
+                }
             }
         }
 
-        // True division (SPEC R5), then the pool kernel's own rounding to F (R6), in registers.
-        return TL.Round<TC>(TL.Div(acc, TL.Splat(window.Count)));
+        // True division (SPEC R5; a power-of-two count's reciprocal is the same rounding of the same quotient), then
+        // the pool kernel's own rounding to F (R6), in registers.
+        TV mean = window.CountIsPowerOfTwo ? TL.Mul(acc, TL.Splat(window.Reciprocal)) : TL.Div(acc, TL.Splat(window.Count));
+        return TL.Round<TC>(mean);
     }
 }
 
@@ -86,12 +108,31 @@ internal readonly struct MaxReduction : ISlothfulReduction
             // max(−∞, first) is first itself (a −∞ first is the same bits), so the reduction starts from it.
             first = TL.Load<TC>(ref *at);
             max = first;
-            for (int dy = 0; dy < window.Rows; dy++)
+            int rows = window.Rows, cols = window.Cols;
+            long token = window.TokenBytes, pitch = window.PitchBytes;
+            if (rows == 2 && cols == 2)
             {
-                byte* line = at + (dy * window.PitchBytes);
-                for (int dx = dy == 0 ? 1 : 0; dx < window.Cols; dx++)
+                max = TL.MaxStep(max, TL.Load<TC>(ref *(at + token)));
+                max = TL.MaxStep(max, TL.Load<TC>(ref *(at + pitch)));
+                max = TL.MaxStep(max, TL.Load<TC>(ref *(at + pitch + token)));
+            }
+            else
+            {
+                byte* e = at + token;
+                for (int dx = 1; dx < cols; dx++, e += token)
                 {
-                    max = TL.MaxStep(max, TL.Load<TC>(ref *(line + (dx * window.TokenBytes))));
+                    max = TL.MaxStep(max, TL.Load<TC>(ref *e));
+                }
+
+                byte* line = at;
+                for (int dy = 1; dy < rows; dy++)
+                {
+                    line += pitch;
+                    e = line;
+                    for (int dx = 0; dx < cols; dx++, e += token)
+                    {
+                        max = TL.MaxStep(max, TL.Load<TC>(ref *e));
+                    }
                 }
             }
         }
