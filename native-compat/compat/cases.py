@@ -61,10 +61,9 @@ CASES: List[Case] = [
     _c("sd1-ts", "sd1-a", "sd1-b", "sd1-c", "--mode", "ts", "--alpha", 0.3, "--beta", 0.2, quick=True),
     _c("sd1-ts-lists", "sd1-a", "sd1-b", "sd1-c", "--mode", "ts", "--weights-alpha", SD_ALPHA, "--weights-beta", SD_BETA),
     _c("sd1-ts-sum-zero", "sd1-a", "sd1-b", "sd1-c", "--mode", "ts", "--alpha", 0.4, "--beta", -0.4),
-    # torch 1.13's lerp tests w < 0.5 without an absolute value: weights of -0.5 and below start from A
-    _c("sd1-ws-negative-alpha", "sd1-a", "sd1-b", None, "--mode", "ws", "--alpha", -0.75),
-    _c("sdxl-st-negative-beta-fp32", "sdxl-a", "sdxl-b", "sdxl-c", "--mode", "st", "--alpha", -0.5, "--beta", -1.25,
-       "--dtype", "fp32"),
+    # No lerp weights <= -0.5 here: FastMerge follows SPEC §2 (current torch: |w| < 0.5 ? fma(w, d, s) : fma(w - 1, d, e)),
+    # while Debian's torch 1.13, which runs the reference, tests w < 0.5 without the absolute value; those weights are
+    # covered against the SPEC formula by golden_arith.py (its check_lerp_against_torch states the 1.13 difference).
     _c("sd1-st", "sd1-a", "sd1-b", "sd1-c", "--mode", "st", "--alpha", 0.3, "--beta", 0.6, quick=True),
     _c("sd1-st-lists", "sd1-a", "sd1-b", "sd1-c", "--mode", "st", "--weights-alpha", SD_ALPHA, "--weights-beta", SD_BETA),
     _c("sd1-ss", "sd1-a", "sd1-b", None, "--mode", "ss", "--alpha", 0.75, "--beta", 0.5, quick=True),

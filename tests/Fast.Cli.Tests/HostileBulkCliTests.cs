@@ -22,9 +22,11 @@ public sealed class HostileBulkCliTests(SyntheticModels models) : IClassFixture<
         Synth(b, 2);
         string outDir = Directory.CreateDirectory(_dir.File("out")).FullName;
         string plan = _dir.File("plan.jsonl");
-        File.WriteAllLines(plan, Enumerable.Range(0, 6).Select(i => string.Create(
+        // 40 variants: the test thread may be starved for a while on a busy machine after v0 appears, and the bulk must
+        // still be running (reading B) when the truncation lands; a healthy run stops at the first read after it.
+        File.WriteAllLines(plan, Enumerable.Range(0, 40).Select(i => string.Create(
             CultureInfo.InvariantCulture,
-            $"{{\"a\":{{\"path\":\"{a}\"}},\"b\":{{\"path\":\"{b}\"}},\"mode\":\"ws\",\"alpha\":0.{i + 1},\"out\":\"{Path.Combine(outDir, $"v{i}.safetensors")}\"}}")));
+            $"{{\"a\":{{\"path\":\"{a}\"}},\"b\":{{\"path\":\"{b}\"}},\"mode\":\"ws\",\"alpha\":{0.1 + (i * 0.02)},\"out\":\"{Path.Combine(outDir, $"v{i}.safetensors")}\"}}")));
         string reference = _dir.File("reference-v0.safetensors");
         CliRunner.Result merged = CliRunner.Run("merge", "-a", a, "-b", b, "--alpha", "0.1", "-o", reference, "--no-fsync");
         Assert.True(merged.ExitCode == 0, merged.StdErr);
@@ -58,7 +60,7 @@ public sealed class HostileBulkCliTests(SyntheticModels models) : IClassFixture<
         Assert.Equal(1, error.Count(c => c == '\n'));
         Assert.Empty(Directory.GetFiles(outDir, ".*")); // no temp file
         string[] outputs = Directory.GetFiles(outDir);
-        Assert.InRange(outputs.Length, 1, 5);
+        Assert.InRange(outputs.Length, 1, 39);
         Assert.Equal(File.ReadAllBytes(reference), File.ReadAllBytes(Path.Combine(outDir, "v0.safetensors")));
     }
 

@@ -10,7 +10,7 @@ internal static class ScalarOracle
     public static float Lerp(float s, float e, float w)
     {
         float d = e - s;
-        return w < 0.5f ? MathF.FusedMultiplyAdd(w, d, s) : MathF.FusedMultiplyAdd(w - 1f, d, e); // torch 1.13: w < 0.5, no absolute value
+        return MathF.Abs(w) < 0.5f ? MathF.FusedMultiplyAdd(w, d, s) : MathF.FusedMultiplyAdd(w - 1f, d, e);
     }
 
     public static float RoundThrough(float value, GpuElementType type) => type switch

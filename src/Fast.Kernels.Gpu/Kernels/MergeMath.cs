@@ -3,13 +3,13 @@ namespace Fast.Kernels.Gpu.Kernels;
 /// <summary>The per-element formulas of SPEC §2–4, shared by every merge kernel.</summary>
 internal static class MergeMath
 {
-    /// <summary>torch 1.13's CPU lerp: <c>d = e − s; w &lt; 0.5 ? fma(w, d, s) : fma(w − 1, d, e)</c> (no absolute value, see LerpOperator).</summary>
+    /// <summary>torch's CPU lerp: <c>d = e − s; |w| &lt; 0.5 ? fma(w, d, s) : fma(w − 1, d, e)</c>.</summary>
     public static float Lerp<TMath>(float start, float end, float weight)
         where TMath : struct, IStrictMath
     {
         var math = default(TMath);
         float difference = math.Sub(end, start);
-        return weight < 0.5f
+        return Math.Abs(weight) < 0.5f
             ? math.Fma(weight, difference, start)
             : math.Fma(math.Sub(weight, 1f), difference, end);
     }

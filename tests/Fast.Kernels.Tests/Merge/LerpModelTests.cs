@@ -61,7 +61,7 @@ public class LerpModelTests
     internal static float Model(float s, float e, float w)
     {
         float d = e - s;
-        return w < 0.5f ? ExactFma(w, d, s) : ExactFma(w - 1f, d, e); // torch 1.13: w < 0.5, no absolute value
+        return MathF.Abs(w) < 0.5f ? ExactFma(w, d, s) : ExactFma(w - 1f, d, e);
     }
 
     /// <summary>a·b + c rounded once to binary32 (round to nearest even).</summary>

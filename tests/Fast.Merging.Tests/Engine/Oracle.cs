@@ -38,7 +38,7 @@ internal static class Oracle
     public static float Lerp(float s, float e, float w)
     {
         float d = e - s;
-        return w < 0.5f ? MathF.FusedMultiplyAdd(w, d, s) : MathF.FusedMultiplyAdd(w - 1f, d, e); // torch 1.13: w < 0.5, no absolute value
+        return Math.Abs(w) < 0.5f ? MathF.FusedMultiplyAdd(w, d, s) : MathF.FusedMultiplyAdd(w - 1f, d, e);
     }
 
     public static double Ulp(double value, DType dtype) => dtype switch

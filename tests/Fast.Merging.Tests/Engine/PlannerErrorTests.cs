@@ -1,3 +1,4 @@
+using Fast.Merging.Architectures;
 using Fast.Merging.Api;
 using Fast.Merging.Planning;
 using Fast.Merging.Recipes;
@@ -31,8 +32,8 @@ public sealed class PlannerErrorTests(EngineModels models) : IClassFixture<Engin
     }
 
     [Fact]
-    public void Shape_mismatch_is_a_plan_error() =>
-        AssertFailsCleanly<MergePlanException>(new MergeRecipe { A = new(models.A), B = new(models.Sdxl) }, "shapes");
+    public void Mixed_families_are_refused_naming_both() =>
+        Assert.Contains("A is SD1.x, B is SDXL", AssertFailsCleanly<MixedArchitecturesException>(new MergeRecipe { A = new(models.A), B = new(models.Sdxl) }, "families").Message);
 
     [Fact]
     public void Inpainting_model_as_b_says_to_put_it_as_a()

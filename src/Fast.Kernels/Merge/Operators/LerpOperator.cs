@@ -4,11 +4,8 @@ using Fast.Kernels.Simd;
 namespace Fast.Kernels.Merge.Operators;
 
 /// <summary>
-/// torch's CPU lerp: <c>d = end − start; w &lt; 0.5 ? fma(w, d, start) : fma(w − 1, d, end)</c>, one rounding per
-/// fma. torch 1.13 tests <c>w &lt; 0.5</c>, not <c>|w| &lt; 0.5</c> (later versions take the absolute value): a weight
-/// of −0.5 or below starts from <c>start</c> (measured: every element of lerp(a, b, −0.58) and (…, −2) agrees with
-/// fma(w, d, start), and half of them differ from fma(w − 1, d, end)). The branch depends only on the scalar weight,
-/// so it is decided once here.
+/// torch's CPU lerp: <c>d = end − start; |w| &lt; 0.5 ? fma(w, d, start) : fma(w − 1, d, end)</c>, one rounding per
+/// fma. The branch depends only on the scalar weight, so it is decided once here.
 /// </summary>
 internal readonly struct LerpOperator : IBinaryOperator
 {
@@ -17,7 +14,7 @@ internal readonly struct LerpOperator : IBinaryOperator
 
     public LerpOperator(float weight)
     {
-        _fromStart = weight < 0.5f;
+        _fromStart = MathF.Abs(weight) < 0.5f;
         _coefficient = _fromStart ? weight : weight - 1f;
     }
 

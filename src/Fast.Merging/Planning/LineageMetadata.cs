@@ -1,9 +1,9 @@
 using Fast.Merging.Architectures;
 using Fast.Merging.Blocks;
-using Fast.Merging.Planning;
+using Fast.Merging.Recipes;
 using Fast.SafeTensors;
 
-namespace Fast.Merging.Recipes;
+namespace Fast.Merging.Planning;
 
 /// <summary>
 /// What an output records about where it came from, on top of the recipe (issue 17): <c>sd_merge_models</c> with the
