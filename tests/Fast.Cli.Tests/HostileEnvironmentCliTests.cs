@@ -33,9 +33,14 @@ public sealed partial class HostileEnvironmentCliTests(SyntheticModels models) :
     }
 
     [Fact]
-    public void Ctrl_c_after_the_rename_says_the_output_was_written()
+    public void Ctrl_c_after_the_rename_never_says_nothing_was_written()
     {
+        // Since the output is hashed while it is written, the time between the rename and the exit is a few
+        // milliseconds, so a signal sent when the file appears may land before the process's last look at it (exit 130,
+        // "… is complete") or after it (exit 0, the summary printed). Either is true; "no output was written" next to
+        // a complete output, or a missing output, never is.
         (string a, string b) = BigModels();
+        int caught = 0;
         for (int attempt = 0; attempt < 8; attempt++)
         {
             string output = _dir.File($"after-{attempt}.safetensors");
@@ -46,27 +51,25 @@ public sealed partial class HostileEnvironmentCliTests(SyntheticModels models) :
                 Thread.SpinWait(100);
             }
 
-            if (run.HasExited || Kill(run.Id, SigInt) != 0)
-            {
-                run.WaitForExit();
-                continue; // finished before the signal landed: try again
-            }
-
+            bool signalled = !run.HasExited && Kill(run.Id, SigInt) == 0;
             run.WaitForExit();
             string stderr = run.StandardError.ReadToEnd();
-            if (run.ExitCode == 0)
-            {
-                continue;
-            }
-
-            Assert.Equal(130, run.ExitCode);
-            Assert.True(File.Exists(output));
+            Assert.True(File.Exists(output), $"attempt {attempt}: no output (exit {run.ExitCode}): {stderr}");
             Assert.DoesNotContain("no output was written", stderr, StringComparison.Ordinal);
-            Assert.Contains($"{output} is complete", stderr, StringComparison.Ordinal);
-            return;
+            if (signalled && run.ExitCode != 0)
+            {
+                Assert.Equal(130, run.ExitCode);
+                Assert.Contains($"{output} is complete", stderr, StringComparison.Ordinal);
+                caught++;
+            }
+            else
+            {
+                Assert.True(run.ExitCode == 0, stderr);
+            }
         }
 
-        Assert.Fail("never caught the window between the rename and the exit");
+        // Written to the test log: how often the window was hit on this machine.
+        Console.WriteLine($"Ctrl+C after the rename: {caught} of 8 attempts answered 130 / complete");
     }
 
     [Fact]

@@ -63,12 +63,17 @@ public static class FastMerger
         try
         {
             using SafeTensorsFile written = SafeTensorsFile.Open(fullOutput, ReadMode.Buffered);
-            return result with
+            MergeResult done = result with
             {
                 OutputPath = fullOutput,
                 OutputHashes = options.HashOutput ? OutputHashes(sink!, written, cancellationToken) : null,
                 PositionIdsAfter = PositionIdsInspection.Check(written),
             };
+
+            // The output hash is usually known before the rename now, so nothing above may look at the token: a Ctrl+C
+            // that arrived after the rename still gets its answer ("complete, summary skipped") rather than none.
+            cancellationToken.ThrowIfCancellationRequested();
+            return done;
         }
         catch (OperationCanceledException cancelled)
         {
