@@ -20,16 +20,27 @@ public sealed partial class HostileEnvironmentCliTests(SyntheticModels models) :
     public void A_signal_mid_merge_cleans_up_like_ctrl_c(int signal, int exitCode)
     {
         (string a, string b) = BigModels();
-        string outDir = Directory.CreateDirectory(_dir.File($"out-{signal}")).FullName;
-        string output = Path.Combine(outDir, "m.safetensors");
-        using Process run = Start("merge", "-a", a, "-b", b, "-c", a, "--mode", "ad", "--calc", "smoothAdd", "-o", output, "--threads", "1");
-        WaitFor(run, () => Directory.GetFiles(outDir, ".*.tmp").Length > 0, "the temp file");
-        Assert.Equal(0, Kill(run.Id, signal));
-        Assert.True(run.WaitForExit(TimeSpan.FromMinutes(1)), "the merge did not stop");
-        string stderr = run.StandardError.ReadToEnd();
-        Assert.Equal(exitCode, run.ExitCode);
-        Assert.Contains("cancelled; no output was written", stderr, StringComparison.Ordinal);
-        Assert.Empty(Directory.GetFileSystemEntries(outDir));
+        for (int attempt = 0; ; attempt++)
+        {
+            string outDir = Directory.CreateDirectory(_dir.File($"out-{signal}-{attempt}")).FullName;
+            string output = Path.Combine(outDir, "m.safetensors");
+            using Process run = Start("merge", "-a", a, "-b", b, "-c", a, "--mode", "ad", "--calc", "smoothAdd", "-o", output, "--threads", "1");
+            WaitFor(run, () => Directory.GetFiles(outDir, ".*.tmp").Length > 0, "the temp file");
+            Assert.Equal(0, Kill(run.Id, signal));
+            Assert.True(run.WaitForExit(TimeSpan.FromMinutes(1)), "the merge did not stop");
+            string stderr = run.StandardError.ReadToEnd();
+            if (File.Exists(output) && attempt < 3)
+            {
+                // A starved test thread saw the temp file just before the rename: the signal came after the output was
+                // complete (the other test covers that answer). Try again.
+                continue;
+            }
+
+            Assert.Equal(exitCode, run.ExitCode);
+            Assert.Contains("cancelled; no output was written", stderr, StringComparison.Ordinal);
+            Assert.Empty(Directory.GetFileSystemEntries(outDir));
+            return;
+        }
     }
 
     [Fact]
