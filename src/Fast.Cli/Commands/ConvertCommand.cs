@@ -25,6 +25,7 @@ internal static class ConvertCommand
             DType = RecipeNames.ParseOutputDType(reader.Value("--dtype") ?? "keep"),
             Overwrite = reader.Flag("--overwrite"),
             ReadMode = reader.Flag("--no-mmap") ? ReadMode.Buffered : ReadMode.Mapped,
+            RecordFix = false,
         };
         string output = reader.Required("-o", "--output");
         reader.EnsureAllConsumed(maxPositionals: 1);

@@ -32,4 +32,10 @@ public sealed record FixOptions
 
     /// <summary>How inputs are read (<see cref="ReadMode.Buffered"/> for network drives).</summary>
     public ReadMode ReadMode { get; init; } = ReadMode.Mapped;
+
+    /// <summary>
+    /// Write <c>fastmerge.fix</c> (what was done) into the copy; <c>convert</c> turns it off, since its output must be
+    /// exactly what <c>torch.load</c> + safetensors writing gives.
+    /// </summary>
+    public bool RecordFix { get; init; } = true;
 }

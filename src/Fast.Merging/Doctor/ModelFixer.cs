@@ -103,7 +103,7 @@ public static class ModelFixer
         }
 
         int converted = plan.Count(p => p.IsConversion);
-        long repaired = CopyWriter.Write(plan, outputPath, FixRecord.Apply(Metadata(file), options), options.Overwrite, cancellation);
+        long repaired = CopyWriter.Write(plan, outputPath, options.RecordFix ? FixRecord.Apply(Metadata(file), options) : Metadata(file), options.Overwrite, cancellation);
         return new FixResult(Path.GetFullPath(outputPath), plan.Count, pruned, renamed, converted, reset, vaeCount, clipCount, repaired);
     }
 
