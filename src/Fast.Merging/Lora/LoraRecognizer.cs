@@ -42,7 +42,9 @@ public static class LoraRecognizer
             }
 
             parts[part] = key.Shape;
-            if (family != LoraFamily.None)
+
+            // A dora_scale sits beside any module's factors (LoRA, LoHa, LoKr): it says DoRA, not which family.
+            if (family != LoraFamily.None && part != LoraPart.DoraScale)
             {
                 families[module] = family;
             }

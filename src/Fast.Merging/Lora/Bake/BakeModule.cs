@@ -3,7 +3,11 @@ using Fast.SafeTensors;
 namespace Fast.Merging.Lora.Bake;
 
 /// <summary>One module of a LoRA file that bake can add into a weight, by its kohya-ss name.</summary>
-internal abstract record BakeModule(string Name, TensorInfo? Alpha);
+internal abstract record BakeModule(string Name, TensorInfo? Alpha)
+{
+    /// <summary>The DoRA magnitude (<c>dora_scale</c>) when the module has one.</summary>
+    public TensorInfo? DoraScale { get; init; }
+}
 
 /// <summary>A low-rank pair: kohya-ss <c>lora_down</c>/<c>lora_up</c> or PEFT <c>lora_A</c>/<c>lora_B</c>.</summary>
 internal sealed record LowRankModule(string Name, KohyaModule Pair) : BakeModule(Name, Pair.Alpha);
@@ -22,7 +26,7 @@ internal sealed record KroneckerModule(
 internal static class BakeModules
 {
     /// <summary>Every module of <paramref name="file"/> in file order, named as kohya-ss names it.</summary>
-    /// <exception cref="LoraException">A module is of a kind bake cannot apply (DoRA, Tucker factors, full diffs, norms) or misses a part.</exception>
+    /// <exception cref="LoraException">A module is of a kind bake cannot apply (PEFT DoRA, Tucker factors, full diffs, norms) or misses a part.</exception>
     public static IReadOnlyList<BakeModule> Read(SafeTensorsFile file, bool isSdxl)
     {
         var parts = new Dictionary<string, Dictionary<LoraPart, TensorInfo>>(StringComparer.Ordinal);
@@ -35,7 +39,10 @@ internal static class BakeModules
                 continue;
             }
 
-            if (part is LoraPart.Mid or LoraPart.DoraScale or LoraPart.HadaT1 or LoraPart.HadaT2 or LoraPart.LokrT2
+            // A kohya/LyCORIS dora_scale rides on whichever module it belongs to; PEFT's lora_magnitude_vector is the
+            // norm of another layout (per output row of a 1-D vector, PEFT's own strength rule) and stays refused.
+            if (part is LoraPart.Mid or LoraPart.HadaT1 or LoraPart.HadaT2 or LoraPart.LokrT2
+                || (part is LoraPart.DoraScale && family is not LoraFamily.Kohya)
                 || family is LoraFamily.Diffusers or LoraFamily.Full or LoraFamily.Norm)
             {
                 throw new LoraException($"{file.Path}: '{t.Name}' is a {Describe(family, part)} part; bake applies kohya-ss LoRA/LoCon, PEFT lora_A/lora_B, LyCORIS LoHa and LoKr modules");
@@ -49,7 +56,7 @@ internal static class BakeModules
             }
 
             found[part] = t;
-            if (family != LoraFamily.None)
+            if (family != LoraFamily.None && part != LoraPart.DoraScale)
             {
                 families[module] = family;
             }
@@ -61,11 +68,16 @@ internal static class BakeModules
             Dictionary<LoraPart, TensorInfo> p = parts[name];
             if (!families.TryGetValue(name, out LoraFamily family))
             {
+                if (p.TryGetValue(LoraPart.DoraScale, out TensorInfo? lone))
+                {
+                    throw new LoraException($"{file.Path}: '{lone.Name}' has no LoRA factors (lora_down/lora_up, hada_*, lokr_*) beside it");
+                }
+
                 continue; // an alpha without weights changes nothing
             }
 
             TensorInfo? alpha = p.GetValueOrDefault(LoraPart.Alpha);
-            modules.Add(family switch
+            BakeModule module = family switch
             {
                 LoraFamily.Kohya => new LowRankModule(name, Pair(file, name, p, alpha, "lora_down", "lora_up")),
                 LoraFamily.Peft => new LowRankModule(PeftNames.ToKohya(name, isSdxl), Pair(file, name, p, alpha, "lora_A", "lora_B")),
@@ -74,7 +86,8 @@ internal static class BakeModules
                     Need(file, name, p, LoraPart.HadaW2A, "hada_w2_a"), Need(file, name, p, LoraPart.HadaW2B, "hada_w2_b"), alpha),
                 LoraFamily.LoKr => Kronecker(file, name, p, alpha),
                 _ => throw new LoraException($"{file.Path}: module '{name}' is a {Describe(family, LoraPart.Down)} module, which bake does not apply"),
-            });
+            };
+            modules.Add(module with { DoraScale = p.GetValueOrDefault(LoraPart.DoraScale) });
         }
 
         if (modules.Count == 0)
@@ -104,7 +117,7 @@ internal static class BakeModules
     private static string Describe(LoraFamily family, LoraPart part) => part switch
     {
         LoraPart.Mid => "LoCon Tucker (lora_mid)",
-        LoraPart.DoraScale => "DoRA (dora_scale / lora_magnitude_vector: the column norms of the whole updated weight)",
+        LoraPart.DoraScale => "PEFT DoRA (lora_magnitude_vector)",
         LoraPart.HadaT1 or LoraPart.HadaT2 => "LoHa Tucker (hada_t1/hada_t2)",
         LoraPart.LokrT2 => "LoKr Tucker (lokr_t2)",
         _ => family switch

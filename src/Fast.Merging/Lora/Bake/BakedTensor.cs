@@ -18,8 +18,11 @@ internal sealed class BakedTensor(TensorInfo source, int columns, IReadOnlyList<
 
     public IReadOnlyList<BakeTerm> Terms { get; } = terms;
 
-    /// <summary>Some term builds its update in scratch rows (LoHa, a padded inpainting conv_in).</summary>
-    public bool NeedsScratch { get; } = terms.Any(t => t is HadamardTerm or LowRankTerm { Padded: true });
+    /// <summary>Floats of scratch per element the neediest term uses (LoHa, a padded inpainting conv_in, DoRA).</summary>
+    public int ScratchPerElement { get; } = terms.Max(t => t.ScratchPerElement);
+
+    /// <summary>Some term needs all the tensor's rows at once (per-input-channel DoRA): the tensor is one chunk.</summary>
+    public bool NeedsAllRows { get; } = terms.Any(t => t.NeedsAllRows);
 
     public void ExpectChunks(int count) => _chunksLeft = count;
 

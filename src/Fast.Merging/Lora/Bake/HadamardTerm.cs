@@ -15,10 +15,12 @@ internal sealed class HadamardTerm(SafeTensorsFile file, HadamardModule module, 
     public override float[][] LoadFactors() =>
         [LoraFactors.Read(file, module.W1A), LoraFactors.Read(file, module.W1B), LoraFactors.Read(file, module.W2A), LoraFactors.Read(file, module.W2B)];
 
-    public override void Apply(Span<float> target, int first, int count, float[][] factors, float[] scratch)
+    public override int ScratchPerElement => 2;
+
+    public override void Apply(Span<float> target, int first, int count, float[][] factors, Span<float> scratch)
     {
         int n = count * Columns;
-        Span<float> m1 = scratch.AsSpan(0, n), m2 = scratch.AsSpan(n, n);
+        Span<float> m1 = scratch[..n], m2 = scratch.Slice(n, n);
         m1.Clear();
         m2.Clear();
 

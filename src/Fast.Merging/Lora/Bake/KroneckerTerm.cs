@@ -16,7 +16,7 @@ internal sealed class KroneckerTerm(
     public override float[][] LoadFactors() =>
         [Factor(module.W1, module.W1A, module.W1B, w1), Factor(module.W2, module.W2A, module.W2B, w2)];
 
-    public override void Apply(Span<float> target, int first, int count, float[][] factors, float[] scratch)
+    public override void Apply(Span<float> target, int first, int count, float[][] factors, Span<float> scratch)
     {
         float[] a = factors[0], b = factors[1];
         float ratio = Ratio, scale = Scale;

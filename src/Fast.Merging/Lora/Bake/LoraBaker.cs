@@ -10,7 +10,8 @@ namespace Fast.Merging.Lora.Bake;
 /// <summary>
 /// <c>fastmerge lora bake</c>: adds LoRAs into a checkpoint, <c>W ← W + ratio · (up · down) · alpha/rank</c> per
 /// module and LoRA in the order given, in binary32, then rounded once to the output dtype (kohya-ss
-/// <c>networks/merge_lora.py</c> <c>merge_to_sd_model</c>; names and block weights as supermerger's <c>pluslora</c>).
+/// <c>networks/merge_lora.py</c> <c>merge_to_sd_model</c>; names and block weights as supermerger's <c>pluslora</c>);
+/// a DoRA module (<c>dora_scale</c>) as ComfyUI's <c>weight_decompose</c> (<see cref="DoraTerm"/>).
 /// One streaming pass: every output tensor is planned first, then written chunk by chunk into a temporary file that
 /// is renamed into place when complete. Untouched tensors are copied (or converted) byte for byte.
 /// </summary>
@@ -87,13 +88,22 @@ public static class LoraBaker
 
                 TensorInfo weight = model[target.Key];
                 double ratio = loras[l].Weights.RatioFor(name, isSd2);
+
+                // DoRA (ComfyUI weight_decompose): the update goes in at strength 1, with ΔW as torch.mm rounds it for
+                // every shape, and the strength then blends the rescaled weight with the weight before.
+                bool dora = module.DoraScale is not null;
+                double termRatio = dora ? 1.0 : ratio;
                 BakeTerm term = module switch
                 {
-                    LowRankModule m => Term(file, m.Pair, weight, target, ratio),
-                    HadamardModule m => BakeTerms.Hadamard(file, m, weight, target, ratio),
-                    KroneckerModule m => BakeTerms.Kronecker(file, m, weight, target, ratio),
+                    LowRankModule m => Term(file, m.Pair, weight, target, termRatio, dora),
+                    HadamardModule m => BakeTerms.Hadamard(file, m, weight, target, termRatio),
+                    KroneckerModule m => BakeTerms.Kronecker(file, m, weight, target, termRatio),
                     _ => throw new LoraException($"{file.Path}: module '{module.Name}' is of a kind bake does not apply"),
                 };
+                if (module.DoraScale is { } magnitude)
+                {
+                    term = DoraTerm.Create(file, module.Name, magnitude, term, weight, ratio);
+                }
                 if (!terms.TryGetValue(target.Key, out List<BakeTerm>? list))
                 {
                     list = [];
@@ -119,7 +129,7 @@ public static class LoraBaker
         return (baked, applied, unmatched);
     }
 
-    private static LowRankTerm Term(SafeTensorsFile file, KohyaModule module, TensorInfo weight, ModuleTarget target, double ratio)
+    private static LowRankTerm Term(SafeTensorsFile file, KohyaModule module, TensorInfo weight, ModuleTarget target, double ratio, bool matmulOnly)
     {
         IReadOnlyList<long> w = weight.Shape, down = module.Down.Shape, up = module.Up.Shape;
         string where = $"{file.Path}: module '{module.Name}'";
@@ -159,7 +169,8 @@ public static class LoraBaker
         // kohya multiplies 3×3 (any non-1×1) LoCon factors with conv2d(down.permute(1, 0, 2, 3), up), the rest by matmul.
         // torch 1.13 runs that conv2d (a 1×1 filter over a batch of in_channels) on oneDNN, which fuses, when the batch
         // is 16 or more (single-threaded; its use_mkldnn rule), else on its native kernel, which rounds like matmul.
-        bool oneDnnConv = down.Count == 4 && (down[2] != 1 || down[3] != 1) && down[1] >= 16;
+        // ComfyUI (whose formula DoRA modules follow) takes torch.mm of the flattened factors for every shape.
+        bool oneDnnConv = !matmulOnly && down.Count == 4 && (down[2] != 1 || down[3] != 1) && down[1] >= 16;
         LowRankSum sum = oneDnnConv ? LowRankSum.Fused : LowRankSum.Rounded;
         return new LowRankTerm(file, module, target.RowOffset, (int)rows, (int)rank, (int)columns, (float)ratio, scale, sum, (int)loraColumns);
     }
@@ -178,7 +189,8 @@ public static class LoraBaker
             if (baked.TryGetValue(source.Name, out BakedTensor? tensor))
             {
                 long rows = source.Shape[0];
-                int rowsPerChunk = (int)Math.Max(1, BakeChunkElements / tensor.Columns);
+                // A per-input-channel DoRA norm runs down every row, so such a tensor is one chunk.
+                int rowsPerChunk = tensor.NeedsAllRows ? (int)rows : (int)Math.Max(1, BakeChunkElements / tensor.Columns);
                 int chunks = 0;
                 for (long r = 0; r < rows; r += rowsPerChunk, chunks++)
                 {
@@ -245,7 +257,7 @@ public static class LoraBaker
         long firstRow = chunk.Start;
         int rows = chunk.Count;
         int elements = rows * columns;
-        buffers.Reserve(elements, baked.NeedsScratch);
+        buffers.Reserve(elements, baked.ScratchPerElement);
         Span<byte> input = buffers.In.AsSpan(0, elements * inSize);
         Span<float> values = buffers.Values.AsSpan(0, elements);
         model.CopyTo(source, firstRow * columns * inSize, input);
@@ -266,7 +278,7 @@ public static class LoraBaker
                 (int)(begin - term.RowOffset),
                 (int)(end - begin),
                 factors[t],
-                buffers.Scratch);
+                buffers.Scratch.AsSpan(0, (int)(end - begin) * columns * term.ScratchPerElement));
         }
 
         Span<byte> output = buffers.Out.AsSpan(0, elements * outSize);
@@ -292,10 +304,10 @@ public static class LoraBaker
 
         public float[] Values => _values;
 
-        /// <summary>Work space for terms that build their update in pieces (LoHa's two products); empty until <see cref="Reserve"/>.</summary>
+        /// <summary>Work space for terms that build their update in pieces (LoHa's two products, DoRA's rows before); empty until <see cref="Reserve"/>.</summary>
         public float[] Scratch => _scratch;
 
-        public void Reserve(int elementCount, bool scratch)
+        public void Reserve(int elementCount, int scratchPerElement)
         {
             if (elementCount > _values.Length)
             {
@@ -304,9 +316,9 @@ public static class LoraBaker
                 _values = new float[elementCount];
             }
 
-            if (scratch && _scratch.Length < 2 * elementCount)
+            if (_scratch.Length < (long)scratchPerElement * elementCount)
             {
-                _scratch = new float[2 * Math.Max(elementCount, _values.Length)];
+                _scratch = new float[scratchPerElement * Math.Max(elementCount, _values.Length)];
             }
         }
     }

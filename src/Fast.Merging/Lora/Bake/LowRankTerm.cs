@@ -22,6 +22,12 @@ internal abstract class BakeTerm(long rowOffset, int rows, int columns, float ra
     /// <summary>alpha / rank in binary32 (1 where the module's maths has no alpha).</summary>
     public float Scale { get; } = scale;
 
+    /// <summary>Floats of scratch <see cref="Apply"/> needs per element of the rows it updates (0: none).</summary>
+    public virtual int ScratchPerElement => 0;
+
+    /// <summary>The term needs all its rows in one call (DoRA's per-input-channel norms run down every row).</summary>
+    public virtual bool NeedsAllRows => false;
+
     /// <summary>The factors in binary32, in the order <see cref="Apply"/> takes them.</summary>
     public abstract float[][] LoadFactors();
 
@@ -30,8 +36,8 @@ internal abstract class BakeTerm(long rowOffset, int rows, int columns, float ra
     /// <param name="first">The first row, counted from <see cref="RowOffset"/>.</param>
     /// <param name="count">Rows to update.</param>
     /// <param name="factors">From <see cref="LoadFactors"/>.</param>
-    /// <param name="scratch">Work space of at least <c>2 · count · Columns</c> floats.</param>
-    public abstract void Apply(Span<float> target, int first, int count, float[][] factors, float[] scratch);
+    /// <param name="scratch">Work space of at least <see cref="ScratchPerElement"/> · <c>count · Columns</c> floats.</param>
+    public abstract void Apply(Span<float> target, int first, int count, float[][] factors, Span<float> scratch);
 }
 
 /// <summary>
@@ -50,9 +56,11 @@ internal sealed class LowRankTerm(SafeTensorsFile file, KohyaModule module, long
     /// <summary>The update covers fewer columns than the weight has (the inpainting conv_in); it then needs scratch rows.</summary>
     public bool Padded => loraColumns != Columns;
 
+    public override int ScratchPerElement => Padded ? 1 : 0;
+
     public override float[][] LoadFactors() => [LoraFactors.Read(file, module.Up), LoraFactors.Read(file, module.Down)];
 
-    public override void Apply(Span<float> target, int first, int count, float[][] factors, float[] scratch)
+    public override void Apply(Span<float> target, int first, int count, float[][] factors, Span<float> scratch)
     {
         if (!Padded)
         {
@@ -61,7 +69,7 @@ internal sealed class LowRankTerm(SafeTensorsFile file, KohyaModule module, long
         }
 
         // ratio · dot · scale into zeroed rows (0 + d is d), then added: the same two roundings as in place.
-        Span<float> delta = scratch.AsSpan(0, count * loraColumns);
+        Span<float> delta = scratch[..(count * loraColumns)];
         delta.Clear();
         LowRankUpdate.Apply(delta, factors[0].AsSpan(first * Rank), factors[1], count, Rank, loraColumns, Ratio, Scale, Sum);
         for (int r = 0; r < count; r++)
