@@ -13,7 +13,12 @@ float32 weight, rounded once to the output dtype at the end. Module names and bl
 `plusweightsqvk` for OpenCLIP's fused in_proj), copied here as Python so the two implementations stay independent.
 Deviation shared with fastmerge (documented there): a module matching no block takes the LoRA's plain strength.
 
+A module with a `dora_scale` (DoRA) follows ComfyUI `comfy/weight_adapter/base.py` `weight_decompose` instead (see
+`weight_decompose` below): ΔW = torch.mm of the flattened factors for every shape, times alpha / rank, added at
+strength 1, the result rescaled per channel to the magnitude, then blended with the weight before by the strength.
+
     /usr/bin/python3 lora_bake.py MODEL LORA[:STRENGTH[:PRESET|LIST]] ... -o OUT [--dtype keep|fp16|bf16|fp32]
+        [--dora-norm float64|float32]
 """
 from __future__ import annotations
 
@@ -177,8 +182,11 @@ def target_of(msd_key, keychanger, shapes):
     return None, None
 
 
-def lora_delta(up, down, ratio, scale, weight_shape):
-    """ratio * (up @ down) * scale in float32, shaped like the weight: merge_lora.py's three cases."""
+def lora_delta(up, down, ratio, scale, weight_shape, matmul_only=False):
+    """ratio * (up @ down) * scale in float32, shaped like the weight: merge_lora.py's three cases (or, for DoRA,
+    ComfyUI's one: torch.mm of the factors flattened from dim 1, for every shape)."""
+    if matmul_only:
+        return ratio * torch.mm(up.flatten(start_dim=1), down.flatten(start_dim=1)).reshape(weight_shape) * scale
     if len(weight_shape) == 2:
         return ratio * (up @ down) * scale
     if down.size()[2:4] == (1, 1):
@@ -212,7 +220,7 @@ def peft_to_kohya(module, isxl):
     return module
 
 
-def module_delta(lora, lkeys, module, kind, ratio, weight_shape):
+def module_delta(lora, lkeys, module, kind, ratio, weight_shape, matmul_only=False):
     """ratio * delta * scale in float32, shaped like the weight (rows of it for OpenCLIP's in_proj thirds).
 
     kohya / PEFT: merge_lora.py (above). LoHa and LoKr: ComfyUI comfy/weight_adapter/loha.py and lokr.py, with the
@@ -229,7 +237,7 @@ def module_delta(lora, lkeys, module, kind, ratio, weight_shape):
         down, up = (t(".lora_down.weight"), t(".lora_up.weight")) if kind == "kohya" else (t(".lora_A.weight"), t(".lora_B.weight"))
         dim = down.size()[0]
         scale = (alpha if alpha is not None else dim) / dim
-        return lora_delta(up, down, ratio, scale, weight_shape)
+        return lora_delta(up, down, ratio, scale, weight_shape, matmul_only)
     if kind == "loha":
         w1b = t(".hada_w1_b")
         m1 = torch.mm(t(".hada_w1_a"), w1b.reshape(w1b.shape[0], -1))
@@ -258,18 +266,51 @@ def module_delta(lora, lkeys, module, kind, ratio, weight_shape):
     return (ratio * torch.kron(w1, w2) * scale).reshape(weight_shape)
 
 
-def bake(model_path, specs, out_path, dtype="keep"):
+def channel_norms(rows, dora_norm):
+    """The 2-norm of each row of a 2-D float32 tensor, as a column. "float32": torch's own float32 reduction, which
+    ComfyUI runs (its summation order follows the CPU's SIMD width); "float64": the float32 rounding of the square
+    root of a float64 sum of squares, the order fastmerge documents (the correctly rounded norm but for rare ties)."""
+    if dora_norm == "float32":
+        return rows.norm(dim=1, keepdim=True)
+    return rows.double().pow(2).sum(dim=1, keepdim=True).sqrt().float()
+
+
+def weight_decompose(dora_scale, weight, lora_diff, strength, dora_norm="float64"):
+    """ComfyUI comfy/weight_adapter/base.py weight_decompose in float32, lora_diff already times alpha / rank:
+
+        weight_calc = weight + lora_diff
+        output axis (dora_scale.shape[0] == rows): norm of each row of weight (before the update, as ComfyUI does)
+        input axis: norm of each input channel (over rows and kernel positions) of weight_calc
+        weight_calc *= dora_scale / (norm + finfo(float32).eps)
+        strength != 1: weight + strength * (weight_calc - weight), else weight_calc
+    """
+    dora_scale = dora_scale.float()
+    weight_calc = weight + lora_diff
+    if dora_scale.shape[0] == weight_calc.shape[0]:
+        norm = channel_norms(weight.reshape(weight.shape[0], -1), dora_norm).reshape(weight.shape[0], *[1] * (weight.dim() - 1))
+    else:
+        columns = weight_calc.transpose(0, 1).reshape(weight_calc.shape[1], -1)
+        norm = channel_norms(columns, dora_norm).reshape(weight_calc.shape[1], *[1] * (weight_calc.dim() - 1)).transpose(0, 1)
+    norm = norm + torch.finfo(torch.float32).eps
+    weight_calc = weight_calc * (dora_scale / norm)
+    if strength != 1.0:
+        weight_calc = weight_calc - weight
+        return weight + strength * weight_calc
+    return weight_calc
+
+
+def bake(model_path, specs, out_path, dtype="keep", dora_norm="float64"):
     # One thread: torch's conv2d then picks oneDNN (fused multiply-add) or its native kernel (rounded) by batch size
     # alone (use_mkldnn: in_channels >= 16), not by the thread count, so the 3x3 LoCon rounding is reproducible.
     threads = torch.get_num_threads()
     torch.set_num_threads(1)
     try:
-        return _bake(model_path, specs, out_path, dtype)
+        return _bake(model_path, specs, out_path, dtype, dora_norm)
     finally:
         torch.set_num_threads(threads)
 
 
-def _bake(model_path, specs, out_path, dtype):
+def _bake(model_path, specs, out_path, dtype, dora_norm):
     model = st.SafeTensorsFile(model_path)
     keys = model.keys()
     isxl = "conditioner.embedders.1.model.transformer.resblocks.9.mlp.c_proj.weight" in keys
@@ -291,6 +332,17 @@ def _bake(model_path, specs, out_path, dtype):
                 work[wkey] = model.tensor(wkey).float().clone()
             w = work[wkey]
             shape = w[rows].shape if rows is not None else shapes[wkey]
+            if module + ".dora_scale" in lkeys:
+                before = w[rows] if rows is not None else w
+                diff = module_delta(lora, lkeys, module, kind, 1.0, shape, matmul_only=True)
+                decomposed = weight_decompose(lora.tensor(module + ".dora_scale"), before, diff, ratio, dora_norm)
+                if rows is None:
+                    work[wkey] = decomposed
+                else:
+                    w = w.clone()
+                    w[rows] = decomposed
+                    work[wkey] = w
+                continue
             delta = module_delta(lora, lkeys, module, kind, ratio, shape)
             if len(shape) == 4 and shape[1] == 9 and delta.shape[1] == 4:
                 # inpainting conv_in (A1111 extensions-builtin/Lora/networks.py): zero pad updown's channels 4 to 9
@@ -319,8 +371,9 @@ def main(argv=None):
     p.add_argument("loras", nargs="+")
     p.add_argument("-o", "--output", required=True)
     p.add_argument("--dtype", default="keep", choices=["keep", "fp16", "bf16", "fp32"])
+    p.add_argument("--dora-norm", default="float64", choices=["float64", "float32"])
     a = p.parse_args(argv)
-    bake(a.model, a.loras, a.output, a.dtype)
+    bake(a.model, a.loras, a.output, a.dtype, a.dora_norm)
 
 
 if __name__ == "__main__":
