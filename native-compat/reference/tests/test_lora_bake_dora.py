@@ -1,4 +1,4 @@
-"""`fastmerge lora bake` of DoRA LoRAs (a `dora_scale` beside lora_down/lora_up, or beside LyCORIS hada_*) against
+"""`fastmerge lora bake` of DoRA LoRAs (a `dora_scale` beside lora_down/lora_up, or LyCORIS hada_*/lokr_*) against
 lora_bake.py's float32 torch version of ComfyUI's `weight_decompose` (comfy/weight_adapter/base.py), on a synthetic
 SD1 model with linear, 1x1 and 3x3 convolution modules, magnitudes on the output rows and on the input channels.
 
@@ -6,7 +6,7 @@ Acceptance as for the other bake formats: every element of the float32 result wi
 the channel norms in the documented order (float64 sum of squares, rounded once), and the fp16 output is
 fastmerge's float32 result rounded to nearest even. Against torch's own float32 norm (what ComfyUI runs, summed in
 SIMD lanes as wide as the CPU's) every element stays within FLOAT32_NORM_ULPS ulp of its row's largest magnitude
-(4 measured on an AVX2 machine).
+(4 to 8 measured on an AVX2 machine).
 """
 from __future__ import annotations
 
@@ -26,8 +26,9 @@ from test_lora_bake import (  # noqa: E402,F401  (fastmerge and sd1 are fixtures
     LIST17, assert_rounded_same_way, assert_within_one_ulp, fastmerge, sd1, sd1_module_names, write_lycoris)
 
 # Torch's float32 norm against the float64-summed one moves a magnitude's scale by an ulp or two, and the
-# decomposed weight by as many; the bound leaves room for a wider SIMD unit than the one measured on.
-FLOAT32_NORM_ULPS = 8
+# decomposed weight by as many (8 row ulps measured on AVX2, after a blend by -0.6); the bound leaves room for a
+# wider SIMD unit than the one measured on.
+FLOAT32_NORM_ULPS = 16
 
 
 def row_ulps(ours, ref, base):
@@ -83,16 +84,16 @@ def write_dora(model_path, path, names, seed, rank, dtype, alpha):
 
 
 def add_dora_scales(model_path, path, seed):
-    """Adds an output-axis dora_scale to every LoHa module of a LyCORIS file (LyCORIS LoHa with dora_wd)."""
+    """Adds a dora_scale to every LoHa/LoKr module of a LyCORIS file (LyCORIS with dora_wd), on alternate axes."""
     model = st.SafeTensorsFile(model_path)
     keychanger = lora_bake.keychanger_of(model.keys())
     shapes = {k: tuple(model.tensor(k).shape) for k in model.keys()}
     g = torch.Generator().manual_seed(seed)
     sd = st.load_file(path)
-    for key in [k for k in sd if k.endswith(".hada_w1_a")]:
-        module = key[: -len(".hada_w1_a")]
+    for n, key in enumerate(k for k in list(sd) if k.endswith((".hada_w1_a", ".lokr_w1", ".lokr_w1_a"))):
+        module = key[: key.rindex(".")]
         wkey, _ = lora_bake.target_of(lora_bake.msd_key_of(module, False, False), keychanger, shapes)
-        sd[module + ".dora_scale"] = magnitudes(model.tensor(wkey), True, g).to(sd[key].dtype)
+        sd[module + ".dora_scale"] = magnitudes(model.tensor(wkey), n % 2 == 0, g).to(sd[key].dtype)
     st.save_file(sd, path, metadata={"ss_network_module": "lycoris.kohya"})
 
 
@@ -103,22 +104,27 @@ def doras(sd1):
     dora16, dora32 = str(root / "dora16.safetensors"), str(root / "dora32.safetensors")
     count16, axes16 = write_dora(model, dora16, names[::2], seed=21, rank=4, dtype=torch.float16, alpha=2)
     count32, axes32 = write_dora(model, dora32, names[1::3], seed=22, rank=8, dtype=torch.float32, alpha=8)
-    loha = str(root / "dora_loha.safetensors")
-    write_lycoris(model, loha, [n for n in names if "samplers" not in n][::7], seed=23, kind="loha", dtype=torch.float32, alpha=3)
+    loha, lokr = str(root / "dora_loha.safetensors"), str(root / "dora_lokr.safetensors")
+    lycoris_names = [n for n in names if "samplers" not in n]
+    write_lycoris(model, loha, lycoris_names[::7], seed=23, kind="loha", dtype=torch.float32, alpha=3)
+    write_lycoris(model, lokr, lycoris_names[3::7], seed=25, kind="lokr", dtype=torch.float16, alpha=2)
     add_dora_scales(model, loha, seed=24)
+    add_dora_scales(model, lokr, seed=26)
+    for path in (loha, lokr):
+        assert sum(k.endswith(".dora_scale") for k in st.SafeTensorsFile(path).keys()) >= 8, path
     for axes in (axes16, axes32):
         assert axes["output"] > 10 and axes["input"] > 10 and axes["conv3x3"] > 5 and axes["linear"] > 10, axes
-    return root, model, l1, dora16, dora32, loha
+    return root, model, l1, dora16, dora32, loha, lokr
 
 
 @pytest.mark.parametrize("specs", [
     ("{dora16}",),
     ("{dora16}:0.8:MIDD", "{l1}:0.5"),
-    ("{l1}:0.7", "{dora32}:-0.6:" + LIST17, "{loha}:1.3"),
-], ids=["strength1", "blocks+lora", "lora+dora+loha"])
+    ("{l1}:0.7", "{dora32}:-0.6:" + LIST17, "{loha}:1.3", "{lokr}:0.9"),
+], ids=["strength1", "blocks+lora", "lora+dora+loha+lokr"])
 def test_bake_dora_matches_comfyui_within_one_ulp(fastmerge, doras, specs):
-    root, model, l1, dora16, dora32, loha = doras
-    specs = [s.format(l1=l1, dora16=dora16, dora32=dora32, loha=loha) for s in specs]
+    root, model, l1, dora16, dora32, loha, lokr = doras
+    specs = [s.format(l1=l1, dora16=dora16, dora32=dora32, loha=loha, lokr=lokr) for s in specs]
     tag = str(abs(hash(tuple(specs))))
     ours32, ours16 = str(root / f"do32_{tag}.safetensors"), str(root / f"do16_{tag}.safetensors")
     ref32, comfy32 = str(root / f"dr32_{tag}.safetensors"), str(root / f"dc32_{tag}.safetensors")
@@ -138,7 +144,7 @@ def test_bake_dora_matches_comfyui_within_one_ulp(fastmerge, doras, specs):
 
 
 def test_bake_dora_bad_magnitude_exits_2_naming_the_key(fastmerge, doras, tmp_path):
-    root, model, l1, dora16, dora32, loha = doras
+    root, model, l1, dora16, dora32, loha, lokr = doras
     out = str(tmp_path / "x.safetensors")
     sd = st.load_file(dora16)
     key = next(k for k in sd if k.endswith(".dora_scale") and sd[k].dim() == 4 and sd[k].shape[0] > 1)
@@ -163,8 +169,8 @@ def test_bake_dora_bad_magnitude_exits_2_naming_the_key(fastmerge, doras, tmp_pa
 
 
 def test_inspect_reports_dora(fastmerge, doras):
-    root, model, l1, dora16, dora32, loha = doras
+    root, model, l1, dora16, dora32, loha, lokr = doras
     count = sum(1 for k in st.SafeTensorsFile(dora16).keys() if k.endswith(".dora_scale"))
     report = fastmerge("inspect", dora16).stdout
     assert f"DoRA {count}" in report, report
-    assert "loha" in fastmerge("inspect", loha).stdout
+    assert "loha" in fastmerge("inspect", loha).stdout and "lokr" in fastmerge("inspect", lokr).stdout
