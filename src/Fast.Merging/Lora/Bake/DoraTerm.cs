@@ -83,7 +83,6 @@ internal sealed class DoraTerm(SafeTensorsFile file, TensorInfo magnitude, BakeT
         float[] magnitude = factors[^1];
         float[] scales = Axis == DoraAxis.OutputRows ? RowScales(before, magnitude, first, count) : ChannelScales(target, magnitude, count);
 
-        int channelColumns = Columns / channels;
         float strength = Ratio;
         for (int r = 0; r < count; r++)
         {
@@ -91,8 +90,7 @@ internal sealed class DoraTerm(SafeTensorsFile file, TensorInfo magnitude, BakeT
             ReadOnlySpan<float> old = before.Slice(r * Columns, Columns);
             for (int c = 0; c < Columns; c++)
             {
-                float k = Axis == DoraAxis.OutputRows ? scales[r] : scales[c / channelColumns];
-                float decomposed = row[c] * k;
+                float decomposed = row[c] * (Axis == DoraAxis.OutputRows ? scales[r] : scales[c]);
 
                 // ComfyUI: weight_calc -= weight; weight += strength * weight_calc (each step rounded), or the
                 // decomposed weight itself at strength 1.
@@ -119,24 +117,32 @@ internal sealed class DoraTerm(SafeTensorsFile file, TensorInfo magnitude, BakeT
         return scales;
     }
 
-    // dora_scale / (‖Wc[:, i]‖ + eps) for each input channel i, over every row and kernel position of the updated rows.
+    // dora_scale / (‖Wc[:, i]‖ + eps) for each input channel i, over every row and kernel position of the updated
+    // rows; returned per column (each of a channel's kernel positions holding its scale).
     private float[] ChannelScales(ReadOnlySpan<float> updated, float[] magnitude, int count)
     {
-        int channelColumns = Columns / channels;
-        double[] sums = new double[channels];
+        // Column sums first (a row at a time, as the rows lie in memory), then each channel's kernel positions.
+        double[] columnSums = new double[Columns];
         for (int r = 0; r < count; r++)
         {
             ReadOnlySpan<float> row = updated.Slice(r * Columns, Columns);
             for (int c = 0; c < Columns; c++)
             {
-                sums[c / channelColumns] += (double)row[c] * row[c];
+                columnSums[c] += (double)row[c] * row[c];
             }
         }
 
-        float[] scales = new float[channels];
+        int channelColumns = Columns / channels;
+        float[] scales = new float[Columns];
         for (int i = 0; i < channels; i++)
         {
-            scales[i] = magnitude[i] / ((float)Math.Sqrt(sums[i]) + NormEpsilon);
+            double sum = 0;
+            for (int c = i * channelColumns; c < (i + 1) * channelColumns; c++)
+            {
+                sum += columnSums[c];
+            }
+
+            scales.AsSpan(i * channelColumns, channelColumns).Fill(magnitude[i] / ((float)Math.Sqrt(sum) + NormEpsilon));
         }
 
         return scales;
