@@ -10,7 +10,7 @@ namespace Fast.Kernels.Methods;
 public sealed class MagnitudeSelection
 {
     private const int HighShift = 15;
-    private readonly int[] _counts = new int[1 << 16];
+    private int[]? _counts;
     private readonly long _keep;
     private uint _prefix;
     private long _greater;
@@ -37,9 +37,10 @@ public sealed class MagnitudeSelection
     /// <param name="values">The piece.</param>
     public void Observe(int pass, ReadOnlySpan<float> values)
     {
+        _counts ??= Rented();
         if (pass == 0)
         {
-            MagnitudeTrim.Count(values, _counts, HighShift, 16, 0);
+            MagnitudeTrim.Count(values, _counts.AsSpan(0, 1 << 16), HighShift, 16, 0);
         }
         else
         {
@@ -51,14 +52,26 @@ public sealed class MagnitudeSelection
     /// <param name="pass">0 or 1.</param>
     public void EndPass(int pass)
     {
+        _counts ??= Rented();
         if (pass == 0)
         {
-            _prefix = (uint)MagnitudeTrim.FindBucket(_counts, _keep, ref _greater) << HighShift;
-            Array.Clear(_counts);
+            _prefix = (uint)MagnitudeTrim.FindBucket(_counts.AsSpan(0, 1 << 16), _keep, ref _greater) << HighShift;
+            Array.Clear(_counts, 0, 1 << 16);
         }
         else
         {
             _prefix |= (uint)MagnitudeTrim.FindBucket(_counts.AsSpan(0, 1 << HighShift), _keep, ref _greater);
+
+            // The histogram is done with: back to the pool, so that split tensors do not leave 256 KiB arrays to the GC.
+            System.Buffers.ArrayPool<int>.Shared.Return(_counts);
+            _counts = null;
         }
+    }
+
+    private static int[] Rented()
+    {
+        int[] counts = System.Buffers.ArrayPool<int>.Shared.Rent(1 << 16);
+        Array.Clear(counts, 0, 1 << 16);
+        return counts;
     }
 }

@@ -149,6 +149,29 @@ public static class MagnitudeTrim
         }
 
         uint wanted = prefix >> prefixShift;
+        int i = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            // Few elements share the prefix: whole vectors without one are skipped.
+            var wantedV = new Vector<uint>(wanted);
+            var magnitudeMask = new Vector<uint>(0x7FFF_FFFF);
+            ReadOnlySpan<Vector<uint>> patterns = MemoryMarshal.Cast<float, Vector<uint>>(values);
+            for (int v = 0; v < patterns.Length; v++)
+            {
+                if (Vector.EqualsAny(Vector.ShiftRightLogical(patterns[v] & magnitudeMask, prefixShift), wantedV))
+                {
+                    CountMatching(values.Slice(v * Vector<uint>.Count, Vector<uint>.Count), level, shift, mask, prefixShift, wanted);
+                }
+            }
+
+            i = patterns.Length * Vector<uint>.Count;
+        }
+
+        CountMatching(values[i..], level, shift, mask, prefixShift, wanted);
+    }
+
+    private static void CountMatching(ReadOnlySpan<float> values, Span<int> level, int shift, uint mask, int prefixShift, uint wanted)
+    {
         foreach (float v in values)
         {
             uint m = Magnitude(v);
