@@ -82,7 +82,7 @@ public static class GraphMerger
                 }
 
                 recipe = recipe with { Inputs = [.. recipe.Inputs.Select((input, i) => input with { Sha256 = hashes[i].Sha256 })] };
-                plan = GraphPlanner.Plan(recipe, order, files);
+                plan = GraphPlanner.Plan(recipe, order, files, recipe.Inputs.Select((input, i) => (input.Name, hashes[i])).ToDictionary(h => h.Name, h => h.Item2, StringComparer.Ordinal));
             }
 
             using (SafeTensorsWriter writer = SafeTensorsWriter.Create(
