@@ -1,3 +1,6 @@
+using System.Numerics;
+using System.Runtime.InteropServices;
+
 namespace Fast.Kernels.Methods;
 
 /// <summary>
@@ -5,8 +8,10 @@ namespace Fast.Kernels.Methods;
 /// <c>k</c> elements of largest magnitude and zeroes the rest. Magnitudes are compared as the bit patterns of |x|
 /// (the order of non-negative floats; a NaN counts as larger than ∞), and among equal magnitudes the lower index is
 /// kept first, so the kept set is unique (mergekit's <c>argsort</c> leaves that order unspecified). Linear time: a
-/// three-level radix select over the 31 magnitude bits finds the k-th largest pattern, then one pass keeps what lies
-/// above it and the first equal ones.
+/// radix select over the 31 magnitude bits finds the k-th largest pattern (the threshold) and how many lie strictly
+/// above it, then one vectorised pass (<see cref="ApplyThreshold"/>) keeps what lies above it and the first equal ones.
+/// A tensor too large to hold whole is selected in streaming passes (<see cref="MagnitudeSelection"/>) with the same
+/// threshold, so the kept set does not depend on how the tensor was split.
 /// </summary>
 public static class MagnitudeTrim
 {
@@ -34,6 +39,46 @@ public static class MagnitudeTrim
 
         uint threshold = KthLargestMagnitude(values, keep, out long above);
         long equalToKeep = keep - above;
+        ApplyThreshold(values, threshold, ref equalToKeep);
+    }
+
+    /// <summary>
+    /// Keeps the elements whose magnitude pattern lies above <paramref name="threshold"/> and, in index order, the first
+    /// <paramref name="equalToKeep"/> equal to it; zeroes (+0) the rest. Called on consecutive pieces of a tensor in
+    /// order with the same counter, it keeps the same set as one call on the whole tensor.
+    /// </summary>
+    /// <param name="values">The values, in place.</param>
+    /// <param name="threshold">The k-th largest magnitude pattern.</param>
+    /// <param name="equalToKeep">How many elements equal to the threshold are still to be kept; decremented.</param>
+    public static void ApplyThreshold(Span<float> values, uint threshold, ref long equalToKeep)
+    {
+        int i = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            var limit = new Vector<uint>(threshold);
+            var mask = new Vector<uint>(0x7FFF_FFFF);
+            Span<Vector<uint>> bits = MemoryMarshal.Cast<float, Vector<uint>>(values);
+            for (int v = 0; v < bits.Length; v++)
+            {
+                Vector<uint> magnitude = bits[v] & mask;
+                if (Vector.EqualsAny(magnitude, limit))
+                {
+                    // Rare: elements at the threshold are kept in index order, one by one.
+                    ApplyScalar(values.Slice(v * Vector<uint>.Count, Vector<uint>.Count), threshold, ref equalToKeep);
+                    continue;
+                }
+
+                bits[v] = Vector.ConditionalSelect(Vector.GreaterThan(magnitude, limit), bits[v], Vector<uint>.Zero);
+            }
+
+            i = bits.Length * Vector<uint>.Count;
+        }
+
+        ApplyScalar(values[i..], threshold, ref equalToKeep);
+    }
+
+    private static void ApplyScalar(Span<float> values, uint threshold, ref long equalToKeep)
+    {
         for (int i = 0; i < values.Length; i++)
         {
             uint m = Magnitude(values[i]);
@@ -80,28 +125,74 @@ public static class MagnitudeTrim
             int buckets = 1 << bits;
             Span<int> level = counts[..buckets];
             level.Clear();
-            int prefixShift = shift + bits;
-            foreach (float v in values)
-            {
-                uint m = Magnitude(v);
-                if (prefixShift >= 31 || m >> prefixShift == prefix >> prefixShift)
-                {
-                    level[(int)((m >> shift) & (uint)(buckets - 1))]++;
-                }
-            }
-
-            int bucket = buckets - 1;
-            while (greater + level[bucket] < k)
-            {
-                greater += level[bucket];
-                bucket--;
-            }
-
-            prefix |= (uint)bucket << shift;
+            Count(values, level, shift, bits, prefix);
+            prefix |= (uint)FindBucket(level, k, ref greater) << shift;
         }
 
         above = greater;
         return prefix;
+    }
+
+    /// <summary>Histogram of the <paramref name="bits"/> magnitude bits at <paramref name="shift"/> among the elements whose higher bits equal <paramref name="prefix"/>'s.</summary>
+    internal static void Count(ReadOnlySpan<float> values, Span<int> level, int shift, int bits, uint prefix)
+    {
+        uint mask = (uint)(level.Length - 1);
+        int prefixShift = shift + bits;
+        if (prefixShift >= 31)
+        {
+            foreach (float v in values)
+            {
+                level[(int)((Magnitude(v) >> shift) & mask)]++;
+            }
+
+            return;
+        }
+
+        uint wanted = prefix >> prefixShift;
+        int i = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            // Few elements share the prefix: whole vectors without one are skipped.
+            var wantedV = new Vector<uint>(wanted);
+            var magnitudeMask = new Vector<uint>(0x7FFF_FFFF);
+            ReadOnlySpan<Vector<uint>> patterns = MemoryMarshal.Cast<float, Vector<uint>>(values);
+            for (int v = 0; v < patterns.Length; v++)
+            {
+                if (Vector.EqualsAny(Vector.ShiftRightLogical(patterns[v] & magnitudeMask, prefixShift), wantedV))
+                {
+                    CountMatching(values.Slice(v * Vector<uint>.Count, Vector<uint>.Count), level, shift, mask, prefixShift, wanted);
+                }
+            }
+
+            i = patterns.Length * Vector<uint>.Count;
+        }
+
+        CountMatching(values[i..], level, shift, mask, prefixShift, wanted);
+    }
+
+    private static void CountMatching(ReadOnlySpan<float> values, Span<int> level, int shift, uint mask, int prefixShift, uint wanted)
+    {
+        foreach (float v in values)
+        {
+            uint m = Magnitude(v);
+            if (m >> prefixShift == wanted)
+            {
+                level[(int)((m >> shift) & mask)]++;
+            }
+        }
+    }
+
+    /// <summary>The bucket, from the top, that holds the k-th largest element; adds the counts of the buckets above it to <paramref name="greater"/>.</summary>
+    internal static int FindBucket(ReadOnlySpan<int> level, long k, ref long greater)
+    {
+        int bucket = level.Length - 1;
+        while (greater + level[bucket] < k)
+        {
+            greater += level[bucket];
+            bucket--;
+        }
+
+        return bucket;
     }
 
     private const int LargeTensor = 1 << 20;

@@ -180,8 +180,24 @@ public static class MethodKernels
     public static double[,] DifferenceGram(IReadOnlyList<float[]> models, ReadOnlySpan<float> baseValues, int count)
     {
         ArgumentNullException.ThrowIfNull(models);
+        var lanes = new double[models.Count, models.Count, 4];
+        AccumulateDifferenceGram(models, baseValues, count, lanes);
+        return GramOf(lanes);
+    }
+
+    /// <summary>
+    /// Adds one piece of the tensor to <see cref="DifferenceGram"/>'s lanes: called on consecutive pieces in order,
+    /// each starting at a multiple of 4 elements, the lanes hold the sums of the whole tensor in the same order.
+    /// </summary>
+    /// <param name="models">The models' values of the piece (at least <paramref name="count"/> each).</param>
+    /// <param name="baseValues">The base's values of the piece.</param>
+    /// <param name="count">Elements of the piece.</param>
+    /// <param name="lanes">[i, j, lane] running sums, i ≤ j.</param>
+    public static void AccumulateDifferenceGram(IReadOnlyList<float[]> models, ReadOnlySpan<float> baseValues, int count, double[,,] lanes)
+    {
+        ArgumentNullException.ThrowIfNull(models);
+        ArgumentNullException.ThrowIfNull(lanes);
         int n = models.Count;
-        var lanes = new double[n, n, 4];
         Span<double> delta = n <= 64 ? stackalloc double[n] : new double[n];
         for (int e = 0; e < count; e++)
         {
@@ -200,7 +216,15 @@ public static class MethodKernels
                 }
             }
         }
+    }
 
+    /// <summary>The Gram matrix from <see cref="AccumulateDifferenceGram"/>'s lanes, each entry ((l0 + l1) + (l2 + l3)).</summary>
+    /// <param name="lanes">[i, j, lane] sums, i ≤ j.</param>
+    /// <returns>The symmetric Gram matrix, [i, j].</returns>
+    public static double[,] GramOf(double[,,] lanes)
+    {
+        ArgumentNullException.ThrowIfNull(lanes);
+        int n = lanes.GetLength(0);
         var gram = new double[n, n];
         for (int i = 0; i < n; i++)
         {
@@ -222,13 +246,26 @@ public static class MethodKernels
     /// <returns>Σa², Σb², Σab.</returns>
     public static (double SquaresA, double SquaresB, double Dot) SquaresAndDot(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
     {
+        Span<double> lanes = stackalloc double[12];
+        lanes.Clear();
+        AccumulateSquaresAndDot(a, b, lanes);
+        return SquaresAndDotOf(lanes);
+    }
+
+    /// <summary>
+    /// Adds one piece of two tensors to <see cref="SquaresAndDot"/>'s lanes (Σa² in 0..3, Σb² in 4..7, Σab in 8..11):
+    /// called on consecutive pieces in order, each starting at a multiple of 4 elements, the lanes hold the sums of the
+    /// whole tensors in the same order.
+    /// </summary>
+    /// <param name="a">First vector's piece.</param>
+    /// <param name="b">Second vector's piece.</param>
+    /// <param name="lanes">12 running sums.</param>
+    public static void AccumulateSquaresAndDot(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<double> lanes)
+    {
         Guard.SameLength(a.Length, b.Length, nameof(b));
-        Span<double> aa = stackalloc double[4];
-        Span<double> bb = stackalloc double[4];
-        Span<double> ab = stackalloc double[4];
-        aa.Clear();
-        bb.Clear();
-        ab.Clear();
+        Span<double> aa = lanes[..4];
+        Span<double> bb = lanes[4..8];
+        Span<double> ab = lanes[8..12];
         for (int i = 0; i < a.Length; i++)
         {
             double x = a[i], y = b[i];
@@ -237,9 +274,13 @@ public static class MethodKernels
             bb[lane] += y * y;
             ab[lane] += x * y;
         }
-
-        return (Lanes(aa), Lanes(bb), Lanes(ab));
     }
+
+    /// <summary>Σa², Σb², Σab from <see cref="AccumulateSquaresAndDot"/>'s lanes.</summary>
+    /// <param name="lanes">12 sums.</param>
+    /// <returns>Σa², Σb², Σab.</returns>
+    public static (double SquaresA, double SquaresB, double Dot) SquaresAndDotOf(ReadOnlySpan<double> lanes) =>
+        (Lanes(lanes[..4]), Lanes(lanes[4..8]), Lanes(lanes[8..12]));
 
     /// <summary><c>destination[i] = f32(s0·a[i] + s1·b[i])</c>, computed in double and rounded once.</summary>
     /// <param name="a">First vector.</param>

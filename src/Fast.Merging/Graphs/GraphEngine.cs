@@ -1,48 +1,73 @@
-using System.Buffers;
 using System.Collections.Concurrent;
 using Fast.Kernels;
-using Fast.Merging.Methods;
 using Fast.Merging.PositionIds;
 using Fast.SafeTensors;
 
 namespace Fast.Merging.Graphs;
 
 /// <summary>
-/// Streams a <see cref="GraphPlan"/> into a safetensors writer, tensor by tensor: for a merged key each input it needs
-/// is read and widened to f32 once, the merges run in dependency order on whole-tensor f32 buffers from the shared
-/// pool, and the output's buffer is narrowed to the output dtype and written. Intermediates live only while their
-/// tensor is being computed; nothing but the output reaches the disk. Work goes out in the file's data order; every
-/// tensor's bytes are independent of the thread count and read mode.
+/// Streams a <see cref="GraphPlan"/> into a safetensors writer, tensor by tensor, each tensor in pieces of a bounded
+/// number of elements (<see cref="GraphTensorEvaluation"/>): inputs are read and widened to f32 piece by piece, the
+/// merges run in dependency order (reductions in streaming passes first), and each piece of the output is narrowed to
+/// the output dtype and written. Intermediates never reach the disk, and memory is each worker's
+/// <see cref="GraphWorkspace"/> whatever the largest tensor (the piece size is chosen from
+/// <see cref="WorkingSetBytes"/>, the threads and the graph's buffer count). Work goes out in the file's data order;
+/// every tensor's bytes are independent of the thread count, the piece size and the read mode.
 /// </summary>
 internal static class GraphEngine
 {
-    public static void Run(GraphPlan plan, IReadOnlyDictionary<string, SafeTensorsFile> files, SafeTensorsWriter writer, int threads, IProgress<Execution.MergeProgress>? progress, CancellationToken cancellation)
+    /// <summary>What all workers' piece buffers may take together.</summary>
+    internal const long WorkingSetBytes = 192L << 20;
+
+    /// <summary>The smallest piece (smaller ones would only multiply the per-piece overhead).</summary>
+    internal const int MinPieceElements = 1 << 16;
+
+    /// <summary>The largest piece: past it, more memory buys nothing but fewer re-reads of split tensors.</summary>
+    internal const int MaxPieceElements = 1 << 24;
+
+    public static void Run(GraphPlan plan, IReadOnlyDictionary<string, SafeTensorsFile> files, SafeTensorsWriter writer, int threads, int? pieceElements, IProgress<Execution.MergeProgress>? progress, CancellationToken cancellation)
     {
         var byName = plan.Tensors.ToDictionary(t => t.Name, StringComparer.Ordinal);
+        var merges = plan.Order.ToDictionary(m => m.Name, StringComparer.Ordinal);
         List<GraphTensor> work = [.. writer.Layout.Select(t => byName[t.Name])];
         SafeTensorsFile primary = files[plan.Primary];
         long total = writer.Layout.Count == 0 ? 0 : writer.Layout[^1].DataEnd;
         long doneBytes = 0;
         int doneTensors = 0;
+        int workers = Math.Max(1, threads);
+        int piece = pieceElements ?? PieceElements(plan, workers);
+        var workspaces = new ConcurrentBag<GraphWorkspace>();
         try
         {
             Parallel.ForEach(
                 Partitioner.Create(work, EnumerablePartitionerOptions.NoBuffering),
-                new ParallelOptions { CancellationToken = cancellation, MaxDegreeOfParallelism = Math.Max(1, threads) },
+                new ParallelOptions { CancellationToken = cancellation, MaxDegreeOfParallelism = workers },
                 t =>
                 {
                     cancellation.ThrowIfCancellationRequested();
-                    switch (t.Action)
+                    if (!workspaces.TryTake(out GraphWorkspace? workspace))
                     {
-                        case GraphTensorAction.ResetPositionIds:
-                            writer.Write(t.Name, 0, PositionIdsReset.CreateBytes((int)t.Shape[1]));
-                            break;
-                        case GraphTensorAction.CopyPrimary:
-                            Copy(primary, primary[t.Name], t, writer);
-                            break;
-                        default:
-                            Merge(plan, files, t, writer);
-                            break;
+                        workspace = new GraphWorkspace(piece);
+                    }
+
+                    try
+                    {
+                        switch (t.Action)
+                        {
+                            case GraphTensorAction.ResetPositionIds:
+                                writer.Write(t.Name, 0, PositionIdsReset.CreateBytes((int)t.Shape[1]));
+                                break;
+                            case GraphTensorAction.CopyPrimary:
+                                Copy(primary, primary[t.Name], t, writer, workspace);
+                                break;
+                            default:
+                                new GraphTensorEvaluation(plan, files, merges, t, workspace).Run(writer, cancellation);
+                                break;
+                        }
+                    }
+                    finally
+                    {
+                        workspaces.Add(workspace);
                     }
 
                     long bytes = writer[t.Name].ByteLength;
@@ -61,110 +86,49 @@ internal static class GraphEngine
         }
     }
 
-    private static void Copy(SafeTensorsFile file, TensorInfo source, GraphTensor t, SafeTensorsWriter writer)
+    /// <summary>
+    /// The piece size: <see cref="WorkingSetBytes"/> over the workers and over the bytes a piece element costs a
+    /// worker (an f32 per input and per node, the widest node's scratch, and the stored and narrowed bytes), a
+    /// multiple of 4096 elements (so reductions' four lanes and every SIMD width line up) between
+    /// <see cref="MinPieceElements"/> and <see cref="MaxPieceElements"/>.
+    /// </summary>
+    internal static int PieceElements(GraphPlan plan, int workers)
     {
-        byte[] stored = ArrayPool<byte>.Shared.Rent((int)Math.Max(1, source.ByteLength));
-        try
-        {
-            Span<byte> bytes = stored.AsSpan(0, (int)source.ByteLength);
-            file.CopyTo(source, 0, bytes);
-            if (source.DType == t.OutputDType)
-            {
-                writer.Write(t.Name, 0, bytes);
-                return;
-            }
-
-            byte[] converted = new byte[source.ElementCount * (DTypeInfo.BitSize(t.OutputDType) / 8)];
-            ElementConvert.Convert(bytes, ElementTypes.Of(source.DType), converted, ElementTypes.Of(t.OutputDType));
-            writer.Write(t.Name, 0, converted);
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(stored);
-        }
+        int scratch = plan.Order.Count == 0 ? 0 : plan.Order.Max(m => m.Models.Count + 1);
+        long bytesPerElement = (4L * (plan.Recipe.Inputs.Count + plan.Order.Count + scratch)) + 8 + 8;
+        long elements = WorkingSetBytes / workers / bytesPerElement;
+        return (int)(Math.Clamp(elements, MinPieceElements, MaxPieceElements) & ~4095L);
     }
 
-    private static void Merge(GraphPlan plan, IReadOnlyDictionary<string, SafeTensorsFile> files, GraphTensor t, SafeTensorsWriter writer)
+    private static void Copy(SafeTensorsFile file, TensorInfo source, GraphTensor t, SafeTensorsWriter writer, GraphWorkspace workspace)
     {
-        int count = checked((int)files[plan.Primary][t.Name].ElementCount);
-        var values = new Dictionary<string, (float[] Data, ElementType Type)>(StringComparer.Ordinal);
-        var rented = new List<float[]>();
-        try
+        ElementType sourceType = ElementTypes.TryGet(source.DType, out ElementType st) ? st : default;
+        bool convert = source.DType != t.OutputDType;
+        int sourceSize = convert ? ElementTypeInfo.SizeOf(sourceType) : 1;
+        int outputSize = convert ? ElementTypeInfo.SizeOf(ElementTypes.Of(t.OutputDType)) : 1;
+
+        // In pieces of at most a workspace's f32 piece in bytes: a large copied tensor takes no more memory than a merged one.
+        long units = source.ByteLength / sourceSize;
+        long perPiece = Math.Max(1, 4L * workspace.PieceElements / Math.Max(sourceSize, outputSize));
+        long start = 0;
+        do
         {
-            (float[] Data, ElementType Type) Value(string name)
+            int count = (int)Math.Min(perPiece, units - start);
+            Span<byte> bytes = workspace.Stored(count * sourceSize);
+            file.CopyTo(source, start * sourceSize, bytes);
+            if (!convert)
             {
-                if (values.TryGetValue(name, out var known))
-                {
-                    return known;
-                }
-
-                // An input, read and widened once per tensor whichever merges read it.
-                SafeTensorsFile file = files[name];
-                TensorInfo info = file[t.Name];
-                byte[] stored = ArrayPool<byte>.Shared.Rent((int)Math.Max(1, info.ByteLength));
-                float[] widened = ArrayPool<float>.Shared.Rent(Math.Max(1, count));
-                rented.Add(widened);
-                try
-                {
-                    file.CopyTo(info, 0, stored.AsSpan(0, (int)info.ByteLength));
-                    ElementType type = ElementTypes.Of(info.DType);
-                    ElementConvert.Widen(stored.AsSpan(0, (int)info.ByteLength), type, widened.AsSpan(0, count));
-                    return values[name] = (widened, type);
-                }
-                finally
-                {
-                    ArrayPool<byte>.Shared.Return(stored);
-                }
+                writer.Write(t.Name, start, bytes);
+            }
+            else
+            {
+                Span<byte> converted = workspace.Narrowed(count * outputSize);
+                ElementConvert.Convert(bytes, sourceType, converted, ElementTypes.Of(t.OutputDType));
+                writer.Write(t.Name, start * outputSize, converted);
             }
 
-            // An operand's buffer goes back to the pool after the last merge that reads it: what is alive at once is
-            // the current merge's operands and results still to be read, not every input and intermediate.
-            var lastUse = new Dictionary<string, int>(StringComparer.Ordinal);
-            for (int i = 0; i < plan.Order.Count; i++)
-            {
-                foreach (string operand in GraphValidator.Operands(plan.Order[i]))
-                {
-                    lastUse[operand] = i;
-                }
-            }
-
-            for (int i = 0; i < plan.Order.Count; i++)
-            {
-                GraphMerge merge = plan.Order[i];
-                MergeMethodEntry method = MergeMethodCatalog.Find(merge.Method)!;
-                (float[] Data, ElementType Type)? baseValue = merge.Base is null ? null : Value(merge.Base);
-                var models = merge.Models.Select(Value).ToList();
-                float[] result = ArrayPool<float>.Shared.Rent(Math.Max(1, count));
-                rented.Add(result);
-                using (var operands = new MethodOperands(
-                    t.Name, count, baseValue?.Data, baseValue?.Type ?? ElementType.F32, [.. models.Select(m => m.Data)], [.. models.Select(m => m.Type)]))
-                {
-                    method.Cpu(operands, t.Parameters[merge.Name], result.AsSpan(0, count));
-                }
-
-                values[merge.Name] = (result, ElementType.F32);
-                foreach (string operand in GraphValidator.Operands(merge).Distinct(StringComparer.Ordinal))
-                {
-                    if (lastUse[operand] == i && operand != plan.Recipe.Output && values.Remove(operand, out var done))
-                    {
-                        rented.Remove(done.Data);
-                        ArrayPool<float>.Shared.Return(done.Data);
-                    }
-                }
-            }
-
-            float[] output = Value(plan.Recipe.Output).Data;
-            ElementType outputType = ElementTypes.Of(t.OutputDType);
-            byte[] narrowed = new byte[(long)count * ElementTypeInfo.SizeOf(outputType)];
-            ElementConvert.Narrow(output.AsSpan(0, count), narrowed, outputType);
-            writer.Write(t.Name, 0, narrowed);
+            start += count;
         }
-        finally
-        {
-            foreach (float[] array in rented)
-            {
-                ArrayPool<float>.Shared.Return(array);
-            }
-        }
+        while (start < units);
     }
 }

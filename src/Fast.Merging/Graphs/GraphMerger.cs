@@ -20,7 +20,11 @@ public static class GraphMerger
     /// <param name="cancellationToken">Stops the merge; the output is then not created.</param>
     /// <returns>The plan and hashes.</returns>
     /// <exception cref="MergingException">The recipe or its inputs cannot be used (typed subclasses).</exception>
-    public static GraphMergeResult Merge(GraphRecipe recipe, string outputPath, MergeOptions? options = null, IProgress<Execution.MergeProgress>? progress = null, CancellationToken cancellationToken = default)
+    public static GraphMergeResult Merge(GraphRecipe recipe, string outputPath, MergeOptions? options = null, IProgress<Execution.MergeProgress>? progress = null, CancellationToken cancellationToken = default) =>
+        Merge(recipe, outputPath, options, pieceElements: null, progress, cancellationToken);
+
+    /// <summary><see cref="Merge(GraphRecipe, string, MergeOptions?, IProgress{Execution.MergeProgress}?, CancellationToken)"/> with a chosen piece size (tests: the bytes must not depend on it).</summary>
+    internal static GraphMergeResult Merge(GraphRecipe recipe, string outputPath, MergeOptions? options, int? pieceElements, IProgress<Execution.MergeProgress>? progress, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(recipe);
         ArgumentException.ThrowIfNullOrEmpty(outputPath);
@@ -78,13 +82,13 @@ public static class GraphMerger
                 }
 
                 recipe = recipe with { Inputs = [.. recipe.Inputs.Select((input, i) => input with { Sha256 = hashes[i].Sha256 })] };
-                plan = GraphPlanner.Plan(recipe, order, files);
+                plan = GraphPlanner.Plan(recipe, order, files, recipe.Inputs.Select((input, i) => (input.Name, hashes[i])).ToDictionary(h => h.Name, h => h.Item2, StringComparer.Ordinal));
             }
 
             using (SafeTensorsWriter writer = SafeTensorsWriter.Create(
                 fullOutput, plan.Tensors.Select(t => new TensorSpec(t.Name, t.OutputDType, t.Shape)), plan.Metadata, options.Overwrite, options.FlushToDisk))
             {
-                GraphEngine.Run(plan, files, writer, options.Threads, progress, cancellationToken);
+                GraphEngine.Run(plan, files, writer, options.Threads, pieceElements, progress, cancellationToken);
                 writer.Commit();
             }
 

@@ -21,9 +21,10 @@ public static class GraphPlanner
     /// <param name="recipe">The recipe from <see cref="GraphValidator.Validate"/>.</param>
     /// <param name="order">The evaluation order from <see cref="GraphValidator.Validate"/>.</param>
     /// <param name="files">The opened inputs by name.</param>
+    /// <param name="hashes">Per input name, its hashes when they were computed (the A1111 lineage keys need them).</param>
     /// <returns>The plan.</returns>
     /// <exception cref="InvalidGraphException">Shapes differ, or a block list does not fit the layout.</exception>
-    public static GraphPlan Plan(GraphRecipe recipe, IReadOnlyList<GraphMerge> order, IReadOnlyDictionary<string, SafeTensorsFile> files)
+    public static GraphPlan Plan(GraphRecipe recipe, IReadOnlyList<GraphMerge> order, IReadOnlyDictionary<string, SafeTensorsFile> files, IReadOnlyDictionary<string, Hashing.ModelHashes>? hashes = null)
     {
         ArgumentNullException.ThrowIfNull(recipe);
         ArgumentNullException.ThrowIfNull(order);
@@ -93,6 +94,7 @@ public static class GraphPlanner
             new("fastmerge.version", typeof(GraphPlanner).Assembly.GetName().Version?.ToString(3) ?? "0"),
             new(GraphRecipeJson.MetadataKey, GraphRecipeJson.Serialize(recipe)),
         ];
+        metadata.AddRange(GraphLineageMetadata.For(recipe, leaves, files, arch.Id, hashes));
         return new GraphPlan(recipe, order, primary, arch.Id, tensors, metadata);
     }
 

@@ -14,17 +14,17 @@ public static class MergeMethodCatalog
 
     private static readonly MergeMethodEntry[] s_all =
     [
-        new("weighted_sum", "w0*M0 + w1*M1 + ... (f32, left to right)", BitIdenticalF32, "mergekit merge_methods/linear.py", WeightedSumMethod.Run)
+        new("weighted_sum", "w0*M0 + w1*M1 + ... (f32, left to right)", BitIdenticalF32, "mergekit merge_methods/linear.py", ElementwiseMethodState.For(WeightedSumMethod.Run))
         {
             MinModels = 2, UsesWeights = true, UsesNormalize = true, DefaultWeight = double.NaN,
         },
         new("add_difference", "A + w1*rt(M1 - C) + w2*rt(M2 - C) + ... (rt: rounded to Mi's dtype; f32, left to right)", BitIdenticalF32,
-            "supermerger add difference (SPEC section 3), chained; sd-mecha merge_methods/linear.py add_difference", AddDifferenceChainMethod.Run)
+            "supermerger add difference (SPEC section 3), chained; sd-mecha merge_methods/linear.py add_difference", ElementwiseMethodState.For(AddDifferenceChainMethod.Run))
         {
             NeedsBase = true, MinModels = 2, UsesWeights = true, FirstWeightedModel = 1,
         },
         new("slerp", "s0*A + s1*B with mergekit's angle and its lerp fallback when |cos| > 0.9995 (double, rounded once)", TwoUlp,
-            "mergekit merge_methods/slerp.py", SlerpMethod.Run)
+            "mergekit merge_methods/slerp.py", SlerpMethod.Create)
         {
             MinModels = 2, MaxModels = 2, UsesT = true,
         },
@@ -47,7 +47,7 @@ public static class MergeMethodCatalog
             NeedsBase = true, KeysFromBase = true, MinModels = 2, UsesDensity = true, UsesLambda = true, UsesWeights = true, UsesSeed = true, UsesNormalize = true,
         },
         new("model_stock", "t*mean(M_i) + (1-t)*base, t = N*cos/(1+(N-1)*cos), cos the mean pairwise cosine of M_i - base (double, rounded once)", TwoUlp,
-            "Model Stock (Jang et al. 2024); mergekit merge_methods/model_stock.py", ModelStockMethod.Run)
+            "Model Stock (Jang et al. 2024); mergekit merge_methods/model_stock.py", ModelStockMethod.Create)
         {
             NeedsBase = true, KeysFromBase = true, MinModels = 2,
         },

@@ -7,13 +7,13 @@ namespace Fast.Merging.Methods;
 /// </summary>
 public sealed class MergeMethodEntry
 {
-    internal MergeMethodEntry(string name, string formula, string exactness, string source, MethodFunction cpu)
+    internal MergeMethodEntry(string name, string formula, string exactness, string source, MethodStateFactory createState)
     {
         Name = name;
         Formula = formula;
         Exactness = exactness;
         Source = source;
-        Cpu = cpu;
+        CreateState = createState;
     }
 
     /// <summary>The recipe and CLI name (<c>ties</c>).</summary>
@@ -67,7 +67,8 @@ public sealed class MergeMethodEntry
     /// <summary>The definition it follows (paper, mergekit/sd-mecha file).</summary>
     public string Source { get; }
 
-    internal MethodFunction Cpu { get; }
+    /// <summary>The method's work on one tensor (<see cref="MethodTensorState"/>): streaming passes, then pieces.</summary>
+    internal MethodStateFactory CreateState { get; }
 
     /// <summary>How many weights a node with <paramref name="models"/> model operands takes.</summary>
     /// <param name="models">The node's model operands.</param>

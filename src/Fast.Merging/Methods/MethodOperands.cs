@@ -1,21 +1,26 @@
-using System.Buffers;
 using Fast.Kernels;
 
 namespace Fast.Merging.Methods;
 
 /// <summary>
-/// The f32 operands of one merge node over one whole tensor: the base (when the method has one) and the models in
-/// the node's order, with the element type each was stored in (intermediate results are f32). Scratch rented here
-/// goes back to the pool with the operands.
+/// The f32 operands of one merge node over one piece of a tensor (elements <see cref="Start"/> to
+/// <see cref="Start"/> + <see cref="Count"/>; the whole tensor when it is small): the base (when the method has one)
+/// and the models in the node's order, with the element type each was stored in (intermediate results are f32).
+/// Scratch rented here goes back to the worker's <see cref="ScratchBuffers"/> with the operands.
 /// </summary>
-internal sealed class MethodOperands(string tensorName, int count, float[]? baseValues, ElementType baseType, IReadOnlyList<float[]> models, IReadOnlyList<ElementType> modelTypes) : IDisposable
+internal sealed class MethodOperands(
+    string tensorName, long start, int count, float[]? baseValues, ElementType baseType, IReadOnlyList<float[]> models, IReadOnlyList<ElementType> modelTypes, ScratchBuffers scratch)
+    : IDisposable
 {
     private readonly List<float[]> _rented = [];
 
     /// <summary>The tensor's name (DARE's masks are keyed by it).</summary>
     public string TensorName { get; } = tensorName;
 
-    /// <summary>Elements of the tensor; the arrays may be longer.</summary>
+    /// <summary>Index in the tensor of the piece's first element (a multiple of 4: reductions keep their lanes).</summary>
+    public long Start { get; } = start;
+
+    /// <summary>Elements of the piece; the arrays may be longer.</summary>
     public int Count { get; } = count;
 
     /// <summary>The base's values, or null for a method without one.</summary>
@@ -39,7 +44,7 @@ internal sealed class MethodOperands(string tensorName, int count, float[]? base
     /// <summary>A scratch array of at least <see cref="Count"/> elements, returned with the operands.</summary>
     public float[] Rent()
     {
-        float[] array = ArrayPool<float>.Shared.Rent(Math.Max(1, Count));
+        float[] array = scratch.Rent(Count);
         _rented.Add(array);
         return array;
     }
@@ -48,12 +53,9 @@ internal sealed class MethodOperands(string tensorName, int count, float[]? base
     {
         foreach (float[] array in _rented)
         {
-            ArrayPool<float>.Shared.Return(array);
+            scratch.Return(array);
         }
 
         _rented.Clear();
     }
 }
-
-/// <summary>What a merge method computes for one tensor: the result, f32, into the destination.</summary>
-internal delegate void MethodFunction(MethodOperands operands, MethodParameters parameters, Span<float> destination);

@@ -9,64 +9,126 @@ namespace Fast.Merging.Methods.Multi;
 /// probability 1 − density and divide the kept ones by density (<see cref="DareMask"/>); then wdᵢ = wᵢ·δᵢ. With sign
 /// consensus (ties, dare_ties) the mixed difference is the elected-sign mean (<see cref="MethodKernels.SignElectedMean"/>);
 /// without (dare) it is <c>((0 + wd₀) + wd₁) + …</c>, divided with normalise by Σwᵢ (f32, in order; |Σ| &lt; 1e-8 → 1).
-/// The result is <c>base + λ·mixed</c>, the product and the sum each rounded to f32.
+/// The result is <c>base + λ·mixed</c>, the product and the sum each rounded to f32. Everything after the trim is
+/// elementwise; a tensor the engine splits gets its trim thresholds from two streaming passes
+/// (<see cref="MagnitudeSelection"/>) and keeps exactly the set the whole-tensor trim keeps.
 /// </summary>
 internal static class TaskArithmeticMethod
 {
-    public static MethodFunction Create(bool trim, bool drop, bool consensus) =>
-        (operands, parameters, destination) => Run(operands, parameters, destination, trim, drop, consensus);
+    public static MethodStateFactory Create(bool trim, bool drop, bool consensus) =>
+        (parameters, elements, whole) => new State(parameters, elements, whole, trim, drop, consensus);
 
-    private static void Run(MethodOperands operands, MethodParameters parameters, Span<float> destination, bool trim, bool drop, bool consensus)
+    private sealed class State : MethodTensorState
     {
-        int count = operands.Count;
-        float[] weights = [.. parameters.Weights.Select(w => (float)w)];
-        uint nameHash = drop ? DareMask.NameHash(operands.TensorName) : 0;
-        var weighted = new float[operands.ModelCount][];
-        for (int m = 0; m < operands.ModelCount; m++)
+        private readonly MethodParameters _parameters;
+        private readonly bool _trim, _drop, _consensus, _streamedTrim;
+        private readonly long _keep;
+        private MagnitudeSelection[]? _selections;
+        private long[]? _equalToKeep;
+        private uint _nameHash;
+        private bool _hashed;
+
+        public State(MethodParameters parameters, long elements, bool whole, bool trim, bool drop, bool consensus)
         {
-            float[] delta = operands.Rent();
-            Span<float> d = delta.AsSpan(0, count);
-            MethodKernels.Subtract(operands.Model(m), operands.Base, d);
-            if (trim)
-            {
-                MagnitudeTrim.KeepLargest(d, MagnitudeTrim.KeptCount(parameters.Density, count));
-            }
-
-            if (drop && parameters.Density < 1)
-            {
-                DareMask.DropAndRescale(d, 0, parameters.Seed, nameHash, (uint)m, parameters.Density);
-            }
-
-            MethodKernels.Scale(d, weights[m], d);
-            weighted[m] = delta;
+            _parameters = parameters;
+            _trim = trim;
+            _drop = drop;
+            _consensus = consensus;
+            _keep = trim ? MagnitudeTrim.KeptCount(parameters.Density, elements) : elements;
+            _streamedTrim = trim && !whole && _keep > 0 && _keep < elements;
         }
 
-        Span<float> mixed = operands.Rent().AsSpan(0, count);
-        if (consensus)
+        public override int Passes => _streamedTrim ? MagnitudeSelection.Passes : 0;
+
+        public override void Observe(int pass, MethodOperands operands)
         {
-            MethodKernels.SignElectedMean(weighted, weights, parameters.Normalize, mixed);
-        }
-        else
-        {
-            mixed.Clear();
-            foreach (float[] term in weighted)
+            _selections ??= [.. Enumerable.Range(0, operands.ModelCount).Select(_ => new MagnitudeSelection(_keep))];
+            Span<float> delta = operands.Rent().AsSpan(0, operands.Count);
+            for (int m = 0; m < operands.ModelCount; m++)
             {
-                MethodKernels.AddScaled(mixed, term.AsSpan(0, count), 1f);
+                MethodKernels.Subtract(operands.Model(m), operands.Base, delta);
+                _selections[m].Observe(pass, delta);
+            }
+        }
+
+        public override void EndPass(int pass)
+        {
+            foreach (MagnitudeSelection selection in _selections ?? [])
+            {
+                selection.EndPass(pass);
+            }
+        }
+
+        public override void Rewind()
+        {
+            if (_selections is not null)
+            {
+                _equalToKeep = [.. _selections.Select(s => _keep - s.Above)];
+            }
+        }
+
+        public override void Evaluate(MethodOperands operands, Span<float> destination)
+        {
+            int count = operands.Count;
+            float[] weights = [.. _parameters.Weights.Select(w => (float)w)];
+            if (_drop && !_hashed)
+            {
+                _nameHash = DareMask.NameHash(operands.TensorName);
+                _hashed = true;
             }
 
-            if (parameters.Normalize)
+            var weighted = new float[operands.ModelCount][];
+            for (int m = 0; m < operands.ModelCount; m++)
             {
-                float divisor = 0f;
-                foreach (float w in weights)
+                float[] delta = operands.Rent();
+                Span<float> d = delta.AsSpan(0, count);
+                MethodKernels.Subtract(operands.Model(m), operands.Base, d);
+                if (_streamedTrim)
                 {
-                    divisor += w;
+                    MagnitudeTrim.ApplyThreshold(d, _selections![m].Threshold, ref _equalToKeep![m]);
+                }
+                else if (_trim)
+                {
+                    // The whole tensor is here (or the trim keeps all or nothing): select and apply at once.
+                    MagnitudeTrim.KeepLargest(d, _keep <= 0 ? 0 : _keep >= count ? count : _keep);
                 }
 
-                MethodKernels.Divide(mixed, Math.Abs(divisor) < 1e-8f ? 1f : divisor, mixed);
-            }
-        }
+                if (_drop && _parameters.Density < 1)
+                {
+                    DareMask.DropAndRescale(d, operands.Start, _parameters.Seed, _nameHash, (uint)m, _parameters.Density);
+                }
 
-        operands.Base.CopyTo(destination);
-        MethodKernels.AddScaled(destination, mixed, (float)parameters.Lambda);
+                MethodKernels.Scale(d, weights[m], d);
+                weighted[m] = delta;
+            }
+
+            Span<float> mixed = operands.Rent().AsSpan(0, count);
+            if (_consensus)
+            {
+                MethodKernels.SignElectedMean(weighted, weights, _parameters.Normalize, mixed);
+            }
+            else
+            {
+                mixed.Clear();
+                foreach (float[] term in weighted)
+                {
+                    MethodKernels.AddScaled(mixed, term.AsSpan(0, count), 1f);
+                }
+
+                if (_parameters.Normalize)
+                {
+                    float divisor = 0f;
+                    foreach (float w in weights)
+                    {
+                        divisor += w;
+                    }
+
+                    MethodKernels.Divide(mixed, Math.Abs(divisor) < 1e-8f ? 1f : divisor, mixed);
+                }
+            }
+
+            operands.Base.CopyTo(destination);
+            MethodKernels.AddScaled(destination, mixed, (float)_parameters.Lambda);
+        }
     }
 }
