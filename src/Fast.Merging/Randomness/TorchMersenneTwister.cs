@@ -44,12 +44,31 @@ public sealed class TorchMersenneTwister
             Twist();
         }
 
-        uint y = _state[_position++];
-        y ^= y >> 11;
-        y ^= (y << 7) & 0x9d2c5680u;
-        y ^= (y << 15) & 0xefc60000u;
-        y ^= y >> 18;
-        return y;
+        return Temper(_state[_position++]);
+    }
+
+    /// <summary>The next <c>destination.Length</c> outputs of <see cref="NextUInt32"/>, in order, a state run at a time.</summary>
+    public void Fill(Span<uint> destination)
+    {
+        int i = 0;
+        while (i < destination.Length)
+        {
+            if (_position >= StateLength)
+            {
+                Twist();
+            }
+
+            int run = Math.Min(StateLength - _position, destination.Length - i);
+            ReadOnlySpan<uint> state = _state.AsSpan(_position, run);
+            Span<uint> output = destination.Slice(i, run);
+            for (int k = 0; k < state.Length; k++)
+            {
+                output[k] = Temper(state[k]);
+            }
+
+            _position += run;
+            i += run;
+        }
     }
 
     /// <summary><c>random64()</c>: two outputs, the first as the high word.</summary>
@@ -73,15 +92,37 @@ public sealed class TorchMersenneTwister
         _position = (int)position;
     }
 
+    private static uint Temper(uint y)
+    {
+        y ^= y >> 11;
+        y ^= (y << 7) & 0x9d2c5680u;
+        y ^= (y << 15) & 0xefc60000u;
+        y ^= y >> 18;
+        return y;
+    }
+
+    /// <summary>The MT19937 state update in place, split where i + 397 and i + 1 wrap around (no modulo per word).</summary>
     private void Twist()
     {
         uint[] s = _state;
-        for (int i = 0; i < StateLength; i++)
+        int i = 0;
+        for (; i < StateLength - Shift; i++)
         {
-            uint y = (s[i] & 0x80000000u) | (s[(i + 1) % StateLength] & 0x7fffffffu);
-            s[i] = s[(i + Shift) % StateLength] ^ (y >> 1) ^ ((y & 1u) != 0 ? 0x9908b0dfu : 0u);
+            s[i] = s[i + Shift] ^ Mix(s[i], s[i + 1]);
         }
 
+        for (; i < StateLength - 1; i++)
+        {
+            s[i] = s[i + Shift - StateLength] ^ Mix(s[i], s[i + 1]);
+        }
+
+        s[StateLength - 1] = s[Shift - 1] ^ Mix(s[StateLength - 1], s[0]);
         _position = 0;
+    }
+
+    private static uint Mix(uint current, uint next)
+    {
+        uint y = (current & 0x80000000u) | (next & 0x7fffffffu);
+        return (y >> 1) ^ ((y & 1u) != 0 ? 0x9908b0dfu : 0u);
     }
 }
