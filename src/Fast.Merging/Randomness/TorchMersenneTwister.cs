@@ -1,3 +1,5 @@
+using System.Numerics;
+
 namespace Fast.Merging.Randomness;
 
 /// <summary>
@@ -44,12 +46,25 @@ public sealed class TorchMersenneTwister
             Twist();
         }
 
-        uint y = _state[_position++];
-        y ^= y >> 11;
-        y ^= (y << 7) & 0x9d2c5680u;
-        y ^= (y << 15) & 0xefc60000u;
-        y ^= y >> 18;
-        return y;
+        return Temper(_state[_position++]);
+    }
+
+    /// <summary>The next <c>destination.Length</c> outputs of <see cref="NextUInt32"/>, in order, a state run at a time.</summary>
+    public void Fill(Span<uint> destination)
+    {
+        int i = 0;
+        while (i < destination.Length)
+        {
+            if (_position >= StateLength)
+            {
+                Twist();
+            }
+
+            int run = Math.Min(StateLength - _position, destination.Length - i);
+            TemperRun(_state.AsSpan(_position, run), destination.Slice(i, run));
+            _position += run;
+            i += run;
+        }
     }
 
     /// <summary><c>random64()</c>: two outputs, the first as the high word.</summary>
@@ -73,15 +88,90 @@ public sealed class TorchMersenneTwister
         _position = (int)position;
     }
 
+    private static uint Temper(uint y)
+    {
+        y ^= y >> 11;
+        y ^= (y << 7) & 0x9d2c5680u;
+        y ^= (y << 15) & 0xefc60000u;
+        y ^= y >> 18;
+        return y;
+    }
+
+    /// <summary>Tempers a run of state words into outputs, a vector of words at a time.</summary>
+    private static void TemperRun(ReadOnlySpan<uint> state, Span<uint> output)
+    {
+        int k = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            for (; k + Vector<uint>.Count <= state.Length; k += Vector<uint>.Count)
+            {
+                var y = new Vector<uint>(state[k..]);
+                y ^= y >> 11;
+                y ^= (y << 7) & new Vector<uint>(0x9d2c5680u);
+                y ^= (y << 15) & new Vector<uint>(0xefc60000u);
+                y ^= y >> 18;
+                y.CopyTo(output[k..]);
+            }
+        }
+
+        for (; k < state.Length; k++)
+        {
+            output[k] = Temper(state[k]);
+        }
+    }
+
+    /// <summary>
+    /// The MT19937 state update in place, split where i + 397 and i + 1 wrap around (no modulo per word). Word i reads
+    /// words i + 1 and i + 397 before they are updated, or word i − 227 after: 227 apart, so a vector of consecutive
+    /// words never reads one it writes and the vector loops give the scalar loop's words.
+    /// </summary>
     private void Twist()
     {
         uint[] s = _state;
-        for (int i = 0; i < StateLength; i++)
+        int i = MixRange(s, 0, StateLength - Shift, Shift);
+        for (; i < StateLength - Shift; i++)
         {
-            uint y = (s[i] & 0x80000000u) | (s[(i + 1) % StateLength] & 0x7fffffffu);
-            s[i] = s[(i + Shift) % StateLength] ^ (y >> 1) ^ ((y & 1u) != 0 ? 0x9908b0dfu : 0u);
+            s[i] = s[i + Shift] ^ Mix(s[i], s[i + 1]);
         }
 
+        i = MixRange(s, i, StateLength - 1, Shift - StateLength);
+        for (; i < StateLength - 1; i++)
+        {
+            s[i] = s[i + Shift - StateLength] ^ Mix(s[i], s[i + 1]);
+        }
+
+        s[StateLength - 1] = s[Shift - 1] ^ Mix(s[StateLength - 1], s[0]);
         _position = 0;
+    }
+
+    /// <summary>Words <paramref name="start"/> up to <paramref name="end"/> in whole vectors; returns where the vectors stopped.</summary>
+    private static int MixRange(uint[] s, int start, int end, int offset)
+    {
+        int i = start;
+        if (!Vector.IsHardwareAccelerated)
+        {
+            return i;
+        }
+
+        var upper = new Vector<uint>(0x80000000u);
+        var lower = new Vector<uint>(0x7fffffffu);
+        var matrix = new Vector<uint>(0x9908b0dfu);
+        for (; i + Vector<uint>.Count <= end; i += Vector<uint>.Count)
+        {
+            var current = new Vector<uint>(s.AsSpan(i));
+            var next = new Vector<uint>(s.AsSpan(i + 1));
+            var far = new Vector<uint>(s.AsSpan(i + offset));
+            Vector<uint> y = (current & upper) | (next & lower);
+            Vector<uint> odd = Vector<uint>.Zero - (y & Vector<uint>.One);
+            (far ^ (y >> 1) ^ (odd & matrix)).CopyTo(s.AsSpan(i));
+        }
+
+        return i;
+    }
+
+    private static uint Mix(uint current, uint next)
+    {
+        uint y = (current & 0x80000000u) | (next & 0x7fffffffu);
+        return (y >> 1) ^ ((y & 1u) != 0 ? 0x9908b0dfu : 0u);
     }
 }

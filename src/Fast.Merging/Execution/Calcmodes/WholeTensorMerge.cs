@@ -107,17 +107,13 @@ internal sealed class WholeTensorMerge(MergeRecipe recipe, CosineStatistics? cos
 
         public void Scale(Span<byte> destination, ElementType outputType)
         {
-            Span<float> result = operands.Rent<float>(operands.Count);
-            SelfCalcmodes.Scale(operands, _t.Alpha, result);
-            ElementConvert.Narrow(result, destination, outputType);
+            SelfCalcmodes.Scale(operands, _t.Alpha, destination, outputType);
         }
 
         public void AddNoise(Span<byte> destination, ElementType outputType)
         {
             PlusRandomStreams streams = merge._random ?? throw new InvalidOperationException("plus random needs the generator streams of its plan");
-            Span<float> result = operands.Rent<float>(operands.Count);
-            SelfCalcmodes.AddNoise(operands, _t.Alpha, streams.For(_t.Name), result);
-            ElementConvert.Narrow(result, destination, outputType);
+            SelfCalcmodes.AddNoise(operands, _t.Alpha, streams.For(_t.Name), destination, outputType);
         }
     }
 }
