@@ -36,7 +36,7 @@ from .errors import (
 __version__ = "0.1.0"
 
 __all__ = [
-    "version", "version_number", "status_string", "catalog", "merge", "merge_json", "merge_run_json", "merge_recipe", "merge_graph", "merge_graph_json", "bulk", "bulk_json", "check", "fix", "fix_json", "lora_bake", "lora_extract", "lora_merge",
+    "version", "version_number", "status_string", "catalog", "merge", "merge_json", "merge_run_json", "merge_recipe", "recorded_recipe", "merge_graph", "merge_graph_json", "bulk", "bulk_json", "check", "fix", "fix_json", "lora_bake", "lora_extract", "lora_merge",
     "FastMergeError", "InputError", "UnknownParameterError", "CancelledError", "InternalError", "NotAvailableError",
     "IOFailureError", "LibraryNotFoundError", "FastMergeWarning",
 ]
@@ -162,6 +162,27 @@ def merge_recipe(recipe: Union[str, Mapping[str, Any]], output: PathLike, *, ove
     for warning in report.get("warnings", []):
         warnings.warn(warning, FastMergeWarning, stacklevel=2)
     return report
+
+
+def recorded_recipe(path: PathLike) -> Dict[str, Any]:
+    """The recipe a FastMerge output records (``fastmerge.recipe`` in its safetensors metadata), as a dict for
+    :func:`merge_recipe`: its inputs' paths and sha256 as they were. Raises :class:`InputError` when the file is not a
+    safetensors file or records no recipe."""
+    name = os.fspath(path)
+    try:
+        with open(name, "rb") as f:
+            size = int.from_bytes(f.read(8), "little")
+            if size <= 0 or size > 100_000_000:
+                raise InputError(1, f"{name}: not a safetensors file (header length {size})")
+            header = json.loads(f.read(size))
+    except OSError as ex:
+        raise InputError(1, f"{name}: {ex.strerror or ex}") from None
+    except ValueError:
+        raise InputError(1, f"{name}: not a safetensors file (its header is not JSON)") from None
+    metadata = header.get("__metadata__") if isinstance(header, dict) else None
+    if not isinstance(metadata, dict) or "fastmerge.recipe" not in metadata:
+        raise InputError(1, f"{name} records no recipe (fastmerge.recipe) in its metadata; it was not made by fastmerge merge")
+    return json.loads(metadata["fastmerge.recipe"])
 
 
 _MERGE_KEYWORDS = ("c", "mode", "alpha", "overwrite", "threads", "no_mmap", "progress")

@@ -86,8 +86,10 @@ def test_a_rerun_from_the_metadata_on_a_changed_input_warns(models, tmp_path):
     pa, pb, _, _ = models
     first = str(tmp_path / "first.safetensors")
     fastmerge.merge(pa, pb, first, alpha=0.3)
-    recorded = json.loads(read_safetensors(first)[1]["fastmerge.recipe"])
-    assert recorded["b"]["sha256"]
+    recorded = fastmerge.recorded_recipe(first)
+    assert recorded == json.loads(read_safetensors(first)[1]["fastmerge.recipe"]) and recorded["b"]["sha256"]
+    with pytest.raises(fastmerge.InputError, match="records no recipe"):
+        fastmerge.recorded_recipe(pa)
 
     # The same file: no warning, the same bytes.
     with warnings.catch_warnings():
