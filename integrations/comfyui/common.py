@@ -12,7 +12,10 @@ import tempfile
 from typing import Any, Dict, List, Optional, Tuple
 
 MODES = ["ws", "ad", "ts", "st", "ss"]  # weighted sum, add difference, triple sum, sum twice, scaled sum
-CALCMODES = ["normal", "cosineA", "cosineB", "trainDifference", "smoothAdd", "tensor", "tensor2", "extract"]
+# The library's calcmode catalog (fastmerge.catalog()["calcmodes"]; the tests check they are equal). A literal list:
+# the pack's import must not load libfastmerge. "plus random" (and R/U/X block weights) need the seed input.
+CALCMODES = ["normal", "cosineA", "cosineB", "trainDifference", "smoothAdd", "tensor", "tensor2", "extract", "self",
+             "plus random"]
 POSITION_IDS = ["reset", "keep", "merge"]
 DTYPES = ["keep", "fp16", "bf16", "fp32", "fp8_e4m3", "fp8_e5m2"]
 # FastMerge's MBW presets (src/Fast.Merging/Blocks/BlockWeightPresets.cs); "none" = the single α/β.

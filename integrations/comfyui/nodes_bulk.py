@@ -52,7 +52,9 @@ class FastMergeBulk:
                 "subfolder": ("STRING", {"default": "fastmerge-sweep"}),
                 "overwrite": ("BOOLEAN", {"default": False}),
             },
-            "optional": {"ckpt_name_c": (["none"] + names, {"default": "none"})},
+            "optional": {"ckpt_name_c": (["none"] + names, {"default": "none"}),
+                         "seed": ("INT", {"default": -1, "min": -1, "max": 4294967295,
+                                          "tooltip": "seed of plus random and R/U/X block weights; -1: none"})},
         }
 
     RETURN_TYPES = ("STRING",)
@@ -63,7 +65,7 @@ class FastMergeBulk:
     DESCRIPTION = "Merges a sweep of α values to files in one pass over the inputs (fastmerge bulk)."
 
     def plan(self, ckpt_name_a, ckpt_name_b, mode, calcmode, alpha_from, alpha_to, alpha_step, beta, preset,
-             block_weights, position_ids, dtype, subfolder, ckpt_name_c=None) -> List[Dict[str, Any]]:
+             block_weights, position_ids, dtype, subfolder, ckpt_name_c=None, seed=-1) -> List[Dict[str, Any]]:
         a, b = common.checkpoint_path(ckpt_name_a), common.checkpoint_path(ckpt_name_b)
         c = common.checkpoint_path(ckpt_name_c) if ckpt_name_c and ckpt_name_c != "none" else None
         if mode == "ad" and c is None:
@@ -75,7 +77,7 @@ class FastMergeBulk:
         stem_b = os.path.splitext(os.path.basename(b))[0]
         variants = []
         for alpha in alpha_values(alpha_from, alpha_to, alpha_step):
-            variant = build_recipe(mode, calcmode, alpha, beta, preset, block_weights, position_ids, dtype)
+            variant = build_recipe(mode, calcmode, alpha, beta, preset, block_weights, position_ids, dtype, seed=seed)
             variant["a"], variant["b"] = {"path": a}, {"path": b}
             if c is not None:
                 variant["c"] = {"path": c}

@@ -14,7 +14,8 @@ def _checkpoint_names() -> List[str]:
 
 
 def build_recipe(mode: str, calcmode: str, alpha: float, beta: float, preset: str, block_weights: str,
-                 position_ids: str, dtype: str, beta_preset: str = "none", beta_block_weights: str = "") -> Dict[str, Any]:
+                 position_ids: str, dtype: str, beta_preset: str = "none", beta_block_weights: str = "",
+                 seed: int = -1) -> Dict[str, Any]:
     """The recipe members passed to fastmerge.merge (the CLI's recipe JSON, without the input paths)."""
     if mode not in common.MODES:
         raise FastMergeNodeError(f"FastMerge: unknown mode '{mode}' (one of {', '.join(common.MODES)})")
@@ -28,6 +29,8 @@ def build_recipe(mode: str, calcmode: str, alpha: float, beta: float, preset: st
     weights_beta = common.block_list(beta_preset, beta_block_weights)
     if weights_beta is not None:
         recipe["weights_beta"] = weights_beta
+    if seed >= 0:  # -1: none (a recipe that draws nothing records no seed)
+        recipe["seed"] = seed
     return recipe
 
 
@@ -59,6 +62,8 @@ class FastMergeCheckpoints:
                 "ckpt_name_c": (["none"] + names, {"default": "none", "tooltip": "model C (add difference, triple sum)"}),
                 "beta_preset": (common.PRESETS, {"default": "none"}),
                 "beta_block_weights": ("STRING", {"default": ""}),
+                "seed": ("INT", {"default": -1, "min": -1, "max": 4294967295,
+                                 "tooltip": "seed of calcmode plus random and of random block weights (R, U, X); -1: none"}),
             },
         }
 
@@ -72,13 +77,13 @@ class FastMergeCheckpoints:
 
     @classmethod
     def _plan(cls, ckpt_name_a, ckpt_name_b, mode, calcmode, alpha, beta, preset, block_weights, position_ids, dtype,
-              output_name, ckpt_name_c=None, beta_preset="none", beta_block_weights=""):
+              output_name, ckpt_name_c=None, beta_preset="none", beta_block_weights="", seed=-1):
         a, b = common.checkpoint_path(ckpt_name_a), common.checkpoint_path(ckpt_name_b)
         c = common.checkpoint_path(ckpt_name_c) if ckpt_name_c and ckpt_name_c != "none" else None
         if mode == "ad" and c is None:
             raise FastMergeNodeError("FastMerge: add difference (ad) needs model C")
         recipe = build_recipe(mode, calcmode, alpha, beta, preset, block_weights, position_ids, dtype,
-                              beta_preset, beta_block_weights)
+                              beta_preset, beta_block_weights, seed)
         inputs = [a, b] + ([c] if c else [])
         key = common.recipe_hash(recipe, inputs)
         stem = "fm_{}_{}_{}_{}_a{}_{}".format(os.path.splitext(os.path.basename(a))[0],
@@ -94,11 +99,11 @@ class FastMergeCheckpoints:
             return float("nan")
 
     def merge(self, ckpt_name_a, ckpt_name_b, mode, calcmode, alpha, beta, preset, block_weights, position_ids,
-              dtype, output_name, overwrite=False, ckpt_name_c=None, beta_preset="none", beta_block_weights=""):
+              dtype, output_name, overwrite=False, ckpt_name_c=None, beta_preset="none", beta_block_weights="", seed=-1):
         import fastmerge
         a, b, c, recipe, key, out = self._plan(ckpt_name_a, ckpt_name_b, mode, calcmode, alpha, beta, preset,
                                                block_weights, position_ids, dtype, output_name, ckpt_name_c,
-                                               beta_preset, beta_block_weights)
+                                               beta_preset, beta_block_weights, seed)
         cached = common.cached_output(key, os.path.dirname(out))
         if cached is None or cached != out:
             if os.path.exists(out) and not overwrite:

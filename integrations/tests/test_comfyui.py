@@ -234,3 +234,27 @@ def test_full_disk_is_one_line_and_no_partial_file(tmp_path, synth):
     lines = run.stdout.strip().splitlines()
     assert run.returncode == 0 and len(lines) == 2, run.stdout + run.stderr
     assert lines[0].startswith("FastMerge: ") and "no space left on the device" in lines[0] and lines[1] == "EMPTY", lines
+
+
+def test_calcmode_lists_are_the_library_catalog_and_plus_random_takes_the_seed(comfy_host, tmp_path):
+    import fastmerge
+    pack, _, ckpts, _ = comfy_host
+    import importlib
+    assert importlib.import_module(pack.__name__ + ".common").CALCMODES == fastmerge.catalog()["calcmodes"]
+    for name in ("FastMergeCheckpoints", "FastMergeBulk"):
+        assert pack.NODE_CLASS_MAPPINGS[name].INPUT_TYPES()["required"]["calcmode"][0] == fastmerge.catalog()["calcmodes"]
+    node = pack.NODE_CLASS_MAPPINGS["FastMergeCheckpoints"]
+    _, _, _, name = node().merge(**merge_inputs(calcmode="plus random", alpha=0.1, seed=3))
+    reference = str(tmp_path / "cli.safetensors")
+    cli("merge", "-a", os.path.join(ckpts, "sd1_a.safetensors"), "-b", os.path.join(ckpts, "sd1_b.safetensors"),
+        "--calc", "plus random", "--alpha", "0.1", "--seed", "3", "--position-ids", "reset", "--dtype", "keep",
+        "-o", reference)
+    assert same_bytes(os.path.join(ckpts, name), reference)
+    # self needs no seed, and -1 (the default) records none.
+    _, _, _, name = node().merge(**merge_inputs(calcmode="self", alpha=0.7))
+    reference = str(tmp_path / "cli-self.safetensors")
+    cli("merge", "-a", os.path.join(ckpts, "sd1_a.safetensors"), "-b", os.path.join(ckpts, "sd1_b.safetensors"),
+        "--calc", "self", "--alpha", "0.7", "-o", reference)
+    assert same_bytes(os.path.join(ckpts, name), reference)
+    with pytest.raises(Exception, match="seed"):
+        node().merge(**merge_inputs(calcmode="plus random", alpha=0.1, output_name="no-seed"))

@@ -205,3 +205,35 @@ def test_install_uses_the_local_wheel_through_run_pip(tmp_path, monkeypatch):
     monkeypatch.setattr(install, "installed_version", lambda: None)
     install.ensure_fastmerge(launch, {}, str(tmp_path / "empty"))
     assert launch.pip[-1] == "install fastmerge"
+
+
+def test_calcmodes_are_the_library_catalog_and_plus_random_takes_the_seed(webui, tmp_path):
+    import fastapi
+    import fastmerge
+    from modules import script_callbacks
+    script, folder = webui
+    ui = components(script_callbacks.ui_tabs_callback()[0][0])
+    assert script.CALCMODES == ui["Calculation"].choices == fastmerge.catalog()["calcmodes"]
+    app = fastapi.FastAPI()
+    script_callbacks.app_started_callback(None, app)
+    status, body = app.post("/fastmerge/merge", json={"model_a": "sd1_a", "model_b": "sd1_b", "calcmode": "plus random",
+                                                      "alpha": 0.1, "seed": 3, "output_name": "api-plus-random"})
+    assert status == 200, body
+    reference = str(tmp_path / "cli.safetensors")
+    cli("merge", "-a", os.path.join(folder, "sd1_a.safetensors"), "-b", os.path.join(folder, "sd1_b.safetensors"),
+        "--calc", "plus random", "--alpha", "0.1", "--seed", "3", "-o", reference)
+    assert same_bytes(body["output"], reference)
+    status, body = app.post("/fastmerge/merge", json={"model_a": "sd1_a", "model_b": "sd1_b", "calcmode": "plus random"})
+    assert status == 400 and "seed" in body["detail"]
+
+    # The tab's seed box reaches the recipe: the same bytes as the API's merge.
+    import gradio as gr
+    ui["Model A"].value, ui["Model B"].value = "sd1_a.safetensors", "sd1_b.safetensors"
+    ui["Calculation"].value, ui["α (alpha)"].value = "plus random", 0.1
+    ui["Seed (plus random, R/U/X block weights)"].value = "3"
+    ui["Output name (empty: A_B_mode_alpha)"].value = "tab-plus-random"
+    assert click(ui["Merge"], gr.Progress()).startswith("FastMerge: wrote")
+    assert same_bytes(os.path.join(folder, "tab-plus-random.safetensors"), reference)
+    ui["Seed (plus random, R/U/X block weights)"].value = "three"
+    ui["Output name (empty: A_B_mode_alpha)"].value = "tab-bad-seed"
+    assert "seed 'three'" in click(ui["Merge"], gr.Progress())

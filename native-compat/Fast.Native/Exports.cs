@@ -42,6 +42,22 @@ internal static unsafe class Exports
             _ = NativeMerge.Run(request, progress);
         });
 
+    [UnmanagedCallersOnly(EntryPoint = "fm_merge_run_json")]
+    public static int MergeRunJson(byte* requestJson, delegate* unmanaged[Cdecl]<long, long, void*, int> callback, void* user, byte** reportJson) =>
+        NativeCall.Run(() =>
+        {
+            if (reportJson == null)
+            {
+                throw new NativeInputException("report_json is NULL");
+            }
+
+            *reportJson = null;
+            MergeRequest request = MergeRequest.Parse(NativeStrings.Read(requestJson, "request_json"));
+            using var progress = new ProgressCallback(callback, user);
+            string report = MergeReportJson.Write(NativeMerge.Run(request, progress));
+            *reportJson = NativeStrings.Allocate(report);
+        });
+
     [UnmanagedCallersOnly(EntryPoint = "fm_bulk_json")]
     public static int BulkJson(byte* planJsonl, delegate* unmanaged[Cdecl]<long, long, void*, int> callback, void* user) =>
         NativeCall.Run(() =>
@@ -96,6 +112,33 @@ internal static unsafe class Exports
         {
             FixRequest request = FixRequest.Parse(NativeStrings.Read(optionsJson, "options_json"));
             _ = ModelFixer.Fix(request.Input, request.Output, request.Options);
+        });
+
+    [UnmanagedCallersOnly(EntryPoint = "fm_fix_run_json")]
+    public static int FixRunJson(byte* optionsJson, byte** reportJson) =>
+        NativeCall.Run(() =>
+        {
+            if (reportJson == null)
+            {
+                throw new NativeInputException("report_json is NULL");
+            }
+
+            *reportJson = null;
+            FixRequest request = FixRequest.Parse(NativeStrings.Read(optionsJson, "options_json"));
+            string report = FixReportJson.Write(ModelFixer.Fix(request.Input, request.Output, request.Options));
+            *reportJson = NativeStrings.Allocate(report);
+        });
+
+    [UnmanagedCallersOnly(EntryPoint = "fm_catalog_json")]
+    public static int CatalogJson(byte** reportJson) =>
+        NativeCall.Run(() =>
+        {
+            if (reportJson == null)
+            {
+                throw new NativeInputException("report_json is NULL");
+            }
+
+            *reportJson = NativeStrings.Allocate(NativeCatalog.Json());
         });
 
     [UnmanagedCallersOnly(EntryPoint = "fm_slothful_pool")]

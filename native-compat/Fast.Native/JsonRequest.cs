@@ -84,7 +84,8 @@ internal static class JsonRequest
         {
             if (Array.IndexOf(known, property.Name) < 0)
             {
-                throw new NativeInputException($"{what}: unknown member \"{property.Name}\" (expected {string.Join(", ", known)})");
+                string? meant = Fast.Merging.Recipes.NameSuggestion.Closest(property.Name, known);
+                throw new NativeInputException($"{what}: unknown parameter '{property.Name}'{(meant is null ? string.Empty : $" (did you mean '{meant}'?)")} (expected {string.Join(", ", known)})");
             }
         }
     }

@@ -110,6 +110,65 @@ static int same_file_bytes(const char* x, const char* y)
     return same;
 }
 
+/* A merge request whose recipe carries `extra` members (e.g. the supermerger options) after the models. */
+static char* merge_request_with(const char* a, const char* b, const char* output, const char* extra)
+{
+    const char* format = "{\"recipe\": {\"a\": {\"path\": \"%s\"}, \"b\": {\"path\": \"%s\"}, %s}, \"output\": \"%s\"}";
+    size_t size = strlen(format) + strlen(a) + strlen(b) + strlen(extra) + strlen(output) + 16;
+    char* json = malloc(size);
+    if (json != NULL) {
+        snprintf(json, size, format, a, b, extra, output);
+    }
+    return json;
+}
+
+/* One bulk plan line of the same recipe. */
+static char* plan_line_with(const char* a, const char* b, const char* output, const char* extra)
+{
+    const char* format = "{\"a\": {\"path\": \"%s\"}, \"b\": {\"path\": \"%s\"}, %s, \"out\": \"%s\"}\n";
+    size_t size = strlen(format) + strlen(a) + strlen(b) + strlen(extra) + strlen(output) + 16;
+    char* line = malloc(size);
+    if (line != NULL) {
+        snprintf(line, size, format, a, b, extra, output);
+    }
+    return line;
+}
+
+/*
+ * Issue 14's options through the C ABI: fm_merge_run_json twice gives the same bytes and an empty "warnings", and the
+ * bulk variant of the same recipe is byte-identical. (test_supermerger_options.py compares them with the CLI.)
+ */
+static void check_recipe_options(const char* dir, const char* a, const char* b, const char* name, const char* extra)
+{
+    char first[4096], second[4096], bulk[4096], what[512];
+    snprintf(first, sizeof first, "%s/c_%s_1.safetensors", dir, name);
+    snprintf(second, sizeof second, "%s/c_%s_2.safetensors", dir, name);
+    snprintf(bulk, sizeof bulk, "%s/c_%s_bulk.safetensors", dir, name);
+    unlink(first);
+    unlink(second);
+    unlink(bulk);
+    char* report = (char*)"untouched";
+    char* request = merge_request_with(a, b, first, extra);
+    int status = fm_merge_run_json(request, NULL, NULL, &report);
+    free(request);
+    if (status != FM_OK) {
+        printf("     %s failed: %d %s\n", name, status, fm_last_error());
+    }
+    snprintf(what, sizeof what, "fm_merge_run_json runs %s and reports no warnings", name);
+    check(status == FM_OK && report != NULL && strstr(report, "\"warnings\":[]") != NULL && strstr(report, "\"sha256\":\"") != NULL, what);
+    if (status == FM_OK) {
+        fm_free(report);
+    }
+    request = merge_request_with(a, b, second, extra);
+    status = fm_merge_json(request, NULL, NULL);
+    free(request);
+    char* line = plan_line_with(a, b, bulk, extra);
+    int bulk_status = fm_bulk_json(line, NULL, NULL);
+    free(line);
+    snprintf(what, sizeof what, "%s: a second run and the bulk variant give the same bytes", name);
+    check(status == FM_OK && bulk_status == FM_OK && same_file_bytes(first, second) && same_file_bytes(first, bulk), what);
+}
+
 struct progress {
     int calls;
     int64_t last_done;
@@ -205,7 +264,12 @@ int main(int argc, char** argv)
     check(fm_merge_json("{\"recipe\": {", NULL, NULL) == FM_E_INPUT, "malformed JSON is FM_E_INPUT");
     status = fm_merge_json("{\"recipe\": {\"a\": {\"path\": \"x\"}, \"b\": {\"path\": \"y\"}}, \"output\": \"z\", \"thread\": 1}", NULL, NULL);
     printf("     misspelt member -> %d: %s\n", status, fm_last_error());
-    check(status == FM_E_INPUT && strstr(fm_last_error(), "thread") != NULL, "an unknown member is FM_E_INPUT naming it");
+    check(status == FM_E_INPUT && strstr(fm_last_error(), "unknown parameter 'thread' (did you mean 'threads'?)") != NULL,
+          "an unknown member is FM_E_INPUT naming it and the closest known one");
+    status = fm_merge_json("{\"recipe\": {\"a\": {\"path\": \"x\"}, \"b\": {\"path\": \"y\"}, \"alhpa\": 0.3}, \"output\": \"z\"}", NULL, NULL);
+    printf("     misspelt recipe member -> %d: %s\n", status, fm_last_error());
+    check(status == FM_E_INPUT && strstr(fm_last_error(), "unknown parameter 'alhpa' (did you mean 'alpha'?)") != NULL,
+          "an unknown recipe member is FM_E_INPUT naming the closest known one");
     check(fm_merge_json(NULL, NULL, NULL) == FM_E_INPUT, "a NULL request is FM_E_INPUT");
 
     /* Cancellation from the callback: FM_E_CANCELLED and no output left behind. */
@@ -268,6 +332,25 @@ int main(int argc, char** argv)
     printf("     bad plan -> %s\n", fm_last_error());
     free(plan);
 
+    /* The catalog: the names this library accepts, from its own tables. */
+    char* catalog = (char*)"untouched";
+    status = fm_catalog_json(&catalog);
+    check(status == FM_OK && catalog != NULL && strstr(catalog, "\"self\",\"plus random\"]") != NULL && strstr(catalog, "\"old_calc\"") != NULL,
+          "fm_catalog_json lists the calcmodes (self, plus random) and the recipe parameters");
+    if (status == FM_OK) {
+        fm_free(catalog);
+    }
+    check(fm_catalog_json(NULL) == FM_E_INPUT, "fm_catalog_json with a NULL report pointer is FM_E_INPUT");
+
+    /* Issue 14's options (block-level ones need a block layout: the SD1 run). */
+    check_recipe_options(dir, a, b, "self", "\"calcmode\": \"self\", \"alpha\": 0.7");
+    check_recipe_options(dir, a, b, "plus_random", "\"calcmode\": \"plus random\", \"alpha\": 0.1, \"seed\": 3");
+    check_recipe_options(dir, a, b, "old_calc", "\"alpha\": 0.3, \"old_calc\": true");
+    if (argc == 4) {
+        check_recipe_options(dir, a, b, "random_weights", "\"weights_alpha\": \"U\", \"seed\": 7, \"random_digits\": 2");
+        check_recipe_options(dir, a, b, "elemental_adjust", "\"alpha\": 0.4, \"elemental\": \"IN04 OUT05:attn:0.2\", \"adjust\": \"1,1,1,0,0,0,0,0\"");
+    }
+
     /* Check: a JSON report owned by the caller, released with fm_free. */
     char* report = (char*)"untouched";
     status = fm_check_json(out, &report);
@@ -293,6 +376,19 @@ int main(int argc, char** argv)
     }
     check(status == FM_OK && file_exists(fixed), "fm_fix_json writes the repaired copy");
     check(fm_fix_json(fix_request) == FM_E_INPUT, "fm_fix_json refuses to replace an existing output");
+    char fixed_again[4096];
+    snprintf(fixed_again, sizeof fixed_again, "%s/c_fixed_report.safetensors", dir);
+    unlink(fixed_again);
+    snprintf(fix_request, sizeof fix_request, "{\"input\": \"%s\", \"output\": \"%s\", \"dtype\": \"fp16\"}", out, fixed_again);
+    report = (char*)"untouched";
+    status = fm_fix_run_json(fix_request, &report);
+    check(status == FM_OK && report != NULL && strstr(report, "\"converted\":") != NULL && strstr(report, "\"position_ids_reset\":") != NULL
+              && same_file_bytes(fixed, fixed_again),
+          "fm_fix_run_json writes the same copy and returns what it changed");
+    if (status == FM_OK) {
+        printf("     fix report: %s\n", report);
+        fm_free(report);
+    }
     check(fm_fix_json("{\"input\": \"x\"}") == FM_E_INPUT && strstr(fm_last_error(), "output") != NULL,
           "fm_fix_json without output is FM_E_INPUT naming it");
     fm_free(NULL);

@@ -13,7 +13,8 @@
  *     crosses this boundary; on failure fm_last_error() explains it in one line.
  *   - The library is safe to call from several threads at once (each call is independent; last-error
  *     messages are kept per thread).
- *   - Memory handed to the caller (the reports of fm_check_json and fm_bulk_run_json) is released with fm_free().
+ *   - Memory handed to the caller (the reports of fm_check_json, fm_bulk_run_json, fm_merge_run_json, fm_fix_run_json and
+ *     fm_catalog_json) is released with fm_free().
  *
  * Pointer ownership, for every function below:
  *   - const char* arguments are borrowed for the duration of the call only; the library copies what it keeps.
@@ -94,11 +95,17 @@ const char* fm_last_error(void);
  *                                        {"a": {"path": "A.safetensors"}, "b": {"path": "B.safetensors"},
  *                                         "mode": "ws", "alpha": 0.3}
  *                                        members: mode (ws|ad|ts|st|ss), calcmode (normal|cosineA|
- *                                        cosineB|trainDifference|smoothAdd|tensor|tensor2|extract),
- *                                        alpha, beta, gamma, weights_alpha, weights_beta, scaled_sum_weights_a, scaled_sum_weights_b,
- *                                        position_ids (reset|keep|merge), dtype (keep|fp16|bf16|fp32|fp8_e4m3|fp8_e5m2),
+ *                                        cosineB|trainDifference|smoothAdd|tensor|tensor2|extract|self|
+ *                                        plus random), alpha, beta, gamma, weights_alpha, weights_beta
+ *                                        (lists may hold supermerger's random entries R, U, X),
+ *                                        scaled_sum_weights_a, scaled_sum_weights_b, seed (R/U/X entries and
+ *                                        plus random), random_digits, random_upper, random_lower, elemental,
+ *                                        adjust, old_calc, position_ids (reset|keep|merge),
+ *                                        dtype (keep|fp16|bf16|fp32|fp8_e4m3|fp8_e5m2),
  *                                        exclude, include (string arrays), a, b, c ({"path": ..., "sha256": ...});
- *                                        unknown members are an error
+ *                                        unknown members are an error naming the closest known one
+ *                                        ("unknown parameter 'alhpa' (did you mean 'alpha'?)"); fm_catalog_json
+ *                                        lists the names
  *     "output":    "out.safetensors",   required; written under a temporary name and renamed when complete
  *     "overwrite": false,                optional: replace an existing output (also allows output == an input)
  *     "threads":   0,                    optional: worker threads, 0 = one per core
@@ -108,6 +115,16 @@ const char* fm_last_error(void);
  * with the same inputs and recipe. Returns FM_OK, FM_E_INPUT, FM_E_CANCELLED, FM_E_IO or FM_E_INTERNAL.
  */
 int fm_merge_json(const char* recipe_json, fm_progress_cb cb, void* user);
+
+/*
+ * fm_merge_json with the merge's summary: on FM_OK *report_json receives (free it with fm_free)
+ *   {"output", "sha256" (null when not hashed), "tensors", "merged", "copied", "device", "seconds",
+ *    "warnings": ["..."]}
+ * "warnings" holds what the caller should be told although the merge ran, e.g. an input whose sha256 differs from
+ * the one the recipe records (a recipe re-run from an output's "fastmerge.recipe" on a changed file). Otherwise
+ * *report_json is NULL. Statuses as fm_merge_json.
+ */
+int fm_merge_run_json(const char* request_json, fm_progress_cb cb, void* user, char** report_json);
 
 /*
  * Runs many merges over the same models in one pass over the inputs, as `fastmerge bulk PLAN`: plan_jsonl is
@@ -166,6 +183,23 @@ int fm_check_json(const char* path, char** report_json);
  * Unknown members are an error. Returns FM_OK, FM_E_INPUT, FM_E_IO or FM_E_INTERNAL.
  */
 int fm_fix_json(const char* options_json);
+
+/*
+ * fm_fix_json with what it changed: on FM_OK *report_json receives (free it with fm_free)
+ *   {"output", "tensors", "position_ids_reset", "pruned", "converted", "renamed", "vae_replaced", "clip_replaced",
+ *    "non_finite_replaced"}
+ * Otherwise *report_json is NULL. Statuses as fm_fix_json.
+ */
+int fm_fix_run_json(const char* options_json, char** report_json);
+
+/*
+ * The names this library accepts, from its own catalogs (free the string with fm_free):
+ *   {"modes": ["ws", ...], "calcmodes": ["normal", ..., "self", "plus random"], "calcmode_aliases": {"smoothAdd MT": "smoothAdd"},
+ *    "seeded_calcmodes": ["plus random"], "presets": ["GRAD_V", ...], "dtypes": ["keep", ...],
+ *    "recipe_parameters": ["mode", "calcmode", "alpha", ...]}
+ * Returns FM_OK, or FM_E_INPUT when report_json is NULL.
+ */
+int fm_catalog_json(char** report_json);
 
 /*
  * SlothfulAttention K/V pooling (the node's pooling() with a given stride; spec: shared/slothful/SPEC.md §7).

@@ -35,7 +35,7 @@ internal static class Program
 
         if (args[0] is "--version" or "version")
         {
-            Console.Out.WriteLine($"fastmerge {typeof(Program).Assembly.GetName().Version}");
+            Console.Out.WriteLine($"fastmerge {typeof(Program).Assembly.GetName().Version?.ToString(3)}"); // 0.1.0, as the C ABI and the Python package say
             return ExitCodes.Ok;
         }
 

@@ -17,7 +17,10 @@ from modules import script_callbacks, sd_models, shared
 
 MODES = {"Weighted sum (ws)": "ws", "Add difference (ad)": "ad", "Triple sum (ts)": "ts", "Sum twice (st)": "st",
          "Scaled sum (ss)": "ss"}
-CALCMODES = ["normal", "cosineA", "cosineB", "trainDifference", "smoothAdd", "tensor", "tensor2", "extract"]
+# The library's calcmode catalog (fastmerge.catalog()["calcmodes"]; the tests check they are equal). "plus random"
+# (and R/U/X block weights) take the seed.
+CALCMODES = ["normal", "cosineA", "cosineB", "trainDifference", "smoothAdd", "tensor", "tensor2", "extract", "self",
+             "plus random"]
 PRESETS = ["GRAD_V", "GRAD_A", "FLAT_25", "FLAT_75", "WRAP08", "WRAP12", "WRAP14", "WRAP16", "MID12_50", "OUT07",
            "OUT12", "OUT12_5", "RING08_SOFT", "RING08_5", "RING10_5", "RING10_3", "SMOOTHSTEP", "COSINE",
            "REVERSE_COSINE", "TRUE_CUBIC_HERMITE", "TRUE_REVERSE_CUBIC_HERMITE", "FAKE_CUBIC_HERMITE",
@@ -70,7 +73,7 @@ def block_weights(source: str, preset: str, sliders: List[float], text: str) -> 
 def run_merge(model_a: str, model_b: str, model_c: Optional[str] = None, mode: str = "ws", calcmode: str = "normal",
               alpha: float = 0.5, beta: float = 0.25, weights_alpha: Optional[str] = None, position_ids: str = "reset",
               dtype: str = "keep", output_name: str = "", overwrite: bool = False,
-              progress: Optional[Callable[[int, int], Any]] = None) -> Dict[str, Any]:
+              progress: Optional[Callable[[int, int], Any]] = None, seed: Optional[int] = None) -> Dict[str, Any]:
     """One merge, for the tab and the API: returns the output path, its size and the recipe."""
     import fastmerge
 
@@ -87,6 +90,8 @@ def run_merge(model_a: str, model_b: str, model_c: Optional[str] = None, mode: s
         recipe["beta"] = float(beta)
     if weights_alpha:
         recipe["weights_alpha"] = weights_alpha
+    if seed is not None:
+        recipe["seed"] = int(seed)
     name = (output_name or "").strip() or "{}_{}_{}_{}".format(
         os.path.splitext(os.path.basename(a))[0], os.path.splitext(os.path.basename(b))[0], mode, float(alpha))
     if os.path.basename(name) != name or name in (".", ".."):
@@ -107,7 +112,7 @@ def run_merge(model_a: str, model_b: str, model_c: Optional[str] = None, mode: s
 
 
 def ui_merge(model_a, model_b, model_c, mode, calcmode, alpha, beta, weight_source, preset, weight_text,
-             position_ids, dtype, output_name, overwrite, *sliders, progress=gr.Progress()):
+             position_ids, dtype, output_name, overwrite, seed_text, *sliders, progress=gr.Progress()):
     """The Merge button: the result box gets one line, the output's path or the reason it was not written."""
     def report(done: int, total: int) -> bool:
         progress(done / max(total, 1), desc="FastMerge: merging")
@@ -116,9 +121,12 @@ def ui_merge(model_a, model_b, model_c, mode, calcmode, alpha, beta, weight_sour
     _cancel.clear()
 
     try:
+        seed = (seed_text or "").strip()
+        if seed and not seed.isdigit():
+            raise MergeError(f"FastMerge: the seed '{seed}' must be a whole number from 0 to 4294967295 (or empty)")
         result = run_merge(model_a, model_b, model_c, mode, calcmode, alpha, beta,
                            block_weights(weight_source, preset, list(sliders), weight_text), position_ids, dtype,
-                           output_name, overwrite, progress=report)
+                           output_name, overwrite, progress=report, seed=int(seed) if seed else None)
     except MergeError as ex:
         return str(ex)
     return "FastMerge: wrote {} ({:.1f} MiB)".format(result["output"], result["bytes"] / 2**20)
@@ -135,6 +143,7 @@ def on_ui_tabs():
         with gr.Row():
             mode = gr.Radio(choices=list(MODES), value="Weighted sum (ws)", label="Mode")
             calcmode = gr.Dropdown(choices=CALCMODES, value="normal", label="Calculation")
+            seed_text = gr.Textbox(label="Seed (plus random, R/U/X block weights)", lines=1, placeholder="empty: none")
         with gr.Row():
             alpha = gr.Slider(minimum=-1.0, maximum=2.0, step=0.01, value=0.5, label="α (alpha)")
             beta = gr.Slider(minimum=-1.0, maximum=2.0, step=0.01, value=0.25, label="β (beta, triple sum / sum twice)")
@@ -170,19 +179,20 @@ def on_ui_tabs():
         cancel.click(fn=_cancel.set, inputs=[], outputs=[])
         merge.click(fn=ui_merge,
                     inputs=[model_a, model_b, model_c, mode, calcmode, alpha, beta, weight_source, preset, weight_text,
-                            position_ids, dtype, output_name, overwrite] + sliders,
+                            position_ids, dtype, output_name, overwrite, seed_text] + sliders,
                     outputs=[result])
     return [(tab, "FastMerge", "fastmerge")]
 
 
 def api_merge(request: dict) -> dict:
     """POST /fastmerge/merge with a JSON body: model_a, model_b, [model_c], mode, calcmode, alpha, beta,
-    weights_alpha (26/20 values or a preset), position_ids, dtype, output_name, overwrite. Models are checkpoint
+    weights_alpha (26/20 values or a preset; R/U/X entries draw from seed), position_ids, dtype, output_name, overwrite,
+    seed (plus random, random block weights). Models are checkpoint
     titles or names as /sdapi/v1/sd-models lists them. 200: {"output", "bytes", "recipe"}; 400: {"detail": reason}."""
     from fastapi import HTTPException
 
     allowed = {"model_a", "model_b", "model_c", "mode", "calcmode", "alpha", "beta", "weights_alpha", "position_ids",
-               "dtype", "output_name", "overwrite"}
+               "dtype", "output_name", "overwrite", "seed"}
     unknown = sorted(set(request) - allowed)
     if unknown:
         raise HTTPException(status_code=400, detail=f"FastMerge: unknown field(s) {', '.join(unknown)}")

@@ -3,7 +3,7 @@
     import fastmerge
     fastmerge.merge("A.safetensors", "B.safetensors", "out.safetensors", alpha=0.3)
     report = fastmerge.check("out.safetensors")        # the model doctor's report, a dict
-    fastmerge.fix("in.safetensors", "fixed.safetensors", prune=True, dtype="fp16")
+    changed = fastmerge.fix("in.safetensors", "fixed.safetensors", prune=True, dtype="fp16")  # its report, a dict
 
 ``python -m fastmerge ARGS`` runs the ``fastmerge`` command line (the wheel bundles it; see ``__main__``).
 
@@ -13,28 +13,32 @@ The library releases the GIL while it works; progress callbacks may run on a wor
 from __future__ import annotations
 
 import ctypes
+import difflib
 import json
 import os
+import warnings
 from typing import Any, Callable, Dict, Mapping, Optional, Sequence, Union
 
 from ._library import PROGRESS_CB, library
 from .errors import (
     CancelledError,
     FastMergeError,
+    FastMergeWarning,
     InputError,
     InternalError,
     IOFailureError,
     LibraryNotFoundError,
     NotAvailableError,
+    UnknownParameterError,
     error_for,
 )
 
 __version__ = "0.1.0"
 
 __all__ = [
-    "version", "version_number", "status_string", "merge", "merge_json", "merge_graph", "merge_graph_json", "bulk", "bulk_json", "check", "fix", "fix_json", "lora_bake", "lora_extract", "lora_merge",
-    "FastMergeError", "InputError", "CancelledError", "InternalError", "NotAvailableError",
-    "IOFailureError", "LibraryNotFoundError",
+    "version", "version_number", "status_string", "catalog", "merge", "merge_json", "merge_run_json", "merge_recipe", "recorded_recipe", "merge_graph", "merge_graph_json", "bulk", "bulk_json", "check", "fix", "fix_json", "lora_bake", "lora_extract", "lora_merge",
+    "FastMergeError", "InputError", "UnknownParameterError", "CancelledError", "InternalError", "NotAvailableError",
+    "IOFailureError", "LibraryNotFoundError", "FastMergeWarning",
 ]
 
 #: A file path: ``str`` or any ``os.PathLike[str]`` (e.g. ``pathlib.Path``).
@@ -98,6 +102,92 @@ def merge_json(request: Union[str, Mapping[str, Any]], progress: Optional[Progre
     callback.finish(status)
 
 
+def _take_report(report: ctypes.c_void_p) -> Optional[Dict[str, Any]]:
+    """The JSON a ``char** report_json`` out-parameter received, freed with fm_free."""
+    if not report.value:
+        return None
+    try:
+        return json.loads(ctypes.string_at(report.value).decode("utf-8"))
+    finally:
+        library().fm_free(report)
+
+
+_catalog: Optional[Dict[str, Any]] = None
+
+
+def catalog() -> Dict[str, Any]:
+    """``fm_catalog_json``: the names the library accepts, from its own catalogs: ``modes``, ``calcmodes`` (with
+    ``self`` and ``plus random``), ``calcmode_aliases``, ``seeded_calcmodes`` (those that need ``seed``), ``presets``,
+    ``dtypes`` and ``recipe_parameters`` (the keywords :func:`merge` passes into the recipe)."""
+    global _catalog
+    if _catalog is None:
+        report = ctypes.c_void_p()
+        status = library().fm_catalog_json(ctypes.byref(report))
+        result = _take_report(report)
+        _raise_for(status)
+        _catalog = result
+    return dict(_catalog)  # type: ignore[arg-type]
+
+
+def _check_parameters(function: str, given: Mapping[str, Any], known: Sequence[str]) -> None:
+    """Raises :class:`UnknownParameterError` "unknown parameter 'alhpa' (did you mean 'alpha'?)" for the first keyword
+    that is none of ``known``; the library's serializer would otherwise answer in its own words."""
+    for name in given:
+        if name not in known:
+            close = difflib.get_close_matches(name, known, n=1, cutoff=0.7)
+            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            raise UnknownParameterError(1, f"{function}: unknown parameter '{name}'{hint}")
+
+
+def merge_run_json(request: Union[str, Mapping[str, Any]], progress: Optional[Progress] = None) -> Dict[str, Any]:
+    """``fm_merge_run_json``: :func:`merge_json` returning the merge's report (``output``, ``sha256``, ``tensors``,
+    ``merged``, ``copied``, ``device``, ``seconds``, ``warnings``)."""
+    callback = _Callback(progress)
+    report = ctypes.c_void_p()
+    status = library().fm_merge_run_json(_json_arg(request), callback.pointer, None, ctypes.byref(report))
+    result = _take_report(report)
+    callback.finish(status)
+    return result  # type: ignore[return-value]
+
+
+def merge_recipe(recipe: Union[str, Mapping[str, Any]], output: PathLike, *, overwrite: bool = False, threads: int = 0,
+                 no_mmap: bool = False, progress: Optional[Progress] = None) -> Dict[str, Any]:
+    """Runs a whole recipe into ``output`` and returns the report of :func:`merge_run_json`: ``recipe`` is the CLI's
+    recipe JSON (a dict or text), e.g. the ``fastmerge.recipe`` an earlier output records, to re-run it. An input whose
+    sha256 differs from the one the recipe records (the file changed since) is merged anyway and issued as a
+    :class:`FastMergeWarning`; the report's ``warnings`` holds the same lines."""
+    body = json.loads(recipe) if isinstance(recipe, str) else dict(recipe)
+    report = merge_run_json({"recipe": body, "output": os.fspath(output), "overwrite": overwrite, "threads": threads,
+                             "no_mmap": no_mmap}, progress)
+    for warning in report.get("warnings", []):
+        warnings.warn(warning, FastMergeWarning, stacklevel=2)
+    return report
+
+
+def recorded_recipe(path: PathLike) -> Dict[str, Any]:
+    """The recipe a FastMerge output records (``fastmerge.recipe`` in its safetensors metadata), as a dict for
+    :func:`merge_recipe`: its inputs' paths and sha256 as they were. Raises :class:`InputError` when the file is not a
+    safetensors file or records no recipe."""
+    name = os.fspath(path)
+    try:
+        with open(name, "rb") as f:
+            size = int.from_bytes(f.read(8), "little")
+            if size <= 0 or size > 100_000_000:
+                raise InputError(1, f"{name}: not a safetensors file (header length {size})")
+            header = json.loads(f.read(size))
+    except OSError as ex:
+        raise InputError(1, f"{name}: {ex.strerror or ex}") from None
+    except ValueError:
+        raise InputError(1, f"{name}: not a safetensors file (its header is not JSON)") from None
+    metadata = header.get("__metadata__") if isinstance(header, dict) else None
+    if not isinstance(metadata, dict) or "fastmerge.recipe" not in metadata:
+        raise InputError(1, f"{name} records no recipe (fastmerge.recipe) in its metadata; it was not made by fastmerge merge")
+    return json.loads(metadata["fastmerge.recipe"])
+
+
+_MERGE_KEYWORDS = ("c", "mode", "alpha", "overwrite", "threads", "no_mmap", "progress")
+
+
 def merge(
     a: PathLike,
     b: PathLike,
@@ -119,14 +209,22 @@ def merge(
     ``progress(done, total)`` receives output bytes done; returning a truthy value cancels (:class:`CancelledError`).
     ``recipe`` takes the other members of the CLI recipe JSON: ``beta``, ``weights_alpha``, ``weights_beta``,
     ``scaled_sum_weights_a``, ``scaled_sum_weights_b``, ``position_ids``, ``dtype``, ``include``, ``exclude``,
-    ``calcmode``. Unknown names raise :class:`InputError`.
+    ``calcmode`` (``catalog()["calcmodes"]``, e.g. ``"self"``, ``"plus random"``), ``seed`` (random R/U/X block
+    entries and plus random), ``random_digits``, ``random_upper``, ``random_lower``, ``elemental``, ``adjust``,
+    ``old_calc`` (``catalog()["recipe_parameters"]``). An unknown name raises :class:`UnknownParameterError`
+    ("unknown parameter 'alhpa' (did you mean 'alpha'?)"). What the library reports although the merge ran (an input
+    whose sha256 is not the one a re-run recipe records) is issued as a :class:`FastMergeWarning`.
     """
+    recipe_parameters = [p for p in catalog()["recipe_parameters"] if p not in ("a", "b")]
+    _check_parameters("merge", recipe, [p for p in recipe_parameters if p not in _MERGE_KEYWORDS] + list(_MERGE_KEYWORDS))
     body: Dict[str, Any] = {"a": {"path": os.fspath(a)}, "b": {"path": os.fspath(b)}, "mode": mode, "alpha": alpha}
     if c is not None:
         body["c"] = {"path": os.fspath(c)}
     body.update(recipe)
-    merge_json({"recipe": body, "output": os.fspath(output), "overwrite": overwrite,
-                "threads": threads, "no_mmap": no_mmap}, progress)
+    report = merge_run_json({"recipe": body, "output": os.fspath(output), "overwrite": overwrite,
+                             "threads": threads, "no_mmap": no_mmap}, progress)
+    for warning in report.get("warnings", []):
+        warnings.warn(warning, FastMergeWarning, stacklevel=2)
     return os.fspath(output)
 
 
@@ -224,14 +322,18 @@ def fix(
     overwrite: bool = False,
     no_mmap: bool = False,
     **extra: Any,
-) -> str:
-    """``fm_fix_json`` (``fastmerge fix``): writes a repaired copy of ``input`` to ``output`` and returns its path.
+) -> Dict[str, Any]:
+    """``fm_fix_run_json`` (``fastmerge fix``): writes a repaired copy of ``input`` to ``output`` and returns what it
+    changed: ``{"output", "tensors", "position_ids_reset", "pruned", "converted", "renamed", "vae_replaced",
+    "clip_replaced", "non_finite_replaced"}``.
 
     ``position_ids`` reset (int64 ``[[0..n-1]]``) or keep; ``prune`` drops the EMA copy and keys no loader uses;
     ``dtype`` keep|fp16|bf16|fp32|fp8_e4m3|fp8_e5m2 for floating tensors; ``vae``/``clip`` replace those components
     from another file; ``rename_nai`` renames NAI-style CLIP keys; ``nan_to_num`` as ``torch.nan_to_num``. The input
-    is never written. ``extra`` is passed through (an unknown name raises :class:`InputError` naming it).
+    is never written. An unknown keyword raises :class:`UnknownParameterError` naming the closest known one.
     """
+    _check_parameters("fix", extra, ["input", "output", "position_ids", "prune", "dtype", "vae", "clip", "rename_nai",
+                                     "nan_to_num", "overwrite", "no_mmap"])
     options: Dict[str, Any] = {
         "input": os.fspath(input), "output": os.fspath(output), "position_ids": position_ids, "prune": prune,
         "dtype": dtype, "rename_nai": rename_nai, "nan_to_num": nan_to_num, "overwrite": overwrite, "no_mmap": no_mmap,
@@ -240,9 +342,11 @@ def fix(
         options["vae"] = os.fspath(vae)
     if clip is not None:
         options["clip"] = os.fspath(clip)
-    options.update(extra)
-    fix_json(options)
-    return os.fspath(output)
+    report = ctypes.c_void_p()
+    status = library().fm_fix_run_json(_json_arg(options), ctypes.byref(report))
+    result = _take_report(report)
+    _raise_for(status)
+    return result  # type: ignore[return-value]
 
 
 def lora_bake(model: PathLike, loras: Sequence[str], output: PathLike, *, dtype: str = "keep", threads: int = 0,

@@ -48,6 +48,8 @@ def _declare(lib: ctypes.CDLL) -> ctypes.CDLL:
     lib.fm_merge_json.restype = ctypes.c_int
     lib.fm_merge_graph_json.argtypes = [ctypes.c_char_p, PROGRESS_CB, ctypes.c_void_p]
     lib.fm_merge_graph_json.restype = ctypes.c_int
+    lib.fm_merge_run_json.argtypes = [ctypes.c_char_p, PROGRESS_CB, ctypes.c_void_p, ctypes.POINTER(ctypes.c_void_p)]
+    lib.fm_merge_run_json.restype = ctypes.c_int
     lib.fm_bulk_json.argtypes = [ctypes.c_char_p, PROGRESS_CB, ctypes.c_void_p]
     lib.fm_bulk_json.restype = ctypes.c_int
     lib.fm_bulk_run_json.argtypes = [ctypes.c_char_p, ctypes.c_char_p, PROGRESS_CB, ctypes.c_void_p, ctypes.POINTER(ctypes.c_void_p)]
@@ -57,6 +59,10 @@ def _declare(lib: ctypes.CDLL) -> ctypes.CDLL:
     lib.fm_check_json.restype = ctypes.c_int
     lib.fm_fix_json.argtypes = [ctypes.c_char_p]
     lib.fm_fix_json.restype = ctypes.c_int
+    lib.fm_fix_run_json.argtypes = [ctypes.c_char_p, ctypes.POINTER(ctypes.c_void_p)]
+    lib.fm_fix_run_json.restype = ctypes.c_int
+    lib.fm_catalog_json.argtypes = [ctypes.POINTER(ctypes.c_void_p)]
+    lib.fm_catalog_json.restype = ctypes.c_int
     lib.fm_lora_bake_json.argtypes = [ctypes.c_char_p]
     lib.fm_lora_bake_json.restype = ctypes.c_int
     lib.fm_lora_extract_json.argtypes = [ctypes.c_char_p]

@@ -23,6 +23,17 @@ class InputError(FastMergeError, ValueError):
     """FM_E_INPUT: a bad request, recipe or model file (missing, malformed, incompatible); fix the input."""
 
 
+class UnknownParameterError(InputError, TypeError):
+    """A keyword no function or recipe takes (``alhpa=0.3``): the message names the closest known one. Both a
+    :class:`ValueError` (an :class:`InputError`, status FM_E_INPUT) and the :class:`TypeError` Python raises for an
+    unexpected keyword argument."""
+
+
+class FastMergeWarning(UserWarning):
+    """Something the library reports although the operation ran, e.g. an input whose sha256 is not the one the
+    recipe records (a recipe re-run on a changed file)."""
+
+
 class CancelledError(FastMergeError):
     """FM_E_CANCELLED: the progress callback stopped the operation; no output was left behind."""
 

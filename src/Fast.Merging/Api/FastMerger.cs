@@ -189,6 +189,7 @@ public static class FastMerger
         {
             Plan = finalPlan ?? plan,
             InputHashes = hashes,
+            Warnings = RecordedInputCheck.Warnings(recipe, hashes),
             Device = accelerator?.Name ?? "cpu",
             Elapsed = clock.Elapsed,
             PositionIdsBefore = PositionIdsInspection.Check(a),

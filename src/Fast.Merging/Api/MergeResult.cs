@@ -19,6 +19,12 @@ public sealed record MergeResult
     /// <summary>The inputs' hashes in the order A, B, C (empty when <see cref="MergeOptions.HashInputs"/> is off).</summary>
     public IReadOnlyList<ModelHashes> InputHashes { get; init; } = [];
 
+    /// <summary>
+    /// What the caller should be told although the merge ran: an input whose sha256 differs from the one the recipe
+    /// records (<see cref="Recipes.RecordedInputCheck"/>; checked when <see cref="MergeOptions.HashInputs"/> is on).
+    /// </summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
+
     /// <summary>The device that computed: "cpu" or the accelerator's name.</summary>
     public required string Device { get; init; }
 

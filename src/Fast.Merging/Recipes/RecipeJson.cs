@@ -32,7 +32,10 @@ public static class RecipeJson
         }
         catch (JsonException ex)
         {
-            throw Malformed(ex.Message);
+            // An unknown member is named with the closest known one rather than in the serializer's words.
+            throw RecipeMembers.FirstUnknown(json) is { } unknown
+                ? new InvalidRecipeException([new RecipeError(RecipeErrorKind.MalformedJson, unknown)])
+                : Malformed(ex.Message);
         }
     }
 

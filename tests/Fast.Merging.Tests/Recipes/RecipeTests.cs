@@ -70,6 +70,21 @@ public class RecipeTests
         Assert.Equal(RecipeErrorKind.MalformedJson, Assert.Throws<InvalidRecipeException>(() => RecipeJson.Deserialize(json)).Kind);
 
     [Theory]
+    [InlineData("{\"alhpa\":0.3}", "unknown parameter 'alhpa' (did you mean 'alpha'?)")]
+    [InlineData("{\"weights_alhpa\":\"GRAD_V\"}", "unknown parameter 'weights_alhpa' (did you mean 'weights_alpha'?)")]
+    [InlineData("{\"old_calcc\":true}", "unknown parameter 'old_calcc' (did you mean 'old_calc'?)")]
+    [InlineData("{\"a\":{\"pth\":\"x\"}}", "unknown parameter 'a.pth' (did you mean 'a.path'?)")]
+    [InlineData("{\"frobnicate\":1}", "unknown parameter 'frobnicate'")]
+    public void An_unknown_member_is_named_with_the_closest_known_one(string json, string message) =>
+        Assert.Equal(message, Assert.Throws<InvalidRecipeException>(() => RecipeJson.Deserialize(json)).Message);
+
+    [Fact]
+    public void The_member_list_is_the_recipe_json_s_own() =>
+        Assert.Equal(["a", "adjust", "alpha", "b", "beta", "c", "calcmode", "dtype", "elemental", "exclude", "gamma", "include", "mode", "old_calc",
+            "position_ids", "random_digits", "random_lower", "random_upper", "scaled_sum_weights_a", "scaled_sum_weights_b", "seed", "weights_alpha", "weights_beta"],
+            RecipeMembers.Names.Order(StringComparer.Ordinal));
+
+    [Theory]
     [InlineData("ws", MergeMode.WeightSum)]
     [InlineData("Weight sum", MergeMode.WeightSum)]
     [InlineData("Add difference", MergeMode.AddDifference)]
