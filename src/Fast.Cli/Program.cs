@@ -1,54 +1,78 @@
-using Fast.Cli.Commands;
-using Fast.Cli.Commands.Slothful;
+using System.CommandLine;
 using Fast.Cli.CommandLine;
 
 namespace Fast.Cli;
 
-/// <summary>Entry point: picks the command and turns every failure into one line and an exit code.</summary>
+/// <summary>
+/// Entry point: System.CommandLine parses the line against the declarations (CliDefinition), help, version and parse
+/// errors are answered here, and the chosen command runs with every failure turned into one line and an exit code.
+/// </summary>
 internal static class Program
 {
-    private static readonly Dictionary<string, Func<string[], int>> s_commands = new(StringComparer.Ordinal)
-    {
-        ["demo"] = DemoCommand.Run,
-        ["synth"] = SynthCommand.Run,
-        ["merge"] = MergeCommand.Run,
-        ["bulk"] = BulkCommand.Run,
-        ["inspect"] = InspectCommand.Run,
-        ["check"] = CheckCommand.Run,
-        ["fix"] = FixCommand.Run,
-        ["extract"] = ExtractCommand.Run,
-        ["hash"] = HashCommand.Run,
-        ["convert"] = ConvertCommand.Run,
-        ["slothful"] = SlothfulCommand.Run,
-        ["lora"] = LoraCommand.Run,
-        ["diff"] = DiffCommand.Run,
-        ["presets"] = PresetsCommand.Run,
-    };
-
     private static int Main(string[] args)
     {
-        if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
+        CliCommand root = CliDefinition.Root;
+        if (args.Length == 0)
         {
-            Console.Out.Write(Usage.Text);
-            return args.Length == 0 ? ExitCodes.Usage : ExitCodes.Ok;
-        }
-
-        if (args[0] is "--version" or "version")
-        {
-            Console.Out.WriteLine($"fastmerge {typeof(Program).Assembly.GetName().Version?.ToString(3)}"); // 0.1.0, as the C ABI and the Python package say
-            return ExitCodes.Ok;
-        }
-
-        if (!s_commands.TryGetValue(args[0], out Func<string[], int>? command))
-        {
-            Console.Error.WriteLine($"fastmerge: unknown command '{args[0]}' (try 'fastmerge --help')");
+            Console.Out.Write(HelpText.For(root));
             return ExitCodes.Usage;
         }
 
+        // Spellings older releases took, kept for scripts.
+        if (args is ["help"] or ["-help"])
+        {
+            Console.Out.Write(HelpText.For(root));
+            return ExitCodes.Ok;
+        }
+
+        if (args is ["version"])
+        {
+            args = ["--version"];
+        }
+
+        // Response files (@FILE) are expanded by the parser; POSIX bundling is off so that a value such as -0.5 or a
+        // file named -ab is never read as a bundle of short options.
+        ParseResult result = root.Parse(args, new ParserConfiguration { EnablePosixBundling = false });
+        var command = (CliCommand)result.CommandResult.Command;
+        if (result.CommandResult.Children.OfType<System.CommandLine.Parsing.OptionResult>().Any(o => o.Option.Name == CliDefinition.HelpName && !o.Implicit))
+        {
+            Console.Out.Write(HelpText.For(command));
+            return ExitCodes.Ok;
+        }
+
+        if (command == root && result.GetResult(root.Options.First(o => o.Name == "--version")) is { Implicit: false } && result.UnmatchedTokens.Count == 0)
+        {
+            Console.Out.WriteLine($"fastmerge {CliDefinition.Version}");
+            return ExitCodes.Ok;
+        }
+
+        if (command.Handler is null && result.UnmatchedTokens.Count == 0)
+        {
+            string path = CliDefinition.PathOf(command);
+            string choices = string.Join('|', command.Subcommands.Where(c => !c.Hidden).Select(c => c.Name));
+            Console.Error.WriteLine(path.Length == 0
+                ? "fastmerge: expected a command; see 'fastmerge --help'"
+                : $"fastmerge: {path}: expected one of {choices}; see 'fastmerge {path} --help'");
+            return ExitCodes.Usage;
+        }
+
+        if (result.Errors.Count > 0)
+        {
+            Console.Error.WriteLine(ParseErrorReport.Describe(result));
+            return ExitCodes.Usage;
+        }
+
+        if (command.Handler is not { } handler)
+        {
+            Console.Error.WriteLine(ParseErrorReport.Describe(result));
+            return ExitCodes.Usage;
+        }
+
+        string[] arguments = CanonicalArguments.From(result);
         using var cancellation = new CancellationTokenSource();
         using IDisposable signals = ConsoleCancel.Listen(cancellation);
         FileSizeLimitSignal.Ignore();
 
-        return ErrorReporter.Run(() => command(args[1..]));
+        return ErrorReporter.Run(() => handler(arguments));
     }
 }

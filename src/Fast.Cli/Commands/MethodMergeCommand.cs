@@ -34,7 +34,8 @@ internal static class MethodMergeCommand
 
         // weighted_sum and add_difference are also spellings of supermerger's ws and ad: the two-model forms keep them.
         bool alsoSupermergerMode = method.Name is "weighted_sum" or "add_difference";
-        return !alsoSupermergerMode || args.Any(a => a is "--models" or "--base" or "--weights" || a.StartsWith("--models=", StringComparison.Ordinal) || a.StartsWith("--weights=", StringComparison.Ordinal));
+        return !alsoSupermergerMode || args.Any(a => a is "--models" or "--base" or "--weights" || a.StartsWith("--models=", StringComparison.Ordinal)
+            || a.StartsWith("--base=", StringComparison.Ordinal) || a.StartsWith("--weights=", StringComparison.Ordinal));
     }
 
     public static int Run(string[] args)

@@ -10,22 +10,7 @@ namespace Fast.Cli.Commands.Slothful;
 /// </summary>
 internal static class SlothfulCommand
 {
-    public static int Run(string[] args)
-    {
-        if (args.Length == 0)
-        {
-            throw new UsageException("slothful: expected 'replay' or 'plan'");
-        }
-
-        return args[0] switch
-        {
-            "replay" => Replay(args[1..]),
-            "plan" => Plan(args[1..]),
-            _ => throw new UsageException($"slothful: unknown subcommand '{args[0]}' (expected replay or plan)"),
-        };
-    }
-
-    private static int Replay(string[] args)
+    internal static int Replay(string[] args)
     {
         var reader = new ArgumentReader("slothful replay", args, new HashSet<string> { "--overwrite" });
         string output = reader.Required("-o", "--output");
@@ -59,7 +44,7 @@ internal static class SlothfulCommand
         return ExitCodes.Ok;
     }
 
-    private static int Plan(string[] args)
+    internal static int Plan(string[] args)
     {
         var reader = new ArgumentReader("slothful plan", args, new HashSet<string>());
         string modelName = reader.Required("--model");
