@@ -9,6 +9,9 @@ namespace Fast.Cli;
 /// </summary>
 internal static class Program
 {
+    // A static root: the registrations must not be collected (their finalizers would restore the default handlers).
+    private static IDisposable? s_signals;
+
     private static int Main(string[] args)
     {
         CliCommand root = CliDefinition.Root;
@@ -56,7 +59,7 @@ internal static class Program
             return ExitCodes.Usage;
         }
 
-        if (result.Errors.Count > 0)
+        if (result.Errors.Count > 0 || ParseErrorReport.StrayOption(result) is not null)
         {
             Console.Error.WriteLine(ParseErrorReport.Describe(result));
             return ExitCodes.Usage;
@@ -69,8 +72,10 @@ internal static class Program
         }
 
         string[] arguments = CanonicalArguments.From(result);
-        using var cancellation = new CancellationTokenSource();
-        using IDisposable signals = ConsoleCancel.Listen(cancellation);
+        // Listening until the process ends, not just until the command returns: a Ctrl+C that lands between the
+        // command's last word and the exit would otherwise meet the runtime's default handler and end the process
+        // with 130 and no message after the output was complete and reported. The token source lives as long.
+        s_signals = ConsoleCancel.Listen(new CancellationTokenSource());
         FileSizeLimitSignal.Ignore();
 
         return ErrorReporter.Run(() => handler(arguments));

@@ -19,11 +19,35 @@ internal static class ParseErrorReport
         return $"fastmerge: {prefix}{Problem(result, command)}; usage: fastmerge {command.Synopsis} (see '{help}')";
     }
 
+    /// <summary>
+    /// A word that looks like an option but was taken as a positional argument (a command with FILE... takes any
+    /// word; only one after <c>--</c> is meant as a file): null when there is none.
+    /// </summary>
+    public static string? StrayOption(ParseResult result)
+    {
+        var afterDoubleDash = new HashSet<Token>(ReferenceEqualityComparer.Instance);
+        bool after = false;
+        foreach (Token token in result.Tokens)
+        {
+            if (after)
+            {
+                afterDoubleDash.Add(token);
+            }
+
+            after |= token.Type == TokenType.DoubleDash;
+        }
+
+        return result.CommandResult.Children.OfType<ArgumentResult>()
+            .SelectMany(a => a.Tokens)
+            .FirstOrDefault(t => IsOptionLike(t.Value) && !afterDoubleDash.Contains(t))?.Value;
+    }
+
     private static string Problem(ParseResult result, CliCommand command)
     {
-        if (result.UnmatchedTokens.Count > 0)
+        string? stray = StrayOption(result);
+        if (result.UnmatchedTokens.Count > 0 || stray is not null)
         {
-            string token = result.UnmatchedTokens[0];
+            string token = stray ?? result.UnmatchedTokens[0];
             if (IsOptionLike(token))
             {
                 string name = token.Split('=', ':')[0];

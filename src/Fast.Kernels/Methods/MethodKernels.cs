@@ -91,6 +91,9 @@ public static class MethodKernels
     public static void SignElectedMean(IReadOnlyList<float[]> weightedDeltas, ReadOnlySpan<float> weights, bool normalize, Span<float> mixed)
     {
         ArgumentNullException.ThrowIfNull(weightedDeltas);
+
+        // An array, not the interface: the vector loop reads every operand per element group.
+        float[][] deltas = weightedDeltas as float[][] ?? [.. weightedDeltas];
         int n = mixed.Length;
         int lanes = Vector<float>.Count;
         int vectorEnd = n - (n % lanes);
@@ -99,16 +102,16 @@ public static class MethodKernels
         for (int i = 0; i < vectorEnd; i += lanes)
         {
             Vector<float> sum = zero;
-            for (int m = 0; m < weightedDeltas.Count; m++)
+            for (int m = 0; m < deltas.Length; m++)
             {
-                sum += new Vector<float>(weightedDeltas[m], i);
+                sum += new Vector<float>(deltas[m], i);
             }
 
             Vector<int> positive = Vector.GreaterThanOrEqual(sum, zero);
             Vector<float> acc = zero, divisor = zero;
-            for (int m = 0; m < weightedDeltas.Count; m++)
+            for (int m = 0; m < deltas.Length; m++)
             {
-                var v = new Vector<float>(weightedDeltas[m], i);
+                var v = new Vector<float>(deltas[m], i);
                 Vector<int> elected = Vector.ConditionalSelect(positive, Vector.GreaterThan(v, zero), Vector.LessThan(v, zero));
                 acc += Vector.ConditionalSelect(elected.As<int, float>(), v, zero);
                 divisor += Vector.ConditionalSelect(elected.As<int, float>(), new Vector<float>(weights[m]), zero);
@@ -126,16 +129,16 @@ public static class MethodKernels
         for (int i = vectorEnd; i < n; i++)
         {
             float sum = 0f;
-            for (int m = 0; m < weightedDeltas.Count; m++)
+            for (int m = 0; m < deltas.Length; m++)
             {
-                sum += weightedDeltas[m][i];
+                sum += deltas[m][i];
             }
 
             bool positive = sum >= 0f;
             float acc = 0f, divisor = 0f;
-            for (int m = 0; m < weightedDeltas.Count; m++)
+            for (int m = 0; m < deltas.Length; m++)
             {
-                float v = weightedDeltas[m][i];
+                float v = deltas[m][i];
                 if (positive ? v > 0f : v < 0f)
                 {
                     acc += v;

@@ -129,7 +129,7 @@ internal sealed class BulkEngine
             {
                 PreparedVariant v = wave[i];
                 results[positions[i]] = v.Error is null
-                    ? new BulkVariantResult(v.Variant, BulkVariantStatus.Done, v.Sha256, null, waves)
+                    ? new BulkVariantResult(v.Variant, BulkVariantStatus.Done, v.Sha256, null, waves) { Warnings = v.Warnings }
                     : new BulkVariantResult(v.Variant, BulkVariantStatus.Failed, null, $"{v.Variant.Label}: {v.Error}", waves);
             }
 

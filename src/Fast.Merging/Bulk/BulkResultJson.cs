@@ -6,7 +6,8 @@ namespace Fast.Merging.Bulk;
 /// <summary>
 /// The machine-readable summary of a bulk run, shared by <c>fastmerge bulk --json</c> and the C ABI's
 /// <c>fm_bulk_run_json</c>: <c>{"sink", "waves", "bytes", "seconds", "done", "skipped", "failed",
-/// "variants": [{"index", "line"?, "out", "status", "sha256", "error"}]}</c>.
+/// "variants": [{"index", "line"?, "out", "status", "sha256", "error", "warnings"?}]}</c> ("warnings" only when a
+/// variant has some: an input whose sha256 is not the one its recipe records).
 /// </summary>
 public static class BulkResultJson
 {
@@ -39,6 +40,18 @@ public static class BulkResultJson
                 w.WriteString("status", StatusName(v.Status));
                 w.WriteString("sha256", v.Sha256);
                 w.WriteString("error", v.Error);
+                if (v.Warnings.Count > 0)
+                {
+                    // Only when there are some, so a summary without warnings keeps its JSON.
+                    w.WriteStartArray("warnings");
+                    foreach (string warning in v.Warnings)
+                    {
+                        w.WriteStringValue(warning);
+                    }
+
+                    w.WriteEndArray();
+                }
+
                 w.WriteEndObject();
             }
 

@@ -33,6 +33,9 @@ internal sealed class PreparedVariant(BulkVariant variant, MergePlan plan, Merge
 
     public string? Sha256 { get; set; }
 
+    /// <summary>Inputs whose sha256 is not the one the recipe records (<see cref="Recipes.RecordedInputCheck"/>).</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
+
     /// <summary>Output data bytes.</summary>
     public long OutputBytes => Layout.DataLength;
 }

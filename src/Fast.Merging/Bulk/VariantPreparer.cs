@@ -34,10 +34,12 @@ internal sealed class VariantPreparer(InputFiles files, BulkOptions options, IIn
         SafeTensorsFile? c = recipe.UsesModelC ? files.Open(recipe.C!.Path) : null;
         MergeRecipe recorded = recipe;
         List<MergeModelInfo>? models = null;
+        IReadOnlyList<string> warnings = [];
         if (options.HashInputs)
         {
             ModelHashes[] hashes = [.. FastMerger.InputPaths(recipe).Select(p => files.Hash(p, cancellation))];
             recorded = FastMerger.Recorded(recipe, hashes, out models);
+            warnings = RecordedInputCheck.Warnings(recipe, hashes);
         }
 
         if (writes && options.Resume)
@@ -67,6 +69,6 @@ internal sealed class VariantPreparer(InputFiles files, BulkOptions options, IIn
             ? CosineStatistics.Compute(plan, direct, options.Threads, cancellation)
             : null;
         PlusRandomStreams? random = CalcModeCatalog.Get(plan.Recipe.CalcMode).DrawsRandom ? PlusRandomStreams.Compute(plan, direct, plan.Recipe.Seed!.Value) : null;
-        return new PreparedVariant(variant, plan, direct, new WholeTensorMerge(plan.Recipe, cosine, null, Math.Max(1, options.Threads), random));
+        return new PreparedVariant(variant, plan, direct, new WholeTensorMerge(plan.Recipe, cosine, null, Math.Max(1, options.Threads), random)) { Warnings = warnings };
     }
 }

@@ -1,4 +1,5 @@
 using Fast.Merging.Api;
+using Fast.Merging.Bulk;
 using Fast.Merging.Recipes;
 
 namespace Fast.Merging.Tests.Engine;
@@ -42,6 +43,27 @@ public sealed class RecordedInputCheckTests(EngineModels models) : IClassFixture
             $"B ({models.C}) is not the file the recipe was made from: its sha256 is {actualB}, the recipe records {recordedB}; the output is not the recorded merge",
             warning);
         Assert.True(File.Exists(output)); // a warning, not an error: the merge ran
+    }
+
+    [Fact]
+    public void A_bulk_variant_whose_recorded_input_changed_warns_in_its_result_and_the_summary_json()
+    {
+        var recipe = new MergeRecipe { Alpha = 0.3, A = new(models.A), B = new(models.B) };
+        MergeResult result = FastMerger.Merge(recipe, models.Output("recorded-bulk-original"), new MergeOptions { Overwrite = true });
+        MergeRecipe recorded = RecipeJson.Deserialize(result.Plan.Metadata.Single(kv => kv.Key == RecipeJson.MetadataKey).Value);
+        MergeRecipe replaced = recorded with { B = recorded.B! with { Path = models.C } };
+        string Line(MergeRecipe r, string name) => RecipeJson.Serialize(r)[..^1] + $",\"out\":{System.Text.Json.JsonSerializer.Serialize(models.Output(name))}}}";
+        BulkPlan plan = BulkPlanParser.Parse(Line(recorded, "recorded-bulk-same") + "\n" + Line(replaced, "recorded-bulk-replaced") + "\n", "plan");
+
+        BulkResult bulk = FastBulkMerger.Run(plan, new BulkOptions { Overwrite = true });
+
+        Assert.All(bulk.Variants, v => Assert.Equal(BulkVariantStatus.Done, v.Status));
+        Assert.Empty(bulk.Variants[0].Warnings);
+        string warning = Assert.Single(bulk.Variants[1].Warnings);
+        Assert.StartsWith($"B ({models.C}) is not the file the recipe was made from: its sha256 is ", warning, StringComparison.Ordinal);
+        string json = BulkResultJson.Serialize(bulk, BulkSinkKind.Files);
+        Assert.Contains("\"warnings\":[\"B (", json, StringComparison.Ordinal);
+        Assert.Single(System.Text.RegularExpressions.Regex.Matches(json, "\"warnings\""));
     }
 
     [Fact]
