@@ -267,7 +267,8 @@ def bulk(plan: Union[str, Sequence[Mapping[str, Any]]], progress: Optional[Progr
 
     Options: ``sink`` ("files", "hash": the sha256 each file would have, nothing written; "null"), ``resume``,
     ``overwrite``, ``shard_index``/``shard_count``, ``max_memory`` (e.g. "2G"), ``threads``, ``no_mmap``.
-    Returns the summary dict (``variants``: index, out, status, sha256, error). When some variants failed,
+    Returns the summary dict (``variants``: index, out, status, sha256, error, and ``warnings`` when a variant's
+    recorded input sha256 differs from its file: also issued as :class:`FastMergeWarning`). When some variants failed,
     raises :class:`InputError` whose ``report`` attribute holds that summary.
     """
     lib = library()
@@ -280,6 +281,9 @@ def bulk(plan: Union[str, Sequence[Mapping[str, Any]]], progress: Optional[Progr
     finally:
         if report.value:
             lib.fm_free(report)
+    for variant in (summary or {}).get("variants", []):
+        for warning in variant.get("warnings", []):
+            warnings.warn(f"{variant['out']}: {warning}", FastMergeWarning, stacklevel=2)
     try:
         callback.finish(status)
     except FastMergeError as error:

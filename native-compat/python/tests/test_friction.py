@@ -109,3 +109,16 @@ def test_a_rerun_from_the_metadata_on_a_changed_input_warns(models, tmp_path):
     with pytest.warns(fastmerge.FastMergeWarning, match=r"^B \(.*\) is not the file the recipe was made from") as caught:
         again = fastmerge.merge_recipe(json.dumps(recorded), str(tmp_path / "warned.safetensors"))
     assert [str(w.message) for w in caught] == again["warnings"] == [warning]
+
+
+def test_a_bulk_variant_re_run_on_a_changed_input_warns(models, tmp_path):
+    pa, pb, _, _ = models
+    first = str(tmp_path / "first.safetensors")
+    fastmerge.merge(pa, pb, first, alpha=0.3)
+    recorded = fastmerge.recorded_recipe(first)
+    shutil.copyfile(pa, pb)
+    plan = [dict(recorded, out=str(tmp_path / "again.safetensors"))]
+    with pytest.warns(fastmerge.FastMergeWarning, match=r"again\.safetensors: B \(.*\) is not the file the recipe was made from"):
+        summary = fastmerge.bulk(plan)
+    (variant,) = summary["variants"]
+    assert variant["status"] == "done" and len(variant["warnings"]) == 1
