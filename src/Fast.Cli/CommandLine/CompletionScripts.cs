@@ -85,7 +85,10 @@ internal static class CompletionScripts
                     _files
                 fi
             }
-            if (( $+functions[compdef] )); then
+            # Autoloaded from $fpath this file is the body of _fastmerge: complete now. Sourced: register it.
+            if [[ "${zsh_eval_context[-1]}" == loadautofunc ]]; then
+                _fastmerge "$@"
+            elif (( $+functions[compdef] )); then
                 compdef _fastmerge fastmerge
             fi
 
