@@ -51,6 +51,30 @@ public class MethodMergeCliTests : IClassFixture<SyntheticModels>
     }
 
     [Fact]
+    public void FromMetadataRerunsATwoModelMergeToTheSameBytes()
+    {
+        using var dir = new TempDir();
+        string merged = Merge(dir, "merged", "-a", _models.Sd1A, "-b", _models.Sd1B, "--mode", "ws", "--alpha", "0.3", "--weights-alpha", "GRAD_V",
+            "--elemental", "IN04 OUT05:attn:0.2", "--adjust", "1,1,1,0,0,0,0,0");
+        string rerun = Merge(dir, "rerun", "--from-metadata", merged);
+        Assert.Equal(Hash(merged), Hash(rerun));
+    }
+
+    [Fact]
+    public void FromMetadataWarnsWhenAnInputIsNotTheRecordedOne()
+    {
+        using var dir = new TempDir();
+        string a = dir.File("a.safetensors");
+        File.Copy(_models.Sd1A, a);
+        string merged = Merge(dir, "merged", "-a", a, "-b", _models.Sd1B, "--alpha", "0.4");
+        File.Copy(_models.Sd1C, a, overwrite: true);
+        var r = CliRunner.Run(["merge", "--from-metadata", merged, "-o", dir.File("rerun.safetensors"), "--no-fsync"]);
+        Assert.True(r.ExitCode == 0, $"exit {r.ExitCode}: {r.StdErr}");
+        Assert.Contains("warning", r.StdOut, StringComparison.Ordinal);
+        Assert.Contains("a.safetensors", r.StdOut, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void FromMetadataWithAMissingInputNamesIt()
     {
         using var dir = new TempDir();

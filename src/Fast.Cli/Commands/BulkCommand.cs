@@ -162,6 +162,10 @@ internal static class BulkCommand
         {
             string detail = v.Error ?? v.Sha256 ?? "-";
             text.AppendLine(CultureInfo.InvariantCulture, $"{v.Variant.Index,5}  {Status(v.Status),-7}  {detail,-64}  {v.Variant.OutputPath}");
+            foreach (string warning in v.Warnings)
+            {
+                text.AppendLine(CultureInfo.InvariantCulture, $"{string.Empty,5}  warning  {warning}");
+            }
         }
 
         text.AppendLine(CultureInfo.InvariantCulture, $"{Count(result, BulkVariantStatus.Done)} done, {Count(result, BulkVariantStatus.Skipped)} skipped, {Count(result, BulkVariantStatus.Failed)} failed; sink {Sink(sink)}, {result.Waves} wave(s), {Format.Bytes(result.BytesProduced)} in {Format.Duration(result.Elapsed)}");

@@ -33,6 +33,11 @@ internal sealed record MergeSummary(MergeResult Result)
             s.AppendLine(line);
         }
 
+        foreach (string warning in Result.Warnings)
+        {
+            s.AppendLine(CultureInfo.InvariantCulture, $"  warning        {warning}");
+        }
+
         s.AppendLine(CultureInfo.InvariantCulture, $"  tensors        {Plan.Tensors.Count}: {Plan.MergedCount} merged, {Plan.CopiedCount} kept from A, {PositionIdsLine()}");
         foreach ((string key, PositionIdsReport before) in Result.PositionIdsBefore)
         {
@@ -73,6 +78,17 @@ internal sealed record MergeSummary(MergeResult Result)
             {
                 w.WriteString("sha256", hashes.Sha256);
                 w.WriteString("legacy_hash", hashes.LegacyHash);
+            }
+
+            if (Result.Warnings.Count > 0)
+            {
+                w.WriteStartArray("warnings");
+                foreach (string warning in Result.Warnings)
+                {
+                    w.WriteStringValue(warning);
+                }
+
+                w.WriteEndArray();
             }
 
             w.WriteStartArray("position_ids");

@@ -41,6 +41,11 @@ internal static class MethodMergeCommand
     public static int Run(string[] args)
     {
         var reader = new ArgumentReader("merge", ExpandLists(args), new HashSet<string> { "--no-mmap", "--overwrite", "--json", "--no-output-hash", "--no-fsync" });
+        if (reader.Value("--from-metadata") is { } rerun && RecordedRecipe.Read(rerun) is { } plain)
+        {
+            return RerunPlain(reader, plain);
+        }
+
         string output = reader.Required("-o", "--output");
         GraphRecipe recipe = reader.Value("--recipe") is { } file ? GraphRecipeJson.ReadFile(file)
             : reader.Value("--from-metadata") is { } merged ? GraphMerger.FromMetadata(merged)
@@ -80,6 +85,43 @@ internal static class MethodMergeCommand
     }
 
     /// <summary>The one-merge recipe the flags describe.</summary>
+    /// <summary>
+    /// <c>--from-metadata</c> on the output of a two/three-model merge (supermerger's modes): its recorded
+    /// <c>fastmerge.recipe</c> runs again as written, random draws included (they come from the recorded seed).
+    /// </summary>
+    private static int RerunPlain(ArgumentReader reader, MergeRecipe recipe)
+    {
+        string output = reader.Required("-o", "--output");
+        if (reader.Value("--dtype") is { } dtype)
+        {
+            recipe = recipe with { OutputDType = RecipeNames.ParseOutputDType(dtype) };
+        }
+
+        var options = new MergeOptions
+        {
+            Threads = reader.Int("--threads", Environment.ProcessorCount, 1, 1024),
+            Device = ParseDevice(reader.Value("--device") ?? "auto"),
+            ReadMode = reader.Flag("--no-mmap") ? ReadMode.Buffered : ReadMode.Mapped,
+            Overwrite = reader.Flag("--overwrite"),
+            HashOutput = !reader.Flag("--no-output-hash"),
+            FlushToDisk = !reader.Flag("--no-fsync"),
+            Accelerator = DeviceBackend.Provider(),
+        };
+        bool json = reader.Flag("--json");
+        reader.EnsureAllConsumed(maxPositionals: 0);
+        MergeSummary summary = MergeCommand.Execute(recipe, output, options, ConsoleCancel.Token);
+        Console.Out.Write(json ? summary.ToJson() + Environment.NewLine : summary.ToText());
+        return ExitCodes.Ok;
+    }
+
+    private static MergeDevice ParseDevice(string text) => text switch
+    {
+        "auto" => MergeDevice.Auto,
+        "cpu" => MergeDevice.Cpu,
+        "gpu" => MergeDevice.Gpu,
+        _ => throw new UsageException($"merge: unknown --device {text}; use auto, cpu or gpu"),
+    };
+
     private static GraphRecipe FromFlags(ArgumentReader reader)
     {
         string modeText = reader.Required("--mode");
