@@ -3,6 +3,8 @@
 # plus random and smoothAdd under ws, --old-calc, --elemental and --adjust (target: new calcmodes within 1.5x of ws).
 #
 #   bench/parity2_bench.sh [SCALE]      (default 1: full size, ~2 GB per model; 4 or 8 for a smoke run)
+#   FASTMERGE_BENCH_CPU=1 bench/parity2_bench.sh 8    (user + system CPU seconds instead of wall time: steadier on a
+#                                                      machine shared with other work, where wall times swing by 2x)
 #
 # Release build of the CLI, warm page cache, best of 2 runs per recipe, --no-fsync --no-output-hash. Models live in
 # $FASTMERGE_BENCH_DIR (default /tmp/fastmerge-cosine-bench, shared with cosine_bench.sh). Prints a table only.
@@ -23,17 +25,23 @@ best_of_2() { # merge flags...
   local best=999999 t0 t1 s
   for _ in 1 2; do
     rm -f "$work/out.safetensors"
-    t0=$(date +%s.%N)
-    fm merge -a "$a" -b "$b" -o "$work/out.safetensors" --overwrite --no-fsync --no-output-hash "$@" >/dev/null
-    t1=$(date +%s.%N)
-    s=$(awk -v x="$t0" -v y="$t1" 'BEGIN { printf "%.2f", y - x }')
+    if [ "${FASTMERGE_BENCH_CPU:-0}" = 1 ]; then
+      s=$( { /usr/bin/time -f "%U %S" dotnet "$dll" merge -a "$a" -b "$b" -o "$work/out.safetensors" --overwrite --no-fsync \
+        --no-output-hash "$@" >/dev/null; } 2>&1 | tail -1 | awk '{ printf "%.2f", $1 + $2 }')
+    else
+      t0=$(date +%s.%N)
+      fm merge -a "$a" -b "$b" -o "$work/out.safetensors" --overwrite --no-fsync --no-output-hash "$@" >/dev/null
+      t1=$(date +%s.%N)
+      s=$(awk -v x="$t0" -v y="$t1" 'BEGIN { printf "%.2f", y - x }')
+    fi
     best=$(awk -v x="$s" -v y="$best" 'BEGIN { print (x < y) ? x : y }')
   done
   echo "$best"
 }
 
 ws=$(best_of_2 --mode ws --alpha 0.3)
-echo "| SD1.5 fp16 (synth --scale $scale), $(nproc) threads | seconds (best of 2) | / weighted sum |"
+unit=$([ "${FASTMERGE_BENCH_CPU:-0}" = 1 ] && echo "CPU seconds" || echo "seconds")
+echo "| SD1.5 fp16 (synth --scale $scale), $(nproc) threads | $unit (best of 2) | / weighted sum |"
 echo "|---|---|---|"
 echo "| weighted sum, alpha 0.3 | $ws | 1.00 |"
 row() { # label, flags...

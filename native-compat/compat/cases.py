@@ -236,6 +236,14 @@ CASES: List[Case] = [
     # R, not U, on OUT:ff: U draws weights below -0.5, where Debian torch 1.13's lerp differs from SPEC §2 (see above).
     _c("sd1-elemental-random", "sd1-a", "sd1-b", None, "--mode", "ws", "--alpha", 0.4, "--seed", 99,
        "--elemental", "IN00-M00:attn:R,OUT:ff:R,BASE::X", "--random-round", 4),
+    # ER / EX in the α list: the block's weight is 0 and randdealer appends "IN02 M00::R,OUT05::X" after the user's
+    # entries, so EX overrides OUT05:attn (no EU: its 1 - 2r goes below -0.5, where Debian torch 1.13's lerp differs)
+    _c("sd1-elemental-E-entries", "sd1-a", "sd1-b", None, "--mode", "ws", "--seed", 7, "--elemental", "OUT05:attn:0.2",
+       "--weights-alpha", "0.3,0.1,0.2,ER,0.4,R,0.6,0.7,0.8,0.9,1,0.5,0.25,ER,0.35,0.45,0.55,0.65,0.75,EX,0.15,0.05,0.95,"
+       "0.85,0.5,0.5"),
+    _c("reject-E-entry-in-beta", "sd1-a", "sd1-b", "sd1-c", "--mode", "ts", "--seed", 7, "--weights-beta",
+       "0.3,0.1,0.2,ER,0.4,0.5,0.6,0.7,0.8,0.9,1,0.5,0.25,0.2,0.35,0.45,0.55,0.65,0.75,0.1,0.15,0.05,0.95,0.85,0.5,0.5",
+       reject=True),
     _c("sdxl-elemental", "sdxl-a", "sdxl-b", None, "--mode", "ws", "--weights-alpha", XL_ALPHA,
        "--elemental", "M00:attn2:0.3,IN00-IN02::0.9,NOT BASE:proj_in:0.15"),
     _c("reject-elemental-one-colon", "sd1-a", "sd1-b", None, "--mode", "ws", "--elemental", "IN04:0.2", reject=True),

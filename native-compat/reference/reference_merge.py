@@ -444,7 +444,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _is_random(text: str) -> bool:
-    return any(e.strip() in ("R", "U", "X") for e in text.split(","))
+    return any(e.strip() in ("R", "U", "X", "ER", "EU", "EX") for e in text.split(","))
+
+
+# supermerger c60e6f3 BLOCKID: randdealer names an E entry's block by its place in this list
+BLOCKID = ["BASE"] + [f"IN{i:02d}" for i in range(12)] + ["M00"] + [f"OUT{i:02d}" for i in range(12)]
 
 
 def _expand_random(text: str) -> str:
@@ -452,12 +456,23 @@ def _expand_random(text: str) -> str:
     return ",".join([text.strip()] * 26) if text.strip() in ("R", "U", "X") else text
 
 
-def _randdealer(w: str, randomer, ab: int, args) -> str:
-    """supermerger c60e6f3 randdealer (RANDMAP = [0, 50, 100]), without the elemental E entries."""
+def _randdealer(w: str, randomer, ab: int, args):
+    """supermerger c60e6f3 randdealer (RANDMAP = [0, 50, 100]): the drawn list, and the elemental entries its ER/EU/EX
+    entries make (appended to `deep`; the beta call drops them, so they are refused there)."""
     up, low = args.random_upper.split(","), args.random_lower.split(",")
     add = [0, 50, 100][ab]
     out = []
-    for i, r in enumerate(w.split(",")):
+    outd = {"R": [], "U": [], "X": []}
+    entries = w.split(",")
+    for i, r in enumerate(entries):
+        if r.strip() in ("ER", "EU", "EX"):
+            if ab != 0:
+                raise UsageError(f"elemental random entry {r.strip()!r} in --weights-beta: supermerger drops its draw")
+            if len(entries) != 26:
+                raise UsageError(f"elemental random entry {r.strip()!r} needs a list of 26 block weights")
+            outd[r.strip()[1]].append(BLOCKID[i])
+            out.append("0")
+            continue
         if r.strip() == "R":
             out.append(str(round(randomer[i + add], args.random_round)))
         elif r.strip() == "U":
@@ -466,7 +481,8 @@ def _randdealer(w: str, randomer, ab: int, args) -> str:
             out.append(str(round((float(low[i]) - float(up[i])) * randomer[i + add] + float(up[i]), args.random_round)))
         else:
             out.append(r)
-    return ",".join(out)
+    deep = ",".join(f"{' '.join(v)}::{k}" for k, v in outd.items() if v)
+    return ",".join(out), deep
 
 
 def validate(args) -> None:
@@ -518,9 +534,11 @@ def run(argv: Optional[Sequence[str]] = None) -> Dict[str, int]:
         np.random.seed(args.seed)
         randomer = np.random.rand(3000)
         if list_alpha and _is_random(list_alpha):
-            list_alpha = _randdealer(_expand_random(list_alpha), randomer, 0, args)
+            list_alpha, deep = _randdealer(_expand_random(list_alpha), randomer, 0, args)
+            if deep:  # smerge: deep = deep + "," + entries if deep else entries
+                args.elemental = args.elemental + "," + deep if args.elemental else deep
         if list_beta and _is_random(list_beta):
-            list_beta = _randdealer(_expand_random(list_beta), randomer, 1, args)
+            list_beta, _ = _randdealer(_expand_random(list_beta), randomer, 1, args)
     try:
         wa = blocks.parse_weight_list(list_alpha, arch, args.alpha, "alpha list") if list_alpha else None
         wb = blocks.parse_weight_list(list_beta, arch, args.beta, "beta list") if list_beta else None

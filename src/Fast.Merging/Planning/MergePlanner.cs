@@ -164,7 +164,6 @@ public static class MergePlanner
         return new MergePlan(recipe, arch.Id, planned, metadata);
     }
 
-    /// <summary>An include/exclude item that matches no key and no block of A is a typo (SPEC §5): refuse it by name.</summary>
     /// <summary>"A is SD1.x, B is SDXL base" before any tensor is compared, rather than the first key that does not fit.</summary>
     private static void EnsureOneFamily(ArchitectureRecognition a, SafeTensorsFile b, string nameB, SafeTensorsFile? c)
     {
@@ -175,6 +174,7 @@ public static class MergePlanner
         }
     }
 
+    /// <summary>An include/exclude item that matches no key and no block of A is a typo (SPEC §5): refuse it by name.</summary>
     private static void EnsureEveryFilterItemMatches(BlockFilter filter, SafeTensorsFile a, BlockLayout layout)
     {
         var keys = a.Tensors.Select(t => (t.Name, layout.HasBlocks ? layout.Blocks[layout.IndexOf(t.Name)] : BlockIds.Base)).ToList();

@@ -32,15 +32,18 @@ internal static class RandomWeightsResolution
         {
             throw new InvalidRecipeException([new RecipeError(
                 RecipeErrorKind.InvalidBlockWeights,
-                "A block weight list with R, U or X entries draws random weights: give the seed with --seed N (0 to 4294967295).")]);
+                "A block weight list with R, U, X, ER, EU or EX entries draws random weights: give the seed with --seed N (0 to 4294967295).")]);
         }
 
         try
         {
+            // The α list's ER/EU/EX entries become elemental entries after the user's own (randdealer appends them).
+            string? added = alpha ? RandomBlockWeights.ElementalEntries(recipe.WeightsAlpha!) : null;
             MergeRecipe drawn = recipe with
             {
                 WeightsAlpha = alpha ? RandomBlockWeights.Draw(recipe.WeightsAlpha!, seed, beta: false, recipe.RandomDigits, recipe.RandomUpper, recipe.RandomLower) : recipe.WeightsAlpha,
                 WeightsBeta = beta ? RandomBlockWeights.Draw(recipe.WeightsBeta!, seed, beta: true, recipe.RandomDigits, recipe.RandomUpper, recipe.RandomLower) : recipe.WeightsBeta,
+                Elemental = added is null ? recipe.Elemental : string.IsNullOrEmpty(recipe.Elemental) ? added : recipe.Elemental + "," + added,
             };
             var json = new PythonJsonWriter();
             json.BeginObject();
@@ -56,6 +59,8 @@ internal static class RandomWeightsResolution
             json.String(recipe.WeightsBeta);
             json.Name("weights_beta_drawn");
             json.String(beta ? drawn.WeightsBeta : null);
+            json.Name("elemental_added");
+            json.String(added);
             json.EndObject();
             record = json.ToString();
             return drawn;

@@ -70,8 +70,26 @@ public class RandomBlockWeightsTests
         Assert.True(RandomBlockWeights.IsRandom("0.5,U,1"));
         Assert.False(RandomBlockWeights.IsRandom("GRAD_V"));
         Assert.Equal(26, BlockWeights.Parse(RandomBlockWeights.Draw("R", 7, beta: false), BlockLayouts.Sd, 0).Values.Count);
-        Assert.Throws<InvalidBlockWeightsException>(() => RandomBlockWeights.Draw("ER,0", 1, beta: false));
         Assert.Throws<InvalidBlockWeightsException>(() => RandomBlockWeights.Draw("X", 1, beta: false, upper: "1,1"));
+    }
+
+    [Fact]
+    public void Elemental_entries_zero_their_block_and_become_elemental_entries_in_the_alpha_list()
+    {
+        // randdealer: an E entry writes 0 and appends "BLOCKS::KIND" per kind, in the order R, U, X.
+        const string List = "0.3,EX,0.2,ER,0.4,R,0.6,0.7,0.8,0.9,1,0.5,0.25,ER,0.35,0.45,0.55,0.65,0.75,EU,0.15,0.05,0.95,0.85,0.5,0.5";
+        Assert.True(RandomBlockWeights.IsRandom("0.5,EU"));
+        Assert.Equal("IN02 M00::R,OUT05::U,IN00::X", RandomBlockWeights.ElementalEntries(List));
+        Assert.Null(RandomBlockWeights.ElementalEntries("R,0.5"));
+        string drawn = RandomBlockWeights.Draw(List, 7, beta: false);
+        string[] entries = drawn.Split(',');
+        Assert.Equal(["0", "0", "0", "0"], new[] { entries[1], entries[3], entries[13], entries[19] });
+        Assert.Equal(RandomBlockWeights.Draw("0,0,0,0,0,R", 7, beta: false).Split(',')[5], entries[5]); // E entries draw nothing
+
+        var beta = Assert.Throws<InvalidBlockWeightsException>(() => RandomBlockWeights.Draw(List, 7, beta: true));
+        Assert.Contains("--weights-beta", beta.Message, StringComparison.Ordinal);
+        var shortList = Assert.Throws<InvalidBlockWeightsException>(() => RandomBlockWeights.ElementalEntries("ER,0"));
+        Assert.Contains("26", shortList.Message, StringComparison.Ordinal);
     }
 
     private static double FromHex(string hex)

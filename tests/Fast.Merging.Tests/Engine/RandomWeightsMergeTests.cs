@@ -29,6 +29,30 @@ public sealed class RandomWeightsMergeTests(EngineModels models) : IClassFixture
         Assert.Equal(TensorData(first), TensorData(second));
     }
 
+    [Fact]
+    public void Elemental_random_entries_merge_as_the_elemental_entries_they_stand_for_and_rerun_from_the_metadata()
+    {
+        const string List = "0.3,0.1,0.2,ER,0.4,0.5,0.6,0.7,0.8,0.9,1,0.5,0.25,ER,0.35,0.45,0.55,0.65,0.75,EX,0.15,0.05,0.95,0.85,0.5,0.5";
+        var options = new MergeOptions { Overwrite = true, HashInputs = false };
+        var recipe = new MergeRecipe { WeightsAlpha = List, Elemental = "OUT05:attn:0.2", Seed = 7, A = new(models.A), B = new(models.B) };
+        string withE = models.Output("elemental-e-entries");
+        MergeResult result = FastMerger.Merge(recipe, withE, options);
+        Assert.Equal("OUT05:attn:0.2,IN02 M00::R,OUT05::X", result.Plan.Recipe.Elemental);
+        Assert.Contains(result.Plan.Tensors, t => t.BlockId == "IN02" && t.Alpha != 0);
+
+        // The same merge written out by hand: zeros in the list, the entries after the user's.
+        string byHand = models.Output("elemental-e-by-hand");
+        FastMerger.Merge(
+            recipe with { WeightsAlpha = List.Replace("ER", "0", StringComparison.Ordinal).Replace("EX", "0", StringComparison.Ordinal), Elemental = "OUT05:attn:0.2,IN02 M00::R,OUT05::X" },
+            byHand, options);
+        Assert.Equal(TensorData(byHand), TensorData(withE));
+
+        MergeRecipe recorded = RecipeJson.Deserialize(result.Plan.Metadata.Single(kv => kv.Key == RecipeJson.MetadataKey).Value);
+        string rerun = models.Output("elemental-e-rerun");
+        FastMerger.Merge(recorded, rerun, options);
+        Assert.Equal(TensorData(withE), TensorData(rerun));
+    }
+
     /// <summary>The bytes after the safetensors header: the tensors, laid out by their (equal) keys, dtypes and shapes.</summary>
     private static byte[] TensorData(string path)
     {
