@@ -43,14 +43,6 @@ public sealed class GpuAcceleratorTests : IDisposable
         AssertDeviceMatchesSimd(Recipe(mode, CalcMode.Normal, a, b, c), MergeDevice.Gpu);
     }
 
-    [Fact]
-    public void Triple_sum_with_alpha_plus_beta_zero_gives_the_cpus_stored_dtype_bytes_on_the_device_path()
-    {
-        // smerge's stored-dtype branch has no device kernel: the engine keeps those ranges on the CPU.
-        (string a, string b, string c) = Inputs(fp32: false);
-        AssertDeviceMatchesSimd(Recipe(MergeMode.TripleSum, CalcMode.Normal, a, b, c) with { Alpha = 0.25, Beta = -0.25 }, MergeDevice.Gpu);
-    }
-
     [Theory]
     [InlineData(MergeMode.AddDifference, CalcMode.Normal, true)]
     [InlineData(MergeMode.AddDifference, CalcMode.TrainDifference, false)]
