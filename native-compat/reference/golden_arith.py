@@ -6,7 +6,7 @@ Writes native-compat/reference/goldens/arith_{f16,bf16,f32}.safetensors. Each fi
 (stored in the tested dtype) and one output tensor per case, named
   ws|<alpha>            lerp(A, B, alpha)
   ad|<alpha>            D = B - C in B's dtype; A + alpha * D in f32
-  ts|<alpha>|<beta>     triple sum as in SPEC §3 (alpha + beta == 0: smerge's expression on the stored dtypes)
+  ts|<alpha>|<beta>     triple sum as in SPEC §3
   st|<alpha>|<beta>     lerp(lerp(A, B, alpha), C, beta)
   ss|<alpha>|<beta>     (alpha * A) + (beta * B)
   td|<alpha>            trainDifference (the reference's traindiff formula)
@@ -115,8 +115,8 @@ def cases(a, b, c):
         for be in BETAS:
             if al + be != 0:
                 out[f"ts|{al}|{be}"] = lerp(af, lerp(bf, cf, be / (al + be)), al + be)
-            else:  # smerge 476: torch's ops on the stored dtypes (products in the dtype, sums promoted)
-                out[f"ts|{al}|{be}"] = (1 - al - be) * a + al * b + be * c
+            else:
+                out[f"ts|{al}|{be}"] = (1 - al - be) * af + al * bf + be * cf
             out[f"st|{al}|{be}"] = lerp(lerp(af, bf, al), cf, be)
             out[f"ss|{al}|{be}"] = (al * af) + (be * bf)
     return out

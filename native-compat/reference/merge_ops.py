@@ -49,9 +49,9 @@ def triple_sum(a: Tensor, b: Tensor, c: Tensor, alpha: float, beta: float) -> Te
     # smerge "Triple"
     if alpha + beta != 0:
         return lerp(a.to(F32), lerp(b.to(F32), c.to(F32), beta / (alpha + beta)), alpha + beta)
-    # smerge 476: (1 - alpha - beta) * A + alpha * B + beta * C on the stored dtypes, left to right (each product in
-    # its tensor's dtype, each sum in the promoted one); the caller converts the result to the output dtype.
-    return (1 - alpha - beta) * a + alpha * b + beta * c
+    # reference: (1 - alpha - beta) * A + alpha * B + beta * C on the stored dtypes;
+    # SPEC §2 computes every element op in f32, left to right.
+    return (1 - alpha - beta) * a.to(F32) + alpha * b.to(F32) + beta * c.to(F32)
 
 
 def sum_twice(a: Tensor, b: Tensor, c: Tensor, alpha: float, beta: float) -> Tensor:

@@ -65,10 +65,14 @@ def add_difference(s: Scratch, a: Tensor, b: Tensor, c: Tensor, alpha: float) ->
 
 
 def triple_sum(s: Scratch, a: Tensor, b: Tensor, c: Tensor, alpha: float, beta: float) -> Tensor:
-    # alpha + beta == 0 is smerge's stored-dtype branch: reference_merge runs merge_ops.old_calc for it
-    assert alpha + beta != 0, "triple sum with alpha + beta == 0 runs on the stored dtypes (merge_ops.old_calc)"
-    inner = torch.lerp(s.f32("b", b), s.f32("c", c), beta / (alpha + beta), out=s.take("t", F32, b.shape))
-    return torch.lerp(s.f32("a", a), inner, alpha + beta, out=s.take("r", F32, a.shape))
+    if alpha + beta != 0:
+        inner = torch.lerp(s.f32("b", b), s.f32("c", c), beta / (alpha + beta), out=s.take("t", F32, b.shape))
+        return torch.lerp(s.f32("a", a), inner, alpha + beta, out=s.take("r", F32, a.shape))
+    r = torch.mul(s.f32("a", a), 1 - alpha - beta, out=s.take("r", F32, a.shape))
+    t = torch.mul(s.f32("b", b), alpha, out=s.take("t", F32, b.shape))
+    torch.add(r, t, out=r)
+    torch.mul(s.f32("c", c), beta, out=t)
+    return torch.add(r, t, out=r)
 
 
 def sum_twice(s: Scratch, a: Tensor, b: Tensor, c: Tensor, alpha: float, beta: float) -> Tensor:

@@ -288,9 +288,7 @@ def compute(recipe: Recipe, p: KeyPlan, a, b, c, sims, scratch: fast.Scratch) ->
     target = torch_dtype(p.out_dtype)
     full_a, ta, tb, tc = _inputs(p, a, b, c)
     calc = recipe.calc
-    # smerge takes its non-lerp branch with "use old calc method", and for ts whenever alpha + beta == 0
-    stored_dtypes = recipe.old_calc or (recipe.mode == "ts" and p.alpha + p.beta == 0)
-    if calc == "normal" and stored_dtypes and recipe.mode in ("ws", "st", "ts"):
+    if calc == "normal" and recipe.old_calc and recipe.mode in ("ws", "st", "ts"):
         r = ops.old_calc(recipe.mode, ta, tb, tc, p.alpha, p.beta)
     elif calc == "normal":
         r = merge_normal_fast(scratch, recipe.mode, ta, tb, tc, p)

@@ -59,12 +59,7 @@ public static partial class MergeKernels
         Span<byte> destination, ElementType destinationType) =>
         StoredDriver.Run(a, aType, b, bType, c, cType, destination, destinationType, new SumTwiceOperator(alpha, beta));
 
-    /// <summary>
-    /// Triple sum on stored tensors; see <see cref="TripleSum(ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, double, double, Span{float})"/>.
-    /// With α + β = 0 the reference's smerge runs its non-lerp expression on the stored tensors, so F16, BF16 and F32
-    /// inputs are computed as torch does in their own dtypes (<see cref="DtypeStepKernels.TripleSum"/>); other element
-    /// types, whose torch arithmetic is not reproduced, take the binary32 expression.
-    /// </summary>
+    /// <summary>Triple sum on stored tensors; see <see cref="TripleSum(ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, double, double, Span{float})"/>.</summary>
     public static void TripleSum(
         ReadOnlySpan<byte> a, ElementType aType,
         ReadOnlySpan<byte> b, ElementType bType,
@@ -75,10 +70,6 @@ public static partial class MergeKernels
         if (alpha + beta != 0)
         {
             StoredDriver.Run(a, aType, b, bType, c, cType, destination, destinationType, TripleLerp(alpha, beta));
-        }
-        else if (DtypeStepKernels.Supports(aType) && DtypeStepKernels.Supports(bType) && DtypeStepKernels.Supports(cType))
-        {
-            DtypeStepKernels.TripleSum(a, aType, b, bType, c, cType, alpha, beta, destination, destinationType);
         }
         else
         {

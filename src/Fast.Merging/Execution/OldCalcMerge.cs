@@ -15,13 +15,6 @@ internal static class OldCalcMerge
     /// <summary>True for the modes whose old path differs from the lerp one.</summary>
     public static bool Applies(MergeMode mode) => mode is MergeMode.WeightSum or MergeMode.SumTwice or MergeMode.TripleSum;
 
-    /// <summary>
-    /// True where smerge takes its non-lerp branch without the old calc method: triple sum with α + β = 0. The CPU's
-    /// triple-sum kernel computes it in the stored dtypes (<see cref="MergeKernels.TripleSum(ReadOnlySpan{byte}, ElementType, ReadOnlySpan{byte}, ElementType, ReadOnlySpan{byte}, ElementType, double, double, Span{byte}, ElementType)"/>);
-    /// the devices have no such kernel, so these ranges stay on the CPU.
-    /// </summary>
-    public static bool StoredDtypeBranch(MergeMode mode, double alpha, double beta) => mode == MergeMode.TripleSum && alpha + beta == 0;
-
     /// <summary>True when every input dtype is one this reproduces (torch's F16, BF16 and F32 arithmetic).</summary>
     public static bool Supports(ElementType type) => DtypeStepKernels.Supports(type);
 

@@ -216,7 +216,7 @@ internal sealed class TensorOperations(MergePlan plan, MergeSources sources, IMe
         {
             OldCalcMerge.Run(_mode, sa, typeA, sb, typeB, sc, typeC, t.Alpha, t.Beta, dst, typeOut);
         }
-        else if (elementwiseDevice is not null && !OldCalcMerge.StoredDtypeBranch(_mode, t.Alpha, t.Beta))
+        else if (elementwiseDevice is not null)
         {
             elementwiseDevice.Merge(_mode, sa, typeA, sb, typeB, sc, typeC, t.Alpha, t.Beta, dst, typeOut);
         }

@@ -102,30 +102,6 @@ public class DtypeStepKernelTests
     }
 
     [Fact]
-    public void Triple_sum_with_alpha_plus_beta_zero_is_the_stored_dtype_expression()
-    {
-        // smerge 476 runs (1 − α − β)·A + α·B + β·C on the stored tensors whenever α + β = 0, old calc or not.
-        const int N = 1031;
-        foreach (ElementType ta in s_types)
-        {
-            foreach (ElementType tb in s_types)
-            {
-                foreach (ElementType td in s_types)
-                {
-                    byte[] a = TestData.Stored(N, ta, 11), b = TestData.Stored(N, tb, 12), c = TestData.Stored(N, ta, 13);
-                    float[] af = Widen(a, ta), bf = Widen(b, tb), cf = Widen(c, ta);
-                    foreach ((double alpha, double beta) in new[] { (0.25, -0.25), (-0.3, 0.3), (0.0, 0.0) })
-                    {
-                        var actual = new byte[N * ElementTypeInfo.SizeOf(td)];
-                        MergeKernels.TripleSum(a, ta, b, tb, c, ta, alpha, beta, actual, td);
-                        Bits.AssertSameStored(DtypeStepOracle.TripleSum(af, ta, bf, tb, cf, ta, alpha, beta, td), actual, td, $"ts {ta}/{tb}->{td} {alpha}/{beta}");
-                    }
-                }
-            }
-        }
-    }
-
-    [Fact]
     public void Unsupported_dtypes_are_refused()
     {
         byte[] a = new byte[8], d = new byte[8];
