@@ -32,20 +32,7 @@ internal static class MergeCommand
             // -o DIR/: the recipe names the file (inputs, mode, weights, a hash of the whole recipe).
             output = Path.Combine(output, RecipeFileName.For(recipe));
         }
-        var options = new MergeOptions
-        {
-            Threads = reader.Int("--threads", Environment.ProcessorCount, 1, 1024),
-            Device = ParseDevice(reader.Value("--device") ?? "auto"),
-            ReadMode = reader.Flag("--no-mmap") ? ReadMode.Buffered : ReadMode.Mapped,
-            Overwrite = reader.Flag("--overwrite"),
-
-            // The output is hashed while it is written, on a thread of its own (~1 s of one core for a 2 GB SD1.5 file).
-            HashOutput = !reader.Flag("--no-output-hash"),
-
-            // Durable by default: the output is flushed before it is renamed into place (cp does not flush).
-            FlushToDisk = !reader.Flag("--no-fsync"),
-            Accelerator = DeviceBackend.Provider(),
-        };
+        MergeOptions options = ReadOptions(reader);
         bool json = reader.Flag("--json");
         reader.EnsureAllConsumed(maxPositionals: 0);
 
@@ -53,6 +40,22 @@ internal static class MergeCommand
         Console.Out.Write(json ? summary.ToJson() + Environment.NewLine : summary.ToText());
         return ExitCodes.Ok;
     }
+
+    /// <summary>The run options every two/three-model merge takes (a fresh one and a <c>--from-metadata</c> re-run).</summary>
+    public static MergeOptions ReadOptions(ArgumentReader reader) => new()
+    {
+        Threads = reader.Int("--threads", Environment.ProcessorCount, 1, 1024),
+        Device = ParseDevice(reader.Value("--device") ?? "auto"),
+        ReadMode = reader.Flag("--no-mmap") ? ReadMode.Buffered : ReadMode.Mapped,
+        Overwrite = reader.Flag("--overwrite"),
+
+        // The output is hashed while it is written, on a thread of its own (~1 s of one core for a 2 GB SD1.5 file).
+        HashOutput = !reader.Flag("--no-output-hash"),
+
+        // Durable by default: the output is flushed before it is renamed into place (cp does not flush).
+        FlushToDisk = !reader.Flag("--no-fsync"),
+        Accelerator = DeviceBackend.Provider(),
+    };
 
     /// <summary>Runs the merge through the library API with a progress bar on a terminal's stderr.</summary>
     public static MergeSummary Execute(MergeRecipe recipe, string output, MergeOptions options, CancellationToken cancellation)

@@ -97,30 +97,13 @@ internal static class MethodMergeCommand
             recipe = recipe with { OutputDType = RecipeNames.ParseOutputDType(dtype) };
         }
 
-        var options = new MergeOptions
-        {
-            Threads = reader.Int("--threads", Environment.ProcessorCount, 1, 1024),
-            Device = ParseDevice(reader.Value("--device") ?? "auto"),
-            ReadMode = reader.Flag("--no-mmap") ? ReadMode.Buffered : ReadMode.Mapped,
-            Overwrite = reader.Flag("--overwrite"),
-            HashOutput = !reader.Flag("--no-output-hash"),
-            FlushToDisk = !reader.Flag("--no-fsync"),
-            Accelerator = DeviceBackend.Provider(),
-        };
+        MergeOptions options = MergeCommand.ReadOptions(reader);
         bool json = reader.Flag("--json");
         reader.EnsureAllConsumed(maxPositionals: 0);
         MergeSummary summary = MergeCommand.Execute(recipe, output, options, ConsoleCancel.Token);
         Console.Out.Write(json ? summary.ToJson() + Environment.NewLine : summary.ToText());
         return ExitCodes.Ok;
     }
-
-    private static MergeDevice ParseDevice(string text) => text switch
-    {
-        "auto" => MergeDevice.Auto,
-        "cpu" => MergeDevice.Cpu,
-        "gpu" => MergeDevice.Gpu,
-        _ => throw new UsageException($"merge: unknown --device {text}; use auto, cpu or gpu"),
-    };
 
     private static GraphRecipe FromFlags(ArgumentReader reader)
     {
