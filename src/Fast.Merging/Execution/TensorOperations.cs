@@ -32,7 +32,10 @@ internal sealed class TensorOperations(MergePlan plan, MergeSources sources, IMe
     {
         if (t.Action == TensorAction.Merge)
         {
-            return !CalcModeCatalog.Get(calcMode).WholeTensor && t.MergedChannels is null && t.Adjust is null;
+            // self is A·α element by element: whole-tensor in the catalog (no mode kernel computes it), yet its ranges
+            // are independent, so it runs in chunks like a normal merge (ScaleRange).
+            bool elementwise = !CalcModeCatalog.Get(calcMode).WholeTensor || calcMode == CalcMode.Self;
+            return elementwise && t.MergedChannels is null && t.Adjust is null;
         }
 
         return copies && t.Action == TensorAction.CopyA && DTypeInfo.BitSize(t.OutputDType) % 8 == 0;
@@ -58,6 +61,8 @@ internal sealed class TensorOperations(MergePlan plan, MergeSources sources, IMe
                 return CopyA(t, _a[t.Name], scratch);
             case TensorAction.Merge when t.Adjust is not null:
                 return MergeAdjusted(t, scratch);
+            case TensorAction.Merge when count > 0 && plan.Recipe.CalcMode == CalcMode.Self:
+                return ScaleRange(t, start, count, scratch);
             case TensorAction.Merge when _wholeTensor:
                 return MergeWholeTensor(t);
             case TensorAction.Merge when t.MergedChannels is null:
@@ -191,6 +196,19 @@ internal sealed class TensorOperations(MergePlan plan, MergeSources sources, IMe
         }
 
         return ta.ElementCount * sizeOut;
+    }
+
+    /// <summary>Calcmode self on elements <paramref name="start"/>..+<paramref name="count"/>: A's range times α in A's dtype (<see cref="Calcmodes.SelfCalcmodes.Scale"/>'s kernel), only A read.</summary>
+    private long ScaleRange(PlannedTensor t, long start, int count, WorkScratch scratch)
+    {
+        TensorInfo ta = _a[t.Name];
+        ElementType typeA = ElementTypes.Of(ta.DType), typeOut = ElementTypes.Of(t.OutputDType);
+        int sizeA = ElementTypeInfo.SizeOf(typeA), sizeOut = ElementTypeInfo.SizeOf(typeOut);
+        ReadOnlySpan<byte> sa = _reader.Read(_a, ta, start * sizeA, count * sizeA, scratch.A);
+        Span<byte> dst = scratch.Output.AsSpan(0, count * sizeOut);
+        DtypeStepKernels.Scale(sa, typeA, t.Alpha, dst, typeOut);
+        sink.Write(t, start * sizeOut, dst);
+        return dst.Length;
     }
 
     /// <summary>Merges <paramref name="count"/> elements starting at the given element offsets of the output, A, B and C.</summary>

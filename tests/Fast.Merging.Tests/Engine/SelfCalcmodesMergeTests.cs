@@ -2,7 +2,9 @@ using Fast.Merging.Api;
 using Fast.Merging.Methods;
 using Fast.Merging.Planning;
 using Fast.Merging.Recipes;
+using Fast.Merging.Synthesis;
 using Fast.SafeTensors;
+using Fast.Testing;
 
 namespace Fast.Merging.Tests.Engine;
 
@@ -21,8 +23,28 @@ public sealed class SelfCalcmodesMergeTests(EngineModels models) : IClassFixture
         string output = models.Output("self");
         var recipe = new MergeRecipe { CalcMode = CalcMode.Self, Alpha = 0.7, A = new(models.A), B = new(models.B) };
         MergeResult result = FastMerger.Merge(recipe, output, s_options);
+        AssertScaledInADtype(models.A, output, result);
+    }
 
-        using SafeTensorsFile a = SafeTensorsFile.Open(models.A);
+    /// <summary>
+    /// self on tensors larger than one work chunk (scale-8 SD1: 320-channel 3×3 convolutions hold 230 400 elements) runs
+    /// in element ranges on both threads, and every element is still A·α in A's dtype.
+    /// </summary>
+    [Fact]
+    public void Self_on_tensors_larger_than_a_chunk_gives_the_same_elements()
+    {
+        string a = SyntheticCheckpoint.Write(models.Output("self-large-a"), Fast.Merging.Architectures.ArchitectureId.Sd1, SyntheticDTypes.F16, 11, scale: 8);
+        string b = SyntheticCheckpoint.Write(models.Output("self-large-b"), Fast.Merging.Architectures.ArchitectureId.Sd1, SyntheticDTypes.F16, 12, scale: 8);
+        string output = models.Output("self-large");
+        var recipe = new MergeRecipe { CalcMode = CalcMode.Self, Alpha = 0.7, A = new(a), B = new(b) };
+        MergeResult result = FastMerger.Merge(recipe, output, new MergeOptions { Overwrite = true, HashInputs = false, Threads = 2 });
+        Assert.Contains(result.Plan.Tensors, t => t.Action == TensorAction.Merge && t.Shape.Aggregate(1L, (x, d) => x * d) > 4L * Fast.Merging.Execution.WorkScratch.ChunkElements);
+        AssertScaledInADtype(a, output, result);
+    }
+
+    private static void AssertScaledInADtype(string inputA, string output, MergeResult result)
+    {
+        using SafeTensorsFile a = SafeTensorsFile.Open(inputA);
         using SafeTensorsFile merged = SafeTensorsFile.Open(output);
         Half factor = (Half)0.7f;
         int changed = 0;
