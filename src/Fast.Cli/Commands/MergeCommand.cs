@@ -66,7 +66,8 @@ internal static class MergeCommand
         return new MergeSummary(result);
     }
 
-    private static MergeDevice ParseDevice(string text) => text switch
+    /// <summary>The <c>--device</c> value of every merge form.</summary>
+    public static MergeDevice ParseDevice(string text) => text switch
     {
         "auto" => MergeDevice.Auto,
         "cpu" => MergeDevice.Cpu,

@@ -58,13 +58,7 @@ internal static class MethodMergeCommand
         var options = new MergeOptions
         {
             Threads = reader.Int("--threads", Environment.ProcessorCount, 1, 1024),
-            Device = (reader.Value("--device") ?? "auto") switch
-            {
-                "auto" => MergeDevice.Auto,
-                "cpu" => MergeDevice.Cpu,
-                "gpu" => MergeDevice.Gpu,
-                string other => throw new UsageException($"merge: unknown --device {other}; use auto, cpu or gpu"),
-            },
+            Device = MergeCommand.ParseDevice(reader.Value("--device") ?? "auto"),
             ReadMode = reader.Flag("--no-mmap") ? ReadMode.Buffered : ReadMode.Mapped,
             Overwrite = reader.Flag("--overwrite"),
             HashOutput = !reader.Flag("--no-output-hash"),
