@@ -27,6 +27,9 @@ internal static unsafe class Exports
     [UnmanagedCallersOnly(EntryPoint = "fm_status_string")]
     public static byte* StatusString(int status) => StatusNames.Describe(status);
 
+    [UnmanagedCallersOnly(EntryPoint = "fm_exit_code")]
+    public static int ExitCode(int status) => StatusExitCodes.Of(status);
+
     [UnmanagedCallersOnly(EntryPoint = "fm_last_error")]
     public static byte* LastErrorMessage() => LastError.Pointer;
 

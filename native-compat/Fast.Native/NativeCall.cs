@@ -1,6 +1,4 @@
-using Fast.Kernels.Attention;
-using Fast.Merging;
-using Fast.SafeTensors;
+using Fast.Merging.Api;
 
 namespace Fast.Native;
 
@@ -20,32 +18,19 @@ internal static class NativeCall
         }
         catch (Exception thrown)
         {
-            Exception ex = Unwrap(thrown);
-            int status = StatusOf(ex);
-            LastError.Set(MessageOf(ex, status));
+            var (failure, cause) = FailureClassifier.Classify(thrown, e => e is NativeInputException);
+            int status = StatusOf(failure);
+            LastError.Set(MessageOf(cause, status));
             return status;
         }
     }
 
-    /// <summary>Parallel loops wrap a worker's exception; the caller wants the error itself.</summary>
-    private static Exception Unwrap(Exception ex)
+    /// <summary>The status of each class of failure: the same classes the CLI's exit codes report (<c>fm_exit_code</c>).</summary>
+    public static int StatusOf(FailureClass failure) => failure switch
     {
-        if (ex is not AggregateException aggregate)
-        {
-            return ex;
-        }
-
-        var inner = aggregate.Flatten().InnerExceptions;
-        return inner.FirstOrDefault(e => e is not OperationCanceledException) ?? inner.FirstOrDefault() ?? ex;
-    }
-
-    private static int StatusOf(Exception ex) => ex switch
-    {
-        OperationCanceledException => Status.Cancelled,
-        NativeInputException or MergingException or SafeTensorsFormatException or SlothfulException => Status.InvalidInput,
-        SafeTensorsWriteException { Failure: WriteFailure.OutputExists } => Status.InvalidInput,
-        FileNotFoundException or DirectoryNotFoundException or UnauthorizedAccessException or PathTooLongException => Status.InvalidInput,
-        IOException => Status.IoFailure,
+        FailureClass.BadInput => Status.InvalidInput,
+        FailureClass.NoRoom => Status.IoFailure,
+        FailureClass.Cancelled => Status.Cancelled,
         _ => Status.Internal,
     };
 

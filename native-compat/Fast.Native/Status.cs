@@ -1,6 +1,9 @@
 namespace Fast.Native;
 
-/// <summary>Return codes of every <c>fm_*</c> call; the values are ABI (see <c>fastmerge.h</c>).</summary>
+/// <summary>
+/// Return codes of every <c>fm_*</c> call; the values are ABI (see <c>fastmerge.h</c>). Each failure status is one
+/// <see cref="Fast.Merging.Api.FailureClass"/>, the class the CLI turns into its exit code (<see cref="StatusExitCodes"/>).
+/// </summary>
 internal static class Status
 {
     /// <summary>FM_OK.</summary>
@@ -21,6 +24,10 @@ internal static class Status
     /// </summary>
     public const int Unavailable = 4;
 
-    /// <summary>FM_E_IO: reading or writing failed for a reason outside the request (disk full, I/O error).</summary>
+    /// <summary>
+    /// FM_E_IO: no room for the output (device full, file-size limit, quota); nothing was written, and the same call
+    /// succeeds once there is room. The CLI exits 3 for the same outcome. Other failures to read or open a file are
+    /// <see cref="InvalidInput"/>, as the CLI reports them (exit 2).
+    /// </summary>
     public const int IoFailure = 5;
 }

@@ -11,7 +11,7 @@ internal static unsafe class StatusNames
     private static readonly byte[] s_cancelled = NativeStrings.Pinned("cancelled");
     private static readonly byte[] s_internal = NativeStrings.Pinned("internal error");
     private static readonly byte[] s_unavailable = NativeStrings.Pinned("not available in this build");
-    private static readonly byte[] s_io = NativeStrings.Pinned("I/O failure");
+    private static readonly byte[] s_io = NativeStrings.Pinned("no room for the output");
     private static readonly byte[] s_unknown = NativeStrings.Pinned("unknown status");
 
     public static byte* Describe(int status) => NativeStrings.AddressOf(status switch

@@ -8,10 +8,12 @@
  */
 #include <errno.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -235,9 +237,16 @@ int main(int argc, char** argv)
     check(strcmp(fm_status_string(FM_E_CANCELLED), "cancelled") == 0, "fm_status_string(FM_E_CANCELLED)");
     check(strcmp(fm_status_string(FM_E_INTERNAL), "internal error") == 0, "fm_status_string(FM_E_INTERNAL)");
     check(strcmp(fm_status_string(FM_E_UNAVAILABLE), "not available in this build") == 0, "fm_status_string(FM_E_UNAVAILABLE)");
-    check(strcmp(fm_status_string(FM_E_IO), "I/O failure") == 0, "fm_status_string(FM_E_IO)");
+    check(strcmp(fm_status_string(FM_E_IO), "no room for the output") == 0, "fm_status_string(FM_E_IO)");
     check(strcmp(fm_status_string(42), "unknown status") == 0 && strcmp(fm_status_string(-1), "unknown status") == 0,
           "fm_status_string of an unknown code");
+
+    /* Exit codes: each status is the outcome the CLI exits with 0, 2, 3, 70 or 130 for (docs/cli.md). */
+    check(fm_exit_code(FM_OK) == 0 && fm_exit_code(FM_E_INPUT) == 2 && fm_exit_code(FM_E_IO) == 3
+              && fm_exit_code(FM_E_INTERNAL) == 70 && fm_exit_code(FM_E_CANCELLED) == 130,
+          "fm_exit_code gives the CLI's exit code of each status");
+    check(fm_exit_code(FM_E_UNAVAILABLE) == 70 && fm_exit_code(42) == 70 && fm_exit_code(-1) == 70,
+          "fm_exit_code of a status no call returns is 70");
 
     /* A real merge, with progress. */
     struct progress p = { 0, -1, 0, 1, 0 };
@@ -392,6 +401,24 @@ int main(int argc, char** argv)
     check(fm_fix_json("{\"input\": \"x\"}") == FM_E_INPUT && strstr(fm_last_error(), "output") != NULL,
           "fm_fix_json without output is FM_E_INPUT naming it");
     fm_free(NULL);
+
+    /* No room for the output: the file-size limit (ulimit -f) stops the write, as a full disk would. FM_E_IO, the
+     * CLI's exit code 3, and nothing left at the output path. SIGXFSZ is ignored so the write fails with EFBIG. */
+    char no_room[4096];
+    snprintf(no_room, sizeof no_room, "%s/c_no_room.safetensors", dir);
+    unlink(no_room);
+    struct rlimit saved;
+    check(getrlimit(RLIMIT_FSIZE, &saved) == 0, "getrlimit(RLIMIT_FSIZE)");
+    signal(SIGXFSZ, SIG_IGN);
+    struct rlimit tiny = { 64, saved.rlim_max };
+    request = merge_request(a, b, no_room, 0.5);
+    check(setrlimit(RLIMIT_FSIZE, &tiny) == 0, "setrlimit(RLIMIT_FSIZE, 64 bytes)");
+    status = fm_merge_json(request, NULL, NULL);
+    setrlimit(RLIMIT_FSIZE, &saved);
+    free(request);
+    printf("     no room -> %d (exit code %d): %s\n", status, fm_exit_code(status), fm_last_error());
+    check(status == FM_E_IO && fm_exit_code(status) == 3, "an output past the file-size limit is FM_E_IO, the CLI's exit code 3");
+    check(!file_exists(no_room), "nothing is left at the output path after FM_E_IO");
 
     /* The same closing line as pytest's, so .ci/run adds these checks to its totals. */
     printf("%d passed, %d failed\n", passes, failures);

@@ -50,7 +50,8 @@ extern "C" {
 #define FM_E_INTERNAL 3
 /* Reserved: earlier builds returned it from fm_bulk_json before bulk existed; no entry point returns it now. */
 #define FM_E_UNAVAILABLE 4
-/* Reading or writing failed for a reason outside the request (I/O error, disk full). */
+/* No room for the output (device full, file-size limit, quota): nothing was written, and the same call succeeds
+ * once there is room. Any other failure to open or read a file is FM_E_INPUT, as the CLI reports it (exit 2). */
 #define FM_E_IO 5
 
 /*
@@ -75,6 +76,13 @@ int fm_version_number(void);
  * gives "unknown status". Static storage: never free it. For the reason of a particular failure use fm_last_error().
  */
 const char* fm_status_string(int status);
+
+/*
+ * The exit code the fastmerge CLI gives for the outcome `status` reports: FM_OK 0, FM_E_INPUT 2, FM_E_IO 3,
+ * FM_E_INTERNAL 70, FM_E_CANCELLED 130 (the CLI's table in docs/cli.md, "Exit codes"); any other code gives 70. For a
+ * host that wraps the library in its own command line and wants to exit as fastmerge would.
+ */
+int fm_exit_code(int status);
 
 /*
  * Message of the calling thread's last failed call ("" when the last call succeeded). Valid until the next

@@ -36,7 +36,7 @@ from .errors import (
 __version__ = "0.1.0"
 
 __all__ = [
-    "version", "version_number", "status_string", "catalog", "merge", "merge_json", "merge_run_json", "merge_recipe", "recorded_recipe", "merge_graph", "merge_graph_json", "bulk", "bulk_json", "check", "fix", "fix_json", "lora_bake", "lora_extract", "lora_merge",
+    "version", "version_number", "status_string", "exit_code", "catalog", "merge", "merge_json", "merge_run_json", "merge_recipe", "recorded_recipe", "merge_graph", "merge_graph_json", "bulk", "bulk_json", "check", "fix", "fix_json", "lora_bake", "lora_extract", "lora_merge",
     "FastMergeError", "InputError", "UnknownParameterError", "CancelledError", "InternalError", "NotAvailableError",
     "IOFailureError", "LibraryNotFoundError", "FastMergeWarning",
 ]
@@ -60,8 +60,15 @@ def version_number() -> int:
 
 
 def status_string(status: int) -> str:
-    """The library's constant description of a status code (``fm_status_string``), e.g. 5 -> ``"I/O failure"``."""
+    """The library's constant description of a status code (``fm_status_string``), e.g. 5 -> ``"no room for the output"``."""
     return library().fm_status_string(status).decode("utf-8")
+
+
+def exit_code(status: int) -> int:
+    """The exit code the ``fastmerge`` CLI gives for the outcome a status reports (``fm_exit_code``): 0 -> 0,
+    E_INPUT -> 2, E_IO -> 3, E_INTERNAL -> 70, E_CANCELLED -> 130; any other code -> 70. Every
+    :class:`FastMergeError` carries it as ``exit_code``, so a script can ``sys.exit(e.exit_code)`` as the CLI would."""
+    return int(library().fm_exit_code(status))
 
 
 def _raise_for(status: int) -> None:

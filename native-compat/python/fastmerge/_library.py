@@ -42,6 +42,8 @@ def _declare(lib: ctypes.CDLL) -> ctypes.CDLL:
     lib.fm_version_number.restype = ctypes.c_int
     lib.fm_status_string.argtypes = [ctypes.c_int]
     lib.fm_status_string.restype = ctypes.c_char_p
+    lib.fm_exit_code.argtypes = [ctypes.c_int]
+    lib.fm_exit_code.restype = ctypes.c_int
     lib.fm_last_error.argtypes = []
     lib.fm_last_error.restype = ctypes.c_char_p
     lib.fm_merge_json.argtypes = [ctypes.c_char_p, PROGRESS_CB, ctypes.c_void_p]

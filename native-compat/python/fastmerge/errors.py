@@ -18,6 +18,13 @@ class FastMergeError(Exception):
         self.status = status
         self.message = message
 
+    @property
+    def exit_code(self) -> int:
+        """The exit code the ``fastmerge`` CLI gives for this outcome (``fm_exit_code``: 2, 3, 70 or 130)."""
+        from ._library import library  # late: the errors module loads without the library
+
+        return int(library().fm_exit_code(self.status))
+
 
 class InputError(FastMergeError, ValueError):
     """FM_E_INPUT: a bad request, recipe or model file (missing, malformed, incompatible); fix the input."""
@@ -47,7 +54,8 @@ class NotAvailableError(FastMergeError, NotImplementedError):
 
 
 class IOFailureError(FastMergeError):
-    """FM_E_IO: reading or writing failed for a reason outside the request (I/O error, disk full)."""
+    """FM_E_IO: no room for the output (device full, file-size limit, quota); nothing was written. Other failures to
+    open or read a file are :class:`InputError`, as the CLI reports them (exit 2)."""
 
 
 class LibraryNotFoundError(FastMergeError, ImportError):

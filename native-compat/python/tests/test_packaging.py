@@ -30,7 +30,7 @@ def test_every_version_string_agrees():
 def test_status_strings_name_every_code_and_unknown_ones():
     assert fastmerge.status_string(0) == "success"
     assert fastmerge.status_string(1) == "invalid input"
-    assert fastmerge.status_string(5) == "I/O failure"
+    assert fastmerge.status_string(5) == "no room for the output"
     assert fastmerge.status_string(99) == "unknown status"
 
 

@@ -34,7 +34,7 @@ internal static class MarkdownReference
         s.Append("```\nfastmerge ").Append(root.Synopsis).Append("\nfastmerge --version\n```\n\n");
         s.Append(root.Notes).Append(" Shell completion: `fastmerge completions bash|zsh|pwsh`.\n\n");
         s.Append("## Exit codes\n\n");
-        s.Append("The C ABI (native-compat/include/fastmerge.h) returns the status in the last column for the same outcome.\n\n");
+        s.Append("The C ABI (native-compat/include/fastmerge.h) returns the status in the last column for the same outcome, and `fm_exit_code(status)` gives back the code of the first column.\n\n");
         s.Append("| code | meaning | C ABI status |\n|---:|---|---|\n");
         foreach (ExitCodeTable.Row row in ExitCodeTable.Rows)
         {
