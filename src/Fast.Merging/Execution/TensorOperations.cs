@@ -1,3 +1,4 @@
+using System.Buffers;
 using Fast.Kernels;
 using Fast.Merging.Execution.Calcmodes;
 using Fast.Merging.Methods;
@@ -33,8 +34,9 @@ internal sealed class TensorOperations(MergePlan plan, MergeSources sources, IMe
         if (t.Action == TensorAction.Merge)
         {
             // self is A·α element by element: whole-tensor in the catalog (no mode kernel computes it), yet its ranges
-            // are independent, so it runs in chunks like a normal merge (ScaleRange).
-            bool elementwise = !CalcModeCatalog.Get(calcMode).WholeTensor || calcMode == CalcMode.Self;
+            // are independent, so it runs in chunks like a normal merge (ScaleRange); so does plus random, each range
+            // drawing its part of the key's randn_like from a stored generator state (AddNoiseRange).
+            bool elementwise = !CalcModeCatalog.Get(calcMode).WholeTensor || calcMode is CalcMode.Self or CalcMode.PlusRandom;
             return elementwise && t.MergedChannels is null && t.Adjust is null;
         }
 
@@ -63,6 +65,8 @@ internal sealed class TensorOperations(MergePlan plan, MergeSources sources, IMe
                 return MergeAdjusted(t, scratch);
             case TensorAction.Merge when count > 0 && plan.Recipe.CalcMode == CalcMode.Self:
                 return ScaleRange(t, start, count, scratch);
+            case TensorAction.Merge when count > 0 && plan.Recipe.CalcMode == CalcMode.PlusRandom:
+                return AddNoiseRange(t, start, count, scratch);
             case TensorAction.Merge when _wholeTensor:
                 return MergeWholeTensor(t);
             case TensorAction.Merge when t.MergedChannels is null:
@@ -207,6 +211,34 @@ internal sealed class TensorOperations(MergePlan plan, MergeSources sources, IMe
         ReadOnlySpan<byte> sa = _reader.Read(_a, ta, start * sizeA, count * sizeA, scratch.A);
         Span<byte> dst = scratch.Output.AsSpan(0, count * sizeOut);
         DtypeStepKernels.Scale(sa, typeA, t.Alpha, dst, typeOut);
+        sink.Write(t, start * sizeOut, dst);
+        return dst.Length;
+    }
+
+    /// <summary>
+    /// Calcmode plus random on elements <paramref name="start"/>..+<paramref name="count"/>: A's range plus α times the
+    /// same range of the key's <c>randn_like(A)</c> (<see cref="Calcmodes.PlusRandomStreams.Draw"/>), in A's dtype
+    /// (<see cref="Calcmodes.SelfCalcmodes.AddNoise"/>'s kernel), only A read.
+    /// </summary>
+    private long AddNoiseRange(PlannedTensor t, long start, int count, WorkScratch scratch)
+    {
+        PlusRandomStreams streams = whole.Random ?? throw new InvalidOperationException("plus random needs the generator streams of its plan");
+        TensorInfo ta = _a[t.Name];
+        ElementType typeA = ElementTypes.Of(ta.DType), typeOut = ElementTypes.Of(t.OutputDType);
+        int sizeA = ElementTypeInfo.SizeOf(typeA), sizeOut = ElementTypeInfo.SizeOf(typeOut);
+        ReadOnlySpan<byte> sa = _reader.Read(_a, ta, start * sizeA, count * sizeA, scratch.A);
+        Span<byte> dst = scratch.Output.AsSpan(0, count * sizeOut);
+        float[] noise = ArrayPool<float>.Shared.Rent(count);
+        try
+        {
+            streams.Draw(t.Name, typeA, ta.ElementCount, start, noise.AsSpan(0, count));
+            DtypeStepKernels.AddScaled(sa, typeA, noise.AsSpan(0, count), t.Alpha, dst, typeOut);
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(noise);
+        }
+
         sink.Write(t, start * sizeOut, dst);
         return dst.Length;
     }

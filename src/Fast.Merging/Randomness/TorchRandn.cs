@@ -31,13 +31,56 @@ public static class TorchRandn
     public static void Fill(TorchCpuGenerator generator, ElementType type, Span<float> values)
     {
         ArgumentNullException.ThrowIfNull(generator);
-        if (values.Length >= Block && type is ElementType.F16 or ElementType.BF16)
+        if (values.Length >= Block)
         {
-            FillFromTable(generator.Engine, type, values);
+            FillRange(generator, type, values.Length, 0, values);
             return;
         }
 
         FillPerElement(generator, type, values);
+    }
+
+    /// <summary>
+    /// Elements <paramref name="start"/>..+<c>values.Length</c> of <c>randn_like</c> of a tensor of
+    /// <paramref name="count"/> elements (16 or more), <paramref name="generator"/> standing <paramref name="start"/>
+    /// draws past where the whole tensor's draw starts (<see cref="Advance"/> or <see cref="TorchMersenneTwister.Skip"/>
+    /// puts it there); <paramref name="start"/> is a multiple of 16. Element i below the last 16 comes from draws
+    /// 16·⌊i/16⌋.. of its own block alone, and when <paramref name="count"/> is not a multiple of 16 the last 16 come
+    /// from draws <paramref name="count"/>..+16, so ranges can be drawn side by side with the bits of one whole draw.
+    /// The generator is left past the draws the range read (where a whole draw leaves it when the range is the tensor).
+    /// </summary>
+    public static void FillRange(TorchCpuGenerator generator, ElementType type, long count, long start, Span<float> values)
+    {
+        ArgumentNullException.ThrowIfNull(generator);
+        ArgumentOutOfRangeException.ThrowIfLessThan(count, Block);
+        if (start < 0 || start % Block != 0 || start + values.Length > count)
+        {
+            throw new ArgumentOutOfRangeException(nameof(start), start, $"a range of a {count}-element draw starts at a multiple of {Block} and ends inside it");
+        }
+
+        // Elements below `regularEnd` are their own block's; the rest are the redrawn last 16.
+        long regularEnd = count % Block == 0 ? count : count - Block;
+        int regular = (int)Math.Clamp(regularEnd - start, 0, values.Length);
+        int whole = regular - (regular % Block);
+        DrawBlocks(generator.Engine, type, values[..whole]);
+        long drawn = start + whole;
+        if (whole < regular)
+        {
+            // A block that straddles regularEnd: drawn whole (its 16 draws all lie before `count`), partly kept.
+            Span<float> block = stackalloc float[Block];
+            DrawBlocks(generator.Engine, type, block);
+            block[..(regular - whole)].CopyTo(values[whole..regular]);
+            drawn += Block;
+        }
+
+        if (regular < values.Length)
+        {
+            Span<float> last = stackalloc float[Block];
+            generator.Engine.Skip(count - drawn);
+            DrawBlocks(generator.Engine, type, last);
+            long lastStart = count - Block;
+            last[(int)(start + regular - lastStart)..(int)(start + values.Length - lastStart)].CopyTo(values[regular..]);
+        }
     }
 
     /// <summary>
@@ -100,56 +143,30 @@ public static class TorchRandn
     }
 
     /// <summary>
-    /// F16 and BF16 tensors of 16 elements or more: the same draws and blocks as <see cref="FillPerElement"/>, with the
-    /// radius, cosine and sine looked up (<see cref="BoxMullerTable"/>). The raw draws are kept in the values' own memory
-    /// until their block is transformed; F16's final rounding is one vectorised pass at the end.
+    /// Whole blocks of 16 (<c>values.Length</c> a multiple of 16): one 32-bit draw per element, then each block's 8
+    /// Box–Muller pairs. F16 and BF16 look the radius, cosine and sine up (<see cref="BoxMullerTable"/>; the same bits
+    /// as <see cref="FillPerElement"/>), keeping the raw draws in the values' own memory until their block is
+    /// transformed; F32 calls the transcendentals per element.
     /// </summary>
-    private static void FillFromTable(TorchMersenneTwister engine, ElementType type, Span<float> values)
+    private static void DrawBlocks(TorchMersenneTwister engine, ElementType type, Span<float> values)
     {
-        BoxMullerTable table = BoxMullerTable.For(type);
-        int n = values.Length;
         Span<uint> draws = MemoryMarshal.Cast<float, uint>(values);
         engine.Fill(draws);
-        for (int i = 0; i + Block <= n; i += Block)
+        if (type is ElementType.F16 or ElementType.BF16)
         {
-            TransformFromTable(draws.Slice(i, Block), values.Slice(i, Block), table, type);
+            BoxMullerTransform.FromTable(values, BoxMullerTable.For(type), type);
+            return;
         }
 
-        if (n % Block != 0)
+        int digits = Digits(type);
+        for (int i = 0; i < values.Length; i++)
         {
-            engine.Fill(draws[(n - Block)..]);
-            TransformFromTable(draws[(n - Block)..], values[(n - Block)..], table, type);
+            values[i] = Uniform(draws[i], digits);
         }
 
-        if (type == ElementType.F16)
+        for (int i = 0; i < values.Length; i += Block)
         {
-            ElementConvert.RoundTo(values, type);
-        }
-    }
-
-    /// <summary>
-    /// One block of 16: <paramref name="draws"/> and <paramref name="d"/> are the same memory, and pair j reads its two
-    /// draws (j and j + 8) before it writes those two places. F16 is left unrounded (<see cref="FillFromTable"/> rounds).
-    /// </summary>
-    private static void TransformFromTable(ReadOnlySpan<uint> draws, Span<float> d, BoxMullerTable table, ElementType type)
-    {
-        uint mask = table.Mask;
-        float[] radii = table.Radius, cosines = table.Cos, sines = table.Sin;
-        for (int j = 0; j < 8; j++)
-        {
-            float radius = radii[draws[j] & mask];
-            uint k = draws[j + 8] & mask;
-            float cos = cosines[k], sin = sines[k];
-            if (type == ElementType.F16)
-            {
-                d[j] = (radius * cos * 1f) + 0f;
-                d[j + 8] = (radius * sin * 1f) + 0f;
-            }
-            else
-            {
-                d[j] = Round(Round(Round(radius * cos, type) * 1f, type) + 0f, type);
-                d[j + 8] = Round(Round(Round(radius * sin, type) * 1f, type) + 0f, type);
-            }
+            Transform(values.Slice(i, Block), type);
         }
     }
 

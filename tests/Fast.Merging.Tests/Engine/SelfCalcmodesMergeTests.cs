@@ -103,6 +103,50 @@ public sealed class SelfCalcmodesMergeTests(EngineModels models) : IClassFixture
         Assert.NotEqual(File.ReadAllBytes(first), File.ReadAllBytes(other));
     }
 
+    /// <summary>
+    /// plus random on tensors larger than one work chunk runs in element ranges, each drawn from a stored generator
+    /// state, on 1 and 2 threads: every merged key equals A + α·randn_like(A) with the noise drawn whole and serially,
+    /// key after key in the names' UTF-8 order from manual_seed(seed), every transcendental called per element.
+    /// </summary>
+    [Fact]
+    public void Plus_random_in_ranges_equals_the_serial_whole_tensor_draws()
+    {
+        string a = SyntheticCheckpoint.Write(models.Output("plus-random-large-a"), Fast.Merging.Architectures.ArchitectureId.Sd1, SyntheticDTypes.F16, 11, scale: 8);
+        string b = SyntheticCheckpoint.Write(models.Output("plus-random-large-b"), Fast.Merging.Architectures.ArchitectureId.Sd1, SyntheticDTypes.F16, 12, scale: 8);
+        foreach (int threads in new[] { 1, 2 })
+        {
+            AssertSerialDraws(a, b, threads);
+        }
+    }
+
+    private static void AssertSerialDraws(string a, string b, int threads)
+    {
+        string output = Path.Combine(Path.GetDirectoryName(a)!, $"plus-random-large-{threads}.safetensors");
+        var recipe = new MergeRecipe { CalcMode = CalcMode.PlusRandom, Seed = 77, Alpha = 0.3, A = new(a), B = new(b) };
+        MergeResult result = FastMerger.Merge(recipe, output, new MergeOptions { Overwrite = true, HashInputs = false, Threads = threads });
+        Assert.Contains(result.Plan.Tensors, t => t.Action == TensorAction.Merge && t.Shape.Aggregate(1L, (x, d) => x * d) > 4L * Fast.Merging.Execution.WorkScratch.ChunkElements);
+
+        using SafeTensorsFile inputA = SafeTensorsFile.Open(a);
+        using SafeTensorsFile merged = SafeTensorsFile.Open(output);
+        var generator = new Fast.Merging.Randomness.TorchCpuGenerator(77);
+        var keys = result.Plan.Tensors.Where(t => t.Action == TensorAction.Merge).OrderBy(t => System.Text.Encoding.UTF8.GetBytes(t.Name), Utf8Bytes.Instance).ToList();
+        Assert.True(keys.Count > 100);
+        foreach (PlannedTensor t in keys)
+        {
+            TensorInfo info = inputA[t.Name];
+            Assert.Equal(DType.F16, info.DType);
+            var noise = new float[info.ElementCount];
+            Fast.Merging.Randomness.TorchRandn.FillPerElement(generator, Fast.Kernels.ElementType.F16, noise);
+            var before = new byte[info.ByteLength];
+            inputA.CopyTo(info, 0, before);
+            var expected = new byte[merged[t.Name].ByteLength];
+            Fast.Kernels.DtypeStepKernels.AddScaled(before, Fast.Kernels.ElementType.F16, noise, t.Alpha, expected, Fast.Merging.ElementTypes.Of(t.OutputDType));
+            var actual = new byte[expected.Length];
+            merged.CopyTo(merged[t.Name], 0, actual);
+            Assert.True(expected.AsSpan().SequenceEqual(actual), $"{t.Name} ({info.ElementCount} elements) differs from the serial draw");
+        }
+    }
+
     [Fact]
     public void Plus_random_without_a_seed_names_the_option_and_writes_nothing()
     {
@@ -166,5 +210,13 @@ public sealed class SelfCalcmodesMergeTests(EngineModels models) : IClassFixture
         var values = new ushort[bytes.Length / 2];
         Buffer.BlockCopy(bytes, 0, values, 0, bytes.Length);
         return values;
+    }
+
+    /// <summary>Byte-wise order of UTF-8 names (the reference's key order).</summary>
+    private sealed class Utf8Bytes : IComparer<byte[]>
+    {
+        public static readonly Utf8Bytes Instance = new();
+
+        public int Compare(byte[]? x, byte[]? y) => x.AsSpan().SequenceCompareTo(y);
     }
 }

@@ -14,6 +14,9 @@ internal sealed class WholeTensorMerge(MergeRecipe recipe, CosineStatistics? cos
 {
     private readonly PlusRandomStreams? _random = random;
 
+    /// <summary>plus random's generator states, for its element ranges (<see cref="TensorOperations"/>); null for other calcmodes.</summary>
+    public PlusRandomStreams? Random => _random;
+
     private readonly MergeRecipe _recipe = recipe;
     private readonly CosineStatistics? _cosine = cosine;
     private readonly IMergeAccelerator? _accelerator = accelerator;
