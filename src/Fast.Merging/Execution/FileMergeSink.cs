@@ -41,7 +41,7 @@ internal sealed class FileMergeSink : IMergeSink
         }
         else if (hashOutput)
         {
-            _digest = new OutputDigest(writer, headerFinal: false);
+            _digest = new OutputDigest(writer);
         }
 
         if (finalMetadata is not null)
