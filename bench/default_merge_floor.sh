@@ -69,7 +69,7 @@ actual=$(sha256sum "$work/floor-cold.safetensors" | cut -d' ' -f1)
 rm -f "$work"/floor-{cold,warm,nohash,nofsync,basecold,basewarm}.safetensors
 
 f=${best[floor]}
-size=$(du -h "$a" | cut -f1)
+size=$(du -hL "$a" | cut -f1)
 row "SD1.5 fp16 ws, 26-value list ($size per model): default merge, cold hash cache (best of $runs)" "${best[cold]} s" "$(ratio "${best[cold]}" "$f")× durable floor (target ≤ 1.25)"
 row "  default merge, warm hash cache" "${best[warm]} s" "$(ratio "${best[warm]}" "$f")× durable floor (target ≤ 1.25)"
 row "  --no-output-hash (warm)" "${best[nohash]} s" "$(ratio "${best[nohash]}" "$f")× durable floor"

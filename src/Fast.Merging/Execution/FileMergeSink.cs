@@ -9,10 +9,17 @@ namespace Fast.Merging.Execution;
 /// hashes the file while it is written (<see cref="OutputHashes"/>), and writes a header planned with placeholder
 /// metadata (the inputs' hashes, still being computed) whose final form is patched in before the rename.
 /// </summary>
+/// <remarks>
+/// A header final from the start (the inputs' hashes were cached, or are not recorded) lets the writing threads hash
+/// the data themselves, in file order, from the bytes they just wrote (<see cref="InOrderOutputHash"/>); a header still
+/// to be patched cannot be hashed before the data, so then the file is read back behind the writers once it is final
+/// (<see cref="OutputDigest"/>).
+/// </remarks>
 internal sealed class FileMergeSink : IMergeSink
 {
     private readonly SafeTensorsWriter _writer;
     private readonly OutputDigest? _digest;
+    private readonly InOrderOutputHash? _inOrder;
     private readonly Func<IReadOnlyList<KeyValuePair<string, string>>>? _finalMetadata;
     private readonly Thread? _patch;
     private Exception? _patchFailure;
@@ -22,7 +29,21 @@ internal sealed class FileMergeSink : IMergeSink
     {
         _writer = writer;
         _finalMetadata = finalMetadata;
-        _digest = hashOutput ? new OutputDigest(writer, headerFinal: finalMetadata is null) : null;
+        if (hashOutput && finalMetadata is null)
+        {
+            byte[] head = new byte[writer.DataOffset];
+            if (writer.ReadBack(0, head) != head.Length)
+            {
+                throw new IOException($"{writer.TempPath}: its header could not be read back");
+            }
+
+            _inOrder = new InOrderOutputHash(head, writer.FileLength, writer);
+        }
+        else if (hashOutput)
+        {
+            _digest = new OutputDigest(writer);
+        }
+
         if (finalMetadata is not null)
         {
             // The header is patched as soon as the inputs' hashes are known, not when the last tensor is written: the
@@ -67,7 +88,12 @@ internal sealed class FileMergeSink : IMergeSink
         }
     }
 
-    public void Write(PlannedTensor tensor, long byteOffset, ReadOnlySpan<byte> data) => _writer.Write(_writer[tensor.Name], byteOffset, data);
+    public void Write(PlannedTensor tensor, long byteOffset, ReadOnlySpan<byte> data)
+    {
+        TensorInfo info = _writer[tensor.Name];
+        _writer.Write(info, byteOffset, data);
+        _inOrder?.Add(_writer.DataOffset + info.DataStart + byteOffset, data);
+    }
 
     public void Complete()
     {
@@ -78,6 +104,18 @@ internal sealed class FileMergeSink : IMergeSink
             {
                 System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(_patchFailure).Throw();
             }
+        }
+
+        if (_inOrder is not null)
+        {
+            // What is still set aside is hashed before the flush; ranges left in the file are read back after it.
+            _inOrder.Drain();
+            _writer.CommitAfterFlush(() =>
+            {
+                OutputHashes = _inOrder.Finish();
+                HashedStamp = _writer.TempFileStamp();
+            });
+            return;
         }
 
         // The digest finishes its tail while the file is flushed; the rename waits for both.
@@ -100,6 +138,7 @@ internal sealed class FileMergeSink : IMergeSink
         // not waited for: it finds the writer disposed and gives up.
         _abandoned = true;
         _digest?.Dispose();
+        _inOrder?.Dispose();
         _writer.Dispose();
     }
 

@@ -7,6 +7,8 @@ namespace Fast.Merging.Hashing;
 /// (from the page cache) front to back, as far as the writer reports every byte written, so the sha256 is done when
 /// the last bytes are and no out-of-order range is held in memory. The header is hashed only once it is final
 /// (<see cref="HeaderFinal"/>): a header planned with placeholders is patched first, and everything after it waits.
+/// Used for such headers only: an output whose header is final from the start is hashed by its writing threads
+/// (<see cref="InOrderOutputHash"/>), without this thread or the second pass over the page cache.
 /// </summary>
 internal sealed class OutputDigest : IDisposable
 {
@@ -19,16 +21,10 @@ internal sealed class OutputDigest : IDisposable
     private ModelHashes? _hashes;
     private Exception? _failure;
 
-    /// <param name="writer">The output being written; the digest must be finished or disposed before the writer closes.</param>
-    /// <param name="headerFinal">False when the header will still be replaced: call <see cref="HeaderFinal"/> after it is.</param>
-    public OutputDigest(SafeTensorsWriter writer, bool headerFinal)
+    /// <param name="writer">The output being written, its header still to be replaced (then call <see cref="HeaderFinal"/>); the digest must be finished or disposed before the writer closes.</param>
+    public OutputDigest(SafeTensorsWriter writer)
     {
         _writer = writer;
-        if (headerFinal)
-        {
-            _headerFinal.Set();
-        }
-
         _thread = new Thread(Run) { IsBackground = true, Name = "fastmerge output hash" };
         _thread.Start();
     }
