@@ -99,10 +99,7 @@ internal sealed class WholeTensorMerge(MergeRecipe recipe, CosineStatistics? cos
                 return;
             }
 
-            Span<float> result = operands.Rent<float>(operands.Count);
-            CosineStatistics.Inputs(operands, difference, out Span<float> a, out Span<float> other);
-            CosineSimilarity.Lerp(other, a, merge._cosine!.Weights(_t, favorA), result);
-            ElementConvert.Narrow(result, destination, outputType);
+            CosineMerge.Run(operands, difference, merge._cosine!.Weights(_t, favorA), destination, outputType);
         }
 
         public void Scale(Span<byte> destination, ElementType outputType)
