@@ -70,6 +70,31 @@ public sealed class StreamedCosineSimilarityTests
         }
     }
 
+    [Fact]
+    public void Lerp_over_ranges_that_start_and_end_inside_rows_is_the_whole_tensor_lerp()
+    {
+        // The engine's chunks cut rows anywhere: each range starts at its own column.
+        var random = new Random(10);
+        foreach (int columns in new[] { 1, 5, 8, 37, 640 })
+        {
+            int rows = 23;
+            float[] start = Values(rows * columns, random, special: true);
+            float[] end = Values(rows * columns, random, special: true);
+            float[] k = [.. Enumerable.Range(0, columns).Select(j => Weight(j, random))];
+            var expected = new float[rows * columns];
+            CosineSimilarity.LerpScalar(start, end, k, expected);
+            var actual = new float[rows * columns];
+            for (int first = 0; first < actual.Length;)
+            {
+                int length = Math.Min(random.Next(1, (3 * columns) + 9), actual.Length - first);
+                CosineSimilarity.LerpFrom(start.AsSpan(first, length), end.AsSpan(first, length), k, first % columns, actual.AsSpan(first, length));
+                first += length;
+            }
+
+            AssertSame(expected, actual, $"{columns} columns in ranges");
+        }
+    }
+
     private static float Weight(int j, Random random) => (j % 10) switch
     {
         0 => 0f,

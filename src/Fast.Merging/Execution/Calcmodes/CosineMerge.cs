@@ -10,6 +10,46 @@ namespace Fast.Merging.Execution.Calcmodes;
 /// </summary>
 internal static class CosineMerge
 {
+    /// <summary>
+    /// Elements of one range of the tensor (stored A, B and C in add difference, as the engine's chunks read them)
+    /// merged into <paramref name="destination"/>; the range starts at column <paramref name="firstColumn"/> of a row.
+    /// </summary>
+    public static void RunRange(
+        ReadOnlySpan<byte> a, ElementType typeA, ReadOnlySpan<byte> b, ElementType typeB, ReadOnlySpan<byte> c, ElementType typeC,
+        bool difference, float[] k, int firstColumn, Span<byte> destination, ElementType outputType)
+    {
+        int total = a.Length / ElementTypeInfo.SizeOf(typeA);
+        int sizeA = ElementTypeInfo.SizeOf(typeA), sizeB = ElementTypeInfo.SizeOf(typeB), sizeC = ElementTypeInfo.SizeOf(typeC);
+        int sizeOut = ElementTypeInfo.SizeOf(outputType);
+        int columns = k.Length;
+        float[] buffer = ArrayPool<float>.Shared.Rent(3 * BlockElements);
+        try
+        {
+            for (int first = 0; first < total; first += BlockElements)
+            {
+                int n = Math.Min(BlockElements, total - first);
+                Span<float> values = buffer.AsSpan(0, n);
+                Span<float> other = buffer.AsSpan(BlockElements, n);
+                ElementConvert.Widen(a.Slice(first * sizeA, n * sizeA), typeA, values);
+                ElementConvert.Widen(b.Slice(first * sizeB, n * sizeB), typeB, other);
+                if (difference)
+                {
+                    Span<float> subtrahend = buffer.AsSpan(2 * BlockElements, n);
+                    ElementConvert.Widen(c.Slice(first * sizeC, n * sizeC), typeC, subtrahend);
+                    MergeKernels.Subtract(other, subtrahend, other);
+                    ElementConvert.RoundTo(other, typeB);
+                }
+
+                CosineSimilarity.LerpFrom(other, values, k, (int)((firstColumn + (long)first) % columns), values);
+                ElementConvert.Narrow(values, destination.Slice(first * sizeOut, n * sizeOut), outputType);
+            }
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(buffer);
+        }
+    }
+
     /// <summary>About this many values per block and operand.</summary>
     private const int BlockElements = 16384;
 

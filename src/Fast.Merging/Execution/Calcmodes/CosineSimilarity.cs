@@ -187,32 +187,48 @@ internal static class CosineSimilarity
     /// Both forms are computed per lane and the one torch takes (|w| &lt; 0.5, false for NaN) is kept: each lane is the
     /// scalar formula's f32 fma, so the bits are <see cref="LerpScalar"/>'s (the tests' oracle).
     /// </summary>
-    public static void Lerp(ReadOnlySpan<float> start, ReadOnlySpan<float> end, ReadOnlySpan<float> k, Span<float> destination)
-    {
-        int columns = k.Length;
-        ref float weights = ref MemoryMarshal.GetReference(k);
-        Vector256<float> half = Vector256.Create(0.5f), one = Vector256<float>.One;
-        for (int offset = 0; offset < destination.Length; offset += columns)
-        {
-            ref float s = ref MemoryMarshal.GetReference(start.Slice(offset, columns));
-            ref float e = ref MemoryMarshal.GetReference(end.Slice(offset, columns));
-            ref float o = ref MemoryMarshal.GetReference(destination.Slice(offset, columns));
-            int j = 0;
-            for (; j + Vector256<float>.Count <= columns; j += Vector256<float>.Count)
-            {
-                Vector256<float> vs = Vector256.LoadUnsafe(ref s, (nuint)j);
-                Vector256<float> ve = Vector256.LoadUnsafe(ref e, (nuint)j);
-                Vector256<float> w = Vector256.LoadUnsafe(ref weights, (nuint)j);
-                Vector256<float> d = ve - vs;
-                Vector256<float> fromStart = Vector256.FusedMultiplyAdd(w, d, vs);
-                Vector256<float> fromEnd = Vector256.FusedMultiplyAdd(-d, one - w, ve);
-                Vector256.ConditionalSelect(Vector256.LessThan(Vector256.Abs(w), half), fromStart, fromEnd).StoreUnsafe(ref o, (nuint)j);
-            }
+    public static void Lerp(ReadOnlySpan<float> start, ReadOnlySpan<float> end, ReadOnlySpan<float> k, Span<float> destination) =>
+        LerpFrom(start, end, k, 0, destination);
 
-            for (; j < columns; j++)
-            {
-                destination[offset + j] = LerpElement(start[offset + j], end[offset + j], k[j]);
-            }
+    /// <summary>
+    /// <see cref="Lerp"/> on a run of elements that starts at column <paramref name="firstColumn"/> of a row (a range of
+    /// the tensor's flat elements), so partial rows at either end take their own columns' k.
+    /// </summary>
+    public static void LerpFrom(ReadOnlySpan<float> start, ReadOnlySpan<float> end, ReadOnlySpan<float> k, int firstColumn, Span<float> destination)
+    {
+        int column = firstColumn;
+        for (int offset = 0; offset < destination.Length;)
+        {
+            int length = Math.Min(k.Length - column, destination.Length - offset);
+            LerpSegment(start.Slice(offset, length), end.Slice(offset, length), k.Slice(column, length), destination.Slice(offset, length));
+            offset += length;
+            column = 0;
+        }
+    }
+
+    /// <summary>One run of consecutive columns of one row.</summary>
+    private static void LerpSegment(ReadOnlySpan<float> start, ReadOnlySpan<float> end, ReadOnlySpan<float> k, Span<float> destination)
+    {
+        ref float s = ref MemoryMarshal.GetReference(start);
+        ref float e = ref MemoryMarshal.GetReference(end);
+        ref float weights = ref MemoryMarshal.GetReference(k);
+        ref float o = ref MemoryMarshal.GetReference(destination);
+        Vector256<float> half = Vector256.Create(0.5f), one = Vector256<float>.One;
+        int j = 0;
+        for (; j + Vector256<float>.Count <= destination.Length; j += Vector256<float>.Count)
+        {
+            Vector256<float> vs = Vector256.LoadUnsafe(ref s, (nuint)j);
+            Vector256<float> ve = Vector256.LoadUnsafe(ref e, (nuint)j);
+            Vector256<float> w = Vector256.LoadUnsafe(ref weights, (nuint)j);
+            Vector256<float> d = ve - vs;
+            Vector256<float> fromStart = Vector256.FusedMultiplyAdd(w, d, vs);
+            Vector256<float> fromEnd = Vector256.FusedMultiplyAdd(-d, one - w, ve);
+            Vector256.ConditionalSelect(Vector256.LessThan(Vector256.Abs(w), half), fromStart, fromEnd).StoreUnsafe(ref o, (nuint)j);
+        }
+
+        for (; j < destination.Length; j++)
+        {
+            destination[j] = LerpElement(start[j], end[j], k[j]);
         }
     }
 

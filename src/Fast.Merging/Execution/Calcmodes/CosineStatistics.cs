@@ -19,6 +19,9 @@ internal sealed class CosineStatistics
 {
     private readonly ConcurrentDictionary<string, float[]> _combined;
 
+    // A key's weights are asked for once per chunk of its merge pass.
+    private readonly ConcurrentDictionary<string, float[]> _weights = new(StringComparer.Ordinal);
+
     private CosineStatistics(double min, double max, ConcurrentDictionary<string, float[]> combined)
     {
         Min = min;
@@ -89,8 +92,11 @@ internal sealed class CosineStatistics
         return new CosineStatistics(kept.Min(), kept.Max(), combined);
     }
 
-    /// <summary>The per-column weight <c>k = clip((combined − min)/(max − min) − α, 0, 1)</c>, in torch's f32 ops.</summary>
-    public float[] Weights(PlannedTensor tensor, bool favorA)
+    /// <summary>The per-column weight <c>k = clip((combined − min)/(max − min) − α, 0, 1)</c>, in torch's f32 ops (computed once per key).</summary>
+    public float[] Weights(PlannedTensor tensor, bool favorA) =>
+        _weights.GetOrAdd(tensor.Name, _ => ComputeWeights(tensor, favorA));
+
+    private float[] ComputeWeights(PlannedTensor tensor, bool favorA)
     {
         float[] combined = _combined[tensor.Name];
         float min = (float)Min;

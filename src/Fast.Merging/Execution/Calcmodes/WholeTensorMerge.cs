@@ -34,6 +34,20 @@ internal sealed class WholeTensorMerge(MergeRecipe recipe, CosineStatistics? cos
         run(new Operators(this, operands), destination, outputType);
     }
 
+    /// <summary>
+    /// The cosine calcmodes' merge pass on one range of a tensor's elements (stored A, B, and C in add difference; the
+    /// range starts at flat element <paramref name="start"/>): <c>lerp(B, A, k)</c> with k per column, element by
+    /// element, so ranges give the whole tensor's bytes.
+    /// </summary>
+    public void CosineRange(
+        PlannedTensor t, long start, ReadOnlySpan<byte> a, ElementType typeA, ReadOnlySpan<byte> b, ElementType typeB,
+        ReadOnlySpan<byte> c, ElementType typeC, Span<byte> destination, ElementType outputType)
+    {
+        CosineStatistics cosine = _cosine ?? throw new InvalidOperationException("the cosine calcmodes need the similarity pass's statistics");
+        float[] k = cosine.Weights(t, CalcModeCatalog.Get(_recipe.CalcMode).CosineFavorsA == true);
+        CosineMerge.RunRange(a, typeA, b, typeB, c, typeC, _cosineOnDifference, k, (int)(start % k.Length), destination, outputType);
+    }
+
     /// <summary>The operations on one tensor's operands: on the device where there is one for them, else the CPU kernels.</summary>
     private sealed class Operators(WholeTensorMerge merge, Operands operands) : IWholeTensorOperators
     {
