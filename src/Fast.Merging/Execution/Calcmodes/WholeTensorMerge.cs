@@ -45,7 +45,21 @@ internal sealed class WholeTensorMerge(MergeRecipe recipe, CosineStatistics? cos
     {
         CosineStatistics cosine = _cosine ?? throw new InvalidOperationException("the cosine calcmodes need the similarity pass's statistics");
         float[] k = cosine.Weights(t, CalcModeCatalog.Get(_recipe.CalcMode).CosineFavorsA == true);
-        CosineMerge.RunRange(a, typeA, b, typeB, c, typeC, _cosineOnDifference, k, (int)(start % k.Length), destination, outputType);
+        int firstColumn = (int)(start % k.Length);
+        if (_accelerator is not null && destination.Length > 0)
+        {
+            // The device lerps whole rows of its weights: the range as one row, each element given its column's k.
+            var rangeWeights = new float[destination.Length / ElementTypeInfo.SizeOf(outputType)];
+            for (int i = 0; i < rangeWeights.Length; i++)
+            {
+                rangeWeights[i] = k[(int)((firstColumn + (long)i) % k.Length)];
+            }
+
+            _accelerator.CosineLerp(a, typeA, b, typeB, _cosineOnDifference ? c : default, _cosineOnDifference ? typeC : typeB, rangeWeights, destination, outputType);
+            return;
+        }
+
+        CosineMerge.RunRange(a, typeA, b, typeB, c, typeC, _cosineOnDifference, k, firstColumn, destination, outputType);
     }
 
     /// <summary>The operations on one tensor's operands: on the device where there is one for them, else the CPU kernels.</summary>
