@@ -23,6 +23,7 @@ internal sealed class TensorOperations(MergePlan plan, MergeSources sources, IMe
     private readonly bool _modeUsesC = MergeModeCatalog.Get(plan.Recipe.Mode).UsesC;
     private readonly bool _wholeTensor = CalcModeCatalog.Get(plan.Recipe.CalcMode).WholeTensor;
     private readonly IInputReader _reader = sources.Reader;
+    private readonly bool _cosine = CalcModeCatalog.Get(plan.Recipe.CalcMode).UsesCosineStatistics;
 
     /// <summary>
     /// True when <paramref name="t"/> can be done as independent element ranges (<see cref="Execute"/> with a
@@ -36,7 +37,9 @@ internal sealed class TensorOperations(MergePlan plan, MergeSources sources, IMe
             // self is A·α element by element: whole-tensor in the catalog (no mode kernel computes it), yet its ranges
             // are independent, so it runs in chunks like a normal merge (ScaleRange); so does plus random, each range
             // drawing its part of the key's randn_like from a stored generator state (AddNoiseRange).
-            bool elementwise = !CalcModeCatalog.Get(calcMode).WholeTensor || calcMode is CalcMode.Self or CalcMode.PlusRandom;
+            // The cosine calcmodes' merge pass is a lerp with k per column: element ranges too (CosineRange).
+            bool elementwise = !CalcModeCatalog.Get(calcMode).WholeTensor || calcMode is CalcMode.Self or CalcMode.PlusRandom
+                || CalcModeCatalog.Get(calcMode).UsesCosineStatistics;
             return elementwise && t.MergedChannels is null && t.Adjust is null;
         }
 
@@ -67,6 +70,8 @@ internal sealed class TensorOperations(MergePlan plan, MergeSources sources, IMe
                 return ScaleRange(t, start, count, scratch);
             case TensorAction.Merge when count > 0 && plan.Recipe.CalcMode == CalcMode.PlusRandom:
                 return AddNoiseRange(t, start, count, scratch);
+            case TensorAction.Merge when count > 0 && _cosine:
+                return CosineRange(t, start, count, scratch);
             case TensorAction.Merge when _wholeTensor:
                 return MergeWholeTensor(t);
             case TensorAction.Merge when t.MergedChannels is null:
@@ -239,6 +244,29 @@ internal sealed class TensorOperations(MergePlan plan, MergeSources sources, IMe
             ArrayPool<float>.Shared.Return(noise);
         }
 
+        sink.Write(t, start * sizeOut, dst);
+        return dst.Length;
+    }
+
+    /// <summary>cosineA/cosineB on elements <paramref name="start"/>..+<paramref name="count"/> (<see cref="WholeTensorMerge.CosineRange"/>).</summary>
+    private long CosineRange(PlannedTensor t, long start, int count, WorkScratch scratch)
+    {
+        TensorInfo ta = _a[t.Name], tb = _b[t.Name];
+        ElementType typeA = ElementTypes.Of(ta.DType), typeB = ElementTypes.Of(tb.DType), typeOut = ElementTypes.Of(t.OutputDType);
+        int sizeA = ElementTypeInfo.SizeOf(typeA), sizeB = ElementTypeInfo.SizeOf(typeB), sizeOut = ElementTypeInfo.SizeOf(typeOut);
+        ReadOnlySpan<byte> sa = _reader.Read(_a, ta, start * sizeA, count * sizeA, scratch.A);
+        ReadOnlySpan<byte> sb = _reader.Read(_b, tb, start * sizeB, count * sizeB, scratch.B);
+        ReadOnlySpan<byte> sc = default;
+        ElementType typeC = typeB;
+        if (_modeUsesC)
+        {
+            TensorInfo tc = _c![t.Name];
+            typeC = ElementTypes.Of(tc.DType);
+            sc = _reader.Read(_c, tc, start * ElementTypeInfo.SizeOf(typeC), count * ElementTypeInfo.SizeOf(typeC), scratch.C);
+        }
+
+        Span<byte> dst = scratch.Output.AsSpan(0, count * sizeOut);
+        whole.CosineRange(t, start, sa, typeA, sb, typeB, sc, typeC, dst, typeOut);
         sink.Write(t, start * sizeOut, dst);
         return dst.Length;
     }

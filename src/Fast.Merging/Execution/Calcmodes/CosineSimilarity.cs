@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using Fast.Kernels;
 
@@ -13,10 +14,10 @@ namespace Fast.Merging.Execution.Calcmodes;
 internal static class CosineSimilarity
 {
     /// <summary><c>normalize</c>'s default eps, used by torch as an f32 scalar.</summary>
-    private const float NormalizeEpsilon = 1e-12f;
+    internal const float NormalizeEpsilon = 1e-12f;
 
     /// <summary><c>cosine_similarity</c> clamps the squared norms at eps² (eps = 1e-8), computed in double, used as f32.</summary>
-    private const float SquaredSimilarityEpsilon = (float)(1e-8 * 1e-8);
+    internal const float SquaredSimilarityEpsilon = (float)(1e-8 * 1e-8);
 
     /// <summary>Statistic values (what the first pass collects) and the combined similarity the merge weighs with.</summary>
     public readonly record struct KeySimilarity(float[] Statistic, float[] Combined);
@@ -105,7 +106,7 @@ internal static class CosineSimilarity
     // vectorised only because the similarity pass touches every element of the model several times.
 
     /// <summary><c>squares[i] = x[i] · x[i]</c> (torch's <c>pow(x, 2)</c>).</summary>
-    private static void Squares(ReadOnlySpan<float> x, Span<float> squares)
+    internal static void Squares(ReadOnlySpan<float> x, Span<float> squares)
     {
         int i = 0;
         for (; i + Vector256<float>.Count <= x.Length; i += Vector256<float>.Count)
@@ -121,7 +122,7 @@ internal static class CosineSimilarity
     }
 
     /// <summary>One row of <c>(x / sx) · (y / sy)</c>, sx and sy per column.</summary>
-    private static void NormalizedProducts(ReadOnlySpan<float> x, ReadOnlySpan<float> sx, ReadOnlySpan<float> y, ReadOnlySpan<float> sy, Span<float> products)
+    internal static void NormalizedProducts(ReadOnlySpan<float> x, ReadOnlySpan<float> sx, ReadOnlySpan<float> y, ReadOnlySpan<float> sy, Span<float> products)
     {
         int j = 0;
         for (; j + Vector256<float>.Count <= x.Length; j += Vector256<float>.Count)
@@ -138,7 +139,7 @@ internal static class CosineSimilarity
     }
 
     /// <summary><c>row[j] /= divisors[j]</c>.</summary>
-    private static void DivideInPlace(Span<float> row, ReadOnlySpan<float> divisors)
+    internal static void DivideInPlace(Span<float> row, ReadOnlySpan<float> divisors)
     {
         int j = 0;
         for (; j + Vector256<float>.Count <= row.Length; j += Vector256<float>.Count)
@@ -183,20 +184,70 @@ internal static class CosineSimilarity
     /// <summary>
     /// <c>lerp(start, end, k)</c> with k per column, broadcast over dim 0, in torch's fma form: <c>fma(w, d, start)</c> or
     /// <c>fma(−d, 1 − w, end)</c>, the latter's zero signs being torch's (<c>end − d·(1 − w)</c> contracted), into <paramref name="destination"/> (may be <paramref name="start"/>).
+    /// Both forms are computed per lane and the one torch takes (|w| &lt; 0.5, false for NaN) is kept: each lane is the
+    /// scalar formula's f32 fma, so the bits are <see cref="LerpScalar"/>'s (the tests' oracle).
     /// </summary>
-    public static void Lerp(ReadOnlySpan<float> start, ReadOnlySpan<float> end, ReadOnlySpan<float> k, Span<float> destination)
+    public static void Lerp(ReadOnlySpan<float> start, ReadOnlySpan<float> end, ReadOnlySpan<float> k, Span<float> destination) =>
+        LerpFrom(start, end, k, 0, destination);
+
+    /// <summary>
+    /// <see cref="Lerp"/> on a run of elements that starts at column <paramref name="firstColumn"/> of a row (a range of
+    /// the tensor's flat elements), so partial rows at either end take their own columns' k.
+    /// </summary>
+    public static void LerpFrom(ReadOnlySpan<float> start, ReadOnlySpan<float> end, ReadOnlySpan<float> k, int firstColumn, Span<float> destination)
+    {
+        int column = firstColumn;
+        for (int offset = 0; offset < destination.Length;)
+        {
+            int length = Math.Min(k.Length - column, destination.Length - offset);
+            LerpSegment(start.Slice(offset, length), end.Slice(offset, length), k.Slice(column, length), destination.Slice(offset, length));
+            offset += length;
+            column = 0;
+        }
+    }
+
+    /// <summary>One run of consecutive columns of one row.</summary>
+    private static void LerpSegment(ReadOnlySpan<float> start, ReadOnlySpan<float> end, ReadOnlySpan<float> k, Span<float> destination)
+    {
+        ref float s = ref MemoryMarshal.GetReference(start);
+        ref float e = ref MemoryMarshal.GetReference(end);
+        ref float weights = ref MemoryMarshal.GetReference(k);
+        ref float o = ref MemoryMarshal.GetReference(destination);
+        Vector256<float> half = Vector256.Create(0.5f), one = Vector256<float>.One;
+        int j = 0;
+        for (; j + Vector256<float>.Count <= destination.Length; j += Vector256<float>.Count)
+        {
+            Vector256<float> vs = Vector256.LoadUnsafe(ref s, (nuint)j);
+            Vector256<float> ve = Vector256.LoadUnsafe(ref e, (nuint)j);
+            Vector256<float> w = Vector256.LoadUnsafe(ref weights, (nuint)j);
+            Vector256<float> d = ve - vs;
+            Vector256<float> fromStart = Vector256.FusedMultiplyAdd(w, d, vs);
+            Vector256<float> fromEnd = Vector256.FusedMultiplyAdd(-d, one - w, ve);
+            Vector256.ConditionalSelect(Vector256.LessThan(Vector256.Abs(w), half), fromStart, fromEnd).StoreUnsafe(ref o, (nuint)j);
+        }
+
+        for (; j < destination.Length; j++)
+        {
+            destination[j] = LerpElement(start[j], end[j], k[j]);
+        }
+    }
+
+    /// <summary>The element formula of <see cref="Lerp"/>, one element at a time (the oracle of its vector form).</summary>
+    public static void LerpScalar(ReadOnlySpan<float> start, ReadOnlySpan<float> end, ReadOnlySpan<float> k, Span<float> destination)
     {
         int columns = k.Length;
         for (int offset = 0; offset < destination.Length; offset += columns)
         {
             for (int j = 0; j < columns; j++)
             {
-                float s = start[offset + j];
-                float e = end[offset + j];
-                float w = k[j];
-                float d = e - s;
-                destination[offset + j] = Math.Abs(w) < 0.5f ? MathF.FusedMultiplyAdd(w, d, s) : MathF.FusedMultiplyAdd(-d, 1f - w, e);
+                destination[offset + j] = LerpElement(start[offset + j], end[offset + j], k[j]);
             }
         }
+    }
+
+    private static float LerpElement(float s, float e, float w)
+    {
+        float d = e - s;
+        return Math.Abs(w) < 0.5f ? MathF.FusedMultiplyAdd(w, d, s) : MathF.FusedMultiplyAdd(-d, 1f - w, e);
     }
 }

@@ -19,6 +19,9 @@ internal sealed class CosineStatistics
 {
     private readonly ConcurrentDictionary<string, float[]> _combined;
 
+    // A key's weights are asked for once per chunk of its merge pass.
+    private readonly ConcurrentDictionary<string, float[]> _weights = new(StringComparer.Ordinal);
+
     private CosineStatistics(double min, double max, ConcurrentDictionary<string, float[]> combined)
     {
         Min = min;
@@ -41,20 +44,30 @@ internal sealed class CosineStatistics
         PlannedTensor[] measured = [.. plan.Tensors.Where(t => t.InCosineStats)];
         var statistics = new float[measured.Length][];
         var combined = new ConcurrentDictionary<string, float[]>(StringComparer.Ordinal);
+
+        // Largest keys first, each worker taking the next: a big key started last would leave the others idle.
+        int[] order = [.. Enumerable.Range(0, measured.Length).OrderByDescending(i => Elements(measured[i]))];
+        int next = -1;
         Parallel.For(
             0,
-            measured.Length,
+            Math.Min(Math.Max(1, threads), Math.Max(1, measured.Length)),
             new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, threads), CancellationToken = cancellation },
-            i =>
+            _ =>
             {
-                PlannedTensor t = measured[i];
-                CosineSimilarity.KeySimilarity similarity = PositionIdsKeys.IsPositionIds(t.Name)
-                    ? MeasurePositionIds(favorA, t, sources)
-                    : Measure(favorA, difference, t, sources);
-                statistics[i] = similarity.Statistic;
-                if (t.Action == TensorAction.Merge)
+                var scratch = new CosineScratch();
+                for (int n = Interlocked.Increment(ref next); n < order.Length; n = Interlocked.Increment(ref next))
                 {
-                    combined[t.Name] = similarity.Combined;
+                    cancellation.ThrowIfCancellationRequested();
+                    int i = order[n];
+                    PlannedTensor t = measured[i];
+                    CosineSimilarity.KeySimilarity similarity = PositionIdsKeys.IsPositionIds(t.Name)
+                        ? MeasurePositionIds(favorA, t, sources)
+                        : Measure(favorA, difference, t, sources, scratch);
+                    statistics[i] = similarity.Statistic;
+                    if (t.Action == TensorAction.Merge)
+                    {
+                        combined[t.Name] = similarity.Combined;
+                    }
                 }
             });
 
@@ -79,8 +92,11 @@ internal sealed class CosineStatistics
         return new CosineStatistics(kept.Min(), kept.Max(), combined);
     }
 
-    /// <summary>The per-column weight <c>k = clip((combined − min)/(max − min) − α, 0, 1)</c>, in torch's f32 ops.</summary>
-    public float[] Weights(PlannedTensor tensor, bool favorA)
+    /// <summary>The per-column weight <c>k = clip((combined − min)/(max − min) − α, 0, 1)</c>, in torch's f32 ops (computed once per key).</summary>
+    public float[] Weights(PlannedTensor tensor, bool favorA) =>
+        _weights.GetOrAdd(tensor.Name, _ => ComputeWeights(tensor, favorA));
+
+    private float[] ComputeWeights(PlannedTensor tensor, bool favorA)
     {
         float[] combined = _combined[tensor.Name];
         float min = (float)Min;
@@ -109,11 +125,45 @@ internal sealed class CosineStatistics
         }
     }
 
-    private static CosineSimilarity.KeySimilarity Measure(bool favorA, bool difference, PlannedTensor t, MergeSources sources)
+    /// <summary>
+    /// One key's similarities: swept by rows from the stored bytes (<see cref="StreamedCosineSimilarity"/>) where the
+    /// shape allows, else on the widened whole tensor; both give <see cref="CosineSimilarity.Compute"/>'s bits.
+    /// </summary>
+    private static CosineSimilarity.KeySimilarity Measure(bool favorA, bool difference, PlannedTensor t, MergeSources sources, CosineScratch scratch)
     {
+        long[] shape = [.. t.Shape];
+        long elements = Elements(t);
+        bool whole = t.MergedChannels is null
+            && sources.A[t.Name].ElementCount == elements
+            && sources.B[t.Name].ElementCount == elements
+            && (!difference || sources.C![t.Name].ElementCount == elements);
+        if (whole && StreamedCosineSimilarity.Supports(shape))
+        {
+            ReadOnlySpan<byte> a = Stored(sources, sources.A, t, scratch.StoredA);
+            ReadOnlySpan<byte> b = Stored(sources, sources.B, t, scratch.StoredB);
+            ReadOnlySpan<byte> c = difference ? Stored(sources, sources.C!, t, scratch.StoredC) : default;
+            var inputs = new StoredPair(
+                a, ElementTypes.Of(sources.A[t.Name].DType),
+                b, ElementTypes.Of(sources.B[t.Name].DType),
+                c, difference ? ElementTypes.Of(sources.C![t.Name].DType) : default,
+                difference);
+            return StreamedCosineSimilarity.Compute(favorA, inputs, shape, scratch);
+        }
+
         using var operands = new Operands(sources, t);
-        Inputs(operands, difference, out Span<float> a, out Span<float> other);
-        return CosineSimilarity.Compute(favorA, a, other, operands.Shape);
+        Inputs(operands, difference, out Span<float> x, out Span<float> y);
+        return CosineSimilarity.Compute(favorA, x, y, operands.Shape);
+    }
+
+    private static long Elements(PlannedTensor t) => t.Shape.Aggregate(1L, (product, d) => product * d);
+
+    /// <summary>A key's stored bytes in one input, read into the worker's buffer.</summary>
+    private static ReadOnlySpan<byte> Stored(MergeSources sources, SafeTensorsFile file, PlannedTensor t, Func<long, Span<byte>> buffer)
+    {
+        TensorInfo info = file[t.Name];
+        Span<byte> stored = buffer(info.ByteLength);
+        sources.Reader.CopyTo(file, info, 0, stored);
+        return stored;
     }
 
     /// <summary>

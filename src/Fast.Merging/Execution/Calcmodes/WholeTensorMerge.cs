@@ -37,6 +37,34 @@ internal sealed class WholeTensorMerge(MergeRecipe recipe, CosineStatistics? cos
         run(new Operators(this, operands), destination, outputType);
     }
 
+    /// <summary>
+    /// The cosine calcmodes' merge pass on one range of a tensor's elements (stored A, B, and C in add difference; the
+    /// range starts at flat element <paramref name="start"/>): <c>lerp(B, A, k)</c> with k per column, element by
+    /// element, so ranges give the whole tensor's bytes.
+    /// </summary>
+    public void CosineRange(
+        PlannedTensor t, long start, ReadOnlySpan<byte> a, ElementType typeA, ReadOnlySpan<byte> b, ElementType typeB,
+        ReadOnlySpan<byte> c, ElementType typeC, Span<byte> destination, ElementType outputType)
+    {
+        CosineStatistics cosine = _cosine ?? throw new InvalidOperationException("the cosine calcmodes need the similarity pass's statistics");
+        float[] k = cosine.Weights(t, CalcModeCatalog.Get(_recipe.CalcMode).CosineFavorsA == true);
+        int firstColumn = (int)(start % k.Length);
+        if (_accelerator is not null && destination.Length > 0)
+        {
+            // The device lerps whole rows of its weights: the range as one row, each element given its column's k.
+            var rangeWeights = new float[destination.Length / ElementTypeInfo.SizeOf(outputType)];
+            for (int i = 0; i < rangeWeights.Length; i++)
+            {
+                rangeWeights[i] = k[(int)((firstColumn + (long)i) % k.Length)];
+            }
+
+            _accelerator.CosineLerp(a, typeA, b, typeB, _cosineOnDifference ? c : default, _cosineOnDifference ? typeC : typeB, rangeWeights, destination, outputType);
+            return;
+        }
+
+        CosineMerge.RunRange(a, typeA, b, typeB, c, typeC, _cosineOnDifference, k, firstColumn, destination, outputType);
+    }
+
     /// <summary>The operations on one tensor's operands: on the device where there is one for them, else the CPU kernels.</summary>
     private sealed class Operators(WholeTensorMerge merge, Operands operands) : IWholeTensorOperators
     {
@@ -102,10 +130,7 @@ internal sealed class WholeTensorMerge(MergeRecipe recipe, CosineStatistics? cos
                 return;
             }
 
-            Span<float> result = operands.Rent<float>(operands.Count);
-            CosineStatistics.Inputs(operands, difference, out Span<float> a, out Span<float> other);
-            CosineSimilarity.Lerp(other, a, merge._cosine!.Weights(_t, favorA), result);
-            ElementConvert.Narrow(result, destination, outputType);
+            CosineMerge.Run(operands, difference, merge._cosine!.Weights(_t, favorA), destination, outputType);
         }
 
         public void Scale(Span<byte> destination, ElementType outputType)

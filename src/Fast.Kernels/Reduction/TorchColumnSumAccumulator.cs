@@ -1,0 +1,194 @@
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
+namespace Fast.Kernels;
+
+/// <summary>
+/// <see cref="TorchColumnReductions.Sum"/> fed one row at a time: torch 1.13's <c>x.sum(0)</c> of a [rows, columns]
+/// f32 tensor (columns ≥ 2) in its own order, without the whole tensor of terms in memory. The cosine calcmodes
+/// compute each row's terms (squares, normalised products) into a small buffer and add it here, so a key is swept in
+/// cache-sized blocks instead of through tensor-sized scratch arrays. Bit-identical to
+/// <see cref="TorchColumnReductions.Sum"/> (the oracle its tests compare against): the same cascades, driven by row
+/// count instead of by a loop over a stored tensor.
+/// </summary>
+/// <remarks>
+/// <c>multi_row_sum</c>'s cascade carries level 0 into level 1 after every whole chunk of 2^p rows, which is when the
+/// cascade's row count becomes a multiple of 2^p: the streamed form carries at those counts. <c>row_sum</c> (the
+/// columns after the last whole group of 32, or of 4 below 8 columns) deals rows to four cascades by row mod 4;
+/// the rows after the last whole group of four go into the first cascade's finished sum, then the other three are
+/// added, as torch does.
+/// </remarks>
+public sealed class TorchColumnSumAccumulator
+{
+    private const int IlpFactor = 4;
+
+    private readonly int _rows;
+    private readonly int _columns;
+    private readonly int _rowByRow;
+    private readonly Cascade? _wide;
+    private readonly Cascade[] _ilp;
+    private readonly float[] _ilpTotal;
+    private readonly int _ilpRows;
+    private bool _ilpFinished;
+    private int _row;
+
+    /// <summary>A sum over dim 0 of a [<paramref name="rows"/>, <paramref name="columns"/>] tensor.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">Fewer than 2 columns (one column is a contiguous inner sum, <see cref="TorchRowSum"/>), or negative rows.</exception>
+    public TorchColumnSumAccumulator(int rows, int columns)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(rows);
+        ArgumentOutOfRangeException.ThrowIfLessThan(columns, 2);
+        _rows = rows;
+        _columns = columns;
+        _rowByRow = columns >= TorchRowSum.Lanes ? columns / 32 * 32 : columns / 4 * 4;
+        _wide = _rowByRow > 0 ? new Cascade(rows, _rowByRow) : null;
+        int rest = columns - _rowByRow;
+        int groups = rows / IlpFactor;
+        _ilpRows = groups * IlpFactor;
+        _ilp = rest > 0 ? [new Cascade(groups, rest), new Cascade(groups, rest), new Cascade(groups, rest), new Cascade(groups, rest)] : [];
+        _ilpTotal = new float[rest];
+    }
+
+    /// <summary>Adds the next row (rows are taken in order, <c>columns</c> values each).</summary>
+    /// <exception cref="ArgumentException">The row has the wrong length.</exception>
+    /// <exception cref="InvalidOperationException">Every row was already added.</exception>
+    public void AddRow(ReadOnlySpan<float> row)
+    {
+        Guard.SameLength(_columns, row.Length, nameof(row));
+        if (_row >= _rows)
+        {
+            throw new InvalidOperationException($"all {_rows} rows were already added");
+        }
+
+        _wide?.Add(row[.._rowByRow]);
+        if (_ilp.Length > 0)
+        {
+            ReadOnlySpan<float> rest = row[_rowByRow..];
+            if (_row < _ilpRows)
+            {
+                _ilp[_row % IlpFactor].Add(rest);
+            }
+            else
+            {
+                FinishIlp();
+                AddInto(_ilpTotal, rest);
+            }
+        }
+
+        _row++;
+    }
+
+    /// <summary>Writes the column sums, once every row was added.</summary>
+    /// <exception cref="InvalidOperationException">Rows are missing.</exception>
+    public void Result(Span<float> result)
+    {
+        Guard.SameLength(_columns, result.Length, nameof(result));
+        if (_row != _rows)
+        {
+            throw new InvalidOperationException($"{_row} of {_rows} rows added");
+        }
+
+        _wide?.Finish(result[.._rowByRow]);
+        if (_ilp.Length > 0)
+        {
+            FinishIlp();
+            Span<float> total = result[_rowByRow..];
+            _ilpTotal.CopyTo(total);
+            var partial = new float[total.Length];
+            for (int k = 1; k < IlpFactor; k++)
+            {
+                _ilp[k].Finish(partial);
+                AddInto(total, partial);
+            }
+        }
+
+        // The sums are added into the zero-filled output (CastStoreAccumulate): only −0 changes, to +0.
+        for (int j = 0; j < result.Length; j++)
+        {
+            result[j] = 0f + result[j];
+        }
+    }
+
+    /// <summary>The first row_sum cascade's finished sum starts the total the leftover rows are added to.</summary>
+    private void FinishIlp()
+    {
+        if (!_ilpFinished)
+        {
+            _ilp[0].Finish(_ilpTotal);
+            _ilpFinished = true;
+        }
+    }
+
+    /// <summary><c>accumulator[j] += values[j]</c>, each an f32 add (vector lanes are IEEE adds, so the same bits).</summary>
+    private static void AddInto(Span<float> accumulator, ReadOnlySpan<float> values)
+    {
+        ref float acc = ref MemoryMarshal.GetReference(accumulator);
+        ref float add = ref MemoryMarshal.GetReference(values);
+        int j = 0;
+        for (; j + Vector256<float>.Count <= accumulator.Length; j += Vector256<float>.Count)
+        {
+            (Vector256.LoadUnsafe(ref acc, (nuint)j) + Vector256.LoadUnsafe(ref add, (nuint)j)).StoreUnsafe(ref acc, (nuint)j);
+        }
+
+        for (; j < accumulator.Length; j++)
+        {
+            accumulator[j] += values[j];
+        }
+    }
+
+    /// <summary>One <c>multi_row_sum</c> cascade over <c>size</c> rows of <c>count</c> columns, fed row by row.</summary>
+    private sealed class Cascade
+    {
+        private const int Levels = 4;
+
+        private readonly int _count;
+        private readonly int _levelPower;
+        private readonly long _levelMask;
+        private readonly float[] _levels;
+        private long _added;
+
+        public Cascade(int size, int count)
+        {
+            _count = count;
+            _levelPower = Math.Max(4, CeilLog2(size) / Levels);
+            _levelMask = (1L << _levelPower) - 1;
+            _levels = new float[Levels * count];
+        }
+
+        public void Add(ReadOnlySpan<float> row)
+        {
+            AddInto(Level(0), row);
+            _added++;
+            if ((_added & _levelMask) != 0)
+            {
+                return;
+            }
+
+            // A whole chunk of level 0 is done: carry up while the row count is a multiple of the next level's chunk.
+            for (int j = 1; j < Levels; j++)
+            {
+                AddInto(Level(j), Level(j - 1));
+                Level(j - 1).Clear();
+                if ((_added & (_levelMask << (j * _levelPower))) != 0)
+                {
+                    break;
+                }
+            }
+        }
+
+        public void Finish(Span<float> result)
+        {
+            for (int j = 1; j < Levels; j++)
+            {
+                AddInto(Level(0), Level(j));
+            }
+
+            Level(0).CopyTo(result);
+        }
+
+        private Span<float> Level(int j) => _levels.AsSpan(j * _count, _count);
+
+        /// <summary>c10's <c>utils::CeilLog2</c>: 1 for x ≤ 2, else ⌈log2 x⌉.</summary>
+        private static int CeilLog2(int x) => x <= 2 ? 1 : 32 - int.LeadingZeroCount(x - 1);
+    }
+}

@@ -1,0 +1,126 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
+namespace Fast.Kernels;
+
+/// <summary>
+/// <see cref="TorchVectorReductions.Dot"/>(x, y), <see cref="TorchVectorReductions.Norm"/>(x) and
+/// <see cref="TorchVectorReductions.Norm"/>(y) of one tensor pair in a single sweep, fed in blocks: the cosine
+/// calcmodes' magnitude term <c>dot(A, B) / (norm(A)·norm(B))</c>. The results are those three methods' bits (they
+/// are the oracle the tests compare against); only the work is arranged differently.
+/// </summary>
+/// <remarks>
+/// torch's <c>dot</c> (reference BLAS <c>sdot</c>) is one sequential chain of f32 adds, one add latency per
+/// element, which no reordering may shorten. Here the two norms' 8-lane FMA accumulators run in the same loop, so
+/// the out-of-order core executes them (and the loads) in the shadow of that chain instead of in separate sweeps.
+/// Every block but the last must hold a multiple of 8 elements: the norms' vectors are the flat tensor's groups of 8.
+/// </remarks>
+public struct TorchMagnitudeAccumulator
+{
+    private const int Lanes = 8;
+
+    private float _dot;
+    private Vector256<float> _squaresX;
+    private Vector256<float> _squaresY;
+    private bool _finished;
+
+    /// <summary>Adds the next block; its length must be a multiple of 8 unless it is the last (then call <see cref="Finish"/> with it).</summary>
+    /// <exception cref="ArgumentException">The lengths differ or are not a multiple of 8.</exception>
+    public void Add(ReadOnlySpan<float> x, ReadOnlySpan<float> y)
+    {
+        Guard.SameLength(x.Length, y.Length, nameof(y));
+        if (x.Length % Lanes != 0)
+        {
+            throw new ArgumentException($"a block before the last needs a multiple of {Lanes} elements, not {x.Length}", nameof(x));
+        }
+
+        if (_finished)
+        {
+            throw new InvalidOperationException("the accumulator is finished");
+        }
+
+        AddVectors(x, y, x.Length);
+    }
+
+    /// <summary>Adds the last block (any length) and returns <c>dot(x, y)</c>, <c>norm(x)</c> and <c>norm(y)</c>.</summary>
+    /// <exception cref="ArgumentException">The lengths differ.</exception>
+    public (float Dot, float NormX, float NormY) Finish(ReadOnlySpan<float> x, ReadOnlySpan<float> y)
+    {
+        Guard.SameLength(x.Length, y.Length, nameof(y));
+        if (_finished)
+        {
+            throw new InvalidOperationException("the accumulator is finished");
+        }
+
+        _finished = true;
+        int whole = x.Length - (x.Length % Lanes);
+        AddVectors(x, y, whole);
+        float dot = _dot;
+        for (int i = whole; i < x.Length; i++)
+        {
+            float product = x[i] * y[i];
+            dot += product;
+        }
+
+        return (dot, Norm(_squaresX, x[whole..]), Norm(_squaresY, y[whole..]));
+    }
+
+    /// <summary>The norm's lanes added in order, then its leftover elements as <see cref="TorchVectorReductions.Norm"/> takes them.</summary>
+    private static float Norm(Vector256<float> acc, ReadOnlySpan<float> tail)
+    {
+        float total = acc.GetElement(0);
+        for (int lane = 1; lane < Lanes; lane++)
+        {
+            total += acc.GetElement(lane);
+        }
+
+        int d = 0;
+        if (tail.Length >= 4)
+        {
+            for (; d < 4; d++)
+            {
+                float square = tail[d] * tail[d];
+                total += square;
+            }
+        }
+
+        for (; d < tail.Length; d++)
+        {
+            total = MathF.FusedMultiplyAdd(tail[d], tail[d], total);
+        }
+
+        return MathF.Sqrt(total);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void AddVectors(ReadOnlySpan<float> x, ReadOnlySpan<float> y, int whole)
+    {
+        ref float xs = ref MemoryMarshal.GetReference(x);
+        ref float ys = ref MemoryMarshal.GetReference(y);
+        float dot = _dot;
+        Vector256<float> squaresX = _squaresX, squaresY = _squaresY;
+        for (int i = 0; i < whole; i += Lanes)
+        {
+            Vector256<float> vx = Vector256.LoadUnsafe(ref xs, (nuint)i);
+            Vector256<float> vy = Vector256.LoadUnsafe(ref ys, (nuint)i);
+            squaresX = Vector256.FusedMultiplyAdd(vx, vx, squaresX);
+            squaresY = Vector256.FusedMultiplyAdd(vy, vy, squaresY);
+
+            // sdot's chain: each rounded product added in order (a product is the same f32 in a lane or a scalar).
+            Vector256<float> products = vx * vy;
+            dot += products.GetElement(0);
+            dot += products.GetElement(1);
+            dot += products.GetElement(2);
+            dot += products.GetElement(3);
+            dot += products.GetElement(4);
+            dot += products.GetElement(5);
+            dot += products.GetElement(6);
+            dot += products.GetElement(7);
+        }
+
+        _dot = dot;
+        _squaresX = squaresX;
+        _squaresY = squaresY;
+    }
+}

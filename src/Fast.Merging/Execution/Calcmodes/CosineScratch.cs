@@ -1,0 +1,39 @@
+namespace Fast.Merging.Execution.Calcmodes;
+
+/// <summary>
+/// One worker's buffers for the cosine similarity pass, kept across keys and only grown: renting tensor-sized arrays
+/// per key made the pass fault in (and the kernel zero) gigabytes of fresh pages on a full-size model.
+/// </summary>
+internal sealed class CosineScratch
+{
+    private byte[] _storedA = [], _storedB = [], _storedC = [];
+    private float[] _x = [], _y = [], _c = [], _row = [];
+
+    public Span<byte> StoredA(long length) => Grow(ref _storedA, length);
+
+    public Span<byte> StoredB(long length) => Grow(ref _storedB, length);
+
+    public Span<byte> StoredC(long length) => Grow(ref _storedC, length);
+
+    /// <summary>A block of A's values as f32.</summary>
+    public Span<float> X(int length) => Grow(ref _x, length);
+
+    /// <summary>A block of B's (or B − C's) values as f32.</summary>
+    public Span<float> Y(int length) => Grow(ref _y, length);
+
+    /// <summary>A block of C's values as f32 (add difference).</summary>
+    public Span<float> C(int length) => Grow(ref _c, length);
+
+    /// <summary>One row of terms (squares, normalised products).</summary>
+    public Span<float> Row(int length) => Grow(ref _row, length);
+
+    private static Span<T> Grow<T>(ref T[] buffer, long length)
+    {
+        if (buffer.Length < length)
+        {
+            buffer = GC.AllocateUninitializedArray<T>(checked((int)length));
+        }
+
+        return buffer.AsSpan(0, (int)length);
+    }
+}

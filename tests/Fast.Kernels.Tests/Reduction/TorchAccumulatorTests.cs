@@ -1,0 +1,166 @@
+using Fast.Kernels.Tests.Support;
+using Xunit;
+
+namespace Fast.Kernels.Tests.Reduction;
+
+/// <summary>
+/// The row-fed and block-fed forms of torch's reductions (<see cref="TorchColumnSumAccumulator"/>,
+/// <see cref="TorchColumnNormAccumulator"/>, <see cref="TorchMagnitudeAccumulator"/>) against the whole-tensor
+/// methods they re-arrange (<see cref="TorchColumnReductions"/>, <see cref="TorchVectorReductions"/>, themselves
+/// checked against torch), bit for bit: every cascade path (groups of 32 and the row_sum rest, 2–7 columns, rows
+/// around each level's chunk of 16, 256 and 4096, leftover rows), block splits, NaN, ±∞ and −0.
+/// </summary>
+[Trait("Isa", "Core")]
+public class TorchAccumulatorTests
+{
+    private static readonly int[] s_columns = [2, 3, 4, 5, 7, 8, 9, 31, 32, 33, 40, 64, 70];
+    private static readonly int[] s_rows = [0, 1, 3, 4, 5, 15, 16, 17, 63, 64, 65, 255, 256, 257, 1023, 1030];
+
+    [Fact]
+    public void Column_sums_fed_by_rows_are_the_whole_tensor_sums()
+    {
+        foreach (int columns in s_columns)
+        {
+            foreach (int rows in s_rows)
+            {
+                AssertColumnSums(rows, columns, seed: (rows * 131) + columns);
+            }
+        }
+    }
+
+    [Fact]
+    public void Column_sums_over_several_cascade_levels_are_the_whole_tensor_sums()
+    {
+        // 4100 rows: the row-by-row cascade carries at 16, 256 and 4096 rows; the row_sum rest (1 and 5 columns
+        // past 32) has 1025 rows per cascade and a leftover. 70 001 rows of 2 columns: row_sum alone, 17 500 rows
+        // per cascade, one leftover row.
+        AssertColumnSums(4100, 33, seed: 1);
+        AssertColumnSums(4100, 37, seed: 2);
+        AssertColumnSums(70_001, 2, seed: 3);
+        AssertColumnSums(20_000, 6, seed: 4);
+    }
+
+    [Fact]
+    public void Column_sums_keep_nan_infinity_and_signed_zero_as_the_whole_tensor_sums()
+    {
+        foreach (int columns in new[] { 3, 32, 35 })
+        {
+            float[] x = Values(300 * columns, seed: columns, special: true);
+            AssertColumnSums(300, columns, x);
+        }
+    }
+
+    [Fact]
+    public void Column_norms_fed_by_rows_are_the_whole_tensor_norms()
+    {
+        foreach (int columns in s_columns)
+        {
+            foreach (int rows in s_rows)
+            {
+                float[] x = Values(rows * columns, seed: (rows * 7) + columns, special: rows == 65);
+                var expected = new float[columns];
+                TorchColumnReductions.Norm(x, rows, columns, expected);
+                var accumulator = new TorchColumnNormAccumulator(columns);
+                for (int r = 0; r < rows; r++)
+                {
+                    accumulator.AddRow(x.AsSpan(r * columns, columns));
+                }
+
+                var actual = new float[columns];
+                accumulator.Result(actual);
+                Bits.AssertSame(expected, actual, $"[{rows}, {columns}] norm(2, 0)");
+            }
+        }
+    }
+
+    [Fact]
+    public void Dot_and_norms_fed_in_blocks_are_the_whole_vector_ones()
+    {
+        var random = new Random(5);
+        for (int length = 0; length < 120; length++)
+        {
+            AssertMagnitude(length, random, special: length % 9 == 4);
+        }
+
+        AssertMagnitude(10_007, random, special: false);
+        AssertMagnitude(65_536, random, special: true);
+    }
+
+    [Fact]
+    public void Misuse_is_refused()
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => new TorchColumnSumAccumulator(4, 1));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new TorchColumnNormAccumulator(1));
+        var sums = new TorchColumnSumAccumulator(1, 3);
+        Assert.Throws<ArgumentException>(() => sums.AddRow(new float[2]));
+        sums.AddRow(new float[3]);
+        Assert.Throws<InvalidOperationException>(() => sums.AddRow(new float[3]));
+        Assert.Throws<InvalidOperationException>(() => new TorchColumnSumAccumulator(2, 3).Result(new float[3]));
+        var magnitude = default(TorchMagnitudeAccumulator);
+        Assert.Throws<ArgumentException>(() => magnitude.Add(new float[7], new float[7]));
+        Assert.Throws<ArgumentException>(() => magnitude.Add(new float[8], new float[16]));
+    }
+
+    private static void AssertColumnSums(int rows, int columns, int seed) =>
+        AssertColumnSums(rows, columns, Values(rows * columns, seed, special: false));
+
+    private static void AssertColumnSums(int rows, int columns, float[] x)
+    {
+        var expected = new float[columns];
+        TorchColumnReductions.Sum(x, rows, columns, expected);
+        var accumulator = new TorchColumnSumAccumulator(rows, columns);
+        for (int r = 0; r < rows; r++)
+        {
+            accumulator.AddRow(x.AsSpan(r * columns, columns));
+        }
+
+        var actual = new float[columns];
+        accumulator.Result(actual);
+        Bits.AssertSame(expected, actual, $"[{rows}, {columns}] sum(0)");
+    }
+
+    /// <summary>Splits the vectors at random multiples of 8 (empty blocks included) and compares with the whole-vector methods.</summary>
+    private static void AssertMagnitude(int length, Random random, bool special)
+    {
+        float[] x = Values(length, random.Next(), special);
+        float[] y = Values(length, random.Next(), special);
+        var accumulator = default(TorchMagnitudeAccumulator);
+        int start = 0;
+        while (length - start >= 8 && random.Next(3) != 0)
+        {
+            int take = 8 * random.Next(0, ((length - start) / 8) + 1);
+            accumulator.Add(x.AsSpan(start, take), y.AsSpan(start, take));
+            start += take;
+        }
+
+        (float dot, float normX, float normY) = accumulator.Finish(x.AsSpan(start), y.AsSpan(start));
+        string context = $"length {length}, last block from {start}";
+        Bits.AssertSame([TorchVectorReductions.Dot(x, y)], [dot], context + " dot");
+        Bits.AssertSame([TorchVectorReductions.Norm(x)], [normX], context + " norm(x)");
+        Bits.AssertSame([TorchVectorReductions.Norm(y)], [normY], context + " norm(y)");
+    }
+
+    /// <summary>Values of widely different magnitudes and both signs (so the summation order shows in the last bits), optionally with NaN, ±∞ and ±0.</summary>
+    private static float[] Values(int length, int seed, bool special)
+    {
+        var random = new Random(seed);
+        var values = new float[length];
+        for (int i = 0; i < length; i++)
+        {
+            values[i] = (float)((random.NextDouble() - 0.4) * Math.Pow(10, random.Next(-3, 4)));
+            if (special && random.Next(97) == 0)
+            {
+                values[i] = random.Next(5) switch
+                {
+                    0 => float.NaN,
+                    1 => float.PositiveInfinity,
+                    2 => float.NegativeInfinity,
+                    3 => -0f,
+                    _ => 0f,
+                };
+            }
+        }
+
+        return values;
+    }
+}
