@@ -54,6 +54,14 @@ internal static class OutputTargets
     private static string Resolve(string path)
     {
         string full = Path.GetFullPath(path);
+
+        // An output that does not exist yet (the usual case) is its own target: ResolveLinkTarget would throw for it,
+        // and a run's first exception costs milliseconds. A dangling link exists for Path.Exists (lstat).
+        if (!Path.Exists(full))
+        {
+            return full;
+        }
+
         try
         {
             return File.ResolveLinkTarget(full, returnFinalTarget: true)?.FullName ?? full;
