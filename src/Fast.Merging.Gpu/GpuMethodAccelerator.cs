@@ -14,15 +14,22 @@ internal sealed class GpuMethodAccelerator(GpuMergeBackend backend) : IMethodAcc
 {
     public void WeightedSum(IReadOnlyList<float[]> models, int count, ReadOnlySpan<float> weights, Span<float> destination)
     {
-        using GpuTensor result = backend.Upload(models[0].AsSpan(0, count));
-        backend.Scale(result, weights[0], result);
-        for (int m = 1; m < models.Count; m++)
+        List<GpuTensor> uploaded = Upload(models, count);
+        try
         {
-            using GpuTensor term = backend.Upload(models[m].AsSpan(0, count));
-            backend.AddScaled(result, term, weights[m], result);
-        }
+            GpuTensor result = uploaded[0];
+            backend.Scale(result, weights[0], result);
+            for (int m = 1; m < uploaded.Count; m++)
+            {
+                backend.AddScaled(result, uploaded[m], weights[m], result);
+            }
 
-        backend.Download(result, destination[..count]);
+            backend.Download(result, destination[..count]);
+        }
+        finally
+        {
+            Release(uploaded);
+        }
     }
 
     public void AddDifferenceChain(ReadOnlySpan<float> first, ReadOnlySpan<float> baseValues, IReadOnlyList<float[]> terms, IReadOnlyList<ElementType> termTypes, ReadOnlySpan<float> weights, Span<float> destination)
@@ -30,13 +37,20 @@ internal sealed class GpuMethodAccelerator(GpuMergeBackend backend) : IMethodAcc
         int count = first.Length;
         using GpuTensor result = backend.Upload(first);
         using GpuTensor subtrahend = backend.Upload(baseValues);
-        for (int m = 0; m < terms.Count; m++)
+        List<GpuTensor> uploaded = Upload(terms, count);
+        try
         {
-            using GpuTensor term = backend.Upload(terms[m].AsSpan(0, count));
-            backend.AddDifference(result, term, subtrahend, GpuElementTypes.Of(termTypes[m]), weights[m], result);
-        }
+            for (int m = 0; m < uploaded.Count; m++)
+            {
+                backend.AddDifference(result, uploaded[m], subtrahend, GpuElementTypes.Of(termTypes[m]), weights[m], result);
+            }
 
-        backend.Download(result, destination[..count]);
+            backend.Download(result, destination[..count]);
+        }
+        finally
+        {
+            Release(uploaded);
+        }
     }
 
     public void TaskArithmetic(ReadOnlySpan<float> baseValues, IReadOnlyList<float[]> models, TaskArithmeticStep plan, Span<float> destination)
@@ -89,10 +103,7 @@ internal sealed class GpuMethodAccelerator(GpuMergeBackend backend) : IMethodAcc
         }
         finally
         {
-            foreach (GpuTensor tensor in weighted)
-            {
-                tensor.Dispose();
-            }
+            Release(weighted);
         }
     }
 
@@ -108,23 +119,46 @@ internal sealed class GpuMethodAccelerator(GpuMergeBackend backend) : IMethodAcc
     {
         int count = baseValues.Length;
         using GpuTensor gpuBase = backend.Upload(baseValues);
-        var uploaded = new List<GpuTensor>(models.Count);
+        List<GpuTensor> uploaded = Upload(models, count);
         try
         {
-            foreach (float[] model in models)
-            {
-                uploaded.Add(backend.Upload(model.AsSpan(0, count)));
-            }
-
             backend.ModelStockCombine(uploaded, gpuBase, t, gpuBase);
             backend.Download(gpuBase, destination[..count]);
         }
         finally
         {
-            foreach (GpuTensor tensor in uploaded)
+            Release(uploaded);
+        }
+    }
+
+    /// <summary>
+    /// The first <paramref name="count"/> elements of each array on the device. Every tensor of a call lives until its
+    /// result is downloaded (which waits for the queued kernels), so none is freed under a running kernel.
+    /// </summary>
+    private List<GpuTensor> Upload(IReadOnlyList<float[]> arrays, int count)
+    {
+        var uploaded = new List<GpuTensor>(arrays.Count);
+        try
+        {
+            foreach (float[] array in arrays)
             {
-                tensor.Dispose();
+                uploaded.Add(backend.Upload(array.AsSpan(0, count)));
             }
+
+            return uploaded;
+        }
+        catch
+        {
+            Release(uploaded);
+            throw;
+        }
+    }
+
+    private static void Release(List<GpuTensor> tensors)
+    {
+        foreach (GpuTensor tensor in tensors)
+        {
+            tensor.Dispose();
         }
     }
 }
