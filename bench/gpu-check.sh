@@ -14,15 +14,17 @@
 #   torch.log      bench/slothful_vs_torch.py --cuda (ILGPU pooling against torch CUDA pooling)
 #   ties.log       issue 15: `merge --mode ties` of 3 SD1.5-layout fp16 models over a base on the CPU (timed, twice:
 #                  mmap and --no-mmap, cmp), the I/O floor (cp BASE + read M1..M3), mergekit-style torch TIES on the
-#                  CPU (bench/ties_vs_torch.py), and --device gpu, which this version refuses (rc 2, one line)
+#                  CPU (bench/ties_vs_torch.py), and --device gpu (timed, cmp against the CPU output)
 #   diff.log       `diff` of two SD1.5-layout fp16 models, --device cpu against --device gpu: time, the read floor, and
 #                  the two JSON reports compared (identical but for the device's name); diff-report.html beside it
-# Usage: bench/gpu-check.sh BUNDLE OUTDIR [SECTIONS...]  (sections: tests slothful merge hostile bdn torch floor ties diff; default all)
+#   methods.log    issue 15: a recipe graph (ties of 3 over a base, then slerp with a 4th) on --device cpu and gpu
+#                  (--threads 1/2, --no-mmap, a second run), and dare with seeds 7/7/8: each output cmp'd with the CPU's
+# Usage: bench/gpu-check.sh BUNDLE OUTDIR [SECTIONS...]  (sections: tests slothful merge hostile bdn torch floor ties diff methods; default all)
 # GPU_CHECK_RUNS=N: timed runs per merge and device (best of N; default 2).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 bundle=$(readlink -f "${1:?usage: bench/gpu-check.sh BUNDLE OUTDIR}") out=$(readlink -f "${2:?OUTDIR}"); shift 2
-sections=("$@"); [ ${#sections[@]} -gt 0 ] || sections=(tests slothful merge hostile bdn torch floor ties diff)
+sections=("$@"); [ ${#sections[@]} -gt 0 ] || sections=(tests slothful merge hostile bdn torch floor ties diff methods)
 mkdir -p "$out"
 work=${GPU_CHECK_WORK:-/tmp/gpu-check}; mkdir -p "$work"
 export DOTNET_ROOT=$work/dotnet DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
@@ -156,14 +158,36 @@ LIST
       done
       echo "mmap vs no-mmap output: $(cmp -s "$work/ties-mmap.safetensors" "$work/ties-no-mmap.safetensors" && echo identical || echo DIFFERENT)"
       rm -f "$work/ties-no-mmap.safetensors"
-      timeout 60 dotnet "$app/cli/fastmerge.dll" merge --mode ties --base "$base" --models "$m2" "$m3" "$m4" --density 0.5 --device gpu \
+      t0=$(now)
+      timeout 120 dotnet "$app/cli/fastmerge.dll" merge --mode ties --base "$base" --models "$m2" "$m3" "$m4" --density 0.5 --device gpu \
         --no-fsync --no-output-hash --overwrite -o "$work/ties-gpu.safetensors" > "$work/ties-gpu.log" 2>&1
-      echo "ties --device gpu: rc=$? (this version: 2, refused) $(tail -1 "$work/ties-gpu.log"); output left: $([ -e "$work/ties-gpu.safetensors" ] && echo yes || echo no)"
+      echo "ties --device gpu: rc=$? $(secs "$t0" "$(now)") s $(tail -1 "$work/ties-gpu.log"); vs cpu: $(cmp -s "$work/ties-mmap.safetensors" "$work/ties-gpu.safetensors" && echo identical || echo DIFFERENT)"
       t0=$(now)
       timeout 60 $py bench/ties_vs_torch.py "$base" "$m2" "$m3" "$m4" "$work/ties-torch.safetensors" --density 0.5 > "$work/ties-torch.log" 2>&1
       echo "mergekit-style torch ties (CPU): rc=$? $(secs "$t0" "$(now)") s (rc 124: over 60 s)"
       rm -f "$work/ties-mmap.safetensors" "$work/ties-torch.safetensors" "$work/ties-gpu.safetensors"
     } > "$out/ties.log" 2>&1 ;;
+  methods) # issue 15: a recipe graph (ties of 3 over a base, then slerp with a 4th) and dare, --device gpu against the CPU
+    models
+    [ -f "$work/m4.safetensors" ] || fm synth --arch sd1 --seed 4 --dtype fp16 ${GPU_CHECK_SCALE:+--scale $GPU_CHECK_SCALE} -o "$work/m4.safetensors" >/dev/null
+    [ -f "$work/m5.safetensors" ] || fm synth --arch sd1 --seed 5 --dtype fp16 ${GPU_CHECK_SCALE:+--scale $GPU_CHECK_SCALE} -o "$work/m5.safetensors" >/dev/null
+    printf '{"inputs": {"base": "%s", "m1": "%s", "m2": "%s", "m3": "%s", "m4": "%s"},\n "merges": [{"name": "tied", "method": "ties", "base": "base", "models": ["m1", "m2", "m3"], "density": 0.3},\n  {"name": "out", "method": "slerp", "models": ["tied", "m4"], "t": 0.4}], "output": "out"}\n' \
+      "$work/m1.safetensors" "$work/m2.safetensors" "$work/m3.safetensors" "$work/m4.safetensors" "$work/m5.safetensors" > "$work/graph.json"
+    {
+      for run in "cpu --threads 2" "gpu --threads 2" "gpu --threads 1" "gpu --no-mmap" "gpu --threads 2"; do
+        name=$(echo "$run" | tr -d ' -'); t0=$(now)
+        timeout 120 dotnet "$app/cli/fastmerge.dll" merge --recipe "$work/graph.json" --device $run --no-fsync --no-output-hash --overwrite \
+          -o "$work/graph-$name.safetensors" > "$work/graph-$name.log" 2>&1
+        echo "graph --device $run: rc=$? $(secs "$t0" "$(now)") s $(tail -1 "$work/graph-$name.log"); vs cpu: $(cmp -s "$work/graph-cputhreads2.safetensors" "$work/graph-$name.safetensors" && echo identical || echo DIFFERENT)"
+      done
+      for run in "cpu 7" "gpu 7" "gpu 8"; do
+        set -- $run; t0=$(now)
+        timeout 120 dotnet "$app/cli/fastmerge.dll" merge --mode dare --base "$work/m1.safetensors" --models "$work/m2.safetensors" "$work/m3.safetensors" \
+          --density 0.5 --seed $2 --device $1 --no-fsync --no-output-hash --overwrite -o "$work/dare-$1-$2.safetensors" > "$work/dare-$1-$2.log" 2>&1
+        echo "dare --device $1 --seed $2: rc=$? $(secs "$t0" "$(now)") s; vs cpu seed 7: $(cmp -s "$work/dare-cpu-7.safetensors" "$work/dare-$1-$2.safetensors" && echo identical || echo different)"
+      done
+      rm -f "$work"/graph-*.safetensors "$work"/dare-*.safetensors
+    } > "$out/methods.log" 2>&1 ;;
   torch)
     FASTMERGE_BENCH="dotnet $app/bench/Fast.Bench.dll" PYTHONUNBUFFERED=1 timeout 300 $py bench/slothful_vs_torch.py --cuda > "$out/torch.log" 2>&1 ;;
   diff)    # per-block difference report: the SIMD reductions against the device's, same bits expected

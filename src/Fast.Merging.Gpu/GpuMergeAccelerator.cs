@@ -8,15 +8,20 @@ namespace Fast.Merging.Gpu;
 /// The library's device seam implemented on <see cref="GpuMergeBackend"/> (ILGPU): each call uploads the stored
 /// inputs, widens them on the device, runs the op and narrows the result back. Its own assembly because ILGPU cannot
 /// run under NativeAOT, which the library must; the CLI's NativeAOT build leaves it out. Calcmode normal runs the mode's
-/// GPU operator from <see cref="MergeModeCatalog"/>. A borrowed backend (tests share one to compile kernels once) is not
+/// GPU operator from <see cref="MergeModeCatalog"/>; the N-model methods run through <see cref="Methods"/>. A borrowed backend (tests share one to compile kernels once) is not
 /// disposed.
 /// </summary>
 /// <param name="backend">The ILGPU backend the operations run on.</param>
 /// <param name="ownsBackend">True to dispose <paramref name="backend"/> with this accelerator.</param>
 public sealed class GpuMergeAccelerator(GpuMergeBackend backend, bool ownsBackend = true) : IMergeAccelerator
 {
+    private readonly GpuMethodAccelerator _methods = new(backend);
+
     /// <inheritdoc />
     public string Name => backend.DeviceName;
+
+    /// <inheritdoc />
+    public IMethodAccelerator Methods => _methods;
 
     /// <inheritdoc />
     public void Merge(

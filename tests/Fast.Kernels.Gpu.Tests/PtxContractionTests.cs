@@ -67,6 +67,19 @@ public sealed partial class PtxContractionTests
     }
 
     [Fact]
+    public void Method_kernels_divide_correctly_rounded()
+    {
+        // DARE's rescale, the disjoint mean and model stock's mean are IEEE quotients on the CPU.
+        string drop = CompileToPtx(KernelMethods().Single(m => m.Name == nameof(MultiModelKernels.DropAndRescale)));
+        Assert.Contains("div.rn.f32", drop, StringComparison.Ordinal);
+        string stock = CompileToPtx(KernelMethods().Single(m => m.Name == nameof(MultiModelKernels.ModelStockCombine)));
+        Assert.Contains("div.rn.f64", stock, StringComparison.Ordinal);
+        Assert.Contains("mul.rn.f64", stock, StringComparison.Ordinal);
+        string combine = CompileToPtx(KernelMethods().Single(m => m.Name == nameof(MultiModelKernels.Combine)));
+        Assert.Contains("add.rn.f64", combine, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void The_check_catches_the_hazard_in_a_plain_instantiation()
     {
         // The CPU-accelerator arithmetic compiled for CUDA is exactly what the guard exists for: bare
@@ -87,7 +100,7 @@ public sealed partial class PtxContractionTests
 
     private static IEnumerable<MethodInfo> KernelMethods()
     {
-        Type[] kernelTypes = [typeof(ElementwiseKernels), typeof(ConversionKernels), typeof(FilterKernels), typeof(ReductionKernels), typeof(ExtractKernels), typeof(CosineKernels)];
+        Type[] kernelTypes = [typeof(ElementwiseKernels), typeof(ConversionKernels), typeof(FilterKernels), typeof(ReductionKernels), typeof(ExtractKernels), typeof(CosineKernels), typeof(MultiModelKernels)];
         return kernelTypes
             .SelectMany(type => type.GetMethods(BindingFlags.Public | BindingFlags.Static))
             .Where(method => method.GetParameters() is [{ ParameterType.Name: "Index1D" }, ..])

@@ -59,6 +59,7 @@ internal static class MethodMergeCommand
         {
             Threads = reader.Int("--threads", Environment.ProcessorCount, 1, 1024),
             Device = MergeCommand.ParseDevice(reader.Value("--device") ?? "auto"),
+            Accelerator = DeviceBackend.Provider(),
             ReadMode = reader.Flag("--no-mmap") ? ReadMode.Buffered : ReadMode.Mapped,
             Overwrite = reader.Flag("--overwrite"),
             HashOutput = !reader.Flag("--no-output-hash"),

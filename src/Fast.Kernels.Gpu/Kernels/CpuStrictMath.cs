@@ -21,4 +21,6 @@ internal readonly struct CpuStrictMath : IStrictMath
     public double Sub(double a, double b) => a - b;
 
     public double Mul(double a, double b) => a * b;
+
+    public double Div(double a, double b) => a / b;
 }

@@ -57,4 +57,10 @@ internal readonly struct CudaStrictMath : IStrictMath
         CudaAsm.Emit("mul.rn.f64 %0, %1, %2;", out double result, a, b);
         return result;
     }
+
+    public double Div(double a, double b)
+    {
+        CudaAsm.Emit("div.rn.f64 %0, %1, %2;", out double result, a, b);
+        return result;
+    }
 }

@@ -59,6 +59,15 @@ internal sealed class GpuKernels<TMath> : IGpuKernels
             CosineKernels.ColumnLerp<TMath>);
         SlothfulPool = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, SlothfulShape>(
             SlothfulKernels.Pool<TMath>);
+
+        Scale = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, float>(MultiModelKernels.Scale<TMath>);
+        Subtract = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>>(MultiModelKernels.Subtract<TMath>);
+        Divide = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, float>(MultiModelKernels.Divide<TMath>);
+        KeepByMagnitude = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, uint, int>(MultiModelKernels.KeepByMagnitude);
+        DropAndRescale = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, DropParameters>(MultiModelKernels.DropAndRescale<TMath>);
+        SignElectedMean = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, int>(MultiModelKernels.SignElectedMean<TMath>);
+        Combine = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, double, double>(MultiModelKernels.Combine<TMath>);
+        ModelStockCombine = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, double, double>(MultiModelKernels.ModelStockCombine<TMath>);
     }
 
     public Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, float> Lerp { get; }
@@ -116,4 +125,20 @@ internal sealed class GpuKernels<TMath> : IGpuKernels
     public Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int> ColumnLerp { get; }
 
     public Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, SlothfulShape> SlothfulPool { get; }
+
+    public Action<Index1D, ArrayView<float>, ArrayView<float>, float> Scale { get; }
+
+    public Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>> Subtract { get; }
+
+    public Action<Index1D, ArrayView<float>, ArrayView<float>, float> Divide { get; }
+
+    public Action<Index1D, ArrayView<float>, uint, int> KeepByMagnitude { get; }
+
+    public Action<Index1D, ArrayView<float>, DropParameters> DropAndRescale { get; }
+
+    public Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, int> SignElectedMean { get; }
+
+    public Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, double, double> Combine { get; }
+
+    public Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, double, double> ModelStockCombine { get; }
 }

@@ -61,4 +61,20 @@ internal interface IGpuKernels
     Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int> ColumnLerp { get; }
 
     Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, SlothfulShape> SlothfulPool { get; }
+
+    Action<Index1D, ArrayView<float>, ArrayView<float>, float> Scale { get; }
+
+    Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>> Subtract { get; }
+
+    Action<Index1D, ArrayView<float>, ArrayView<float>, float> Divide { get; }
+
+    Action<Index1D, ArrayView<float>, uint, int> KeepByMagnitude { get; }
+
+    Action<Index1D, ArrayView<float>, DropParameters> DropAndRescale { get; }
+
+    Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, int> SignElectedMean { get; }
+
+    Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, double, double> Combine { get; }
+
+    Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, double, double> ModelStockCombine { get; }
 }

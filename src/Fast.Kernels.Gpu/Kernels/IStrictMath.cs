@@ -24,4 +24,7 @@ internal interface IStrictMath
     double Sub(double a, double b);
 
     double Mul(double a, double b);
+
+    /// <summary>Correctly rounded division (model stock's mean).</summary>
+    double Div(double a, double b);
 }

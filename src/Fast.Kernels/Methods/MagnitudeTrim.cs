@@ -77,6 +77,48 @@ public static class MagnitudeTrim
         ApplyScalar(values[i..], threshold, ref equalToKeep);
     }
 
+    /// <summary>
+    /// The trim of <see cref="KeepLargest"/> as a rule a device applies element by element: the k-th largest magnitude
+    /// pattern of <paramref name="values"/> and how many lie strictly above it (for a threshold the caller then turns
+    /// into <see cref="KeptEqualEnd"/>).
+    /// </summary>
+    /// <param name="values">The whole tensor's values.</param>
+    /// <param name="keep">How many to keep, 1 ≤ keep &lt; the length.</param>
+    /// <param name="above">Elements whose magnitude pattern lies strictly above the threshold.</param>
+    /// <returns>The threshold pattern.</returns>
+    public static uint Threshold(ReadOnlySpan<float> values, long keep, out long above)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(keep, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(keep, values.Length);
+        return KthLargestMagnitude(values, keep, out above);
+    }
+
+    /// <summary>
+    /// Where <see cref="ApplyThreshold"/> stops keeping elements equal to <paramref name="threshold"/> in this piece: the
+    /// index just after the last equal element it keeps (0 when it keeps none), with <paramref name="equalToKeep"/>
+    /// decremented as <see cref="ApplyThreshold"/> would. <see cref="ApplyThreshold"/> is then the same as keeping, per
+    /// element i, a magnitude pattern above the threshold, or equal to it with i below the returned end; a device
+    /// applies that rule in parallel and keeps the same set.
+    /// </summary>
+    /// <param name="values">The piece's values.</param>
+    /// <param name="threshold">The k-th largest magnitude pattern.</param>
+    /// <param name="equalToKeep">How many elements equal to the threshold are still to be kept; decremented.</param>
+    /// <returns>The end index.</returns>
+    public static int KeptEqualEnd(ReadOnlySpan<float> values, uint threshold, ref long equalToKeep)
+    {
+        int end = 0;
+        for (int i = 0; i < values.Length && equalToKeep > 0; i++)
+        {
+            if (Magnitude(values[i]) == threshold)
+            {
+                equalToKeep--;
+                end = i + 1;
+            }
+        }
+
+        return end;
+    }
+
     private static void ApplyScalar(Span<float> values, uint threshold, ref long equalToKeep)
     {
         for (int i = 0; i < values.Length; i++)

@@ -25,7 +25,7 @@ internal static class GraphEngine
     /// <summary>The largest piece: past it, more memory buys nothing but fewer re-reads of split tensors.</summary>
     internal const int MaxPieceElements = 1 << 24;
 
-    public static void Run(GraphPlan plan, IReadOnlyDictionary<string, SafeTensorsFile> files, SafeTensorsWriter writer, int threads, int? pieceElements, IProgress<Execution.MergeProgress>? progress, CancellationToken cancellation)
+    public static void Run(GraphPlan plan, IReadOnlyDictionary<string, SafeTensorsFile> files, SafeTensorsWriter writer, int threads, int? pieceElements, IProgress<Execution.MergeProgress>? progress, CancellationToken cancellation, Methods.IMethodAccelerator? device = null)
     {
         var byName = plan.Tensors.ToDictionary(t => t.Name, StringComparer.Ordinal);
         var merges = plan.Order.ToDictionary(m => m.Name, StringComparer.Ordinal);
@@ -61,7 +61,7 @@ internal static class GraphEngine
                                 Copy(primary, primary[t.Name], t, writer, workspace);
                                 break;
                             default:
-                                new GraphTensorEvaluation(plan, files, merges, t, workspace).Run(writer, cancellation);
+                                new GraphTensorEvaluation(plan, files, merges, t, workspace, device).Run(writer, cancellation);
                                 break;
                         }
                     }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Fast.Merging.Api;
 using Fast.Merging.Hashing;
+using Fast.Merging.Methods;
 using Fast.SafeTensors;
 
 namespace Fast.Merging.Graphs;
@@ -15,7 +16,7 @@ public static class GraphMerger
     /// <summary>Runs <paramref name="recipe"/> into <paramref name="outputPath"/>.</summary>
     /// <param name="recipe">The recipe graph.</param>
     /// <param name="outputPath">The output file.</param>
-    /// <param name="options">Threads, read mode, overwrite, hashing, device (the CPU; device gpu is refused).</param>
+    /// <param name="options">Threads, read mode, overwrite, hashing, device (gpu runs the elementwise part on <see cref="MergeOptions.Accelerator"/>'s <see cref="IMergeAccelerator.Methods"/>; auto and cpu the CPU).</param>
     /// <param name="progress">Receives output bytes and tensors done, from worker threads.</param>
     /// <param name="cancellationToken">Stops the merge; the output is then not created.</param>
     /// <returns>The plan and hashes.</returns>
@@ -32,11 +33,6 @@ public static class GraphMerger
         var clock = Stopwatch.StartNew();
         recipe = GraphValidator.Validate(recipe, out IReadOnlyList<Graphs.GraphMerge> order);
         string fullOutput = Path.GetFullPath(outputPath);
-        if (options.Device == MergeDevice.Gpu)
-        {
-            throw new MergeDeviceException("device gpu: the N-model methods and recipe graphs run on the CPU in this version; use device auto or cpu");
-        }
-
         foreach (GraphInput input in recipe.Inputs)
         {
             if (!File.Exists(input.Path))
@@ -56,6 +52,7 @@ public static class GraphMerger
         }
 
         var files = new Dictionary<string, SafeTensorsFile>(StringComparer.Ordinal);
+        IMergeAccelerator? accelerator = OpenDevice(options);
         try
         {
             foreach (GraphInput input in recipe.Inputs)
@@ -88,7 +85,7 @@ public static class GraphMerger
             using (SafeTensorsWriter writer = SafeTensorsWriter.Create(
                 fullOutput, plan.Tensors.Select(t => new TensorSpec(t.Name, t.OutputDType, t.Shape)), plan.Metadata, options.Overwrite, options.FlushToDisk))
             {
-                GraphEngine.Run(plan, files, writer, options.Threads, pieceElements, progress, cancellationToken);
+                GraphEngine.Run(plan, files, writer, options.Threads, pieceElements, progress, cancellationToken, accelerator?.Methods);
                 writer.Commit();
             }
 
@@ -97,6 +94,7 @@ public static class GraphMerger
                 Plan = plan,
                 OutputPath = fullOutput,
                 OutputHashes = options.HashOutput ? HashCache.Default.Get(fullOutput, cancellationToken) : null,
+                Device = accelerator?.Name ?? "cpu",
                 Elapsed = clock.Elapsed,
             };
         }
@@ -106,7 +104,41 @@ public static class GraphMerger
             {
                 file.Dispose();
             }
+
+            accelerator?.Dispose();
         }
+    }
+
+    /// <summary>
+    /// The device of <see cref="MergeOptions.Device"/>: gpu opens <see cref="MergeOptions.Accelerator"/> and needs its
+    /// <see cref="IMergeAccelerator.Methods"/> (never a silent CPU run); cpu and auto compute on the CPU, since the
+    /// methods read and write far more bytes than they compute and the transfers would dominate.
+    /// </summary>
+    private static IMergeAccelerator? OpenDevice(MergeOptions options)
+    {
+        if (options.Device != MergeDevice.Gpu)
+        {
+            return null;
+        }
+
+        if (options.Accelerator is null)
+        {
+            throw new MergeDeviceException("device gpu: this build has no GPU backend; use device auto or cpu");
+        }
+
+        if (!options.Accelerator.TryCreate(out IMergeAccelerator? gpu, out string reason) || gpu is null)
+        {
+            throw new MergeDeviceException($"device gpu: {reason}; use device auto or cpu");
+        }
+
+        if (gpu.Methods is null)
+        {
+            string name = gpu.Name;
+            gpu.Dispose();
+            throw new MergeDeviceException($"device gpu: {name} does not run the N-model methods; use device auto or cpu");
+        }
+
+        return gpu;
     }
 
     /// <summary>The recipe graph recorded in a merged file's metadata (<see cref="GraphRecipeJson.MetadataKey"/>).</summary>

@@ -12,7 +12,8 @@ namespace Fast.Merging.Graphs;
 /// A tensor that fits in one piece is read and widened once and every node result is kept across the sweeps, as
 /// whole-tensor evaluation did; a larger one is recomputed from the inputs in each sweep instead of being held,
 /// which is what keeps memory flat. Sweeps go in index order, so reductions and the trim's ties keep the order of
-/// the whole tensor and the bytes do not depend on the piece size.
+/// the whole tensor and the bytes do not depend on the piece size. With a device (device gpu) every node's elementwise
+/// part runs there on the same f32 pieces; reading, widening, the reductions and the narrowing stay on the CPU.
 /// </summary>
 internal sealed class GraphTensorEvaluation
 {
@@ -21,13 +22,15 @@ internal sealed class GraphTensorEvaluation
     private readonly IReadOnlyDictionary<string, GraphMerge> _merges;
     private readonly GraphTensor _tensor;
     private readonly GraphWorkspace _workspace;
+    private readonly IMethodAccelerator? _device;
     private readonly long _elements;
     private readonly bool _whole;
     private readonly Dictionary<string, MethodTensorState> _states = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (float[] Data, ElementType Type)> _piece = new(StringComparer.Ordinal);
 
-    public GraphTensorEvaluation(GraphPlan plan, IReadOnlyDictionary<string, SafeTensorsFile> files, IReadOnlyDictionary<string, GraphMerge> merges, GraphTensor tensor, GraphWorkspace workspace)
+    public GraphTensorEvaluation(GraphPlan plan, IReadOnlyDictionary<string, SafeTensorsFile> files, IReadOnlyDictionary<string, GraphMerge> merges, GraphTensor tensor, GraphWorkspace workspace, IMethodAccelerator? device)
     {
+        _device = device;
         _plan = plan;
         _files = files;
         _merges = merges;
@@ -103,7 +106,7 @@ internal sealed class GraphTensorEvaluation
         (float[] Data, ElementType Type)? baseValue = merge.Base is null ? null : Value(merge.Base, start, count);
         var models = merge.Models.Select(m => Value(m, start, count)).ToList();
         return new MethodOperands(
-            _tensor.Name, start, count, baseValue?.Data, baseValue?.Type ?? ElementType.F32, [.. models.Select(m => m.Data)], [.. models.Select(m => m.Type)], _workspace.Scratch);
+            _tensor.Name, start, count, baseValue?.Data, baseValue?.Type ?? ElementType.F32, [.. models.Select(m => m.Data)], [.. models.Select(m => m.Type)], _workspace.Scratch, _device);
     }
 
     /// <summary>Input or node <paramref name="name"/> over the current piece, computed once per piece.</summary>

@@ -17,6 +17,13 @@ public interface IMergeAccelerator : IDisposable
     string Name { get; }
 
     /// <summary>
+    /// The N-model methods' elementwise kernels on this device (weighted_sum of N, add_difference chains, ties, dare,
+    /// dare_ties, slerp, model_stock), or null when the device does not run them: a recipe graph on device gpu is then
+    /// refused rather than run on the CPU.
+    /// </summary>
+    IMethodAccelerator? Methods => null;
+
+    /// <summary>
     /// The calcmode <c>normal</c> formula of <paramref name="mode"/> (SPEC §3) on stored elements. α and β are the
     /// decimal values; the implementation rounds them to f32 where SPEC §3 does (all modes but triple sum).
     /// <paramref name="c"/> is empty for two-model modes.

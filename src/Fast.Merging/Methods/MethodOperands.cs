@@ -6,13 +6,18 @@ namespace Fast.Merging.Methods;
 /// The f32 operands of one merge node over one piece of a tensor (elements <see cref="Start"/> to
 /// <see cref="Start"/> + <see cref="Count"/>; the whole tensor when it is small): the base (when the method has one)
 /// and the models in the node's order, with the element type each was stored in (intermediate results are f32).
-/// Scratch rented here goes back to the worker's <see cref="ScratchBuffers"/> with the operands.
+/// Scratch rented here goes back to the worker's <see cref="ScratchBuffers"/> with the operands. With a
+/// <see cref="Device"/> the methods run their elementwise part there (device gpu), the per-tensor scalars on the CPU.
 /// </summary>
 internal sealed class MethodOperands(
-    string tensorName, long start, int count, float[]? baseValues, ElementType baseType, IReadOnlyList<float[]> models, IReadOnlyList<ElementType> modelTypes, ScratchBuffers scratch)
+    string tensorName, long start, int count, float[]? baseValues, ElementType baseType, IReadOnlyList<float[]> models, IReadOnlyList<ElementType> modelTypes, ScratchBuffers scratch,
+    IMethodAccelerator? device = null)
     : IDisposable
 {
     private readonly List<float[]> _rented = [];
+
+    /// <summary>The device the elementwise part runs on, or null for the CPU's SIMD kernels.</summary>
+    public IMethodAccelerator? Device { get; } = device;
 
     /// <summary>The tensor's name (DARE's masks are keyed by it).</summary>
     public string TensorName { get; } = tensorName;
@@ -37,6 +42,9 @@ internal sealed class MethodOperands(
 
     /// <summary>Model <paramref name="m"/>'s array (at least <see cref="Count"/> elements).</summary>
     public float[] ModelArray(int m) => models[m];
+
+    /// <summary>The model arrays in the node's order (each at least <see cref="Count"/> elements).</summary>
+    public IReadOnlyList<float[]> ModelArrays => models;
 
     /// <summary>Model <paramref name="m"/>'s stored element type.</summary>
     public ElementType ModelType(int m) => modelTypes[m];

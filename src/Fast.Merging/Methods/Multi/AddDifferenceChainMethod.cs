@@ -13,6 +13,13 @@ internal static class AddDifferenceChainMethod
     public static void Run(MethodOperands operands, MethodParameters parameters, Span<float> destination)
     {
         float[] weights = MethodWeights.AsF32(parameters.Weights, parameters.Normalize);
+        if (operands.Device is { } device)
+        {
+            device.AddDifferenceChain(
+                operands.Model(0), operands.Base, [.. operands.ModelArrays.Skip(1)], [.. Enumerable.Range(1, operands.ModelCount - 1).Select(operands.ModelType)], weights, destination);
+            return;
+        }
+
         operands.Model(0).CopyTo(destination);
         Span<float> difference = operands.Rent().AsSpan(0, operands.Count);
         for (int m = 1; m < operands.ModelCount; m++)

@@ -51,6 +51,12 @@ internal static class ModelStockMethod
 
         public override void Evaluate(MethodOperands operands, Span<float> destination)
         {
+            if (operands.Device is { } device)
+            {
+                device.ModelStock(operands.ModelArrays, operands.Base, _t, destination);
+                return;
+            }
+
             int n = operands.ModelCount;
             float[][] models = Models(operands);
             double t = _t;

@@ -57,7 +57,15 @@ internal static class SlerpMethod
             (_s0, _s1) = Factors(aa, bb, ab, t);
         }
 
-        public override void Evaluate(MethodOperands operands, Span<float> destination) =>
+        public override void Evaluate(MethodOperands operands, Span<float> destination)
+        {
+            if (operands.Device is { } device)
+            {
+                device.Combine(operands.Model(0), _s0, operands.Model(1), _s1, destination);
+                return;
+            }
+
             MethodKernels.Combine(operands.Model(0), _s0, operands.Model(1), _s1, destination);
+        }
     }
 }

@@ -77,6 +77,12 @@ internal static class TaskArithmeticMethod
                 _hashed = true;
             }
 
+            if (operands.Device is { } device)
+            {
+                EvaluateOnDevice(device, operands, weights, destination);
+                return;
+            }
+
             var weighted = new float[operands.ModelCount][];
             for (int m = 0; m < operands.ModelCount; m++)
             {
@@ -117,18 +123,85 @@ internal static class TaskArithmeticMethod
 
                 if (_parameters.Normalize)
                 {
-                    float divisor = 0f;
-                    foreach (float w in weights)
-                    {
-                        divisor += w;
-                    }
-
-                    MethodKernels.Divide(mixed, Math.Abs(divisor) < 1e-8f ? 1f : divisor, mixed);
+                    MethodKernels.Divide(mixed, SumDivisor(weights), mixed);
                 }
             }
 
             operands.Base.CopyTo(destination);
             MethodKernels.AddScaled(destination, mixed, (float)_parameters.Lambda);
+        }
+
+        /// <summary>The weights' f32 sum in order, 1 when it is nearly 0: what the sum without consensus is divided by.</summary>
+        private static float SumDivisor(float[] weights)
+        {
+            float divisor = 0f;
+            foreach (float w in weights)
+            {
+                divisor += w;
+            }
+
+            return Math.Abs(divisor) < 1e-8f ? 1f : divisor;
+        }
+
+        /// <summary>
+        /// The piece on the device: the trims' thresholds are found here on the CPU (the same radix select and counter
+        /// as <see cref="MagnitudeTrim.ApplyThreshold"/>), everything elementwise runs there.
+        /// </summary>
+        private void EvaluateOnDevice(IMethodAccelerator device, MethodOperands operands, float[] weights, Span<float> destination)
+        {
+            MagnitudeCut[]? trims = null;
+            if (_trim)
+            {
+                trims = new MagnitudeCut[operands.ModelCount];
+                for (int m = 0; m < trims.Length; m++)
+                {
+                    trims[m] = Cut(operands, m);
+                }
+            }
+
+            DareDrop? drop = _drop && _parameters.Density < 1 ? new DareDrop(operands.Start, _parameters.Seed, _nameHash, _parameters.Density) : null;
+            var step = new TaskArithmeticStep(weights, trims, drop, _consensus, _parameters.Normalize, SumDivisor(weights), (float)_parameters.Lambda);
+            device.TaskArithmetic(operands.Base, operands.ModelArrays, step, destination);
+        }
+
+        /// <summary>Model <paramref name="m"/>'s trim over this piece as a threshold and the end of the kept equal elements.</summary>
+        private MagnitudeCut Cut(MethodOperands operands, int m)
+        {
+            int count = operands.Count;
+            if (_streamedTrim)
+            {
+                uint threshold = _selections![m].Threshold;
+                if (_equalToKeep![m] <= 0)
+                {
+                    return new MagnitudeCut(threshold, 0);
+                }
+
+                return new MagnitudeCut(threshold, MagnitudeTrim.KeptEqualEnd(Delta(operands, m), threshold, ref _equalToKeep[m]));
+            }
+
+            long keep = _keep <= 0 ? 0 : _keep >= count ? count : _keep;
+            if (keep <= 0)
+            {
+                return new MagnitudeCut(uint.MaxValue, 0);
+            }
+
+            if (keep >= count)
+            {
+                return new MagnitudeCut(0, count);
+            }
+
+            // The whole tensor is here: select its threshold as KeepLargest does.
+            Span<float> delta = Delta(operands, m);
+            uint wholeThreshold = MagnitudeTrim.Threshold(delta, keep, out long above);
+            long equalToKeep = keep - above;
+            return new MagnitudeCut(wholeThreshold, MagnitudeTrim.KeptEqualEnd(delta, wholeThreshold, ref equalToKeep));
+        }
+
+        private static Span<float> Delta(MethodOperands operands, int m)
+        {
+            Span<float> delta = operands.Rent().AsSpan(0, operands.Count);
+            MethodKernels.Subtract(operands.Model(m), operands.Base, delta);
+            return delta;
         }
     }
 }

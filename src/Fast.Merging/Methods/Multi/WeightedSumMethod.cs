@@ -12,6 +12,12 @@ internal static class WeightedSumMethod
     public static void Run(MethodOperands operands, MethodParameters parameters, Span<float> destination)
     {
         float[] weights = MethodWeights.AsF32(parameters.Weights, parameters.Normalize);
+        if (operands.Device is { } device)
+        {
+            device.WeightedSum(operands.ModelArrays, operands.Count, weights, destination);
+            return;
+        }
+
         MethodKernels.Scale(operands.Model(0), weights[0], destination);
         for (int m = 1; m < operands.ModelCount; m++)
         {
