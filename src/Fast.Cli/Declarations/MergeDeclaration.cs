@@ -35,7 +35,7 @@ internal static class MergeDeclaration
         SharedOptions.AddTo(command, RecipeOptions.Shared(metaTakesSeveral: true));
         SharedOptions.AddTo(
             command,
-            CliOptions.Value("--device", "auto|cpu|gpu", "where the arithmetic runs (default auto)"),
+            CliOptions.Value("--device", "auto|cpu|gpu", "where the arithmetic runs (default auto); for the N-model methods and recipe graphs gpu runs their elementwise part on the GPU (docs/methods.md, \"Devices and memory\"), auto and cpu the CPU"),
             SharedOptions.Threads(),
             SharedOptions.NoMmap(),
             SharedOptions.Overwrite(),
