@@ -7,9 +7,12 @@ namespace Fast.Kernels.Conversion;
 /// <summary>
 /// The conversion loops: widest accelerated width, the tail done by one overlapping vector (source and
 /// destination never overlap here, so recomputing a few elements is harmless), scalar below one vector.
+/// Both loops are optimised from their first call: the cosine passes call them per cache-sized block with both cores
+/// busy, which starved the tiering JIT, and their tier-0 copies (helpers not inlined) ran for much of a full-size merge.
 /// </summary>
 internal static class ConvertLoop
 {
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Widen<TCodec>(ReadOnlySpan<byte> source, Span<float> destination)
         where TCodec : IElementCodec
     {
@@ -72,6 +75,7 @@ internal static class ConvertLoop
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Narrow<TCodec>(ReadOnlySpan<float> source, Span<byte> destination)
         where TCodec : IElementCodec
     {

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
@@ -21,6 +22,7 @@ public sealed class TorchColumnNormAccumulator
 
     /// <summary>Adds the next row.</summary>
     /// <exception cref="ArgumentException">The row has the wrong length.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void AddRow(ReadOnlySpan<float> row)
     {
         Guard.SameLength(_squares.Length, row.Length, nameof(row));

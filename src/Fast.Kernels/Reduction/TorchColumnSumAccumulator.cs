@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
@@ -16,7 +17,8 @@ namespace Fast.Kernels;
 /// cascade's row count becomes a multiple of 2^p: the streamed form carries at those counts. <c>row_sum</c> (the
 /// columns after the last whole group of 32, or of 4 below 8 columns) deals rows to four cascades by row mod 4;
 /// the rows after the last whole group of four go into the first cascade's finished sum, then the other three are
-/// added, as torch does.
+/// added, as torch does. The row loops are optimised from their first call: they run per block of a cosine pass that
+/// keeps every core busy, so tiering would leave their tier-0 copies running.
 /// </remarks>
 public sealed class TorchColumnSumAccumulator
 {
@@ -120,6 +122,7 @@ public sealed class TorchColumnSumAccumulator
     }
 
     /// <summary><c>accumulator[j] += values[j]</c>, each an f32 add (vector lanes are IEEE adds, so the same bits).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void AddInto(Span<float> accumulator, ReadOnlySpan<float> values)
     {
         ref float acc = ref MemoryMarshal.GetReference(accumulator);
@@ -155,6 +158,7 @@ public sealed class TorchColumnSumAccumulator
             _levels = new float[Levels * count];
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Add(ReadOnlySpan<float> row)
         {
             AddInto(Level(0), row);

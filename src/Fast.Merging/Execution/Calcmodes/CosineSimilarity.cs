@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using Fast.Kernels;
@@ -103,9 +104,11 @@ internal static class CosineSimilarity
     }
 
     // The element loops below are f32 ops per lane (IEEE in every vector width), so they give torch's bits; they are
-    // vectorised only because the similarity pass touches every element of the model several times.
+    // vectorised only because the similarity pass touches every element of the model several times, and optimised
+    // from their first call because the workers keep the tiering JIT off both cores (tier-0 copies ran for seconds).
 
     /// <summary><c>squares[i] = x[i] · x[i]</c> (torch's <c>pow(x, 2)</c>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void Squares(ReadOnlySpan<float> x, Span<float> squares)
     {
         int i = 0;
@@ -122,6 +125,7 @@ internal static class CosineSimilarity
     }
 
     /// <summary>One row of <c>(x / sx) · (y / sy)</c>, sx and sy per column.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void NormalizedProducts(ReadOnlySpan<float> x, ReadOnlySpan<float> sx, ReadOnlySpan<float> y, ReadOnlySpan<float> sy, Span<float> products)
     {
         int j = 0;
@@ -139,6 +143,7 @@ internal static class CosineSimilarity
     }
 
     /// <summary><c>row[j] /= divisors[j]</c>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void DivideInPlace(Span<float> row, ReadOnlySpan<float> divisors)
     {
         int j = 0;
@@ -207,6 +212,7 @@ internal static class CosineSimilarity
     }
 
     /// <summary>One run of consecutive columns of one row.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void LerpSegment(ReadOnlySpan<float> start, ReadOnlySpan<float> end, ReadOnlySpan<float> k, Span<float> destination)
     {
         ref float s = ref MemoryMarshal.GetReference(start);

@@ -186,9 +186,8 @@ internal sealed class CosineStatistics
             return values;
         }
 
-        double[] sorted = [.. values];
-        Array.Sort(sorted);
-        double bound = Percentile.Midpoint(sorted, q);
+        double[] scratch = [.. values];
+        double bound = Percentile.MidpointOfUnsorted(scratch, q);
         return below ? [.. values.Where(v => !(v < bound))] : [.. values.Where(v => !(v > bound))];
     }
 }
