@@ -11,7 +11,7 @@ namespace Fast.Merging.Tests.Methods;
 /// </summary>
 public sealed class StreamedCosineSimilarityTests
 {
-    public static TheoryData<string> Shapes => new() { "2x3", "5x7", "3x8", "40x33", "320x4x3x3", "16x1025", "700x9", "1280x640x1x1", "3x20000" };
+    public static TheoryData<string> Shapes => new() { "2x3", "5x7", "3x8", "40x33", "320x4x3x3", "16x1025", "700x9", "1280x640x1x1", "3x20000", "9000x13" };
 
     [Theory]
     [MemberData(nameof(Shapes))]
@@ -31,11 +31,16 @@ public sealed class StreamedCosineSimilarityTests
                 foreach (bool difference in new[] { false, true })
                 {
                     CosineSimilarity.KeySimilarity expected = Whole(favorA, a, b, difference ? c : null, type, shape, count);
-                    var inputs = new StoredPair(a, type, b, type, difference ? c : default, type, difference);
-                    CosineSimilarity.KeySimilarity actual = StreamedCosineSimilarity.Compute(favorA, inputs, shape, scratch);
-                    string context = $"{shapeText} {type} {(favorA ? "cosineA" : "cosineB")}{(difference ? " add difference" : "")}";
-                    AssertSame(expected.Statistic, actual.Statistic, context + " statistic");
-                    AssertSame(expected.Combined, actual.Combined, context + " combined");
+
+                    // Windows of the default size (several blocks, the last cut short), one block each, and one or two blocks.
+                    foreach (int window in new[] { StoredPair.WindowElements, 1, 30000 })
+                    {
+                        StoredPair inputs = StoredPair.InMemory(a, type, b, type, difference ? c : null, type, difference, window);
+                        CosineSimilarity.KeySimilarity actual = StreamedCosineSimilarity.Compute(favorA, inputs, shape, scratch);
+                        string context = $"{shapeText} {type} {(favorA ? "cosineA" : "cosineB")}{(difference ? " add difference" : "")}, window {window}";
+                        AssertSame(expected.Statistic, actual.Statistic, context + " statistic");
+                        AssertSame(expected.Combined, actual.Combined, context + " combined");
+                    }
                 }
             }
         }

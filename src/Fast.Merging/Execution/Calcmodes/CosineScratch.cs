@@ -1,18 +1,21 @@
 namespace Fast.Merging.Execution.Calcmodes;
 
 /// <summary>
-/// One worker's buffers for the cosine similarity pass, kept across keys and only grown: renting tensor-sized arrays
-/// per key made the pass fault in (and the kernel zero) gigabytes of fresh pages on a full-size model.
+/// One worker's buffers for the cosine similarity pass (a window of stored bytes per operand, a block of f32 values),
+/// kept across keys and only grown: renting arrays per key made the pass fault in (and the kernel zero) fresh pages.
 /// </summary>
 internal sealed class CosineScratch
 {
     private byte[] _storedA = [], _storedB = [], _storedC = [];
     private float[] _x = [], _y = [], _c = [], _row = [];
 
+    /// <summary>A window of A's stored bytes.</summary>
     public Span<byte> StoredA(long length) => Grow(ref _storedA, length);
 
+    /// <summary>A window of B's stored bytes.</summary>
     public Span<byte> StoredB(long length) => Grow(ref _storedB, length);
 
+    /// <summary>A window of C's stored bytes (add difference).</summary>
     public Span<byte> StoredC(long length) => Grow(ref _storedC, length);
 
     /// <summary>A block of A's values as f32.</summary>

@@ -139,14 +139,12 @@ internal sealed class CosineStatistics
             && (!difference || sources.C![t.Name].ElementCount == elements);
         if (whole && StreamedCosineSimilarity.Supports(shape))
         {
-            ReadOnlySpan<byte> a = Stored(sources, sources.A, t, scratch.StoredA);
-            ReadOnlySpan<byte> b = Stored(sources, sources.B, t, scratch.StoredB);
-            ReadOnlySpan<byte> c = difference ? Stored(sources, sources.C!, t, scratch.StoredC) : default;
             var inputs = new StoredPair(
-                a, ElementTypes.Of(sources.A[t.Name].DType),
-                b, ElementTypes.Of(sources.B[t.Name].DType),
-                c, difference ? ElementTypes.Of(sources.C![t.Name].DType) : default,
-                difference);
+                Stored(sources, sources.A, t), ElementTypes.Of(sources.A[t.Name].DType),
+                Stored(sources, sources.B, t), ElementTypes.Of(sources.B[t.Name].DType),
+                difference ? Stored(sources, sources.C!, t) : null, difference ? ElementTypes.Of(sources.C![t.Name].DType) : default,
+                difference,
+                elements);
             return StreamedCosineSimilarity.Compute(favorA, inputs, shape, scratch);
         }
 
@@ -157,13 +155,11 @@ internal sealed class CosineStatistics
 
     private static long Elements(PlannedTensor t) => t.Shape.Aggregate(1L, (product, d) => product * d);
 
-    /// <summary>A key's stored bytes in one input, read into the worker's buffer.</summary>
-    private static ReadOnlySpan<byte> Stored(MergeSources sources, SafeTensorsFile file, PlannedTensor t, Func<long, Span<byte>> buffer)
+    /// <summary>Reads of a key's stored bytes in one input, as the sweeps' windows ask for them.</summary>
+    private static StoredBytesReader Stored(MergeSources sources, SafeTensorsFile file, PlannedTensor t)
     {
         TensorInfo info = file[t.Name];
-        Span<byte> stored = buffer(info.ByteLength);
-        sources.Reader.CopyTo(file, info, 0, stored);
-        return stored;
+        return (byteOffset, destination) => sources.Reader.CopyTo(file, info, byteOffset, destination);
     }
 
     /// <summary>
