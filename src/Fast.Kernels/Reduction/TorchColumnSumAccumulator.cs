@@ -80,6 +80,25 @@ public sealed class TorchColumnSumAccumulator
         _row++;
     }
 
+    /// <summary>Adds the next row's squares, <c>row[j] · row[j]</c> (torch's <c>pow(x, 2)</c>), without a row of them in memory.</summary>
+    /// <exception cref="ArgumentException">The row has the wrong length.</exception>
+    /// <exception cref="InvalidOperationException">Every row was already added.</exception>
+    public void AddSquaresRow(ReadOnlySpan<float> row) => AddTerms(new ColumnCosineTerms.Squares(row));
+
+    /// <summary>
+    /// Adds the next row's normalised products, <c>(x[j] / sx[j]) · (y[j] / sy[j])</c> (torch's <c>cosine_similarity</c>
+    /// terms), without a row of them in memory.
+    /// </summary>
+    /// <exception cref="ArgumentException">A span has the wrong length.</exception>
+    /// <exception cref="InvalidOperationException">Every row was already added.</exception>
+    public void AddNormalizedProductsRow(ReadOnlySpan<float> x, ReadOnlySpan<float> sx, ReadOnlySpan<float> y, ReadOnlySpan<float> sy)
+    {
+        Guard.SameLength(_columns, sx.Length, nameof(sx));
+        Guard.SameLength(_columns, y.Length, nameof(y));
+        Guard.SameLength(_columns, sy.Length, nameof(sy));
+        AddTerms(new ColumnCosineTerms.NormalizedProducts(x, sx, y, sy));
+    }
+
     /// <summary>Writes the column sums, once every row was added.</summary>
     /// <exception cref="InvalidOperationException">Rows are missing.</exception>
     public void Result(Span<float> result)
@@ -109,6 +128,43 @@ public sealed class TorchColumnSumAccumulator
         {
             result[j] = 0f + result[j];
         }
+    }
+
+    /// <summary>
+    /// <see cref="AddRow"/> with the row's terms computed as they are added: the row-by-row columns straight into the
+    /// cascade, the row_sum rest (fewer than 32 columns) through a small buffer into <see cref="AddRow"/>'s own path.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void AddTerms<TTerms>(TTerms terms)
+        where TTerms : IRowTerms, allows ref struct
+    {
+        Guard.SameLength(_columns, terms.Length, nameof(terms));
+        if (_row >= _rows)
+        {
+            throw new InvalidOperationException($"all {_rows} rows were already added");
+        }
+
+        _wide?.Add(terms);
+        if (_ilp.Length > 0)
+        {
+            Span<float> rest = stackalloc float[_columns - _rowByRow];
+            for (int j = 0; j < rest.Length; j++)
+            {
+                rest[j] = terms.Scalar(_rowByRow + j);
+            }
+
+            if (_row < _ilpRows)
+            {
+                _ilp[_row % IlpFactor].Add(rest);
+            }
+            else
+            {
+                FinishIlp();
+                AddInto(_ilpTotal, rest);
+            }
+        }
+
+        _row++;
     }
 
     /// <summary>The first row_sum cascade's finished sum starts the total the leftover rows are added to.</summary>
@@ -162,6 +218,31 @@ public sealed class TorchColumnSumAccumulator
         public void Add(ReadOnlySpan<float> row)
         {
             AddInto(Level(0), row);
+            Carry();
+        }
+
+        /// <summary>The first <c>count</c> terms of a row, computed as they are added (the same f32 adds as <see cref="Add(ReadOnlySpan{float})"/>).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public void Add<TTerms>(TTerms terms)
+            where TTerms : IRowTerms, allows ref struct
+        {
+            ref float acc = ref MemoryMarshal.GetReference(Level(0));
+            int j = 0;
+            for (; j + Vector256<float>.Count <= _count; j += Vector256<float>.Count)
+            {
+                (Vector256.LoadUnsafe(ref acc, (nuint)j) + terms.Vector(j)).StoreUnsafe(ref acc, (nuint)j);
+            }
+
+            for (; j < _count; j++)
+            {
+                Unsafe.Add(ref acc, j) += terms.Scalar(j);
+            }
+
+            Carry();
+        }
+
+        private void Carry()
+        {
             _added++;
             if ((_added & _levelMask) != 0)
             {

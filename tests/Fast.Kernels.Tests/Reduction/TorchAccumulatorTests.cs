@@ -51,6 +51,50 @@ public class TorchAccumulatorTests
     }
 
     [Fact]
+    public void Squares_and_normalized_products_added_as_computed_are_the_sums_of_the_stored_terms()
+    {
+        // The terms computed inside the accumulator (vector lanes for the row-by-row columns, scalars past them and for
+        // the row_sum rest) against the whole-tensor sums of the terms written out one element at a time.
+        foreach (int columns in s_columns.Concat([1025]))
+        {
+            foreach (int rows in new[] { 1, 4, 5, 17, 257 })
+            {
+                bool special = (rows + columns) % 2 == 1;
+                float[] x = Values(rows * columns, seed: (rows * 17) + columns, special);
+                float[] y = Values(rows * columns, seed: (rows * 19) + columns, special);
+                float[] sx = Values(columns, seed: columns, special);
+                float[] sy = Values(columns, seed: columns + 1, special: false);
+                var squares = new float[rows * columns];
+                var products = new float[rows * columns];
+                for (int i = 0; i < squares.Length; i++)
+                {
+                    int j = i % columns;
+                    squares[i] = x[i] * x[i];
+                    products[i] = (x[i] / sx[j]) * (y[i] / sy[j]);
+                }
+
+                var expectedSquares = new float[columns];
+                var expectedProducts = new float[columns];
+                TorchColumnReductions.Sum(squares, rows, columns, expectedSquares);
+                TorchColumnReductions.Sum(products, rows, columns, expectedProducts);
+                var squareSums = new TorchColumnSumAccumulator(rows, columns);
+                var productSums = new TorchColumnSumAccumulator(rows, columns);
+                for (int r = 0; r < rows; r++)
+                {
+                    squareSums.AddSquaresRow(x.AsSpan(r * columns, columns));
+                    productSums.AddNormalizedProductsRow(x.AsSpan(r * columns, columns), sx, y.AsSpan(r * columns, columns), sy);
+                }
+
+                var actual = new float[columns];
+                squareSums.Result(actual);
+                Bits.AssertSame(expectedSquares, actual, $"[{rows}, {columns}] pow(x, 2).sum(0)");
+                productSums.Result(actual);
+                Bits.AssertSame(expectedProducts, actual, $"[{rows}, {columns}] ((x / sx) * (y / sy)).sum(0)");
+            }
+        }
+    }
+
+    [Fact]
     public void Column_norms_fed_by_rows_are_the_whole_tensor_norms()
     {
         foreach (int columns in s_columns)
@@ -95,6 +139,9 @@ public class TorchAccumulatorTests
         Assert.Throws<ArgumentException>(() => sums.AddRow(new float[2]));
         sums.AddRow(new float[3]);
         Assert.Throws<InvalidOperationException>(() => sums.AddRow(new float[3]));
+        Assert.Throws<InvalidOperationException>(() => sums.AddSquaresRow(new float[3]));
+        Assert.Throws<ArgumentException>(() => new TorchColumnSumAccumulator(1, 3).AddSquaresRow(new float[4]));
+        Assert.Throws<ArgumentException>(() => new TorchColumnSumAccumulator(1, 3).AddNormalizedProductsRow(new float[3], new float[3], new float[3], new float[2]));
         Assert.Throws<InvalidOperationException>(() => new TorchColumnSumAccumulator(2, 3).Result(new float[3]));
         var magnitude = default(TorchMagnitudeAccumulator);
         Assert.Throws<ArgumentException>(() => magnitude.Add(new float[7], new float[7]));

@@ -7,7 +7,7 @@ namespace Fast.Merging.Execution.Calcmodes;
 internal sealed class CosineScratch
 {
     private byte[] _storedA = [], _storedB = [], _storedC = [];
-    private float[] _x = [], _y = [], _c = [], _row = [];
+    private float[] _x = [], _y = [], _c = [];
 
     /// <summary>A window of A's stored bytes.</summary>
     public Span<byte> StoredA(long length) => Grow(ref _storedA, length);
@@ -26,9 +26,6 @@ internal sealed class CosineScratch
 
     /// <summary>A block of C's values as f32 (add difference).</summary>
     public Span<float> C(int length) => Grow(ref _c, length);
-
-    /// <summary>One row of terms (squares, normalised products).</summary>
-    public Span<float> Row(int length) => Grow(ref _row, length);
 
     private static Span<T> Grow<T>(ref T[] buffer, long length)
     {

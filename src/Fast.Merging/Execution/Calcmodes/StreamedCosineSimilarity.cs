@@ -7,7 +7,8 @@ namespace Fast.Merging.Execution.Calcmodes;
 /// element ops and torch reduction orders (<see cref="TorchColumnSumAccumulator"/>, <see cref="TorchColumnNormAccumulator"/>,
 /// <see cref="TorchMagnitudeAccumulator"/>), so the same bits, without widening the key into tensor-sized f32 arrays and
 /// sweeping those a dozen times. cosineB takes two sweeps (dot, norms and column squares; then the normalised
-/// products, which need the squares' roots); cosineA one more first (the column norms it normalises by).
+/// products, which need the squares' roots); cosineA one more first (the column norms it normalises by). The squares
+/// and products are computed as the column sums add them, never stored as a row.
 /// </summary>
 internal static class StreamedCosineSimilarity
 {
@@ -49,7 +50,6 @@ internal static class StreamedCosineSimilarity
         (float Dot, float NormX, float NormY) whole = default;
         var squaresX = new TorchColumnSumAccumulator(rows, columns);
         var squaresY = new TorchColumnSumAccumulator(rows, columns);
-        Span<float> terms = scratch.Row(columns);
         for (int r0 = 0; r0 < rows; r0 += blockRows)
         {
             int count = Math.Min(blockRows, rows - r0);
@@ -65,10 +65,8 @@ internal static class StreamedCosineSimilarity
 
             for (int r = 0; r < count; r++)
             {
-                CosineSimilarity.Squares(x.Slice(r * columns, columns), terms);
-                squaresX.AddRow(terms);
-                CosineSimilarity.Squares(y.Slice(r * columns, columns), terms);
-                squaresY.AddRow(terms);
+                squaresX.AddSquaresRow(x.Slice(r * columns, columns));
+                squaresY.AddSquaresRow(y.Slice(r * columns, columns));
             }
         }
 
@@ -81,8 +79,7 @@ internal static class StreamedCosineSimilarity
             Load(inputs, r0, count, columns, normsX, normsY, scratch, out Span<float> x, out Span<float> y);
             for (int r = 0; r < count; r++)
             {
-                CosineSimilarity.NormalizedProducts(x.Slice(r * columns, columns), sx, y.Slice(r * columns, columns), sy, terms);
-                products.AddRow(terms);
+                products.AddNormalizedProductsRow(x.Slice(r * columns, columns), sx, y.Slice(r * columns, columns), sy);
             }
         }
 
