@@ -50,23 +50,45 @@ internal static class StreamedCosineSimilarity
         (float Dot, float NormX, float NormY) whole = default;
         var squaresX = new TorchColumnSumAccumulator(rows, columns);
         var squaresY = new TorchColumnSumAccumulator(rows, columns);
+
+        // The dot product is one chain of dependent f32 adds (torch's sdot), bound by add latency. Fed a row at a time
+        // (rows of a multiple of 8 values keep its blocks whole groups of 8), the row's column squares that follow are
+        // executed in the shadow of the chain's pending adds instead of after a whole block's chain.
+        bool rowWise = columns % 8 == 0;
         for (int r0 = 0; r0 < rows; r0 += blockRows)
         {
             int count = Math.Min(blockRows, rows - r0);
+            bool lastBlock = r0 + count == rows;
             Load(inputs, r0, count, columns, normsX, normsY, scratch, out Span<float> x, out Span<float> y);
-            if (r0 + count < rows)
+            if (!rowWise)
             {
-                magnitude.Add(x, y);
-            }
-            else
-            {
-                whole = magnitude.Finish(x, y);
+                if (lastBlock)
+                {
+                    whole = magnitude.Finish(x, y);
+                }
+                else
+                {
+                    magnitude.Add(x, y);
+                }
             }
 
             for (int r = 0; r < count; r++)
             {
-                squaresX.AddSquaresRow(x.Slice(r * columns, columns));
-                squaresY.AddSquaresRow(y.Slice(r * columns, columns));
+                ReadOnlySpan<float> rowX = x.Slice(r * columns, columns), rowY = y.Slice(r * columns, columns);
+                if (rowWise)
+                {
+                    if (lastBlock && r == count - 1)
+                    {
+                        whole = magnitude.Finish(rowX, rowY);
+                    }
+                    else
+                    {
+                        magnitude.Add(rowX, rowY);
+                    }
+                }
+
+                squaresX.AddSquaresRow(rowX);
+                squaresY.AddSquaresRow(rowY);
             }
         }
 
