@@ -102,7 +102,7 @@ public sealed class BracketedMagnitudeSelection
             return;
         }
 
-        if (!MagnitudeBracket.TryResolve(_candidates, _collected, _keep, _aboveBracket, out _threshold, out _above))
+        if (!MagnitudeBracket.TryResolve(_candidates, _collected, _keep, _aboveBracket, _low, _high, out _threshold, out _above))
         {
             _fallback = new MagnitudeSelection(_keep);
             Passes = 1 + MagnitudeSelection.Passes;

@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Fast.Kernels.Methods;
 
@@ -21,6 +22,9 @@ public static class MagnitudeBracket
 
     private const uint MagnitudeMask = 0x7FFF_FFFF;
 
+    /// <summary>Adjacent elements sampled together.</summary>
+    private const int SampleRun = 16;
+
     /// <summary>
     /// A bracket for the <paramref name="keep"/>-th largest magnitude of a tensor of <paramref name="total"/> elements
     /// from a sample of <paramref name="values"/> (the tensor, or its first piece).
@@ -39,19 +43,29 @@ public static class MagnitudeBracket
         }
 
         // The sample size balances its sort (~25 ns per sampled element) against the candidates its margin lets
-        // through (~4n/√S at density 0.5, ~4 ns each to collect and select): S = (0.32 n)^⅔.
-        int size = (int)Math.Clamp(Math.Pow(0.32 * n, 2.0 / 3.0), 256, 16_384);
+        // through (~4n/√S at density 0.5, ~2 ns each to collect and select): S = (0.16 n)^⅔, at least 2048
+        // so that a small tensor's candidates stay near a tenth of it.
+        int size = (int)Math.Clamp(Math.Pow(0.16 * n, 2.0 / 3.0), 2048, 16_384);
         size = Math.Min(size, n);
         uint[] pooled = System.Buffers.ArrayPool<uint>.Shared.Rent(size);
         Span<uint> sample = pooled.AsSpan(0, size);
         ReadOnlySpan<uint> bits = MemoryMarshal.Cast<float, uint>(values);
-        int stride = n / size;
-        for (int j = 0; j < size; j++)
+        // Runs of SampleRun adjacent elements (one cache line each, not one line per sampled element) at a stride,
+        // each run at a hashed offset inside its stride, so a row length that divides the stride is not sampled in
+        // one column only.
+        int run = Math.Min(SampleRun, n);
+        int runs = size / run;
+        size = runs * run;
+        sample = sample[..size];
+        int stride = n / runs;
+        for (int r = 0; r < runs; r++)
         {
-            // A stride with a hashed offset inside each stride, so a row length that divides the stride is not sampled
-            // in one column only.
-            int jitter = (int)((uint)(j * 0x9E37_79B9u) % (uint)stride);
-            sample[j] = bits[(int)((long)j * n / size) + jitter] & MagnitudeMask;
+            int jitter = (int)((uint)(r * 0x9E37_79B9u) % (uint)(stride - run + 1));
+            int at = (int)((long)r * n / runs) + jitter;
+            for (int j = 0; j < run; j++)
+            {
+                sample[(r * run) + j] = bits[at + j] & MagnitudeMask;
+            }
         }
 
         sample.Sort();
@@ -69,8 +83,9 @@ public static class MagnitudeBracket
 
     /// <summary>
     /// Counts the elements whose magnitude pattern lies above <paramref name="high"/> and appends those in
-    /// [<paramref name="low"/>, <paramref name="high"/>] to <paramref name="candidates"/> in index order (past its end
-    /// they are only counted, so <paramref name="collected"/> larger than the span's length means it overflowed).
+    /// [<paramref name="low"/>, <paramref name="high"/>] to <paramref name="candidates"/> in index order, as offsets
+    /// from <paramref name="low"/> (past its end they are only counted, so <paramref name="collected"/> larger than the
+    /// span's length means it overflowed).
     /// </summary>
     /// <param name="values">The values (a tensor or one piece of it).</param>
     /// <param name="low">The bracket's low pattern.</param>
@@ -90,12 +105,24 @@ public static class MagnitudeBracket
         {
             Vector512<uint> mask = Vector512.Create(MagnitudeMask), lowV = Vector512.Create(low), highV = Vector512.Create(high), widthV = Vector512.Create(width);
             Vector512<uint> counts = Vector512<uint>.Zero;
+            ref uint room = ref MemoryMarshal.GetReference(candidates);
             for (; i <= bits.Length - Vector512<uint>.Count; i += Vector512<uint>.Count)
             {
                 Vector512<uint> magnitude = Vector512.LoadUnsafe(ref first, (nuint)i) & mask;
                 counts -= Vector512.GreaterThan(magnitude, highV); // all-ones lanes are −1
-                ulong within = Vector512.LessThanOrEqual(magnitude - lowV, widthV).ExtractMostSignificantBits();
-                Collect(within, bits, i, candidates, ref inside);
+                Vector512<uint> offset = magnitude - lowV;
+                Vector512<uint> inBracket = Vector512.LessThanOrEqual(offset, widthV);
+                if (Avx512F.IsSupported && inside + Vector512<uint>.Count <= candidates.Length)
+                {
+                    // Branch-free: the lanes inside packed to the front and stored whole (the rest of the store is
+                    // overwritten by the next one), as ~half the vectors hold a candidate in no predictable order.
+                    Avx512F.Compress(Vector512<uint>.Zero, inBracket, offset).StoreUnsafe(ref room, (nuint)inside);
+                    inside += BitOperations.PopCount(inBracket.ExtractMostSignificantBits());
+                }
+                else
+                {
+                    Collect(inBracket.ExtractMostSignificantBits(), bits, i, low, candidates, ref inside);
+                }
             }
 
             greater += Vector512.Sum(counts);
@@ -109,7 +136,7 @@ public static class MagnitudeBracket
                 Vector256<uint> magnitude = Vector256.LoadUnsafe(ref first, (nuint)i) & mask;
                 counts -= Vector256.GreaterThan(magnitude, highV);
                 ulong within = Vector256.LessThanOrEqual(magnitude - lowV, widthV).ExtractMostSignificantBits();
-                Collect(within, bits, i, candidates, ref inside);
+                Collect(within, bits, i, low, candidates, ref inside);
             }
 
             greater += Vector256.Sum(counts);
@@ -123,7 +150,7 @@ public static class MagnitudeBracket
                 Vector128<uint> magnitude = Vector128.LoadUnsafe(ref first, (nuint)i) & mask;
                 counts -= Vector128.GreaterThan(magnitude, highV);
                 ulong within = Vector128.LessThanOrEqual(magnitude - lowV, widthV).ExtractMostSignificantBits();
-                Collect(within, bits, i, candidates, ref inside);
+                Collect(within, bits, i, low, candidates, ref inside);
             }
 
             greater += Vector128.Sum(counts);
@@ -138,7 +165,7 @@ public static class MagnitudeBracket
             }
             else if (magnitude - low <= width)
             {
-                Append(candidates, ref inside, magnitude);
+                Append(candidates, ref inside, magnitude - low);
             }
         }
 
@@ -150,14 +177,16 @@ public static class MagnitudeBracket
     /// The k-th largest pattern from a <see cref="Scan"/>: false when the bracket missed it (the k-th largest lies
     /// above or below the bracket) or the candidates overflowed; then the caller runs the full select.
     /// </summary>
-    /// <param name="candidates">The collected patterns (the span given to <see cref="Scan"/>; may be reordered).</param>
+    /// <param name="candidates">The collected offsets (the span given to <see cref="Scan"/>).</param>
     /// <param name="collected">Elements inside the bracket, as counted by <see cref="Scan"/>.</param>
     /// <param name="keep">The rank from the top, ≥ 1.</param>
     /// <param name="aboveBracket">Elements above the bracket, as counted by <see cref="Scan"/>.</param>
+    /// <param name="low">The bracket's low pattern (the offsets' origin).</param>
+    /// <param name="high">The bracket's high pattern.</param>
     /// <param name="threshold">The k-th largest pattern.</param>
     /// <param name="above">Elements whose pattern lies strictly above <paramref name="threshold"/>.</param>
     /// <returns>Whether the threshold was found.</returns>
-    public static bool TryResolve(Span<uint> candidates, long collected, long keep, long aboveBracket, out uint threshold, out long above)
+    public static bool TryResolve(ReadOnlySpan<uint> candidates, long collected, long keep, long aboveBracket, uint low, uint high, out uint threshold, out long above)
     {
         threshold = 0;
         above = 0;
@@ -166,9 +195,20 @@ public static class MagnitudeBracket
             return false;
         }
 
-        // The candidates are magnitude patterns already (sign bit clear): as floats, the radix select reads them as is.
-        ReadOnlySpan<float> patterns = MemoryMarshal.Cast<uint, float>(candidates[..(int)collected]);
-        threshold = MagnitudeTrim.RadixSelect(patterns, keep - aboveBracket, out long aboveInside);
+        // A radix select over just the bits the offsets use (the bracket is narrow: ~20 bits), in levels of at most
+        // 11 bits whose histograms stay in L1. The offsets are below 2³¹: as float patterns they read as magnitudes.
+        int width = 32 - BitOperations.LeadingZeroCount(high - low);
+        var levels = new (int Shift, int Bits)[(width + 10) / 11];
+        for (int level = 0, shift = width; level < levels.Length; level++)
+        {
+            int bits = (shift + (levels.Length - level) - 1) / (levels.Length - level);
+            shift -= bits;
+            levels[level] = (shift, bits);
+        }
+
+        Span<int> counts = stackalloc int[1 << 11];
+        ReadOnlySpan<float> offsets = MemoryMarshal.Cast<uint, float>(candidates[..(int)collected]);
+        threshold = low + MagnitudeTrim.Select(offsets, keep - aboveBracket, levels, counts, out long aboveInside);
         above = aboveBracket + aboveInside;
         return true;
     }
@@ -183,7 +223,7 @@ public static class MagnitudeBracket
             long aboveBracket = 0, collected = 0;
             Span<uint> room = candidates.AsSpan(0, values.Length / 4);
             Scan(values, low, high, ref aboveBracket, room, ref collected);
-            return TryResolve(room, collected, keep, aboveBracket, out threshold, out above);
+            return TryResolve(room, collected, keep, aboveBracket, low, high, out threshold, out above);
         }
         finally
         {
@@ -191,12 +231,12 @@ public static class MagnitudeBracket
         }
     }
 
-    private static void Collect(ulong within, ReadOnlySpan<uint> bits, int offset, Span<uint> candidates, ref long collected)
+    private static void Collect(ulong within, ReadOnlySpan<uint> bits, int offset, uint low, Span<uint> candidates, ref long collected)
     {
         while (within != 0)
         {
             int lane = BitOperations.TrailingZeroCount(within);
-            Append(candidates, ref collected, bits[offset + lane] & MagnitudeMask);
+            Append(candidates, ref collected, (bits[offset + lane] & MagnitudeMask) - low);
             within &= within - 1;
         }
     }

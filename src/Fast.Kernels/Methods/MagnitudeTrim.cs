@@ -172,7 +172,8 @@ public static class MagnitudeTrim
         }
     }
 
-    private static uint Select(ReadOnlySpan<float> values, long k, (int Shift, int Bits)[] levels, Span<int> counts, out long above)
+    /// <summary>The radix select over <paramref name="levels"/> (from the top bits down, together covering every bit the patterns use).</summary>
+    internal static uint Select(ReadOnlySpan<float> values, long k, (int Shift, int Bits)[] levels, Span<int> counts, out long above)
     {
         uint prefix = 0;
         long greater = 0;

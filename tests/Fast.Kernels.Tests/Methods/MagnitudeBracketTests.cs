@@ -42,7 +42,7 @@ public class MagnitudeBracketTests
         foreach ((uint low, uint high) in brackets)
         {
             long expectedAbove = patterns.LongCount(p => p > high);
-            uint[] expectedInside = [.. patterns.Where(p => p >= low && p <= high)];
+            uint[] expectedInside = [.. patterns.Where(p => p >= low && p <= high).Select(p => p - low)];
 
             long above = 5, collected = 0;
             uint[] room = new uint[n];
