@@ -69,6 +69,33 @@ public sealed class BracketedMagnitudeSelection
             _bracketed = true;
         }
 
+        ScanPiece(values, values, difference: false);
+    }
+
+    /// <summary>
+    /// <see cref="Observe"/> of the piece <c>minuend − subtrahend</c> (f32, as <see cref="MethodKernels.Subtract"/>):
+    /// after the first piece of pass 0 the differences are scanned as they are computed, without being stored.
+    /// </summary>
+    /// <param name="pass">0, 1 or 2 (below <see cref="Passes"/>).</param>
+    /// <param name="minuend">The model's piece.</param>
+    /// <param name="subtrahend">The base's piece.</param>
+    /// <param name="scratch">Room for the differences where they are needed (the first piece's sample, passes 1 and 2).</param>
+    public void ObserveDifference(int pass, ReadOnlySpan<float> minuend, ReadOnlySpan<float> subtrahend, Span<float> scratch)
+    {
+        if (pass > 0 || !_bracketed)
+        {
+            Span<float> difference = scratch[..minuend.Length];
+            MethodKernels.Subtract(minuend, subtrahend, difference);
+            Observe(pass, difference);
+            return;
+        }
+
+        Guard.SameLength(minuend.Length, subtrahend.Length, nameof(subtrahend));
+        ScanPiece(minuend, subtrahend, difference: true);
+    }
+
+    private void ScanPiece(ReadOnlySpan<float> values, ReadOnlySpan<float> subtrahend, bool difference)
+    {
         if (_collected > _candidateLimit)
         {
             return; // overflowed already: pass 0 has missed
@@ -76,7 +103,7 @@ public sealed class BracketedMagnitudeSelection
 
         long above = _aboveBracket, collected = _collected;
         _seen += values.Length;
-        MagnitudeBracket.Scan(values, _low, _high, ref above, _candidates, ref collected);
+        Scan(values, subtrahend, difference, ref above, ref collected);
         if (collected > _candidates.Length && collected <= _candidateLimit)
         {
             // Room ran out within this piece: grow to what the rate so far predicts for the whole tensor (at least
@@ -85,11 +112,23 @@ public sealed class BracketedMagnitudeSelection
             Array.Resize(ref _candidates, (int)Math.Min(_candidateLimit, Math.Max(collected * 2, (long)predicted + 1024)));
             above = _aboveBracket;
             collected = _collected;
-            MagnitudeBracket.Scan(values, _low, _high, ref above, _candidates, ref collected);
+            Scan(values, subtrahend, difference, ref above, ref collected);
         }
 
         _aboveBracket = above;
         _collected = collected;
+    }
+
+    private void Scan(ReadOnlySpan<float> values, ReadOnlySpan<float> subtrahend, bool difference, ref long above, ref long collected)
+    {
+        if (difference)
+        {
+            MagnitudeBracket.ScanDifference(values, subtrahend, _low, _high, ref above, _candidates, ref collected);
+        }
+        else
+        {
+            MagnitudeBracket.Scan(values, _low, _high, ref above, _candidates, ref collected);
+        }
     }
 
     /// <summary>Ends pass <paramref name="pass"/>: after pass 0 the threshold is known or <see cref="Passes"/> is 3.</summary>

@@ -93,22 +93,50 @@ public static class MagnitudeBracket
     /// <param name="above">Incremented by the elements above the bracket.</param>
     /// <param name="candidates">Where the patterns inside the bracket go, from index <paramref name="collected"/>.</param>
     /// <param name="collected">Incremented by the elements inside the bracket.</param>
-    public static void Scan(ReadOnlySpan<float> values, uint low, uint high, ref long above, Span<uint> candidates, ref long collected)
+    public static void Scan(ReadOnlySpan<float> values, uint low, uint high, ref long above, Span<uint> candidates, ref long collected) =>
+        ScanCore(values, values, difference: false, low, high, ref above, candidates, ref collected);
+
+    /// <summary>
+    /// <see cref="Scan"/> of <c>minuend − subtrahend</c> (f32, element by element, as
+    /// <see cref="MethodKernels.Subtract"/> computes it) without storing the differences: one read of each operand
+    /// instead of a write and two reads of a difference array.
+    /// </summary>
+    /// <param name="minuend">The model's values.</param>
+    /// <param name="subtrahend">The base's values, as long.</param>
+    /// <param name="low">The bracket's low pattern.</param>
+    /// <param name="high">The bracket's high pattern, ≥ <paramref name="low"/>.</param>
+    /// <param name="above">Incremented by the differences above the bracket.</param>
+    /// <param name="candidates">Where the offsets of the differences inside the bracket go, from index <paramref name="collected"/>.</param>
+    /// <param name="collected">Incremented by the differences inside the bracket.</param>
+    public static void ScanDifference(ReadOnlySpan<float> minuend, ReadOnlySpan<float> subtrahend, uint low, uint high, ref long above, Span<uint> candidates, ref long collected)
+    {
+        Guard.SameLength(minuend.Length, subtrahend.Length, nameof(subtrahend));
+        ScanCore(minuend, subtrahend, difference: true, low, high, ref above, candidates, ref collected);
+    }
+
+    private static void ScanCore(ReadOnlySpan<float> values, ReadOnlySpan<float> subtrahend, bool difference, uint low, uint high, ref long above, Span<uint> candidates, ref long collected)
     {
         ArgumentOutOfRangeException.ThrowIfGreaterThan(low, high);
-        ReadOnlySpan<uint> bits = MemoryMarshal.Cast<float, uint>(values);
-        ref uint first = ref MemoryMarshal.GetReference(bits);
+        ref float first = ref MemoryMarshal.GetReference(values);
+        ref float second = ref MemoryMarshal.GetReference(subtrahend);
+        int length = values.Length;
         uint width = high - low;
         int i = 0;
         long greater = 0, inside = collected;
-        if (Vector512.IsHardwareAccelerated && bits.Length >= Vector512<uint>.Count)
+        if (Vector512.IsHardwareAccelerated && length >= Vector512<uint>.Count)
         {
             Vector512<uint> mask = Vector512.Create(MagnitudeMask), lowV = Vector512.Create(low), highV = Vector512.Create(high), widthV = Vector512.Create(width);
             Vector512<uint> counts = Vector512<uint>.Zero;
             ref uint room = ref MemoryMarshal.GetReference(candidates);
-            for (; i <= bits.Length - Vector512<uint>.Count; i += Vector512<uint>.Count)
+            for (; i <= length - Vector512<uint>.Count; i += Vector512<uint>.Count)
             {
-                Vector512<uint> magnitude = Vector512.LoadUnsafe(ref first, (nuint)i) & mask;
+                Vector512<float> x = Vector512.LoadUnsafe(ref first, (nuint)i);
+                if (difference)
+                {
+                    x -= Vector512.LoadUnsafe(ref second, (nuint)i);
+                }
+
+                Vector512<uint> magnitude = x.AsUInt32() & mask;
                 counts -= Vector512.GreaterThan(magnitude, highV); // all-ones lanes are −1
                 Vector512<uint> offset = magnitude - lowV;
                 Vector512<uint> inBracket = Vector512.LessThanOrEqual(offset, widthV);
@@ -121,44 +149,72 @@ public static class MagnitudeBracket
                 }
                 else
                 {
-                    Collect(inBracket.ExtractMostSignificantBits(), bits, i, low, candidates, ref inside);
+                    ulong within = inBracket.ExtractMostSignificantBits();
+                    while (within != 0)
+                    {
+                        Append(candidates, ref inside, offset[BitOperations.TrailingZeroCount(within)]);
+                        within &= within - 1;
+                    }
                 }
             }
 
             greater += Vector512.Sum(counts);
         }
-        else if (Vector256.IsHardwareAccelerated && bits.Length >= Vector256<uint>.Count)
+        else if (Vector256.IsHardwareAccelerated && length >= Vector256<uint>.Count)
         {
             Vector256<uint> mask = Vector256.Create(MagnitudeMask), lowV = Vector256.Create(low), highV = Vector256.Create(high), widthV = Vector256.Create(width);
             Vector256<uint> counts = Vector256<uint>.Zero;
-            for (; i <= bits.Length - Vector256<uint>.Count; i += Vector256<uint>.Count)
+            for (; i <= length - Vector256<uint>.Count; i += Vector256<uint>.Count)
             {
-                Vector256<uint> magnitude = Vector256.LoadUnsafe(ref first, (nuint)i) & mask;
+                Vector256<float> x = Vector256.LoadUnsafe(ref first, (nuint)i);
+                if (difference)
+                {
+                    x -= Vector256.LoadUnsafe(ref second, (nuint)i);
+                }
+
+                Vector256<uint> magnitude = x.AsUInt32() & mask;
                 counts -= Vector256.GreaterThan(magnitude, highV);
-                ulong within = Vector256.LessThanOrEqual(magnitude - lowV, widthV).ExtractMostSignificantBits();
-                Collect(within, bits, i, low, candidates, ref inside);
+                Vector256<uint> offset = magnitude - lowV;
+                uint within = Vector256.LessThanOrEqual(offset, widthV).ExtractMostSignificantBits();
+                while (within != 0)
+                {
+                    Append(candidates, ref inside, offset[BitOperations.TrailingZeroCount(within)]);
+                    within &= within - 1;
+                }
             }
 
             greater += Vector256.Sum(counts);
         }
-        else if (Vector128.IsHardwareAccelerated && bits.Length >= Vector128<uint>.Count)
+        else if (Vector128.IsHardwareAccelerated && length >= Vector128<uint>.Count)
         {
             Vector128<uint> mask = Vector128.Create(MagnitudeMask), lowV = Vector128.Create(low), highV = Vector128.Create(high), widthV = Vector128.Create(width);
             Vector128<uint> counts = Vector128<uint>.Zero;
-            for (; i <= bits.Length - Vector128<uint>.Count; i += Vector128<uint>.Count)
+            for (; i <= length - Vector128<uint>.Count; i += Vector128<uint>.Count)
             {
-                Vector128<uint> magnitude = Vector128.LoadUnsafe(ref first, (nuint)i) & mask;
+                Vector128<float> x = Vector128.LoadUnsafe(ref first, (nuint)i);
+                if (difference)
+                {
+                    x -= Vector128.LoadUnsafe(ref second, (nuint)i);
+                }
+
+                Vector128<uint> magnitude = x.AsUInt32() & mask;
                 counts -= Vector128.GreaterThan(magnitude, highV);
-                ulong within = Vector128.LessThanOrEqual(magnitude - lowV, widthV).ExtractMostSignificantBits();
-                Collect(within, bits, i, low, candidates, ref inside);
+                Vector128<uint> offset = magnitude - lowV;
+                uint within = Vector128.LessThanOrEqual(offset, widthV).ExtractMostSignificantBits();
+                while (within != 0)
+                {
+                    Append(candidates, ref inside, offset[BitOperations.TrailingZeroCount(within)]);
+                    within &= within - 1;
+                }
             }
 
             greater += Vector128.Sum(counts);
         }
 
-        for (; i < bits.Length; i++)
+        for (; i < length; i++)
         {
-            uint magnitude = bits[i] & MagnitudeMask;
+            float x = difference ? values[i] - subtrahend[i] : values[i];
+            uint magnitude = BitConverter.SingleToUInt32Bits(x) & MagnitudeMask;
             if (magnitude > high)
             {
                 greater++;
@@ -228,16 +284,6 @@ public static class MagnitudeBracket
         finally
         {
             System.Buffers.ArrayPool<uint>.Shared.Return(candidates);
-        }
-    }
-
-    private static void Collect(ulong within, ReadOnlySpan<uint> bits, int offset, uint low, Span<uint> candidates, ref long collected)
-    {
-        while (within != 0)
-        {
-            int lane = BitOperations.TrailingZeroCount(within);
-            Append(candidates, ref collected, (bits[offset + lane] & MagnitudeMask) - low);
-            within &= within - 1;
         }
     }
 

@@ -63,6 +63,62 @@ public class MagnitudeBracketTests
     }
 
     [Theory]
+    [InlineData(0)]
+    [InlineData(5)]
+    [InlineData(16)]
+    [InlineData(23)]
+    [InlineData(1031)]
+    public void ScanDifferenceIsTheScanOfTheSubtractedValues(int n)
+    {
+        float[] model = Values(n, seed: n + 2, rounded: true), baseValues = Values(n, seed: n + 3, rounded: false);
+        float[] difference = new float[n];
+        MethodKernels.Subtract(model, baseValues, difference);
+        uint[] sorted = [.. difference.Select(Magnitude).Order()];
+        var brackets = new List<(uint Low, uint High)> { (0, 0x7FFF_FFFF), (0x7F80_0000, 0x7FFF_FFFF) };
+        if (n > 0)
+        {
+            brackets.Add((sorted[n / 3], sorted[(2 * n) / 3]));
+        }
+
+        foreach ((uint low, uint high) in brackets)
+        {
+            long above = 0, collected = 0, fusedAbove = 0, fusedCollected = 0;
+            uint[] room = new uint[n], fusedRoom = new uint[n];
+            MagnitudeBracket.Scan(difference, low, high, ref above, room, ref collected);
+            MagnitudeBracket.ScanDifference(model, baseValues, low, high, ref fusedAbove, fusedRoom, ref fusedCollected);
+            Assert.Equal(above, fusedAbove);
+            Assert.Equal(collected, fusedCollected);
+            Assert.Equal(room, fusedRoom);
+        }
+    }
+
+    [Theory]
+    [InlineData(300_007, 0.5, 65_536)]
+    [InlineData(400_000, 0.02, 100_000)]
+    public void StreamedDifferencesKeepTheWholeDifferencesSet(int n, double density, int piece)
+    {
+        float[] model = Values(n, seed: n + 4, rounded: true), baseValues = Values(n, seed: n + 5, rounded: true);
+        float[] difference = new float[n];
+        MethodKernels.Subtract(model, baseValues, difference);
+        long keep = MagnitudeTrim.KeptCount(density, n);
+        var selection = new BracketedMagnitudeSelection(keep, n);
+        float[] scratch = new float[piece];
+        for (int pass = 0; pass < selection.Passes; pass++)
+        {
+            for (int start = 0; start < n; start += piece)
+            {
+                int count = Math.Min(piece, n - start);
+                selection.ObserveDifference(pass, model.AsSpan(start, count), baseValues.AsSpan(start, count), scratch);
+            }
+
+            selection.EndPass(pass);
+        }
+
+        Assert.Equal(1, selection.Passes);
+        AssertKeepsTheWholeSpansSet(difference, keep, piece, selection);
+    }
+
+    [Theory]
     [InlineData(65_536, false)]
     [InlineData(70_001, true)]
     [InlineData(300_007, false)]

@@ -59,8 +59,7 @@ internal static class TaskArithmeticMethod
                     continue; // this model's threshold is known already
                 }
 
-                MethodKernels.Subtract(operands.Model(m), operands.Base, delta);
-                _selections[m].Observe(pass, delta);
+                _selections[m].ObserveDifference(pass, operands.Model(m), operands.Base, delta);
             }
         }
 
