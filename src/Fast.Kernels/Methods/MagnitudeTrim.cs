@@ -140,11 +140,25 @@ public static class MagnitudeTrim
     }
 
     /// <summary>
-    /// The k-th largest magnitude pattern, and how many elements lie strictly above it: a radix select over the 31
+    /// The k-th largest magnitude pattern, and how many elements lie strictly above it (1 ≤ k ≤ the length):
+    /// <see cref="MagnitudeBracket"/> for large spans, else (or when its bracket misses) a radix select over the 31
     /// magnitude bits, in two passes of 16 and 15 bits for large tensors, three of 11, 10 and 10 bits for small ones
     /// (whose histograms must stay cheap to clear).
     /// </summary>
-    private static uint KthLargestMagnitude(ReadOnlySpan<float> values, long k, out long above)
+    internal static uint KthLargestMagnitude(ReadOnlySpan<float> values, long k, out long above)
+    {
+        // A sampled bracket and one vectorised pass find the same threshold at a fraction of the histogram's cost;
+        // when its bracket misses (a poor sample, massive ties) the radix select below decides.
+        if (values.Length >= MagnitudeBracket.MinElements && MagnitudeBracket.TrySelect(values, k, out uint threshold, out above))
+        {
+            return threshold;
+        }
+
+        return RadixSelect(values, k, out above);
+    }
+
+    /// <summary>The radix select of <see cref="KthLargestMagnitude"/> alone (also the exact select among a bracket's candidates).</summary>
+    internal static uint RadixSelect(ReadOnlySpan<float> values, long k, out long above)
     {
         bool large = values.Length >= LargeTensor;
         int[] pooled = System.Buffers.ArrayPool<int>.Shared.Rent(large ? 1 << 16 : 1 << 11);
@@ -158,7 +172,8 @@ public static class MagnitudeTrim
         }
     }
 
-    private static uint Select(ReadOnlySpan<float> values, long k, (int Shift, int Bits)[] levels, Span<int> counts, out long above)
+    /// <summary>The radix select over <paramref name="levels"/> (from the top bits down, together covering every bit the patterns use).</summary>
+    internal static uint Select(ReadOnlySpan<float> values, long k, (int Shift, int Bits)[] levels, Span<int> counts, out long above)
     {
         uint prefix = 0;
         long greater = 0;

@@ -9,7 +9,10 @@ namespace Fast.Merging.Methods;
 /// </summary>
 internal abstract class MethodTensorState
 {
-    /// <summary>Streaming passes over the whole tensor before any piece can be evaluated.</summary>
+    /// <summary>
+    /// Streaming passes over the whole tensor before any piece can be evaluated. Read again after each pass: a state
+    /// may add passes once one has shown they are needed (a ties trim whose sampled bracket missed).
+    /// </summary>
     public virtual int Passes => 0;
 
     /// <summary>Feeds one piece to pass <paramref name="pass"/> (pieces in index order, each once per pass).</summary>

@@ -10,8 +10,9 @@ namespace Fast.Merging.Methods.Multi;
 /// consensus (ties, dare_ties) the mixed difference is the elected-sign mean (<see cref="MethodKernels.SignElectedMean"/>);
 /// without (dare) it is <c>((0 + wd₀) + wd₁) + …</c>, divided with normalise by Σwᵢ (f32, in order; |Σ| &lt; 1e-8 → 1).
 /// The result is <c>base + λ·mixed</c>, the product and the sum each rounded to f32. Everything after the trim is
-/// elementwise; a tensor the engine splits gets its trim thresholds from two streaming passes
-/// (<see cref="MagnitudeSelection"/>) and keeps exactly the set the whole-tensor trim keeps.
+/// elementwise; a tensor the engine splits gets its trim thresholds from one streaming pass (three when a model's
+/// sampled bracket misses; <see cref="BracketedMagnitudeSelection"/>) and keeps exactly the set the whole-tensor trim
+/// keeps.
 /// </summary>
 internal static class TaskArithmeticMethod
 {
@@ -22,8 +23,9 @@ internal static class TaskArithmeticMethod
     {
         private readonly MethodParameters _parameters;
         private readonly bool _trim, _drop, _consensus, _streamedTrim;
-        private readonly long _keep;
-        private MagnitudeSelection[]? _selections;
+        private readonly long _keep, _elements;
+        private readonly float[] _weights;
+        private BracketedMagnitudeSelection[]? _selections;
         private long[]? _equalToKeep;
         private uint _nameHash;
         private bool _hashed;
@@ -34,28 +36,41 @@ internal static class TaskArithmeticMethod
             _trim = trim;
             _drop = drop;
             _consensus = consensus;
+            _elements = elements;
+            _weights = [.. parameters.Weights.Select(w => (float)w)];
             _keep = trim ? MagnitudeTrim.KeptCount(parameters.Density, elements) : elements;
             _streamedTrim = trim && !whole && _keep > 0 && _keep < elements;
         }
 
-        public override int Passes => _streamedTrim ? MagnitudeSelection.Passes : 0;
+        /// <summary>
+        /// 1 for a split trim until pass 0 ends, then the most any model's selection needs (3 when its bracket missed):
+        /// the engine reads this again after each pass.
+        /// </summary>
+        public override int Passes => !_streamedTrim ? 0 : _selections is null ? 1 : _selections.Max(s => s.Passes);
 
         public override void Observe(int pass, MethodOperands operands)
         {
-            _selections ??= [.. Enumerable.Range(0, operands.ModelCount).Select(_ => new MagnitudeSelection(_keep))];
+            _selections ??= [.. Enumerable.Range(0, operands.ModelCount).Select(_ => new BracketedMagnitudeSelection(_keep, _elements))];
             Span<float> delta = operands.Rent().AsSpan(0, operands.Count);
             for (int m = 0; m < operands.ModelCount; m++)
             {
-                MethodKernels.Subtract(operands.Model(m), operands.Base, delta);
-                _selections[m].Observe(pass, delta);
+                if (pass >= _selections[m].Passes)
+                {
+                    continue; // this model's threshold is known already
+                }
+
+                _selections[m].ObserveDifference(pass, operands.Model(m), operands.Base, delta);
             }
         }
 
         public override void EndPass(int pass)
         {
-            foreach (MagnitudeSelection selection in _selections ?? [])
+            foreach (BracketedMagnitudeSelection selection in _selections ?? [])
             {
-                selection.EndPass(pass);
+                if (pass < selection.Passes)
+                {
+                    selection.EndPass(pass);
+                }
             }
         }
 
@@ -70,7 +85,7 @@ internal static class TaskArithmeticMethod
         public override void Evaluate(MethodOperands operands, Span<float> destination)
         {
             int count = operands.Count;
-            float[] weights = [.. _parameters.Weights.Select(w => (float)w)];
+            float[] weights = _weights;
             if (_drop && !_hashed)
             {
                 _nameHash = DareMask.NameHash(operands.TensorName);
