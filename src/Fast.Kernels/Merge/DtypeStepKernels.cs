@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Fast.Kernels.Merge.Operators;
 using Fast.Kernels.Simd;
 
@@ -8,8 +9,9 @@ namespace Fast.Kernels;
 /// float in T, takes the product in binary32 and stores it in T; the sum of two tensors is taken in binary32 and stored
 /// in their promoted dtype (T when both are T, else F32). supermerger's "old calc method" and its calcmodes
 /// <c>self</c> and <c>plus random</c> are written this way, so every intermediate is rounded where torch rounds it.
-/// Inputs are F16, BF16 or F32; the result is converted to the destination type at the end. Each L1-sized block is
-/// widened once and every op is one SIMD pass over it (the rounding is the same in every lane width).
+/// Inputs are F16, BF16 or F32; the result is converted to the destination type at the end. Plus random's sum and a
+/// weighted sum of one dtype run their rounded ops fused in one pass of the stored driver; the other sums widen each
+/// L1-sized block once and make every op one SIMD pass over it (the rounding is the same in every lane width).
 /// </summary>
 public static class DtypeStepKernels
 {
@@ -35,7 +37,8 @@ public static class DtypeStepKernels
 
     /// <summary>
     /// Calcmode <c>plus random</c>: <c>A + noise * factor</c> in A's dtype, where <paramref name="noise"/> holds values
-    /// of A's dtype (torch's <c>randn_like(A)</c>) widened to binary32.
+    /// of A's dtype (torch's <c>randn_like(A)</c>) widened to binary32. One pass per block (A widened, the two rounded
+    /// ops fused, the result narrowed): the op-by-op passes cost more than drawing the noise.
     /// </summary>
     public static void AddScaled(
         ReadOnlySpan<byte> a, ElementType aType, ReadOnlySpan<float> noise, double factor, Span<byte> destination, ElementType destinationType)
@@ -43,17 +46,18 @@ public static class DtypeStepKernels
         int n = Check(a, aType, destination, destinationType);
         Guard.SameLength(n, noise.Length, nameof(noise));
         float stored = StoredScalar(factor, aType);
-        Span<float> x = stackalloc float[Block];
-        Span<float> y = stackalloc float[Block];
-        for (int start = 0; start < n; start += Block)
+        ReadOnlySpan<byte> noiseBytes = MemoryMarshal.AsBytes(noise);
+        switch (aType)
         {
-            int len = Math.Min(Block, n - start);
-            Span<float> xs = Load(a, aType, start, len, x);
-            Span<float> ys = y[..len];
-            noise.Slice(start, len).CopyTo(ys);
-            MultiplyRounded(ys, stored, aType);
-            AddRounded(xs, ys, aType);
-            Store(xs, destination, destinationType, start);
+            case ElementType.F16:
+                StoredDriver.Run(a, aType, noiseBytes, ElementType.F32, destination, destinationType, new AddScaledRoundedOperator<F16RoundTrip>(stored));
+                break;
+            case ElementType.BF16:
+                StoredDriver.Run(a, aType, noiseBytes, ElementType.F32, destination, destinationType, new AddScaledRoundedOperator<BF16RoundTrip>(stored));
+                break;
+            default:
+                StoredDriver.Run(a, aType, noiseBytes, ElementType.F32, destination, destinationType, new AddScaledRoundedOperator<IdentityRoundTrip>(stored));
+                break;
         }
     }
 
@@ -80,6 +84,14 @@ public static class DtypeStepKernels
         }
 
         float fa = StoredScalar(1 - alpha, aType), fb = StoredScalar(alpha, bType);
+        if (aType == bType)
+        {
+            // One dtype (the usual case): the three rounded ops fused into one pass of the stored driver, which keeps
+            // F16 in its single-pass pair path; the same ops lane by lane as the blocks below.
+            WeightedSumOneType(a, b, aType, fa, fb, destination, destinationType);
+            return;
+        }
+
         ElementType promoted = Promoted(aType, bType);
         Span<float> x = stackalloc float[Block];
         Span<float> y = stackalloc float[Block];
@@ -91,6 +103,23 @@ public static class DtypeStepKernels
             MultiplyRounded(ys, fb, bType);
             AddRounded(xs, ys, promoted);
             Store(xs, destination, destinationType, start);
+        }
+    }
+
+    private static void WeightedSumOneType(
+        ReadOnlySpan<byte> a, ReadOnlySpan<byte> b, ElementType type, float fa, float fb, Span<byte> destination, ElementType destinationType)
+    {
+        switch (type)
+        {
+            case ElementType.F16:
+                StoredDriver.Run(a, type, b, type, destination, destinationType, new WeightedSumRoundedOperator<F16RoundTrip>(fa, fb));
+                break;
+            case ElementType.BF16:
+                StoredDriver.Run(a, type, b, type, destination, destinationType, new WeightedSumRoundedOperator<BF16RoundTrip>(fa, fb));
+                break;
+            default:
+                StoredDriver.Run(a, type, b, type, destination, destinationType, new WeightedSumRoundedOperator<IdentityRoundTrip>(fa, fb));
+                break;
         }
     }
 
