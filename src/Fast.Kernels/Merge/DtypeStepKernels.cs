@@ -9,9 +9,9 @@ namespace Fast.Kernels;
 /// float in T, takes the product in binary32 and stores it in T; the sum of two tensors is taken in binary32 and stored
 /// in their promoted dtype (T when both are T, else F32). supermerger's "old calc method" and its calcmodes
 /// <c>self</c> and <c>plus random</c> are written this way, so every intermediate is rounded where torch rounds it.
-/// Inputs are F16, BF16 or F32; the result is converted to the destination type at the end. Plus random's sum and a
-/// weighted sum of one dtype run their rounded ops fused in one pass of the stored driver; the other sums widen each
-/// L1-sized block once and make every op one SIMD pass over it (the rounding is the same in every lane width).
+/// Inputs are F16, BF16 or F32; the result is converted to the destination type at the end. Plus random's sum and the
+/// sums of inputs of one dtype run their rounded ops fused in one pass of the stored driver; sums of mixed dtypes widen
+/// each L1-sized block once and make every op one SIMD pass over it (the rounding is the same in every lane width).
 /// </summary>
 public static class DtypeStepKernels
 {
@@ -151,6 +151,13 @@ public static class DtypeStepKernels
         ElementType first = Promoted(aType, bType), second = Promoted(first, cType);
         float fa = StoredScalar(factorA, aType), fb = StoredScalar(factorB, bType), fc = StoredScalar(factorC, cType);
         float? ff = firstFactor is double f ? StoredScalar(f, first) : null;
+        if (aType == bType && aType == cType)
+        {
+            // One dtype (the usual case): every rounded op fused into one pass of the stored driver, as for weighted sum.
+            ThreeTermsOneType(a, b, c, aType, new ThreeTermsFactors(fa, fb, ff, fc), destination, destinationType);
+            return;
+        }
+
         Span<float> x = stackalloc float[Block];
         Span<float> y = stackalloc float[Block];
         Span<float> z = stackalloc float[Block];
@@ -171,6 +178,28 @@ public static class DtypeStepKernels
             Store(xs, destination, destinationType, start);
         }
     }
+
+    private static void ThreeTermsOneType(
+        ReadOnlySpan<byte> a, ReadOnlySpan<byte> b, ReadOnlySpan<byte> c, ElementType type, ThreeTermsFactors f, Span<byte> destination, ElementType destinationType)
+    {
+        bool scaleFirst = f.First is not null;
+        float first = f.First ?? 1f;
+        switch (type)
+        {
+            case ElementType.F16:
+                StoredDriver.Run(a, type, b, type, c, type, destination, destinationType, new ThreeTermsRoundedOperator<F16RoundTrip>(f.A, f.B, scaleFirst, first, f.C));
+                break;
+            case ElementType.BF16:
+                StoredDriver.Run(a, type, b, type, c, type, destination, destinationType, new ThreeTermsRoundedOperator<BF16RoundTrip>(f.A, f.B, scaleFirst, first, f.C));
+                break;
+            default:
+                StoredDriver.Run(a, type, b, type, c, type, destination, destinationType, new ThreeTermsRoundedOperator<IdentityRoundTrip>(f.A, f.B, scaleFirst, first, f.C));
+                break;
+        }
+    }
+
+    /// <summary>A three-model sum's factors, each stored in its operand's dtype (<see cref="First"/> null: the first sum is not scaled).</summary>
+    private readonly record struct ThreeTermsFactors(float A, float B, float? First, float C);
 
     /// <summary>A Python float as a tensor op of <paramref name="type"/> uses it: converted to binary32, then stored in the dtype.</summary>
     internal static float StoredScalar(double value, ElementType type) => type switch
