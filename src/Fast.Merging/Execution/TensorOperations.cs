@@ -251,13 +251,11 @@ internal sealed class TensorOperations(MergePlan plan, MergeSources sources, IMe
         }
         else
         {
-            // Each block continues the draws where the one before left the generator. A block of a multiple of 16
-            // elements that ends within 16 of the range's end takes the rest too: after the key's regular draws
-            // FillRange has drawn the key's last 16 and the generator no longer stands where a next block would start.
+            // Each block continues the draws where the one before left the generator (TorchRandn.NextPieceLength).
             TorchCpuGenerator generator = streams.For(t.Name, start);
             for (int offset = 0; offset < count;)
             {
-                int length = count - offset - NoiseBlock < NoiseBlockSlack ? count - offset : NoiseBlock;
+                int length = TorchRandn.NextPieceLength(count - offset, NoiseBlock);
                 Span<float> block = noise[..length];
                 TorchRandn.FillRange(generator, typeA, total, start + offset, block);
                 DtypeStepKernels.AddScaled(sa.Slice(offset * sizeA, length * sizeA), typeA, block, t.Alpha, dst.Slice(offset * sizeOut, length * sizeOut), typeOut);
