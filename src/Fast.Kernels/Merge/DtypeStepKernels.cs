@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Fast.Kernels.Merge.Operators;
 using Fast.Kernels.Simd;
 
@@ -8,8 +9,9 @@ namespace Fast.Kernels;
 /// float in T, takes the product in binary32 and stores it in T; the sum of two tensors is taken in binary32 and stored
 /// in their promoted dtype (T when both are T, else F32). supermerger's "old calc method" and its calcmodes
 /// <c>self</c> and <c>plus random</c> are written this way, so every intermediate is rounded where torch rounds it.
-/// Inputs are F16, BF16 or F32; the result is converted to the destination type at the end. Each L1-sized block is
-/// widened once and every op is one SIMD pass over it (the rounding is the same in every lane width).
+/// Inputs are F16, BF16 or F32; the result is converted to the destination type at the end. Plus random's sum and the
+/// sums of inputs of one dtype run their rounded ops fused in one pass of the stored driver; sums of mixed dtypes widen
+/// each L1-sized block once and make every op one SIMD pass over it (the rounding is the same in every lane width).
 /// </summary>
 public static class DtypeStepKernels
 {
@@ -35,7 +37,8 @@ public static class DtypeStepKernels
 
     /// <summary>
     /// Calcmode <c>plus random</c>: <c>A + noise * factor</c> in A's dtype, where <paramref name="noise"/> holds values
-    /// of A's dtype (torch's <c>randn_like(A)</c>) widened to binary32.
+    /// of A's dtype (torch's <c>randn_like(A)</c>) widened to binary32. One pass per block (A widened, the two rounded
+    /// ops fused, the result narrowed): the op-by-op passes cost more than drawing the noise.
     /// </summary>
     public static void AddScaled(
         ReadOnlySpan<byte> a, ElementType aType, ReadOnlySpan<float> noise, double factor, Span<byte> destination, ElementType destinationType)
@@ -43,17 +46,18 @@ public static class DtypeStepKernels
         int n = Check(a, aType, destination, destinationType);
         Guard.SameLength(n, noise.Length, nameof(noise));
         float stored = StoredScalar(factor, aType);
-        Span<float> x = stackalloc float[Block];
-        Span<float> y = stackalloc float[Block];
-        for (int start = 0; start < n; start += Block)
+        ReadOnlySpan<byte> noiseBytes = MemoryMarshal.AsBytes(noise);
+        switch (aType)
         {
-            int len = Math.Min(Block, n - start);
-            Span<float> xs = Load(a, aType, start, len, x);
-            Span<float> ys = y[..len];
-            noise.Slice(start, len).CopyTo(ys);
-            MultiplyRounded(ys, stored, aType);
-            AddRounded(xs, ys, aType);
-            Store(xs, destination, destinationType, start);
+            case ElementType.F16:
+                StoredDriver.Run(a, aType, noiseBytes, ElementType.F32, destination, destinationType, new AddScaledRoundedOperator<F16RoundTrip>(stored));
+                break;
+            case ElementType.BF16:
+                StoredDriver.Run(a, aType, noiseBytes, ElementType.F32, destination, destinationType, new AddScaledRoundedOperator<BF16RoundTrip>(stored));
+                break;
+            default:
+                StoredDriver.Run(a, aType, noiseBytes, ElementType.F32, destination, destinationType, new AddScaledRoundedOperator<IdentityRoundTrip>(stored));
+                break;
         }
     }
 
@@ -80,6 +84,14 @@ public static class DtypeStepKernels
         }
 
         float fa = StoredScalar(1 - alpha, aType), fb = StoredScalar(alpha, bType);
+        if (aType == bType)
+        {
+            // One dtype (the usual case): the three rounded ops fused into one pass of the stored driver, which keeps
+            // F16 in its single-pass pair path; the same ops lane by lane as the blocks below.
+            WeightedSumOneType(a, b, aType, fa, fb, destination, destinationType);
+            return;
+        }
+
         ElementType promoted = Promoted(aType, bType);
         Span<float> x = stackalloc float[Block];
         Span<float> y = stackalloc float[Block];
@@ -91,6 +103,23 @@ public static class DtypeStepKernels
             MultiplyRounded(ys, fb, bType);
             AddRounded(xs, ys, promoted);
             Store(xs, destination, destinationType, start);
+        }
+    }
+
+    private static void WeightedSumOneType(
+        ReadOnlySpan<byte> a, ReadOnlySpan<byte> b, ElementType type, float fa, float fb, Span<byte> destination, ElementType destinationType)
+    {
+        switch (type)
+        {
+            case ElementType.F16:
+                StoredDriver.Run(a, type, b, type, destination, destinationType, new WeightedSumRoundedOperator<F16RoundTrip>(fa, fb));
+                break;
+            case ElementType.BF16:
+                StoredDriver.Run(a, type, b, type, destination, destinationType, new WeightedSumRoundedOperator<BF16RoundTrip>(fa, fb));
+                break;
+            default:
+                StoredDriver.Run(a, type, b, type, destination, destinationType, new WeightedSumRoundedOperator<IdentityRoundTrip>(fa, fb));
+                break;
         }
     }
 
@@ -122,6 +151,13 @@ public static class DtypeStepKernels
         ElementType first = Promoted(aType, bType), second = Promoted(first, cType);
         float fa = StoredScalar(factorA, aType), fb = StoredScalar(factorB, bType), fc = StoredScalar(factorC, cType);
         float? ff = firstFactor is double f ? StoredScalar(f, first) : null;
+        if (aType == bType && aType == cType)
+        {
+            // One dtype (the usual case): every rounded op fused into one pass of the stored driver, as for weighted sum.
+            ThreeTermsOneType(a, b, c, aType, new ThreeTermsFactors(fa, fb, ff, fc), destination, destinationType);
+            return;
+        }
+
         Span<float> x = stackalloc float[Block];
         Span<float> y = stackalloc float[Block];
         Span<float> z = stackalloc float[Block];
@@ -142,6 +178,28 @@ public static class DtypeStepKernels
             Store(xs, destination, destinationType, start);
         }
     }
+
+    private static void ThreeTermsOneType(
+        ReadOnlySpan<byte> a, ReadOnlySpan<byte> b, ReadOnlySpan<byte> c, ElementType type, ThreeTermsFactors f, Span<byte> destination, ElementType destinationType)
+    {
+        bool scaleFirst = f.First is not null;
+        float first = f.First ?? 1f;
+        switch (type)
+        {
+            case ElementType.F16:
+                StoredDriver.Run(a, type, b, type, c, type, destination, destinationType, new ThreeTermsRoundedOperator<F16RoundTrip>(f.A, f.B, scaleFirst, first, f.C));
+                break;
+            case ElementType.BF16:
+                StoredDriver.Run(a, type, b, type, c, type, destination, destinationType, new ThreeTermsRoundedOperator<BF16RoundTrip>(f.A, f.B, scaleFirst, first, f.C));
+                break;
+            default:
+                StoredDriver.Run(a, type, b, type, c, type, destination, destinationType, new ThreeTermsRoundedOperator<IdentityRoundTrip>(f.A, f.B, scaleFirst, first, f.C));
+                break;
+        }
+    }
+
+    /// <summary>A three-model sum's factors, each stored in its operand's dtype (<see cref="First"/> null: the first sum is not scaled).</summary>
+    private readonly record struct ThreeTermsFactors(float A, float B, float? First, float C);
 
     /// <summary>A Python float as a tensor op of <paramref name="type"/> uses it: converted to binary32, then stored in the dtype.</summary>
     internal static float StoredScalar(double value, ElementType type) => type switch

@@ -1,9 +1,9 @@
-using System.Buffers;
 using Fast.Kernels;
 using Fast.Merging.Execution.Calcmodes;
 using Fast.Merging.Methods;
 using Fast.Merging.Planning;
 using Fast.Merging.PositionIds;
+using Fast.Merging.Randomness;
 using Fast.SafeTensors;
 
 namespace Fast.Merging.Execution;
@@ -16,6 +16,12 @@ namespace Fast.Merging.Execution;
 /// </summary>
 internal sealed class TensorOperations(MergePlan plan, MergeSources sources, IMergeSink sink, WholeTensorMerge whole, IMergeAccelerator? elementwiseDevice)
 {
+    /// <summary>Plus random's noise elements drawn and added at a time (16 KiB of f32: L1-resident, a multiple of 16).</summary>
+    private const int NoiseBlock = 4096;
+
+    /// <summary>torch's Box–Muller block: a plus random block may run up to this many elements past <see cref="NoiseBlock"/>.</summary>
+    private const int NoiseBlockSlack = 16;
+
     private readonly SafeTensorsFile _a = sources.A;
     private readonly SafeTensorsFile _b = sources.B;
     private readonly SafeTensorsFile? _c = sources.C;
@@ -222,8 +228,10 @@ internal sealed class TensorOperations(MergePlan plan, MergeSources sources, IMe
 
     /// <summary>
     /// Calcmode plus random on elements <paramref name="start"/>..+<paramref name="count"/>: A's range plus α times the
-    /// same range of the key's <c>randn_like(A)</c> (<see cref="Calcmodes.PlusRandomStreams.Draw"/>), in A's dtype
-    /// (<see cref="Calcmodes.SelfCalcmodes.AddNoise"/>'s kernel), only A read.
+    /// same range of the key's <c>randn_like(A)</c> (<see cref="Calcmodes.PlusRandomStreams"/>), in A's dtype
+    /// (<see cref="Calcmodes.SelfCalcmodes.AddNoise"/>'s kernel), only A read. The noise is drawn and added a
+    /// <see cref="NoiseBlock"/> at a time from one generator, so it never leaves L1 (drawn for the whole range it made
+    /// a round trip through a 512 KiB buffer).
     /// </summary>
     private long AddNoiseRange(PlannedTensor t, long start, int count, WorkScratch scratch)
     {
@@ -233,15 +241,26 @@ internal sealed class TensorOperations(MergePlan plan, MergeSources sources, IMe
         int sizeA = ElementTypeInfo.SizeOf(typeA), sizeOut = ElementTypeInfo.SizeOf(typeOut);
         ReadOnlySpan<byte> sa = _reader.Read(_a, ta, start * sizeA, count * sizeA, scratch.A);
         Span<byte> dst = scratch.Output.AsSpan(0, count * sizeOut);
-        float[] noise = ArrayPool<float>.Shared.Rent(count);
-        try
+        long total = ta.ElementCount;
+        Span<float> noise = stackalloc float[NoiseBlock + NoiseBlockSlack];
+        if (total < NoiseBlockSlack)
         {
-            streams.Draw(t.Name, typeA, ta.ElementCount, start, noise.AsSpan(0, count));
-            DtypeStepKernels.AddScaled(sa, typeA, noise.AsSpan(0, count), t.Alpha, dst, typeOut);
+            // A key of fewer than 16 elements is drawn whole (normal_distribution per element, maybe a cached sample).
+            streams.Draw(t.Name, typeA, total, start, noise[..count]);
+            DtypeStepKernels.AddScaled(sa, typeA, noise[..count], t.Alpha, dst, typeOut);
         }
-        finally
+        else
         {
-            ArrayPool<float>.Shared.Return(noise);
+            // Each block continues the draws where the one before left the generator (TorchRandn.NextPieceLength).
+            TorchCpuGenerator generator = streams.For(t.Name, start);
+            for (int offset = 0; offset < count;)
+            {
+                int length = TorchRandn.NextPieceLength(count - offset, NoiseBlock);
+                Span<float> block = noise[..length];
+                TorchRandn.FillRange(generator, typeA, total, start + offset, block);
+                DtypeStepKernels.AddScaled(sa.Slice(offset * sizeA, length * sizeA), typeA, block, t.Alpha, dst.Slice(offset * sizeOut, length * sizeOut), typeOut);
+                offset += length;
+            }
         }
 
         sink.Write(t, start * sizeOut, dst);

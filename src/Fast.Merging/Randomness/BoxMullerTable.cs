@@ -21,10 +21,13 @@ internal sealed class BoxMullerTable
         Radius = new float[count];
         Cos = new float[count];
         Sin = new float[count];
+        CosSin = new float[2 * count];
         for (int k = 0; k < count; k++)
         {
             float u = k * (1.0f / count);
             (Radius[k], Cos[k], Sin[k]) = type == ElementType.F16 ? HalfParts(u) : BFloat16Parts(u);
+            CosSin[2 * k] = Cos[k];
+            CosSin[(2 * k) + 1] = Sin[k];
         }
     }
 
@@ -39,6 +42,12 @@ internal sealed class BoxMullerTable
 
     /// <summary>The sine, as <see cref="Cos"/>.</summary>
     public float[] Sin { get; }
+
+    /// <summary>
+    /// <see cref="Cos"/> and <see cref="Sin"/> interleaved, entry k's cosine at 2k and sine at 2k + 1: one 64-bit gather
+    /// fetches both, half the gathered elements of two 32-bit gathers.
+    /// </summary>
+    public float[] CosSin { get; }
 
     public static BoxMullerTable For(ElementType type) => type switch
     {

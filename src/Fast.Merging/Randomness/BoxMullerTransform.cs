@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 using Fast.Kernels;
@@ -7,8 +8,8 @@ namespace Fast.Merging.Randomness;
 /// <summary>
 /// torch's <c>normal_fill_16</c> for F16 and BF16 over whole blocks of 16 raw 32-bit draws, the transcendentals looked
 /// up in a <see cref="BoxMullerTable"/>: pair j of a block takes its radius from draw j and its cosine and sine from
-/// draw j + 8, and writes elements j and j + 8. With AVX2 a block is one gather of 8 radii and two of 8 cosines and
-/// sines, so the 8 pairs run in the lanes of one vector (the lookup was ~90% of a draw's time done pair by pair), and
+/// draw j + 8, and writes elements j and j + 8. With AVX2 a block is one gather of 8 radii and two of 4 (cosine, sine)
+/// entries, so the 8 pairs run in the lanes of one vector (the lookup was ~90% of a draw's time done pair by pair), and
 /// F16's rounding is done in the same lanes instead of a conversion pass over the values.
 /// </summary>
 internal static class BoxMullerTransform
@@ -53,11 +54,12 @@ internal static class BoxMullerTransform
     /// F16 rounds the sum (c10::Half stores it); BF16 rounds the product (every BFloat16 op stores), the sum with 0 of a
     /// BFloat16 value being one already.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe void Vectorised(Span<float> values, BoxMullerTable table, ElementType type)
     {
         bool bfloat16 = type == ElementType.BF16;
         Vector256<int> mask = Vector256.Create((int)table.Mask);
-        fixed (float* radii = table.Radius, cosines = table.Cos, sines = table.Sin)
+        fixed (float* radii = table.Radius, cosSines = table.CosSin)
         fixed (float* v = values)
         {
             for (int i = 0; i < values.Length; i += Block)
@@ -65,8 +67,15 @@ internal static class BoxMullerTransform
                 Vector256<int> first = Vector256.Load((int*)(v + i)) & mask;
                 Vector256<int> second = Vector256.Load((int*)(v + i + Pairs)) & mask;
                 Vector256<float> radius = Avx2.GatherVector256(radii, first, sizeof(float));
-                Vector256<float> x = radius * Avx2.GatherVector256(cosines, second, sizeof(float));
-                Vector256<float> y = radius * Avx2.GatherVector256(sines, second, sizeof(float));
+
+                // Pairs 0-3 and 4-7 as (cos, sin) entries, then the cosines and the sines in pair order: the shuffle
+                // leaves (0 1 4 5 | 2 3 6 7) and the permute puts the middle 64-bit halves back in place.
+                Vector256<float> low = Avx2.GatherVector256((long*)cosSines, second.GetLower(), sizeof(long)).AsSingle();
+                Vector256<float> high = Avx2.GatherVector256((long*)cosSines, second.GetUpper(), sizeof(long)).AsSingle();
+                Vector256<float> cosines = Avx2.Permute4x64(Avx.Shuffle(low, high, 0b10_00_10_00).AsDouble(), 0b11_01_10_00).AsSingle();
+                Vector256<float> sines = Avx2.Permute4x64(Avx.Shuffle(low, high, 0b11_01_11_01).AsDouble(), 0b11_01_10_00).AsSingle();
+                Vector256<float> x = radius * cosines;
+                Vector256<float> y = radius * sines;
                 if (bfloat16)
                 {
                     x = RoundToBFloat16(x) + Vector256<float>.Zero;
@@ -85,6 +94,7 @@ internal static class BoxMullerTransform
     }
 
     /// <summary>Round to nearest even at bit 16 of finite values (<see cref="TorchRandn.Round"/>'s BF16 rounding, lane by lane).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<float> RoundToBFloat16(Vector256<float> value)
     {
         Vector256<uint> bits = value.AsUInt32();
@@ -97,8 +107,10 @@ internal static class BoxMullerTransform
     /// overflow: a radius is at most ~3.9). Normal halves keep 11 significant bits: rounding at bit 13 of the f32
     /// pattern, the carry moving the exponent where it must. Below 2^-14 halves are multiples of 2^-24, the spacing of
     /// f32 in [0.5, 1): adding ±0.5 rounds there, subtracting it again is exact; the sign is put back so a value that
-    /// rounds to zero keeps its sign, as the conversion keeps it.
+    /// rounds to zero keeps its sign, as the conversion keeps it. Inlined: as a call, passing and returning the vectors
+    /// through memory, it cost as much as the gathers.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static Vector256<float> RoundToHalf(Vector256<float> x)
     {
         Vector256<uint> bits = x.AsUInt32();

@@ -1,4 +1,6 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
 namespace Fast.Merging.Randomness;
@@ -98,7 +100,8 @@ public sealed class TorchMersenneTwister
         return y;
     }
 
-    /// <summary>Tempers a run of state words into outputs, a vector of words at a time.</summary>
+    /// <summary>Tempers a run of state words into outputs, a vector of words at a time (optimised from its first call, as <see cref="MixRange"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void TemperRun(ReadOnlySpan<uint> state, Span<uint> output)
     {
         int k = 0;
@@ -139,6 +142,7 @@ public sealed class TorchMersenneTwister
     /// words i + 1 and i + 397 before they are updated, or word i − 227 after: 227 apart, so a vector of consecutive
     /// words never reads one it writes and the vector loops give the scalar loop's words.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Twist()
     {
         uint[] s = _state;
@@ -161,10 +165,13 @@ public sealed class TorchMersenneTwister
     /// <summary>
     /// Words <paramref name="start"/> up to <paramref name="end"/> in whole vectors, 512-bit ones where the CPU has them
     /// (the twist is most of a draw's cost: the walk over a model's keys does nothing else); returns where the vectors
-    /// stopped.
+    /// stopped. Optimised from its first call and read through references: the walk thread starts twisting before
+    /// tiering has compiled it, and the quick-jitted loop with its span slices cost more than the twist itself.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int MixRange(uint[] s, int start, int end, int offset)
     {
+        ref uint words = ref MemoryMarshal.GetArrayDataReference(s);
         int i = start;
         if (Vector512.IsHardwareAccelerated)
         {
@@ -173,12 +180,12 @@ public sealed class TorchMersenneTwister
             var matrix512 = Vector512.Create(0x9908b0dfu);
             for (; i + Vector512<uint>.Count <= end; i += Vector512<uint>.Count)
             {
-                Vector512<uint> current = Vector512.Create(s.AsSpan(i));
-                Vector512<uint> next = Vector512.Create(s.AsSpan(i + 1));
-                Vector512<uint> far = Vector512.Create(s.AsSpan(i + offset));
+                Vector512<uint> current = Vector512.LoadUnsafe(ref words, (nuint)i);
+                Vector512<uint> next = Vector512.LoadUnsafe(ref words, (nuint)(i + 1));
+                Vector512<uint> far = Vector512.LoadUnsafe(ref words, (nuint)(i + offset));
                 Vector512<uint> y = (current & upper512) | (next & lower512);
                 Vector512<uint> odd = Vector512<uint>.Zero - (y & Vector512<uint>.One);
-                (far ^ (y >> 1) ^ (odd & matrix512)).CopyTo(s.AsSpan(i));
+                (far ^ (y >> 1) ^ (odd & matrix512)).StoreUnsafe(ref words, (nuint)i);
             }
         }
 
@@ -192,12 +199,12 @@ public sealed class TorchMersenneTwister
         var matrix = new Vector<uint>(0x9908b0dfu);
         for (; i + Vector<uint>.Count <= end; i += Vector<uint>.Count)
         {
-            var current = new Vector<uint>(s.AsSpan(i));
-            var next = new Vector<uint>(s.AsSpan(i + 1));
-            var far = new Vector<uint>(s.AsSpan(i + offset));
+            Vector<uint> current = Vector.LoadUnsafe(ref words, (nuint)i);
+            Vector<uint> next = Vector.LoadUnsafe(ref words, (nuint)(i + 1));
+            Vector<uint> far = Vector.LoadUnsafe(ref words, (nuint)(i + offset));
             Vector<uint> y = (current & upper) | (next & lower);
             Vector<uint> odd = Vector<uint>.Zero - (y & Vector<uint>.One);
-            (far ^ (y >> 1) ^ (odd & matrix)).CopyTo(s.AsSpan(i));
+            (far ^ (y >> 1) ^ (odd & matrix)).StoreUnsafe(ref words, (nuint)i);
         }
 
         return i;

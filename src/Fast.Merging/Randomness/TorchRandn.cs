@@ -84,6 +84,23 @@ public static class TorchRandn
     }
 
     /// <summary>
+    /// The length of the next piece when a range of a draw is filled a piece at a time, each <see cref="FillRange"/>
+    /// continuing from the generator the one before left: <paramref name="block"/> (a multiple of 16), or all that
+    /// <paramref name="remaining"/> holds when that is less than <paramref name="block"/> + 16. A piece must not end within
+    /// 16 of the range's end: after the draw's regular elements FillRange has drawn its last 16, and the generator no
+    /// longer stands where a following piece would start.
+    /// </summary>
+    public static int NextPieceLength(int remaining, int block)
+    {
+        if (block <= 0 || block % Block != 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(block), block, $"a piece is a positive multiple of {Block} elements");
+        }
+
+        return remaining - block < Block ? remaining : block;
+    }
+
+    /// <summary>
     /// <see cref="Fill"/> with every transcendental called per element, as torch's kernel does: what F32 runs, and the
     /// oracle the table-driven F16 and BF16 draws are tested against.
     /// </summary>

@@ -49,6 +49,51 @@ public class RangeDrawTests
         }
     }
 
+    /// <summary>
+    /// Plus random draws each engine range a piece at a time from one generator (<see cref="TorchRandn.NextPieceLength"/>):
+    /// for counts whose redrawn last 16 fall just past a piece boundary, ranges starting anywhere on a multiple of 16, the
+    /// pieces give the whole draw's bits.
+    /// </summary>
+    [Theory]
+    [InlineData(ElementType.F16)]
+    [InlineData(ElementType.BF16)]
+    [InlineData(ElementType.F32)]
+    public void A_range_drawn_in_pieces_from_one_generator_equals_the_whole_draw(ElementType type)
+    {
+        const int Piece = 64;
+        foreach (int count in new[] { 16, 17, 63, 64, 65, 79, 80, 81, 127, 128, 129, 143, 200, 1000 })
+        {
+            var whole = new float[count];
+            TorchRandn.FillPerElement(new TorchCpuGenerator(5), type, whole);
+            foreach (int range in new[] { 16, 64, 128, 192, 1024 })
+            {
+                var parts = new float[count];
+                for (int start = 0; start < count; start += range)
+                {
+                    int length = Math.Min(range, count - start);
+                    var generator = new TorchCpuGenerator(5);
+                    generator.Engine.Skip(start);
+                    for (int offset = 0; offset < length;)
+                    {
+                        int piece = TorchRandn.NextPieceLength(length - offset, Piece);
+                        Assert.True(piece > 0 && (offset + piece == length || piece == Piece), $"piece {piece} at {offset} of {length}");
+                        TorchRandn.FillRange(generator, type, count, start + offset, parts.AsSpan(start + offset, piece));
+                        offset += piece;
+                    }
+                }
+
+                for (int i = 0; i < count; i++)
+                {
+                    Assert.True(
+                        BitConverter.SingleToUInt32Bits(whole[i]) == BitConverter.SingleToUInt32Bits(parts[i]),
+                        $"{type} count {count} ranges of {range} in pieces of {Piece}, element {i}: whole {whole[i]:R}, pieces {parts[i]:R}");
+                }
+            }
+        }
+
+        Assert.Throws<ArgumentOutOfRangeException>(() => TorchRandn.NextPieceLength(100, 40));
+    }
+
     [Fact]
     public void A_range_of_the_whole_tensor_leaves_the_generator_where_a_whole_draw_does()
     {

@@ -70,8 +70,12 @@ internal sealed class PlusRandomStreams
         TorchRandn.FillRange(For(name, start), type, count, start, values);
     }
 
-    /// <summary>A copy of the generator <paramref name="start"/> draws into <paramref name="name"/>'s (its 32-bit draws; 0 for a small key).</summary>
-    private TorchCpuGenerator For(string name, long start)
+    /// <summary>
+    /// A copy of the generator <paramref name="start"/> draws into <paramref name="name"/>'s (its 32-bit draws; 0 for a
+    /// small key): where <see cref="TorchRandn.FillRange"/> of a range starting there begins, and the range after it
+    /// continues.
+    /// </summary>
+    public TorchCpuGenerator For(string name, long start)
     {
         TorchCpuGenerator[] states = _starts[name].Task.GetAwaiter().GetResult(); // waits until the walk has passed the key
         TorchCpuGenerator generator = states[start / Stride].Clone();
