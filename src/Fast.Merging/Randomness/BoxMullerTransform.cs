@@ -49,6 +49,84 @@ internal static class BoxMullerTransform
     }
 
     /// <summary>
+    /// F16 only: the raw draws held in <paramref name="draws"/> (as their bits, a multiple of 16) become the normal
+    /// samples' binary16 bit patterns in <paramref name="halves"/>, element for element the values
+    /// <see cref="FromTable(Span{float}, BoxMullerTable, ElementType)"/> gives, so plus random can add them on the
+    /// binary16 pair path instead of widening binary32 noise. <paramref name="draws"/> is overwritten.
+    /// </summary>
+    public static void ToHalfBits(Span<float> draws, BoxMullerTable table, Span<ushort> halves) => ToHalfBits(draws, table, halves, Avx2.IsSupported);
+
+    /// <summary><see cref="ToHalfBits(Span{float}, BoxMullerTable, Span{ushort})"/> with the vector path chosen (tests run both).</summary>
+    internal static void ToHalfBits(Span<float> draws, BoxMullerTable table, Span<ushort> halves, bool gather)
+    {
+        if (draws.Length % Block != 0 || halves.Length != draws.Length)
+        {
+            throw new ArgumentException($"whole blocks of {Block} draws and as many halves, not {draws.Length} and {halves.Length}", nameof(draws));
+        }
+
+        if (gather)
+        {
+            VectorisedHalfBits(draws, table, halves);
+            return;
+        }
+
+        FromTable(draws, table, ElementType.F16, gather: false);
+        for (int i = 0; i < draws.Length; i++)
+        {
+            halves[i] = BitConverter.HalfToUInt16Bits((Half)draws[i]);
+        }
+    }
+
+    /// <summary>
+    /// <see cref="Vectorised"/> for F16 with the rounding and the narrowing in one step: the 8 x and 8 y of a block, as
+    /// 32-bit lanes holding their half patterns (<see cref="HalfBits"/>), packed into 16 halves in element order.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static unsafe void VectorisedHalfBits(Span<float> draws, BoxMullerTable table, Span<ushort> halves)
+    {
+        Vector256<int> mask = Vector256.Create((int)table.Mask);
+        fixed (float* radii = table.Radius, cosSines = table.CosSin)
+        fixed (float* v = draws)
+        fixed (ushort* h = halves)
+        {
+            for (int i = 0; i < draws.Length; i += Block)
+            {
+                Vector256<int> first = Vector256.Load((int*)(v + i)) & mask;
+                Vector256<int> second = Vector256.Load((int*)(v + i + Pairs)) & mask;
+                Vector256<float> radius = Avx2.GatherVector256(radii, first, sizeof(float));
+                Vector256<float> low = Avx2.GatherVector256((long*)cosSines, second.GetLower(), sizeof(long)).AsSingle();
+                Vector256<float> high = Avx2.GatherVector256((long*)cosSines, second.GetUpper(), sizeof(long)).AsSingle();
+                Vector256<float> cosines = Avx2.Permute4x64(Avx.Shuffle(low, high, 0b10_00_10_00).AsDouble(), 0b11_01_10_00).AsSingle();
+                Vector256<float> sines = Avx2.Permute4x64(Avx.Shuffle(low, high, 0b11_01_11_01).AsDouble(), 0b11_01_10_00).AsSingle();
+                Vector256<uint> x = HalfBits((radius * cosines) + Vector256<float>.Zero);
+                Vector256<uint> y = HalfBits((radius * sines) + Vector256<float>.Zero);
+                Vector256.Narrow(x, y).Store(h + i);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The binary16 pattern of the nearest F16 value (ties to even) of each lane, in its low 16 bits, for |x| below
+    /// 65520 (a radius is at most ~3.9): the value <see cref="RoundToHalf"/> gives, encoded. Normal halves: the f32
+    /// pattern rounded at bit 13 (the carry moving the exponent where it must), rebiased by 112 and shifted down.
+    /// Below 2^-14 the pattern is the count of 2^-24 steps: the ±0.5 trick rounds |x| to that spacing, and ×2^24 makes
+    /// it an exact integer (1024, the smallest normal, when it rounds up). The sign goes on top, so a value that rounds
+    /// to zero keeps it.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector256<uint> HalfBits(Vector256<float> x)
+    {
+        Vector256<uint> bits = x.AsUInt32();
+        Vector256<uint> magnitude = bits & Vector256.Create(0x7fffffffu);
+        Vector256<uint> normal = (magnitude + Vector256.Create(0xfffu) + ((magnitude >> 13) & Vector256<uint>.One) - Vector256.Create(0x38000000u)) >> 13;
+        Vector256<float> absolute = magnitude.AsSingle();
+        Vector256<float> half = Vector256.Create(0.5f);
+        Vector256<uint> subnormal = Vector256.ConvertToInt32Native(((absolute + half) - half) * Vector256.Create(16777216f)).AsUInt32();
+        Vector256<uint> tiny = Vector256.LessThan(magnitude.AsInt32(), Vector256.Create(0x38800000)).AsUInt32();
+        return Vector256.ConditionalSelect(tiny, subnormal, normal) | ((bits >> 16) & Vector256.Create(0x8000u));
+    }
+
+    /// <summary>
     /// One pair per lane. torch's <c>radius · cos · std + mean</c> with std 1 and mean 0: the product by 1 is exact and
     /// left out (no operand is NaN: the radius of a uniform in [0, 1) is finite), the + 0 is kept, it turns −0 into +0.
     /// F16 rounds the sum (c10::Half stores it); BF16 rounds the product (every BFloat16 op stores), the sum with 0 of a
