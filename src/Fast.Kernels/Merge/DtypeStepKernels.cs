@@ -45,36 +45,18 @@ public static class DtypeStepKernels
     {
         int n = Check(a, aType, destination, destinationType);
         Guard.SameLength(n, noise.Length, nameof(noise));
-        AddScaledStored(a, aType, MemoryMarshal.AsBytes(noise), ElementType.F32, factor, destination, destinationType);
-    }
-
-    /// <summary>
-    /// <see cref="AddScaled(ReadOnlySpan{byte}, ElementType, ReadOnlySpan{float}, double, Span{byte}, ElementType)"/>
-    /// with the noise stored in A's own dtype (its values are that dtype's, so the sums are the same bits): for F16 A
-    /// and destination the whole op runs on the binary16 pair path weighted sum uses, with nothing widened into buffers.
-    /// </summary>
-    public static void AddScaled(
-        ReadOnlySpan<byte> a, ElementType aType, ReadOnlySpan<byte> noise, double factor, Span<byte> destination, ElementType destinationType)
-    {
-        int n = Check(a, aType, destination, destinationType);
-        Guard.SameLength(n, Guard.ElementCount(noise, aType, nameof(noise)), nameof(noise));
-        AddScaledStored(a, aType, noise, aType, factor, destination, destinationType);
-    }
-
-    private static void AddScaledStored(
-        ReadOnlySpan<byte> a, ElementType aType, ReadOnlySpan<byte> noise, ElementType noiseType, double factor, Span<byte> destination, ElementType destinationType)
-    {
         float stored = StoredScalar(factor, aType);
+        ReadOnlySpan<byte> noiseBytes = MemoryMarshal.AsBytes(noise);
         switch (aType)
         {
             case ElementType.F16:
-                StoredDriver.Run(a, aType, noise, noiseType, destination, destinationType, new AddScaledRoundedOperator<F16RoundTrip>(stored));
+                StoredDriver.Run(a, aType, noiseBytes, ElementType.F32, destination, destinationType, new AddScaledRoundedOperator<F16RoundTrip>(stored));
                 break;
             case ElementType.BF16:
-                StoredDriver.Run(a, aType, noise, noiseType, destination, destinationType, new AddScaledRoundedOperator<BF16RoundTrip>(stored));
+                StoredDriver.Run(a, aType, noiseBytes, ElementType.F32, destination, destinationType, new AddScaledRoundedOperator<BF16RoundTrip>(stored));
                 break;
             default:
-                StoredDriver.Run(a, aType, noise, noiseType, destination, destinationType, new AddScaledRoundedOperator<IdentityRoundTrip>(stored));
+                StoredDriver.Run(a, aType, noiseBytes, ElementType.F32, destination, destinationType, new AddScaledRoundedOperator<IdentityRoundTrip>(stored));
                 break;
         }
     }

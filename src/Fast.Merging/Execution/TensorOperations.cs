@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using Fast.Kernels;
 using Fast.Merging.Execution.Calcmodes;
 using Fast.Merging.Methods;
@@ -249,21 +248,6 @@ internal sealed class TensorOperations(MergePlan plan, MergeSources sources, IMe
             // A key of fewer than 16 elements is drawn whole (normal_distribution per element, maybe a cached sample).
             streams.Draw(t.Name, typeA, total, start, noise[..count]);
             DtypeStepKernels.AddScaled(sa, typeA, noise[..count], t.Alpha, dst, typeOut);
-        }
-        else if (typeA == ElementType.F16)
-        {
-            // F16 (the usual checkpoint): the noise drawn as binary16 patterns and added on the binary16 pair path, as
-            // plain weighted sum adds; widened to binary32 it cost a conversion pass each way. Same pieces as below.
-            TorchCpuGenerator generator = streams.For(t.Name, start);
-            Span<ushort> halves = stackalloc ushort[NoiseBlock + NoiseBlockSlack];
-            for (int offset = 0; offset < count;)
-            {
-                int length = TorchRandn.NextPieceLength(count - offset, NoiseBlock);
-                Span<ushort> block = halves[..length];
-                TorchRandn.FillRangeHalf(generator, total, start + offset, block, noise);
-                DtypeStepKernels.AddScaled(sa.Slice(offset * sizeA, length * sizeA), typeA, MemoryMarshal.AsBytes(block), t.Alpha, dst.Slice(offset * sizeOut, length * sizeOut), typeOut);
-                offset += length;
-            }
         }
         else
         {

@@ -84,43 +84,6 @@ public static class TorchRandn
     }
 
     /// <summary>
-    /// <see cref="FillRange"/> for an F16 tensor, the samples given as their binary16 bit patterns in
-    /// <paramref name="halves"/> (the same values: every F16 sample is a binary16 value), so they can be added on the
-    /// binary16 path without a widening pass. <paramref name="scratch"/> (at least as long as <paramref name="halves"/>)
-    /// holds the raw draws of the whole blocks.
-    /// </summary>
-    public static void FillRangeHalf(TorchCpuGenerator generator, long count, long start, Span<ushort> halves, Span<float> scratch)
-    {
-        ArgumentNullException.ThrowIfNull(generator);
-        ArgumentOutOfRangeException.ThrowIfLessThan(count, Block);
-        ArgumentOutOfRangeException.ThrowIfLessThan(scratch.Length, halves.Length, nameof(scratch));
-        if (start < 0 || start % Block != 0 || start + halves.Length > count)
-        {
-            throw new ArgumentOutOfRangeException(nameof(start), start, $"a range of a {count}-element draw starts at a multiple of {Block} and ends inside it");
-        }
-
-        // The blocks of FillRange, the regular whole ones (nearly all) drawn straight to halves, the straddling and the
-        // redrawn last 16 drawn as FillRange draws them and encoded.
-        long regularEnd = count % Block == 0 ? count : count - Block;
-        int regular = (int)Math.Clamp(regularEnd - start, 0, halves.Length);
-        int whole = regular - (regular % Block);
-        Span<float> draws = scratch[..whole];
-        generator.Engine.Fill(MemoryMarshal.Cast<float, uint>(draws));
-        BoxMullerTransform.ToHalfBits(draws, BoxMullerTable.For(ElementType.F16), halves[..whole]);
-        if (whole == halves.Length)
-        {
-            return;
-        }
-
-        Span<float> rest = scratch[whole..halves.Length];
-        FillRange(generator, ElementType.F16, count, start + whole, rest);
-        for (int i = 0; i < rest.Length; i++)
-        {
-            halves[whole + i] = BitConverter.HalfToUInt16Bits((Half)rest[i]);
-        }
-    }
-
-    /// <summary>
     /// The length of the next piece when a range of a draw is filled a piece at a time, each <see cref="FillRange"/>
     /// continuing from the generator the one before left: <paramref name="block"/> (a multiple of 16), or all that
     /// <paramref name="remaining"/> holds when that is less than <paramref name="block"/> + 16. A piece must not end within

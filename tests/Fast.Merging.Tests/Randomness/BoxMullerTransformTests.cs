@@ -26,8 +26,6 @@ public class BoxMullerTransformTests
         return paths;
     }
 
-    public static TheoryData<bool> HalfPaths() => Avx2.IsSupported ? new TheoryData<bool> { false, true } : new TheoryData<bool> { false };
-
     [Theory]
     [MemberData(nameof(Paths))]
     public void Every_pair_of_table_entries_gives_the_rounded_product(ElementType type, bool gather)
@@ -55,65 +53,6 @@ public class BoxMullerTransformTests
                 Check(Expected(table.Radius[radius] * table.Cos[angle], type), values[block + lane], type, radius, angle, "cos");
                 Check(Expected(table.Radius[radius] * table.Sin[angle], type), values[block + lane + 8], type, radius, angle, "sin");
             }
-        }
-    }
-
-    /// <summary>
-    /// The F16 draws as binary16 patterns (<see cref="BoxMullerTransform.ToHalfBits(Span{float}, BoxMullerTable, Span{ushort})"/>,
-    /// plus random's F16 path): for every pair of table entries, the pattern of the value the float transform gives.
-    /// </summary>
-    [Theory]
-    [MemberData(nameof(HalfPaths))]
-    public void Every_pair_of_table_entries_gives_the_half_pattern_of_the_float_transform(bool gather)
-    {
-        const ElementType type = ElementType.F16;
-        BoxMullerTable table = BoxMullerTable.For(type);
-        int entries = (int)table.Mask + 1;
-        var random = new Random(7);
-        var draws = new float[entries * entries * 2];
-        for (int radius = 0; radius < entries; radius++)
-        {
-            for (int angle = 0; angle < entries; angle++)
-            {
-                int pair = (radius * entries) + angle, block = pair / 8 * 16, lane = pair % 8;
-                draws[block + lane] = BitConverter.UInt32BitsToSingle((uint)radius | ((uint)random.Next() << 11));
-                draws[block + lane + 8] = BitConverter.UInt32BitsToSingle((uint)angle | ((uint)random.Next() << 11));
-            }
-        }
-
-        float[] values = (float[])draws.Clone();
-        BoxMullerTransform.FromTable(values, table, type, gather: false);
-        var halves = new ushort[draws.Length];
-        BoxMullerTransform.ToHalfBits(draws, table, halves, gather);
-        for (int i = 0; i < values.Length; i++)
-        {
-            ushort expected = BitConverter.HalfToUInt16Bits((Half)values[i]);
-            Assert.True(expected == halves[i], $"element {i}: expected 0x{expected:x4} ({values[i]:R}), got 0x{halves[i]:x4}");
-        }
-
-        Assert.Throws<ArgumentException>(() => BoxMullerTransform.ToHalfBits(new float[16], table, new ushort[15], gather));
-    }
-
-    [Fact]
-    public void Half_patterns_in_lanes_equal_the_conversion_at_the_subnormal_edge_and_for_signed_zeros()
-    {
-        float[] samples =
-        [
-            0f, -0f, 1f / 16384, -1f / 16384, 6.1e-5f, -6.1e-5f, 6.1032e-5f, 5.96e-8f, -5.96e-8f, 2.98e-8f, -2.98e-8f, 2.99e-8f,
-            1e-9f, -1e-9f, 1.5e-5f, -1.5e-5f, 3.9f, -3.9f, 1.00048828125f, 1.000732421875f, 65504f, -65504f, 65519f,
-        ];
-        foreach (float x in samples)
-        {
-            uint actual = BoxMullerTransform.HalfBits(Vector256.Create(x)).GetElement(0);
-            Assert.Equal(BitConverter.HalfToUInt16Bits((Half)x), actual);
-        }
-
-        var random = new Random(4);
-        for (int i = 0; i < 1_000_000; i++)
-        {
-            float x = (float)((random.NextDouble() - 0.5) * Math.Pow(2, random.Next(-30, 4)));
-            uint actual = BoxMullerTransform.HalfBits(Vector256.Create(x)).GetElement(0);
-            Assert.True(BitConverter.HalfToUInt16Bits((Half)x) == actual, $"{x:R}: 0x{BitConverter.HalfToUInt16Bits((Half)x):x4} expected, got 0x{actual:x4}");
         }
     }
 

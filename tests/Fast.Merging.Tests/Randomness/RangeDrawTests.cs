@@ -94,51 +94,6 @@ public class RangeDrawTests
         Assert.Throws<ArgumentOutOfRangeException>(() => TorchRandn.NextPieceLength(100, 40));
     }
 
-    /// <summary>
-    /// Plus random's F16 path (<see cref="TorchRandn.FillRangeHalf"/>): ranges drawn in pieces as binary16 patterns give the
-    /// patterns of the whole float draw, the redrawn last 16 and the blocks that straddle them included, and leave the
-    /// generator where <see cref="TorchRandn.FillRange"/> leaves it.
-    /// </summary>
-    [Fact]
-    public void Half_patterns_drawn_in_pieces_equal_the_whole_float_draw()
-    {
-        const int Piece = 64;
-        foreach (int count in new[] { 16, 17, 31, 63, 64, 65, 79, 80, 81, 127, 128, 129, 143, 200, 1000, 4097 })
-        {
-            var whole = new float[count];
-            TorchRandn.FillPerElement(new TorchCpuGenerator(9), ElementType.F16, whole);
-            foreach (int range in new[] { 16, 64, 128, 192, 1024 })
-            {
-                var parts = new ushort[count];
-                for (int start = 0; start < count; start += range)
-                {
-                    int length = Math.Min(range, count - start);
-                    TorchCpuGenerator generator = new(9), reference = new(9);
-                    generator.Engine.Skip(start);
-                    reference.Engine.Skip(start);
-                    for (int offset = 0; offset < length;)
-                    {
-                        int piece = TorchRandn.NextPieceLength(length - offset, Piece);
-                        TorchRandn.FillRangeHalf(generator, count, start + offset, parts.AsSpan(start + offset, piece), new float[piece + 3]);
-                        TorchRandn.FillRange(reference, ElementType.F16, count, start + offset, new float[piece]);
-                        offset += piece;
-                    }
-
-                    Assert.Equal(reference.Engine.NextUInt32(), generator.Engine.NextUInt32());
-                }
-
-                for (int i = 0; i < count; i++)
-                {
-                    ushort expected = BitConverter.HalfToUInt16Bits((Half)whole[i]);
-                    Assert.True(expected == parts[i], $"count {count} ranges of {range} in pieces of {Piece}, element {i}: whole 0x{expected:x4}, pieces 0x{parts[i]:x4}");
-                }
-            }
-        }
-
-        Assert.Throws<ArgumentOutOfRangeException>(() => TorchRandn.FillRangeHalf(new TorchCpuGenerator(1), 100, 0, new ushort[32], new float[16]));
-        Assert.Throws<ArgumentOutOfRangeException>(() => TorchRandn.FillRangeHalf(new TorchCpuGenerator(1), 100, 8, new ushort[16], new float[16]));
-    }
-
     [Fact]
     public void A_range_of_the_whole_tensor_leaves_the_generator_where_a_whole_draw_does()
     {
