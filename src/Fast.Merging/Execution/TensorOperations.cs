@@ -249,18 +249,6 @@ internal sealed class TensorOperations(MergePlan plan, MergeSources sources, IMe
             streams.Draw(t.Name, typeA, total, start, noise[..count]);
             DtypeStepKernels.AddScaled(sa, typeA, noise[..count], t.Alpha, dst, typeOut);
         }
-        else if (typeA == ElementType.F16 && typeOut == ElementType.F16)
-        {
-            // F16 in and out (the usual checkpoint): each Box–Muller block is added to A while still in registers, no
-            // noise block stored and passed over again. Same pieces and generator walk as below.
-            TorchCpuGenerator generator = streams.For(t.Name, start);
-            for (int offset = 0; offset < count;)
-            {
-                int length = TorchRandn.NextPieceLength(count - offset, NoiseBlock);
-                TorchRandn.AddScaledToHalfRange(generator, total, start + offset, sa.Slice(offset * 2, length * 2), t.Alpha, dst.Slice(offset * 2, length * 2), noise);
-                offset += length;
-            }
-        }
         else
         {
             // Each block continues the draws where the one before left the generator (TorchRandn.NextPieceLength).

@@ -49,59 +49,6 @@ internal static class BoxMullerTransform
     }
 
     /// <summary>
-    /// Plus random for an F16 A and destination, fused with the draw: the raw draws in <paramref name="draws"/> (a
-    /// multiple of 16, overwritten) become F16 normal samples exactly as <see cref="FromTable(Span{float}, BoxMullerTable, ElementType)"/>
-    /// makes them, and each block's 16 are added to A's (<c>A + noise · factor</c>, <see cref="HalfNoiseSum"/>) while
-    /// still in registers, instead of being stored, reloaded and widened by a separate pass.
-    /// </summary>
-    public static void AddScaledToHalf(Span<float> draws, BoxMullerTable table, ReadOnlySpan<byte> a, double factor, Span<byte> destination) =>
-        AddScaledToHalf(draws, table, a, factor, destination, Avx2.IsSupported);
-
-    /// <summary><see cref="AddScaledToHalf(Span{float}, BoxMullerTable, ReadOnlySpan{byte}, double, Span{byte})"/> with the vector path chosen (tests run both).</summary>
-    internal static void AddScaledToHalf(Span<float> draws, BoxMullerTable table, ReadOnlySpan<byte> a, double factor, Span<byte> destination, bool gather)
-    {
-        if (draws.Length % Block != 0 || a.Length != draws.Length * 2 || destination.Length != a.Length)
-        {
-            throw new ArgumentException($"whole blocks of {Block} draws and as many F16 elements of A and destination, not {draws.Length}, {a.Length / 2} and {destination.Length / 2}", nameof(draws));
-        }
-
-        if (!gather)
-        {
-            FromTable(draws, table, ElementType.F16, gather: false);
-            DtypeStepKernels.AddScaled(a, ElementType.F16, draws, factor, destination, ElementType.F16);
-            return;
-        }
-
-        VectorisedSum(draws, table, a, HalfNoiseSum.StoredFactor(factor), destination);
-    }
-
-    /// <summary><see cref="Vectorised"/> for F16, each block's x (elements 0–7) and y (8–15) added to A's 16 halves.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static unsafe void VectorisedSum(Span<float> draws, BoxMullerTable table, ReadOnlySpan<byte> a, float storedFactor, Span<byte> destination)
-    {
-        Vector256<int> mask = Vector256.Create((int)table.Mask);
-        fixed (float* radii = table.Radius, cosSines = table.CosSin)
-        fixed (float* v = draws)
-        fixed (byte* pa = a, pd = destination)
-        {
-            for (int i = 0; i < draws.Length; i += Block)
-            {
-                Vector256<int> first = Vector256.Load((int*)(v + i)) & mask;
-                Vector256<int> second = Vector256.Load((int*)(v + i + Pairs)) & mask;
-                Vector256<float> radius = Avx2.GatherVector256(radii, first, sizeof(float));
-                Vector256<float> low = Avx2.GatherVector256((long*)cosSines, second.GetLower(), sizeof(long)).AsSingle();
-                Vector256<float> high = Avx2.GatherVector256((long*)cosSines, second.GetUpper(), sizeof(long)).AsSingle();
-                Vector256<float> cosines = Avx2.Permute4x64(Avx.Shuffle(low, high, 0b10_00_10_00).AsDouble(), 0b11_01_10_00).AsSingle();
-                Vector256<float> sines = Avx2.Permute4x64(Avx.Shuffle(low, high, 0b11_01_11_01).AsDouble(), 0b11_01_10_00).AsSingle();
-                Vector256<float> x = RoundToHalf((radius * cosines) + Vector256<float>.Zero);
-                Vector256<float> y = RoundToHalf((radius * sines) + Vector256<float>.Zero);
-                Vector256<ushort> sum = HalfNoiseSum.AddScaled(Vector256.Load((ushort*)(pa + (i * 2))), x, y, storedFactor);
-                sum.Store((ushort*)(pd + (i * 2)));
-            }
-        }
-    }
-
-    /// <summary>
     /// One pair per lane. torch's <c>radius · cos · std + mean</c> with std 1 and mean 0: the product by 1 is exact and
     /// left out (no operand is NaN: the radius of a uniform in [0, 1) is finite), the + 0 is kept, it turns −0 into +0.
     /// F16 rounds the sum (c10::Half stores it); BF16 rounds the product (every BFloat16 op stores), the sum with 0 of a

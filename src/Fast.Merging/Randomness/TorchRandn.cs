@@ -84,46 +84,6 @@ public static class TorchRandn
     }
 
     /// <summary>
-    /// Plus random's sum over elements <paramref name="start"/>..+n of an F16 tensor of <paramref name="count"/>
-    /// elements (16 or more), n the length of <paramref name="a"/> and <paramref name="destination"/> (F16 bytes, 2n):
-    /// <c>A + randn_like(A) · factor</c> with the noise <see cref="FillRange"/> gives and the generator left where it
-    /// leaves it, the regular whole blocks (nearly all) drawn and added in one pass
-    /// (<see cref="BoxMullerTransform.AddScaledToHalf(Span{float}, BoxMullerTable, ReadOnlySpan{byte}, double, Span{byte})"/>),
-    /// the block straddling the redrawn last 16 and those 16 drawn by FillRange and added after.
-    /// <paramref name="scratch"/> (at least n long) holds the raw draws.
-    /// </summary>
-    public static void AddScaledToHalfRange(
-        TorchCpuGenerator generator, long count, long start, ReadOnlySpan<byte> a, double factor, Span<byte> destination, Span<float> scratch)
-    {
-        ArgumentNullException.ThrowIfNull(generator);
-        ArgumentOutOfRangeException.ThrowIfLessThan(count, Block);
-        int n = a.Length / 2;
-        if (a.Length % 2 != 0 || destination.Length != a.Length)
-        {
-            throw new ArgumentException($"A and destination must be the same whole number of F16 elements, not {a.Length} and {destination.Length} bytes", nameof(destination));
-        }
-
-        ArgumentOutOfRangeException.ThrowIfLessThan(scratch.Length, n, nameof(scratch));
-        if (start < 0 || start % Block != 0 || start + n > count)
-        {
-            throw new ArgumentOutOfRangeException(nameof(start), start, $"a range of a {count}-element draw starts at a multiple of {Block} and ends inside it");
-        }
-
-        long regularEnd = count % Block == 0 ? count : count - Block;
-        int regular = (int)Math.Clamp(regularEnd - start, 0, n);
-        int whole = regular - (regular % Block);
-        Span<float> draws = scratch[..whole];
-        generator.Engine.Fill(MemoryMarshal.Cast<float, uint>(draws));
-        BoxMullerTransform.AddScaledToHalf(draws, BoxMullerTable.For(ElementType.F16), a[..(whole * 2)], factor, destination[..(whole * 2)]);
-        if (whole < n)
-        {
-            Span<float> rest = scratch[whole..n];
-            FillRange(generator, ElementType.F16, count, start + whole, rest);
-            DtypeStepKernels.AddScaled(a[(whole * 2)..], ElementType.F16, rest, factor, destination[(whole * 2)..], ElementType.F16);
-        }
-    }
-
-    /// <summary>
     /// The length of the next piece when a range of a draw is filled a piece at a time, each <see cref="FillRange"/>
     /// continuing from the generator the one before left: <paramref name="block"/> (a multiple of 16), or all that
     /// <paramref name="remaining"/> holds when that is less than <paramref name="block"/> + 16. A piece must not end within
