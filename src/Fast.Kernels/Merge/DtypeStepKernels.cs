@@ -49,6 +49,10 @@ public static class DtypeStepKernels
         ReadOnlySpan<byte> noiseBytes = MemoryMarshal.AsBytes(noise);
         switch (aType)
         {
+            case ElementType.F16 when destinationType == ElementType.F16:
+                // The sum's rounding to F16 is the narrowing's own (AddScaledNarrowedOperator): one rounding less.
+                StoredDriver.Run(a, aType, noiseBytes, ElementType.F32, destination, destinationType, new AddScaledNarrowedOperator<F16RoundTrip>(stored));
+                break;
             case ElementType.F16:
                 StoredDriver.Run(a, aType, noiseBytes, ElementType.F32, destination, destinationType, new AddScaledRoundedOperator<F16RoundTrip>(stored));
                 break;

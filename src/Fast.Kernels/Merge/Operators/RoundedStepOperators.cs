@@ -87,6 +87,30 @@ internal readonly struct AddScaledRoundedOperator<TRound>(float factor) : IBinar
 }
 
 /// <summary>
+/// <c>x + round_T(y · factor)</c>: <see cref="AddScaledRoundedOperator{TRound}"/> without its final rounding, for a
+/// destination of dtype T itself. Narrowing into T rounds to nearest even exactly as <c>round_T</c> does (overflow to
+/// ∞ and a NaN's top payload bits alike), and the narrowing of a value already in T is exact, so the stored bits are
+/// the same and one rounding per element is saved.
+/// </summary>
+internal readonly struct AddScaledNarrowedOperator<TRound>(float factor) : IBinaryOperator
+    where TRound : IRoundTrip
+{
+    private readonly float _factor = factor;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public float Invoke(float x, float y) => x + TRound.Round(y * _factor);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public Vector128<float> Invoke(Vector128<float> x, Vector128<float> y) => x + TRound.Round(y * Vector128.Create(_factor));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public Vector256<float> Invoke(Vector256<float> x, Vector256<float> y) => x + TRound.Round(y * Vector256.Create(_factor));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public Vector512<float> Invoke(Vector512<float> x, Vector512<float> y) => x + TRound.Round(y * Vector512.Create(_factor));
+}
+
+/// <summary>
 /// The old calc method's three-model sums of one dtype T in one pass: <c>first = round_T(round_T(x · factorX) +
 /// round_T(y · factorY))</c>, scaled by <c>factorFirst</c> when <c>scaleFirst</c> (sum twice, stored in T), then
 /// <c>round_T(first + round_T(z · factorZ))</c> (triple sum leaves the first sum unscaled): the rounded ops of
