@@ -9,9 +9,13 @@ namespace Fast.Kernels.Simd;
 /// accelerated width for which the span holds a whole vector, 4× unrolled, the tail done by one overlapping
 /// vector, scalar only for spans shorter than a 128-bit vector (or with no SIMD at all). The destination may be
 /// exactly an input (in place) but not partially overlap one.
+/// Both loops are optimised from their first call (as <see cref="HalfPairDriver"/>'s): kernels that call them once per
+/// L1 block (the stored driver's mixed-dtype path, plus random's sum) otherwise ran their first thousands of blocks in
+/// tier-0 code with every operator and rounding a call, a third of plus random's add on a loaded machine.
 /// </summary>
 internal static class ElementwiseDriver
 {
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run<TOp>(ReadOnlySpan<float> x, ReadOnlySpan<float> y, Span<float> destination, TOp op)
         where TOp : struct, IBinaryOperator
     {
@@ -99,6 +103,7 @@ internal static class ElementwiseDriver
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run<TOp>(ReadOnlySpan<float> x, ReadOnlySpan<float> y, ReadOnlySpan<float> z, Span<float> destination, TOp op)
         where TOp : struct, ITernaryOperator
     {
