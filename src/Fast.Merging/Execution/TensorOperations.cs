@@ -29,23 +29,21 @@ internal sealed class TensorOperations(MergePlan plan, MergeSources sources, IMe
     private readonly bool _modeUsesC = MergeModeCatalog.Get(plan.Recipe.Mode).UsesC;
     private readonly bool _wholeTensor = CalcModeCatalog.Get(plan.Recipe.CalcMode).WholeTensor;
     private readonly IInputReader _reader = sources.Reader;
-    private readonly bool _cosine = CalcModeCatalog.Get(plan.Recipe.CalcMode).UsesCosineStatistics;
+    private readonly ElementRangeWork _ranges = CalcModeCatalog.Get(plan.Recipe.CalcMode).Ranges;
 
     /// <summary>
     /// True when <paramref name="t"/> can be done as independent element ranges (<see cref="Execute"/> with a
-    /// non-zero count): a calcmode-normal merge of whole channels, or, with <paramref name="copies"/>, a copy of A whose
+    /// non-zero count): a merge of whole channels whose calcmode declares element-range work (<see cref="CalcModeEntry.Ranges"/>),
+    /// or, with <paramref name="copies"/>, a copy of A whose
     /// elements are whole bytes. Everything else is one whole-tensor operation.
     /// </summary>
     public static bool IsChunkable(PlannedTensor t, CalcMode calcMode, bool copies)
     {
         if (t.Action == TensorAction.Merge)
         {
-            // self is A·α element by element: whole-tensor in the catalog (no mode kernel computes it), yet its ranges
-            // are independent, so it runs in chunks like a normal merge (ScaleRange); so does plus random, each range
-            // drawing its part of the key's randn_like from a stored generator state (AddNoiseRange).
-            // The cosine calcmodes' merge pass is a lerp with k per column: element ranges too (CosineRange).
-            bool elementwise = !CalcModeCatalog.Get(calcMode).WholeTensor || calcMode is CalcMode.Self or CalcMode.PlusRandom
-                || CalcModeCatalog.Get(calcMode).UsesCosineStatistics;
+            // The catalog says whether the calcmode's work splits into ranges (CalcModeEntry.Ranges); an inpainting
+            // tensor's merged channels and Adjust's keys are whole-tensor work whatever the calcmode.
+            bool elementwise = CalcModeCatalog.Get(calcMode).Ranges != ElementRangeWork.None;
             return elementwise && t.MergedChannels is null && t.Adjust is null;
         }
 
@@ -72,12 +70,8 @@ internal sealed class TensorOperations(MergePlan plan, MergeSources sources, IMe
                 return CopyA(t, _a[t.Name], scratch);
             case TensorAction.Merge when t.Adjust is not null:
                 return MergeAdjusted(t, scratch);
-            case TensorAction.Merge when count > 0 && plan.Recipe.CalcMode == CalcMode.Self:
-                return ScaleRange(t, start, count, scratch);
-            case TensorAction.Merge when count > 0 && plan.Recipe.CalcMode == CalcMode.PlusRandom:
-                return AddNoiseRange(t, start, count, scratch);
-            case TensorAction.Merge when count > 0 && _cosine:
-                return CosineRange(t, start, count, scratch);
+            case TensorAction.Merge when count > 0:
+                return MergeElementRange(t, start, count, scratch);
             case TensorAction.Merge when _wholeTensor:
                 return MergeWholeTensor(t);
             case TensorAction.Merge when t.MergedChannels is null:
@@ -86,6 +80,16 @@ internal sealed class TensorOperations(MergePlan plan, MergeSources sources, IMe
                 return MergeLeadingChannels(t, scratch);
         }
     }
+
+    /// <summary>Elements <paramref name="start"/>..+<paramref name="count"/> of a chunkable merge, as the calcmode's catalog entry says (<see cref="ElementRangeWork"/>).</summary>
+    private long MergeElementRange(PlannedTensor t, long start, int count, WorkScratch scratch) => _ranges switch
+    {
+        ElementRangeWork.ModeOperator => MergeRange(t, start, start, start, start, count, scratch),
+        ElementRangeWork.ScaleA => ScaleRange(t, start, count, scratch),
+        ElementRangeWork.AddNoiseToA => AddNoiseRange(t, start, count, scratch),
+        ElementRangeWork.CosineLerp => CosineRange(t, start, count, scratch),
+        _ => throw new InvalidOperationException($"calcmode {plan.Recipe.CalcMode} has no element-range work, yet {t.Name} was cut into ranges"),
+    };
 
     /// <summary>Adjust's keys: merged into a buffer in the reference's dtype for them, adjusted, converted, written.</summary>
     private long MergeAdjusted(PlannedTensor t, WorkScratch scratch)

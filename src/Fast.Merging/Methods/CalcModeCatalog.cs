@@ -19,18 +19,23 @@ public static class CalcModeCatalog
     private static readonly CalcModeEntry[] s_all =
     [
         new(CalcMode.Normal, "normal", ["normal"], false, false, "bit-identical",
-            ComputeHeavy: false, CosineFavorsA: null, Modes: [], ModesHint: ""),
+            ComputeHeavy: false, CosineFavorsA: null, Modes: [], ModesHint: "")
+        {
+            Ranges = ElementRangeWork.ModeOperator,
+        },
 
         // As the reference: cosine weighs B against A, or with add difference the difference B − C against A.
         new(CalcMode.CosineA, "cosineA", ["cosinea"], false, false, "bit-identical (torch's reduction orders)",
             ComputeHeavy: true, CosineFavorsA: true, Modes: s_cosineModes, ModesHint: CosineModesHint)
         {
             Operator = (operators, destination, type) => operators.CosineLerp(favorA: true, destination, type),
+            Ranges = ElementRangeWork.CosineLerp,
         },
         new(CalcMode.CosineB, "cosineB", ["cosineb"], false, false, "bit-identical (torch's reduction orders)",
             ComputeHeavy: true, CosineFavorsA: false, Modes: s_cosineModes, ModesHint: CosineModesHint)
         {
             Operator = (operators, destination, type) => operators.CosineLerp(favorA: false, destination, type),
+            Ranges = ElementRangeWork.CosineLerp,
         },
         new(CalcMode.TrainDifference, "trainDifference", ["traindifference"], false, false, "bit-identical",
             ComputeHeavy: false, CosineFavorsA: null, Modes: [MergeMode.AddDifference], ModesHint: AddDifferenceOnly)
@@ -63,12 +68,14 @@ public static class CalcModeCatalog
             ComputeHeavy: false, CosineFavorsA: null, Modes: s_referenceModes, ModesHint: ReferenceModesHint, ChangesAOnly: true)
         {
             Operator = (operators, destination, type) => operators.Scale(destination, type),
+            Ranges = ElementRangeWork.ScaleA,
         },
         new(CalcMode.PlusRandom, "plus random", ["plusrandom"], false, false,
             "bit-identical with torch 1.13's CPU generator (F32: its portable kernel, see TorchRandn)",
             ComputeHeavy: false, CosineFavorsA: null, Modes: s_referenceModes, ModesHint: ReferenceModesHint, ChangesAOnly: true, DrawsRandom: true)
         {
             Operator = (operators, destination, type) => operators.AddNoise(destination, type),
+            Ranges = ElementRangeWork.AddNoiseToA,
         },
     ];
 

@@ -41,6 +41,14 @@ public sealed record CalcModeEntry(
     /// </summary>
     public bool WholeTensor => Operator is not null;
 
+    /// <summary>
+    /// How the engine may cut its merge of a tensor into element ranges: <see cref="ElementRangeWork.None"/> (the
+    /// default) runs <see cref="Operator"/> on the whole tensor. A calcmode with an <see cref="Operator"/> may still
+    /// have independent ranges (self, plus random, the cosine merge pass); the whole-tensor operator then serves the
+    /// tensors that cannot be cut (an inpainting model's merged channels, Adjust's keys).
+    /// </summary>
+    internal ElementRangeWork Ranges { get; init; }
+
     /// <summary>True when it needs the cosine first pass over every key (cosineA, cosineB).</summary>
     public bool UsesCosineStatistics => CosineFavorsA is not null;
 

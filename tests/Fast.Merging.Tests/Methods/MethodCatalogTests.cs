@@ -69,6 +69,29 @@ public class MethodCatalogTests
     }
 
     [Fact]
+    public void Every_calcmode_declares_work_for_the_tensors_it_cannot_cut_and_for_those_it_can()
+    {
+        foreach (var entry in CalcModeCatalog.All)
+        {
+            if (entry.Ranges == ElementRangeWork.ModeOperator)
+            {
+                // The mode's own kernel runs the ranges, and the whole tensors too: an operator of its own would be ignored.
+                Assert.Null(entry.Operator);
+            }
+            else
+            {
+                // Whole-tensor work (and, for a calcmode with ranges, the tensors that cannot be cut: an inpainting
+                // model's merged channels, Adjust's keys) runs the entry's operator, so it must have one.
+                Assert.NotNull(entry.Operator);
+            }
+        }
+
+        Assert.Equal(
+            [CalcMode.Normal, CalcMode.CosineA, CalcMode.CosineB, CalcMode.Self, CalcMode.PlusRandom],
+            CalcModeCatalog.All.Where(e => e.Ranges != ElementRangeWork.None).Select(e => e.CalcMode).Order());
+    }
+
+    [Fact]
     public void Arity_comes_from_the_entries()
     {
         Assert.Equal(["ad", "ts", "st"], MergeModeCatalog.All.Where(e => e.UsesC).Select(e => e.ShortName));
