@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Runtime.InteropServices;
 using Fast.Kernels;
 using Fast.Merging.Randomness;
@@ -33,7 +32,7 @@ internal static class PlusRandomMicro
             ("add (AddScaled F16, f32 noise)", () => PlusRandom(a, destination, noise, draw: false, add: true)),
             ("weighted sum F16", () => MergeKernels.WeightedSum(a, ElementType.F16, b, ElementType.F16, 0.3, destination, ElementType.F16)),
         ];
-        double[] best = Interleaved(rows.Select(r => r.Action).ToArray(), seconds);
+        double[] best = InterleavedTiming.Best(rows.Select(r => r.Action).ToArray(), seconds, minRounds: 5);
         double unit = best[^1];
         Console.WriteLine($"| {Environment.ProcessorCount} logical CPUs, 1 thread, {Elements} F16 elements | ms per M elements (best) | / weighted sum |");
         Console.WriteLine("|---|---|---|");
@@ -81,28 +80,5 @@ internal static class PlusRandomMicro
         }
 
         return bytes;
-    }
-
-    private static double[] Interleaved(Action[] actions, double seconds)
-    {
-        var best = new double[actions.Length];
-        Array.Fill(best, double.MaxValue);
-        foreach (Action action in actions)
-        {
-            action();
-        }
-
-        var total = Stopwatch.StartNew();
-        for (int round = 0; round < 1000 && (round < 5 || total.Elapsed.TotalSeconds < seconds); round++)
-        {
-            for (int i = 0; i < actions.Length; i++)
-            {
-                long t = Stopwatch.GetTimestamp();
-                actions[i]();
-                best[i] = Math.Min(best[i], Stopwatch.GetElapsedTime(t).TotalSeconds);
-            }
-        }
-
-        return best;
     }
 }
