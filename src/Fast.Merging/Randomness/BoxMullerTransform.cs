@@ -71,6 +71,7 @@ internal static class BoxMullerTransform
     /// stores waits for them).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [SkipLocalsInit] // every staged entry is written before it is read
     private static unsafe void Staged(Span<float> values, BoxMullerTable table, ElementType type)
     {
         bool bfloat16 = type == ElementType.BF16;
