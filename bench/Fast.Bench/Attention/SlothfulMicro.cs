@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using Fast.Kernels;
@@ -50,36 +49,12 @@ internal static unsafe class SlothfulMicro
                         convert ? () => ConvertOnly(x, b, h, w, c, k, v) : () => TraverseOnly(x, b, h, w, c, k, v),
                         convert ? () => SlothfulPooling.Pool(plan, type, x, b, c, k, v, LerpPolicy.Fused, 1, finiteHalfPath: false) : () => { },
                     };
-                    double[] best = Interleaved(actions, secondsPerRow);
+                    double[] best = InterleavedTiming.Best(actions, secondsPerRow, minRounds: 10);
                     Console.WriteLine(
                         $"micro {name} {type} {SlothfulNames.ModeName(mode)} {best[0]:E6} {best[1]:E6} {best[2]:E6} {(convert ? best[3] : 0):E6} {x.Length} {2L * k.Length}");
                 }
             }
         }
-    }
-
-    /// <summary>Each action once per round, in turn, until the time is spent; the best time of each.</summary>
-    private static double[] Interleaved(Action[] actions, double seconds)
-    {
-        var best = new double[actions.Length];
-        Array.Fill(best, double.MaxValue);
-        foreach (Action action in actions)
-        {
-            action();
-        }
-
-        var total = Stopwatch.StartNew();
-        for (int round = 0; round < 1000 && (round < 10 || total.Elapsed.TotalSeconds < seconds); round++)
-        {
-            for (int i = 0; i < actions.Length; i++)
-            {
-                long t = Stopwatch.GetTimestamp();
-                actions[i]();
-                best[i] = Math.Min(best[i], Stopwatch.GetElapsedTime(t).TotalSeconds);
-            }
-        }
-
-        return best;
     }
 
     /// <summary>2×2 windows of binary16, conversions and the window sum only (see the class comment).</summary>

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Runtime.InteropServices;
 using Fast.Kernels;
 using Fast.Merging.Randomness;
@@ -11,7 +10,8 @@ namespace Fast.Bench.Randomness;
 /// <c>dotnet Fast.Bench.dll plusrandom-micro [SECONDS]</c>. The tensor is 4 Mi elements (8 MiB per F16 operand, past
 /// the caches as a real merge's tensors are), walked in the 4096-element pieces TensorOperations.AddNoiseRange uses:
 /// "plus random" is that loop (TorchRandn.FillRange then DtypeStepKernels.AddScaled per piece); "mt19937" the raw
-/// 32-bit draws alone; "draw" FillRange alone (the draws and the table Box–Muller); "add" AddScaled alone on one
+/// 32-bit draws alone; "draw" FillRange alone (the draws and the table Box–Muller); the two "Box–Muller step" rows the
+/// table transform alone by each vector path (the AVX-512 row 0 without AVX-512); "add" AddScaled alone on one
 /// fixed noise piece; "weighted sum" MergeKernels.WeightedSum of two F16 tensors (α 0.3), the target's unit.
 /// </summary>
 internal static class PlusRandomMicro
@@ -24,6 +24,8 @@ internal static class PlusRandomMicro
         byte[] a = Fp16(1), b = Fp16(2), destination = new byte[Elements * 2];
         float[] noise = new float[Piece];
         uint[] draws = new uint[Piece];
+        float[] raw = new float[Piece];
+        new TorchCpuGenerator(3).Engine.Fill(MemoryMarshal.Cast<float, uint>(raw.AsSpan()));
         TorchRandn.FillRange(new TorchCpuGenerator(3), ElementType.F16, Elements, 0, noise);
         (string Name, Action Action)[] rows =
         [
@@ -31,9 +33,11 @@ internal static class PlusRandomMicro
             ("mt19937 draws only", () => Twister(draws)),
             ("draw (FillRange F16)", () => PlusRandom(a, destination, noise, draw: true, add: false)),
             ("add (AddScaled F16, f32 noise)", () => PlusRandom(a, destination, noise, draw: false, add: true)),
+            ("Box–Muller step, AVX2 gathers (+ copy of the draws)", () => TableStep(raw, noise, BoxMullerPath.Gather256)),
+            ("Box–Muller step, AVX-512 staged (+ copy of the draws)", () => TableStep(raw, noise, BoxMullerPath.Staged512)),
             ("weighted sum F16", () => MergeKernels.WeightedSum(a, ElementType.F16, b, ElementType.F16, 0.3, destination, ElementType.F16)),
         ];
-        double[] best = Interleaved(rows.Select(r => r.Action).ToArray(), seconds);
+        double[] best = InterleavedTiming.Best(rows.Select(r => r.Action).ToArray(), seconds, minRounds: 5);
         double unit = best[^1];
         Console.WriteLine($"| {Environment.ProcessorCount} logical CPUs, 1 thread, {Elements} F16 elements | ms per M elements (best) | / weighted sum |");
         Console.WriteLine("|---|---|---|");
@@ -60,6 +64,22 @@ internal static class PlusRandomMicro
         }
     }
 
+    /// <summary>The table transform alone by one path, on one piece of raw draws copied in each time (it works in place).</summary>
+    private static void TableStep(float[] raw, float[] noise, BoxMullerPath path)
+    {
+        if (path == BoxMullerPath.Staged512 && BoxMullerTransform.FastestPath != BoxMullerPath.Staged512)
+        {
+            return;
+        }
+
+        BoxMullerTable table = BoxMullerTable.For(ElementType.F16);
+        for (int start = 0; start < Elements; start += Piece)
+        {
+            raw.CopyTo(noise, 0);
+            BoxMullerTransform.FromTable(noise, table, ElementType.F16, path);
+        }
+    }
+
     private static void Twister(uint[] draws)
     {
         var generator = new TorchCpuGenerator(1);
@@ -81,28 +101,5 @@ internal static class PlusRandomMicro
         }
 
         return bytes;
-    }
-
-    private static double[] Interleaved(Action[] actions, double seconds)
-    {
-        var best = new double[actions.Length];
-        Array.Fill(best, double.MaxValue);
-        foreach (Action action in actions)
-        {
-            action();
-        }
-
-        var total = Stopwatch.StartNew();
-        for (int round = 0; round < 1000 && (round < 5 || total.Elapsed.TotalSeconds < seconds); round++)
-        {
-            for (int i = 0; i < actions.Length; i++)
-            {
-                long t = Stopwatch.GetTimestamp();
-                actions[i]();
-                best[i] = Math.Min(best[i], Stopwatch.GetElapsedTime(t).TotalSeconds);
-            }
-        }
-
-        return best;
     }
 }

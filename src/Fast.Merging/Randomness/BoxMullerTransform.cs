@@ -10,31 +10,45 @@ namespace Fast.Merging.Randomness;
 /// up in a <see cref="BoxMullerTable"/>: pair j of a block takes its radius from draw j and its cosine and sine from
 /// draw j + 8, and writes elements j and j + 8. With AVX2 a block is one gather of 8 radii and two of 4 (cosine, sine)
 /// entries, so the 8 pairs run in the lanes of one vector (the lookup was ~90% of a draw's time done pair by pair), and
-/// F16's rounding is done in the same lanes instead of a conversion pass over the values.
+/// F16's rounding is done in the same lanes instead of a conversion pass over the values. With AVX-512 the entries are
+/// staged by plain loads and a block's 16 results are one 512-bit vector (<see cref="BoxMullerPath.Staged512"/>).
 /// </summary>
 internal static class BoxMullerTransform
 {
     private const int Block = 16;
     private const int Pairs = Block / 2;
 
+    /// <summary>Blocks per batch of <see cref="Staged"/>: 1 KiB of staged entries, L1-resident next to the table.</summary>
+    private const int StagedBlocks = 16;
+
     /// <summary>
     /// Replaces the raw draws held in <paramref name="values"/> (as their bits, <c>values.Length</c> a multiple of 16)
     /// by the normal samples of <paramref name="type"/>, widened to f32.
     /// </summary>
-    public static void FromTable(Span<float> values, BoxMullerTable table, ElementType type) => FromTable(values, table, type, Avx2.IsSupported);
+    public static void FromTable(Span<float> values, BoxMullerTable table, ElementType type) => FromTable(values, table, type, FastestPath);
 
-    /// <summary><see cref="FromTable(Span{float}, BoxMullerTable, ElementType)"/> with the vector path chosen (tests run both).</summary>
-    internal static void FromTable(Span<float> values, BoxMullerTable table, ElementType type, bool gather)
+    /// <summary>The path <see cref="FromTable(Span{float}, BoxMullerTable, ElementType)"/> takes on this CPU.</summary>
+    internal static BoxMullerPath FastestPath { get; } =
+        Avx512F.IsSupported && Vector512.IsHardwareAccelerated ? BoxMullerPath.Staged512
+        : Avx2.IsSupported ? BoxMullerPath.Gather256
+        : BoxMullerPath.Scalar;
+
+    /// <summary><see cref="FromTable(Span{float}, BoxMullerTable, ElementType)"/> by the given path (tests and the micro bench run each).</summary>
+    internal static void FromTable(Span<float> values, BoxMullerTable table, ElementType type, BoxMullerPath path)
     {
         if (values.Length % Block != 0)
         {
             throw new ArgumentException($"whole blocks of {Block} draws only, not {values.Length}", nameof(values));
         }
 
-        if (gather)
+        switch (path)
         {
-            Vectorised(values, table, type);
-            return;
+            case BoxMullerPath.Staged512:
+                Staged(values, table, type);
+                return;
+            case BoxMullerPath.Gather256:
+                Vectorised(values, table, type);
+                return;
         }
 
         for (int i = 0; i < values.Length; i += Block)
@@ -46,6 +60,64 @@ internal static class BoxMullerTransform
         {
             ElementConvert.RoundTo(values, type);
         }
+    }
+
+    /// <summary>
+    /// A batch of blocks at a time: first every entry is fetched by plain loads (no AVX-512 gathers in .NET, and two
+    /// loads and a store per entry cost less than a lane of an AVX2 gather), pair j's radius over its draw j, its
+    /// (cosine, sine) entry into <c>angles</c>; then each block is one 512-bit product of (radii, radii) and (cosines,
+    /// sines), elements 0-7 and 8-15 at once, with <see cref="Vectorised"/>'s operations and rounding, lane for lane.
+    /// The batch keeps the vector loads of a block well after its stores (a load that spans several pending scalar
+    /// stores waits for them).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [SkipLocalsInit] // every staged entry is written before it is read
+    private static unsafe void Staged(Span<float> values, BoxMullerTable table, ElementType type)
+    {
+        bool bfloat16 = type == ElementType.BF16;
+        uint mask = table.Mask;
+        ulong* angles = stackalloc ulong[StagedBlocks * Pairs];
+        Vector512<int> cosinesThenSines = Vector512.Create(0, 2, 4, 6, 8, 10, 12, 14, 1, 3, 5, 7, 9, 11, 13, 15);
+        fixed (float* radii = table.Radius, cosSines = table.CosSin)
+        fixed (float* v = values)
+        {
+            ulong* entries = (ulong*)cosSines;
+            for (int start = 0; start < values.Length; start += StagedBlocks * Block)
+            {
+                int end = Math.Min(values.Length, start + (StagedBlocks * Block));
+                ulong* angle = angles;
+                for (int i = start; i < end; i += Block, angle += Pairs)
+                {
+                    uint* draws = (uint*)(v + i);
+                    Fetch(draws, 0, radii, entries, mask, angle);
+                    Fetch(draws, 1, radii, entries, mask, angle);
+                    Fetch(draws, 2, radii, entries, mask, angle);
+                    Fetch(draws, 3, radii, entries, mask, angle);
+                    Fetch(draws, 4, radii, entries, mask, angle);
+                    Fetch(draws, 5, radii, entries, mask, angle);
+                    Fetch(draws, 6, radii, entries, mask, angle);
+                    Fetch(draws, 7, radii, entries, mask, angle);
+                }
+
+                angle = angles;
+                for (int i = start; i < end; i += Block, angle += Pairs)
+                {
+                    Vector512<float> radiusTwice = Avx512F.BroadcastVector256ToVector512((double*)(v + i)).AsSingle();
+                    Vector512<float> trig = Avx512F.PermuteVar16x32(Vector512.Load((float*)angle), cosinesThenSines);
+                    Vector512<float> xy = radiusTwice * trig;
+                    xy = bfloat16 ? RoundToBFloat16(xy) + Vector512<float>.Zero : RoundToHalf(xy + Vector512<float>.Zero);
+                    xy.Store(v + i);
+                }
+            }
+        }
+    }
+
+    /// <summary>Pair <paramref name="j"/> of a block: its radius over draw j, its (cosine, sine) entry into <c>angle[j]</c>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void Fetch(uint* draws, int j, float* radii, ulong* entries, uint mask, ulong* angle)
+    {
+        angle[j] = entries[draws[j + Pairs] & mask];
+        ((float*)draws)[j] = radii[draws[j] & mask];
     }
 
     /// <summary>
@@ -120,6 +192,28 @@ internal static class BoxMullerTransform
         Vector256<float> subnormal = ((x + half) - half) | sign;
         Vector256<float> tiny = Vector256.LessThan(Vector256.Abs(x), Vector256.Create(1f / 16384));
         return Vector256.ConditionalSelect(tiny, subnormal, normal.AsSingle());
+    }
+
+    /// <summary><see cref="RoundToBFloat16(Vector256{float})"/> in 512-bit lanes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> RoundToBFloat16(Vector512<float> value)
+    {
+        Vector512<uint> bits = value.AsUInt32();
+        bits += Vector512.Create(0x7fffu) + ((bits >> 16) & Vector512<uint>.One);
+        return (bits & Vector512.Create(0xffff0000u)).AsSingle();
+    }
+
+    /// <summary><see cref="RoundToHalf(Vector256{float})"/> in 512-bit lanes, the same operations.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector512<float> RoundToHalf(Vector512<float> x)
+    {
+        Vector512<uint> bits = x.AsUInt32();
+        Vector512<uint> normal = (bits + Vector512.Create(0xfffu) + ((bits >> 13) & Vector512<uint>.One)) & Vector512.Create(0xffffe000u);
+        Vector512<float> sign = x & Vector512.Create(-0f);
+        Vector512<float> half = Vector512.Create(0.5f) | sign;
+        Vector512<float> subnormal = ((x + half) - half) | sign;
+        Vector512<float> tiny = Vector512.LessThan(Vector512.Abs(x), Vector512.Create(1f / 16384));
+        return Vector512.ConditionalSelect(tiny, subnormal, normal.AsSingle());
     }
 
     /// <summary>One block pair by pair: the same operations in the same order, without gathers.</summary>

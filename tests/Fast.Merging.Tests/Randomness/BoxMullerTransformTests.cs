@@ -14,13 +14,24 @@ namespace Fast.Merging.Tests.Randomness;
 /// </summary>
 public class BoxMullerTransformTests
 {
-    public static TheoryData<ElementType, bool> Paths()
+    public static TheoryData<ElementType, string> Paths()
     {
-        var paths = new TheoryData<ElementType, bool> { { ElementType.F16, false }, { ElementType.BF16, false } };
+        var paths = new TheoryData<ElementType, string>(); // BoxMullerPath names: the enum is internal
+        var supported = new List<BoxMullerPath> { BoxMullerPath.Scalar };
         if (Avx2.IsSupported)
         {
-            paths.Add(ElementType.F16, true);
-            paths.Add(ElementType.BF16, true);
+            supported.Add(BoxMullerPath.Gather256);
+        }
+
+        if (Avx512F.IsSupported && Vector512.IsHardwareAccelerated)
+        {
+            supported.Add(BoxMullerPath.Staged512);
+        }
+
+        foreach (BoxMullerPath path in supported)
+        {
+            paths.Add(ElementType.F16, path.ToString());
+            paths.Add(ElementType.BF16, path.ToString());
         }
 
         return paths;
@@ -28,8 +39,9 @@ public class BoxMullerTransformTests
 
     [Theory]
     [MemberData(nameof(Paths))]
-    public void Every_pair_of_table_entries_gives_the_rounded_product(ElementType type, bool gather)
+    public void Every_pair_of_table_entries_gives_the_rounded_product(ElementType type, string pathName)
     {
+        BoxMullerPath path = Enum.Parse<BoxMullerPath>(pathName);
         BoxMullerTable table = BoxMullerTable.For(type);
         int entries = (int)table.Mask + 1;
         var random = new Random(5);
@@ -44,7 +56,7 @@ public class BoxMullerTransformTests
             }
         }
 
-        BoxMullerTransform.FromTable(values, table, type, gather);
+        BoxMullerTransform.FromTable(values, table, type, path);
         for (int radius = 0; radius < entries; radius++)
         {
             for (int angle = 0; angle < entries; angle++)
@@ -52,6 +64,35 @@ public class BoxMullerTransformTests
                 int pair = (radius * entries) + angle, block = pair / 8 * 16, lane = pair % 8;
                 Check(Expected(table.Radius[radius] * table.Cos[angle], type), values[block + lane], type, radius, angle, "cos");
                 Check(Expected(table.Radius[radius] * table.Sin[angle], type), values[block + lane + 8], type, radius, angle, "sin");
+            }
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Paths))]
+    public void Every_length_of_whole_blocks_gives_the_pair_by_pair_bits(ElementType type, string pathName)
+    {
+        BoxMullerPath path = Enum.Parse<BoxMullerPath>(pathName);
+        // Lengths around the staged path's 16-block batches (a last batch short of whole, one block, many).
+        BoxMullerTable table = BoxMullerTable.For(type);
+        var random = new Random(11);
+        foreach (int blocks in new[] { 1, 2, 15, 16, 17, 31, 33, 256, 257 })
+        {
+            var draws = new float[blocks * 16];
+            for (int i = 0; i < draws.Length; i++)
+            {
+                draws[i] = BitConverter.UInt32BitsToSingle((uint)random.NextInt64(0, 1L << 32));
+            }
+
+            float[] expected = (float[])draws.Clone(), actual = (float[])draws.Clone();
+            BoxMullerTransform.FromTable(expected, table, type, BoxMullerPath.Scalar);
+            BoxMullerTransform.FromTable(actual, table, type, path);
+            for (int i = 0; i < draws.Length; i++)
+            {
+                if (BitConverter.SingleToUInt32Bits(expected[i]) != BitConverter.SingleToUInt32Bits(actual[i]))
+                {
+                    Assert.Fail($"{type} {path}, {blocks} blocks, element {i}: expected {expected[i]:R}, got {actual[i]:R}");
+                }
             }
         }
     }
@@ -68,6 +109,8 @@ public class BoxMullerTransformTests
         {
             float actual = BoxMullerTransform.RoundToHalf(Vector256.Create(x)).GetElement(0);
             Assert.Equal(BitConverter.SingleToUInt32Bits((float)(Half)x), BitConverter.SingleToUInt32Bits(actual));
+            float wide = BoxMullerTransform.RoundToHalf(Vector512.Create(x)).GetElement(15);
+            Assert.Equal(BitConverter.SingleToUInt32Bits((float)(Half)x), BitConverter.SingleToUInt32Bits(wide));
         }
 
         var random = new Random(3);
@@ -76,6 +119,8 @@ public class BoxMullerTransformTests
             float x = (float)((random.NextDouble() - 0.5) * Math.Pow(2, random.Next(-30, 4)));
             float actual = BoxMullerTransform.RoundToHalf(Vector256.Create(x)).GetElement(0);
             Assert.True(BitConverter.SingleToUInt32Bits((float)(Half)x) == BitConverter.SingleToUInt32Bits(actual), $"{x:R}: {(float)(Half)x:R} expected, got {actual:R}");
+            float wide = BoxMullerTransform.RoundToHalf(Vector512.Create(x)).GetElement(7);
+            Assert.True(BitConverter.SingleToUInt32Bits((float)(Half)x) == BitConverter.SingleToUInt32Bits(wide), $"{x:R} in 512-bit lanes: {(float)(Half)x:R} expected, got {wide:R}");
         }
     }
 
