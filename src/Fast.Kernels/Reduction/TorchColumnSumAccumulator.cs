@@ -54,31 +54,7 @@ public sealed class TorchColumnSumAccumulator
     /// <summary>Adds the next row (rows are taken in order, <c>columns</c> values each).</summary>
     /// <exception cref="ArgumentException">The row has the wrong length.</exception>
     /// <exception cref="InvalidOperationException">Every row was already added.</exception>
-    public void AddRow(ReadOnlySpan<float> row)
-    {
-        Guard.SameLength(_columns, row.Length, nameof(row));
-        if (_row >= _rows)
-        {
-            throw new InvalidOperationException($"all {_rows} rows were already added");
-        }
-
-        _wide?.Add(row[.._rowByRow]);
-        if (_ilp.Length > 0)
-        {
-            ReadOnlySpan<float> rest = row[_rowByRow..];
-            if (_row < _ilpRows)
-            {
-                _ilp[_row % IlpFactor].Add(rest);
-            }
-            else
-            {
-                FinishIlp();
-                AddInto(_ilpTotal, rest);
-            }
-        }
-
-        _row++;
-    }
+    public void AddRow(ReadOnlySpan<float> row) => AddTerms(new RowValues(row));
 
     /// <summary>Adds the next row's squares, <c>row[j] · row[j]</c> (torch's <c>pow(x, 2)</c>), without a row of them in memory.</summary>
     /// <exception cref="ArgumentException">The row has the wrong length.</exception>
@@ -131,8 +107,10 @@ public sealed class TorchColumnSumAccumulator
     }
 
     /// <summary>
-    /// <see cref="AddRow"/> with the row's terms computed as they are added: the row-by-row columns straight into the
-    /// cascade, the row_sum rest (fewer than 32 columns) through a small buffer into <see cref="AddRow"/>'s own path.
+    /// The one dispatch of a row's terms, whatever they are (the stored row, squares, normalised products): the
+    /// row-by-row columns straight into their cascade, computed as it adds them; the row_sum rest (fewer than 32
+    /// columns) through a small buffer into the cascade of the row's index mod 4, or after the last whole group of
+    /// four rows into the first cascade's finished sum.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void AddTerms<TTerms>(TTerms terms)
@@ -155,7 +133,7 @@ public sealed class TorchColumnSumAccumulator
 
             if (_row < _ilpRows)
             {
-                _ilp[_row % IlpFactor].Add(rest);
+                _ilp[_row % IlpFactor].Add(new RowValues(rest));
             }
             else
             {
@@ -214,14 +192,7 @@ public sealed class TorchColumnSumAccumulator
             _levels = new float[Levels * count];
         }
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        public void Add(ReadOnlySpan<float> row)
-        {
-            AddInto(Level(0), row);
-            Carry();
-        }
-
-        /// <summary>The first <c>count</c> terms of a row, computed as they are added (the same f32 adds as <see cref="Add(ReadOnlySpan{float})"/>).</summary>
+        /// <summary>Adds the first <c>count</c> terms of the next row, each computed as it is added.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Add<TTerms>(TTerms terms)
             where TTerms : IRowTerms, allows ref struct
