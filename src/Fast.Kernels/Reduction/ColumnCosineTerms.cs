@@ -6,7 +6,7 @@ namespace Fast.Kernels;
 /// <summary>
 /// One row of the terms torch 1.13's <c>cosine_similarity(x, y, dim=0)</c> sums over dim 0, computed where the column
 /// sums read them (<see cref="TorchColumnSumAccumulator.AddSquaresRow"/>,
-/// <see cref="TorchColumnSumAccumulator.AddNormalizedProductsRow"/>), so the cosine sweeps need no row of terms
+/// <see cref="TorchColumnSumAccumulator.AddNormalizedProductsRow(ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float})"/>), so the cosine sweeps need no row of terms
 /// written and read back. Each term is torch's f32 element op, in a vector lane or a scalar alike.
 /// </summary>
 internal static class ColumnCosineTerms

@@ -75,6 +75,45 @@ public sealed class TorchColumnSumAccumulator
         AddTerms(new ColumnCosineTerms.NormalizedProducts(x, sx, y, sy));
     }
 
+    /// <summary>
+    /// <see cref="AddNormalizedProductsRow(ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float})"/>
+    /// that also feeds the row to <paramref name="magnitude"/> (<see cref="TorchMagnitudeAccumulator.Add"/>), in one
+    /// loop over the row-by-row columns: the products' divisions run in the shadow of the dot product's serial add
+    /// chain, which bounds the loop. Rows of a multiple of 8 columns only (so every row is whole groups of the
+    /// magnitude's norms); the sums and the magnitude are the bits the two calls made separately give.
+    /// </summary>
+    /// <exception cref="ArgumentException">A span has the wrong length, or the rows are not a multiple of 8 columns.</exception>
+    /// <exception cref="InvalidOperationException">Every row was already added, or the magnitude is finished.</exception>
+    public void AddNormalizedProductsRow(
+        ReadOnlySpan<float> x, ReadOnlySpan<float> sx, ReadOnlySpan<float> y, ReadOnlySpan<float> sy, ref TorchMagnitudeAccumulator magnitude)
+    {
+        Guard.SameLength(_columns, x.Length, nameof(x));
+        Guard.SameLength(_columns, sx.Length, nameof(sx));
+        Guard.SameLength(_columns, y.Length, nameof(y));
+        Guard.SameLength(_columns, sy.Length, nameof(sy));
+        if (_columns % Vector256<float>.Count != 0)
+        {
+            throw new ArgumentException($"the fused row needs a multiple of {Vector256<float>.Count} columns, not {_columns}", nameof(x));
+        }
+
+        if (_row >= _rows)
+        {
+            throw new InvalidOperationException($"all {_rows} rows were already added");
+        }
+
+        if (_wide is not null)
+        {
+            int n = _rowByRow;
+            magnitude.AddWithNormalizedProducts(x[..n], sx[..n], y[..n], sy[..n], _wide.LevelZero);
+            _wide.Carry();
+        }
+
+        // The row_sum rest (fewer than 32 columns, whole groups of 8) after the row-by-row columns, in the flat order.
+        magnitude.Add(x[_rowByRow..], y[_rowByRow..]);
+        AddRest(new ColumnCosineTerms.NormalizedProducts(x, sx, y, sy));
+        _row++;
+    }
+
     /// <summary>Writes the column sums, once every row was added.</summary>
     /// <exception cref="InvalidOperationException">Rows are missing.</exception>
     public void Result(Span<float> result)
@@ -123,6 +162,14 @@ public sealed class TorchColumnSumAccumulator
         }
 
         _wide?.Add(terms);
+        AddRest(terms);
+        _row++;
+    }
+
+    /// <summary>The row_sum rest of a row's terms (the columns after the row-by-row ones).</summary>
+    private void AddRest<TTerms>(TTerms terms)
+        where TTerms : IRowTerms, allows ref struct
+    {
         if (_ilp.Length > 0)
         {
             Span<float> rest = stackalloc float[_columns - _rowByRow];
@@ -141,8 +188,6 @@ public sealed class TorchColumnSumAccumulator
                 AddInto(_ilpTotal, rest);
             }
         }
-
-        _row++;
     }
 
     /// <summary>The first row_sum cascade's finished sum starts the total the leftover rows are added to.</summary>
@@ -212,7 +257,11 @@ public sealed class TorchColumnSumAccumulator
             Carry();
         }
 
-        private void Carry()
+        /// <summary>Level 0, for a caller adding a row's terms itself (then <see cref="Carry"/>).</summary>
+        public Span<float> LevelZero => Level(0);
+
+        /// <summary>Counts a row added to level 0 and carries whole chunks up the levels.</summary>
+        public void Carry()
         {
             _added++;
             if ((_added & _levelMask) != 0)

@@ -95,6 +95,49 @@ public class TorchAccumulatorTests
     }
 
     [Fact]
+    public void Normalized_products_fused_with_the_magnitude_are_the_separate_sums_and_the_whole_vector_magnitude()
+    {
+        // Row-by-row columns only (32, 64), the row_sum rest only (8, 16, 24), both (40, 72, 1064); rows around the
+        // cascades' chunks and the row_sum leftovers. Oracles: the whole-tensor sums of the terms written out one at
+        // a time, and dot / norm of the whole flat tensors.
+        foreach (int columns in new[] { 8, 16, 24, 32, 40, 64, 72, 1064 })
+        {
+            foreach (int rows in new[] { 0, 1, 3, 4, 5, 17, 257 })
+            {
+                bool special = (rows + columns) % 3 == 1;
+                float[] x = Values(rows * columns, seed: (rows * 23) + columns, special);
+                float[] y = Values(rows * columns, seed: (rows * 29) + columns, special);
+                float[] sx = Values(columns, seed: columns + 2, special);
+                float[] sy = Values(columns, seed: columns + 3, special: false);
+                var products = new float[rows * columns];
+                for (int i = 0; i < products.Length; i++)
+                {
+                    int j = i % columns;
+                    products[i] = (x[i] / sx[j]) * (y[i] / sy[j]);
+                }
+
+                var expected = new float[columns];
+                TorchColumnReductions.Sum(products, rows, columns, expected);
+                var sums = new TorchColumnSumAccumulator(rows, columns);
+                var magnitude = default(TorchMagnitudeAccumulator);
+                for (int r = 0; r < rows; r++)
+                {
+                    sums.AddNormalizedProductsRow(x.AsSpan(r * columns, columns), sx, y.AsSpan(r * columns, columns), sy, ref magnitude);
+                }
+
+                var actual = new float[columns];
+                sums.Result(actual);
+                string context = $"[{rows}, {columns}] fused";
+                Bits.AssertSame(expected, actual, context + " ((x / sx) * (y / sy)).sum(0)");
+                (float dot, float normX, float normY) = magnitude.Finish([], []);
+                Bits.AssertSame([TorchVectorReductions.Dot(x, y)], [dot], context + " dot");
+                Bits.AssertSame([TorchVectorReductions.Norm(x)], [normX], context + " norm(x)");
+                Bits.AssertSame([TorchVectorReductions.Norm(y)], [normY], context + " norm(y)");
+            }
+        }
+    }
+
+    [Fact]
     public void Column_norms_fed_by_rows_are_the_whole_tensor_norms()
     {
         foreach (int columns in s_columns)
@@ -144,6 +187,7 @@ public class TorchAccumulatorTests
         Assert.Throws<ArgumentException>(() => new TorchColumnSumAccumulator(1, 3).AddNormalizedProductsRow(new float[3], new float[3], new float[3], new float[2]));
         Assert.Throws<InvalidOperationException>(() => new TorchColumnSumAccumulator(2, 3).Result(new float[3]));
         var magnitude = default(TorchMagnitudeAccumulator);
+        Assert.Throws<ArgumentException>(() => new TorchColumnSumAccumulator(1, 12).AddNormalizedProductsRow(new float[12], new float[12], new float[12], new float[12], ref magnitude));
         Assert.Throws<ArgumentException>(() => magnitude.Add(new float[7], new float[7]));
         Assert.Throws<ArgumentException>(() => magnitude.Add(new float[8], new float[16]));
     }
