@@ -62,6 +62,18 @@ public sealed class TorchColumnSumAccumulator
     public void AddSquaresRow(ReadOnlySpan<float> row) => AddTerms(new ColumnCosineTerms.Squares(row));
 
     /// <summary>
+    /// Adds the next row's squares after dividing it by <paramref name="divisors"/>: <c>q = row[j] / divisors[j]</c>,
+    /// then <c>q · q</c> (cosineA's squares of the normalised columns), without the quotients in memory.
+    /// </summary>
+    /// <exception cref="ArgumentException">A span has the wrong length.</exception>
+    /// <exception cref="InvalidOperationException">Every row was already added.</exception>
+    public void AddSquaresRow(ReadOnlySpan<float> row, ReadOnlySpan<float> divisors)
+    {
+        Guard.SameLength(_columns, divisors.Length, nameof(divisors));
+        AddTerms(new ColumnCosineTerms.DividedSquares(row, divisors));
+    }
+
+    /// <summary>
     /// Adds the next row's normalised products, <c>(x[j] / sx[j]) · (y[j] / sy[j])</c> (torch's <c>cosine_similarity</c>
     /// terms), without a row of them in memory.
     /// </summary>
@@ -85,12 +97,32 @@ public sealed class TorchColumnSumAccumulator
     /// <exception cref="ArgumentException">A span has the wrong length, or the rows are not a multiple of 8 columns.</exception>
     /// <exception cref="InvalidOperationException">Every row was already added, or the magnitude is finished.</exception>
     public void AddNormalizedProductsRow(
-        ReadOnlySpan<float> x, ReadOnlySpan<float> sx, ReadOnlySpan<float> y, ReadOnlySpan<float> sy, ref TorchMagnitudeAccumulator magnitude)
+        ReadOnlySpan<float> x, ReadOnlySpan<float> sx, ReadOnlySpan<float> y, ReadOnlySpan<float> sy, ref TorchMagnitudeAccumulator magnitude) =>
+        AddNormalizedProductsRow(x, default, sx, y, default, sy, ref magnitude);
+
+    /// <summary>
+    /// <see cref="AddNormalizedProductsRow(ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ref TorchMagnitudeAccumulator)"/>
+    /// of the quotients <c>x[j] / dx[j]</c> and <c>y[j] / dy[j]</c> (cosineA's normalised columns, each an f32
+    /// division), computed in the same loop instead of written back first: products and magnitude are those of the
+    /// quotients. Empty <paramref name="dx"/> and <paramref name="dy"/> divide by nothing.
+    /// </summary>
+    /// <exception cref="ArgumentException">A span has the wrong length, or the rows are not a multiple of 8 columns.</exception>
+    /// <exception cref="InvalidOperationException">Every row was already added, or the magnitude is finished.</exception>
+    public void AddNormalizedProductsRow(
+        ReadOnlySpan<float> x, ReadOnlySpan<float> dx, ReadOnlySpan<float> sx,
+        ReadOnlySpan<float> y, ReadOnlySpan<float> dy, ReadOnlySpan<float> sy, ref TorchMagnitudeAccumulator magnitude)
     {
         Guard.SameLength(_columns, x.Length, nameof(x));
         Guard.SameLength(_columns, sx.Length, nameof(sx));
         Guard.SameLength(_columns, y.Length, nameof(y));
         Guard.SameLength(_columns, sy.Length, nameof(sy));
+        bool divided = !dx.IsEmpty || !dy.IsEmpty;
+        if (divided)
+        {
+            Guard.SameLength(_columns, dx.Length, nameof(dx));
+            Guard.SameLength(_columns, dy.Length, nameof(dy));
+        }
+
         if (_columns % Vector256<float>.Count != 0)
         {
             throw new ArgumentException($"the fused row needs a multiple of {Vector256<float>.Count} columns, not {_columns}", nameof(x));
@@ -101,17 +133,37 @@ public sealed class TorchColumnSumAccumulator
             throw new InvalidOperationException($"all {_rows} rows were already added");
         }
 
+        int n = _rowByRow;
         if (_wide is not null)
         {
-            int n = _rowByRow;
-            magnitude.AddWithNormalizedProducts(x[..n], sx[..n], y[..n], sy[..n], _wide.LevelZero);
+            magnitude.AddWithNormalizedProducts(
+                x[..n], divided ? dx[..n] : default, sx[..n], y[..n], divided ? dy[..n] : default, sy[..n], _wide.LevelZero);
             _wide.Carry();
         }
 
         // The row_sum rest (fewer than 32 columns, whole groups of 8) after the row-by-row columns, in the flat order.
-        magnitude.Add(x[_rowByRow..], y[_rowByRow..]);
-        AddRest(new ColumnCosineTerms.NormalizedProducts(x, sx, y, sy));
+        scoped ReadOnlySpan<float> restX = x[n..];
+        scoped ReadOnlySpan<float> restY = y[n..];
+        if (divided)
+        {
+            Span<float> quotients = stackalloc float[2 * restX.Length];
+            Divide(restX, dx[n..], quotients[..restX.Length]);
+            Divide(restY, dy[n..], quotients[restX.Length..]);
+            restX = quotients[..restX.Length];
+            restY = quotients[restX.Length..];
+        }
+
+        magnitude.Add(restX, restY);
+        AddRest(new ColumnCosineTerms.NormalizedProducts(restX, sx[n..], restY, sy[n..]), n);
         _row++;
+    }
+
+    private static void Divide(ReadOnlySpan<float> values, ReadOnlySpan<float> divisors, Span<float> quotients)
+    {
+        for (int j = 0; j < values.Length; j++)
+        {
+            quotients[j] = values[j] / divisors[j];
+        }
     }
 
     /// <summary>Writes the column sums, once every row was added.</summary>
@@ -162,12 +214,15 @@ public sealed class TorchColumnSumAccumulator
         }
 
         _wide?.Add(terms);
-        AddRest(terms);
+        AddRest(terms, 0);
         _row++;
     }
 
-    /// <summary>The row_sum rest of a row's terms (the columns after the row-by-row ones).</summary>
-    private void AddRest<TTerms>(TTerms terms)
+    /// <summary>
+    /// The row_sum rest of a row's terms (the columns after the row-by-row ones); <paramref name="firstColumn"/> is
+    /// the column of <paramref name="terms"/>' index 0 (0 for a whole row, the first rest column for the rest alone).
+    /// </summary>
+    private void AddRest<TTerms>(TTerms terms, int firstColumn)
         where TTerms : IRowTerms, allows ref struct
     {
         if (_ilp.Length > 0)
@@ -175,7 +230,7 @@ public sealed class TorchColumnSumAccumulator
             Span<float> rest = stackalloc float[_columns - _rowByRow];
             for (int j = 0; j < rest.Length; j++)
             {
-                rest[j] = terms.Scalar(_rowByRow + j);
+                rest[j] = terms.Scalar(_rowByRow - firstColumn + j);
             }
 
             if (_row < _ilpRows)

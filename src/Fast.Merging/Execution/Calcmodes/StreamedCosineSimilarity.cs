@@ -46,16 +46,26 @@ internal static class StreamedCosineSimilarity
             normsY = ClampedNorms(columnNormsY, columns);
         }
 
+        // cosineA's normalised values are divided as the sums read them (the same f32 quotients), not written back.
         var squaresX = new TorchColumnSumAccumulator(rows, columns);
         var squaresY = new TorchColumnSumAccumulator(rows, columns);
         for (int r0 = 0; r0 < rows; r0 += blockRows)
         {
             int count = Math.Min(blockRows, rows - r0);
-            Load(inputs, r0, count, columns, normsX, normsY, scratch, out Span<float> x, out Span<float> y);
+            inputs.Load(r0, count, columns, scratch, out Span<float> x, out Span<float> y);
             for (int r = 0; r < count; r++)
             {
-                squaresX.AddSquaresRow(x.Slice(r * columns, columns));
-                squaresY.AddSquaresRow(y.Slice(r * columns, columns));
+                ReadOnlySpan<float> rowX = x.Slice(r * columns, columns), rowY = y.Slice(r * columns, columns);
+                if (normsX is not null && normsY is not null)
+                {
+                    squaresX.AddSquaresRow(rowX, normsX);
+                    squaresY.AddSquaresRow(rowY, normsY);
+                }
+                else
+                {
+                    squaresX.AddSquaresRow(rowX);
+                    squaresY.AddSquaresRow(rowY);
+                }
             }
         }
 
@@ -72,12 +82,13 @@ internal static class StreamedCosineSimilarity
         {
             int count = Math.Min(blockRows, rows - r0);
             bool lastBlock = r0 + count == rows;
-            Load(inputs, r0, count, columns, normsX, normsY, scratch, out Span<float> x, out Span<float> y);
             if (fused)
             {
+                inputs.Load(r0, count, columns, scratch, out Span<float> storedX, out Span<float> storedY);
                 for (int r = 0; r < count; r++)
                 {
-                    products.AddNormalizedProductsRow(x.Slice(r * columns, columns), sx, y.Slice(r * columns, columns), sy, ref magnitude);
+                    products.AddNormalizedProductsRow(
+                        storedX.Slice(r * columns, columns), normsX, sx, storedY.Slice(r * columns, columns), normsY, sy, ref magnitude);
                 }
 
                 if (lastBlock)
@@ -88,6 +99,7 @@ internal static class StreamedCosineSimilarity
                 continue;
             }
 
+            Load(inputs, r0, count, columns, normsX, normsY, scratch, out Span<float> x, out Span<float> y);
             if (lastBlock)
             {
                 whole = magnitude.Finish(x, y);
