@@ -5,8 +5,8 @@ namespace Fast.Kernels;
 
 /// <summary>
 /// One row of the terms torch 1.13's <c>cosine_similarity(x, y, dim=0)</c> sums over dim 0, computed where the column
-/// sums read them (<see cref="TorchColumnSumAccumulator.AddSquaresRow"/>,
-/// <see cref="TorchColumnSumAccumulator.AddNormalizedProductsRow"/>), so the cosine sweeps need no row of terms
+/// sums read them (<see cref="TorchColumnSumAccumulator.AddSquaresRow(ReadOnlySpan{float})"/>,
+/// <see cref="TorchColumnSumAccumulator.AddNormalizedProductsRow(ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float})"/>), so the cosine sweeps need no row of terms
 /// written and read back. Each term is torch's f32 element op, in a vector lane or a scalar alike.
 /// </summary>
 internal static class ColumnCosineTerms
@@ -24,6 +24,27 @@ internal static class ColumnCosineTerms
         {
             Vector256<float> v = Load(_row, index);
             return v * v;
+        }
+    }
+
+    /// <summary>cosineA's squares of the normalised row: <c>q = x / d</c> (normalize's f32 quotient), then <c>q · q</c>.</summary>
+    public readonly ref struct DividedSquares(ReadOnlySpan<float> row, ReadOnlySpan<float> divisors) : IRowTerms
+    {
+        private readonly ReadOnlySpan<float> _row = row;
+        private readonly ReadOnlySpan<float> _divisors = divisors;
+
+        public int Length => _row.Length;
+
+        public float Scalar(int index)
+        {
+            float q = _row[index] / _divisors[index];
+            return q * q;
+        }
+
+        public Vector256<float> Vector(int index)
+        {
+            Vector256<float> q = Load(_row, index) / Load(_divisors, index);
+            return q * q;
         }
     }
 

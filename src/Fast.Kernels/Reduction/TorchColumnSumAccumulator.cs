@@ -54,36 +54,24 @@ public sealed class TorchColumnSumAccumulator
     /// <summary>Adds the next row (rows are taken in order, <c>columns</c> values each).</summary>
     /// <exception cref="ArgumentException">The row has the wrong length.</exception>
     /// <exception cref="InvalidOperationException">Every row was already added.</exception>
-    public void AddRow(ReadOnlySpan<float> row)
-    {
-        Guard.SameLength(_columns, row.Length, nameof(row));
-        if (_row >= _rows)
-        {
-            throw new InvalidOperationException($"all {_rows} rows were already added");
-        }
-
-        _wide?.Add(row[.._rowByRow]);
-        if (_ilp.Length > 0)
-        {
-            ReadOnlySpan<float> rest = row[_rowByRow..];
-            if (_row < _ilpRows)
-            {
-                _ilp[_row % IlpFactor].Add(rest);
-            }
-            else
-            {
-                FinishIlp();
-                AddInto(_ilpTotal, rest);
-            }
-        }
-
-        _row++;
-    }
+    public void AddRow(ReadOnlySpan<float> row) => AddTerms(new RowValues(row));
 
     /// <summary>Adds the next row's squares, <c>row[j] · row[j]</c> (torch's <c>pow(x, 2)</c>), without a row of them in memory.</summary>
     /// <exception cref="ArgumentException">The row has the wrong length.</exception>
     /// <exception cref="InvalidOperationException">Every row was already added.</exception>
     public void AddSquaresRow(ReadOnlySpan<float> row) => AddTerms(new ColumnCosineTerms.Squares(row));
+
+    /// <summary>
+    /// Adds the next row's squares after dividing it by <paramref name="divisors"/>: <c>q = row[j] / divisors[j]</c>,
+    /// then <c>q · q</c> (cosineA's squares of the normalised columns), without the quotients in memory.
+    /// </summary>
+    /// <exception cref="ArgumentException">A span has the wrong length.</exception>
+    /// <exception cref="InvalidOperationException">Every row was already added.</exception>
+    public void AddSquaresRow(ReadOnlySpan<float> row, ReadOnlySpan<float> divisors)
+    {
+        Guard.SameLength(_columns, divisors.Length, nameof(divisors));
+        AddTerms(new ColumnCosineTerms.DividedSquares(row, divisors));
+    }
 
     /// <summary>
     /// Adds the next row's normalised products, <c>(x[j] / sx[j]) · (y[j] / sy[j])</c> (torch's <c>cosine_similarity</c>
@@ -97,6 +85,85 @@ public sealed class TorchColumnSumAccumulator
         Guard.SameLength(_columns, y.Length, nameof(y));
         Guard.SameLength(_columns, sy.Length, nameof(sy));
         AddTerms(new ColumnCosineTerms.NormalizedProducts(x, sx, y, sy));
+    }
+
+    /// <summary>
+    /// <see cref="AddNormalizedProductsRow(ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float})"/>
+    /// that also feeds the row to <paramref name="magnitude"/> (<see cref="TorchMagnitudeAccumulator.Add"/>), in one
+    /// loop over the row-by-row columns: the products' divisions run in the shadow of the dot product's serial add
+    /// chain, which bounds the loop. Rows of a multiple of 8 columns only (so every row is whole groups of the
+    /// magnitude's norms); the sums and the magnitude are the bits the two calls made separately give.
+    /// </summary>
+    /// <exception cref="ArgumentException">A span has the wrong length, or the rows are not a multiple of 8 columns.</exception>
+    /// <exception cref="InvalidOperationException">Every row was already added, or the magnitude is finished.</exception>
+    public void AddNormalizedProductsRow(
+        ReadOnlySpan<float> x, ReadOnlySpan<float> sx, ReadOnlySpan<float> y, ReadOnlySpan<float> sy, ref TorchMagnitudeAccumulator magnitude) =>
+        AddNormalizedProductsRow(x, default, sx, y, default, sy, ref magnitude);
+
+    /// <summary>
+    /// <see cref="AddNormalizedProductsRow(ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ref TorchMagnitudeAccumulator)"/>
+    /// of the quotients <c>x[j] / dx[j]</c> and <c>y[j] / dy[j]</c> (cosineA's normalised columns, each an f32
+    /// division), computed in the same loop instead of written back first: products and magnitude are those of the
+    /// quotients. Empty <paramref name="dx"/> and <paramref name="dy"/> divide by nothing.
+    /// </summary>
+    /// <exception cref="ArgumentException">A span has the wrong length, or the rows are not a multiple of 8 columns.</exception>
+    /// <exception cref="InvalidOperationException">Every row was already added, or the magnitude is finished.</exception>
+    public void AddNormalizedProductsRow(
+        ReadOnlySpan<float> x, ReadOnlySpan<float> dx, ReadOnlySpan<float> sx,
+        ReadOnlySpan<float> y, ReadOnlySpan<float> dy, ReadOnlySpan<float> sy, ref TorchMagnitudeAccumulator magnitude)
+    {
+        Guard.SameLength(_columns, x.Length, nameof(x));
+        Guard.SameLength(_columns, sx.Length, nameof(sx));
+        Guard.SameLength(_columns, y.Length, nameof(y));
+        Guard.SameLength(_columns, sy.Length, nameof(sy));
+        bool divided = !dx.IsEmpty || !dy.IsEmpty;
+        if (divided)
+        {
+            Guard.SameLength(_columns, dx.Length, nameof(dx));
+            Guard.SameLength(_columns, dy.Length, nameof(dy));
+        }
+
+        if (_columns % Vector256<float>.Count != 0)
+        {
+            throw new ArgumentException($"the fused row needs a multiple of {Vector256<float>.Count} columns, not {_columns}", nameof(x));
+        }
+
+        if (_row >= _rows)
+        {
+            throw new InvalidOperationException($"all {_rows} rows were already added");
+        }
+
+        int n = _rowByRow;
+        if (_wide is not null)
+        {
+            magnitude.AddWithNormalizedProducts(
+                x[..n], divided ? dx[..n] : default, sx[..n], y[..n], divided ? dy[..n] : default, sy[..n], _wide.LevelZero);
+            _wide.Carry();
+        }
+
+        // The row_sum rest (fewer than 32 columns, whole groups of 8) after the row-by-row columns, in the flat order.
+        scoped ReadOnlySpan<float> restX = x[n..];
+        scoped ReadOnlySpan<float> restY = y[n..];
+        if (divided)
+        {
+            Span<float> quotients = stackalloc float[2 * restX.Length];
+            Divide(restX, dx[n..], quotients[..restX.Length]);
+            Divide(restY, dy[n..], quotients[restX.Length..]);
+            restX = quotients[..restX.Length];
+            restY = quotients[restX.Length..];
+        }
+
+        magnitude.Add(restX, restY);
+        AddRest(new ColumnCosineTerms.NormalizedProducts(restX, sx[n..], restY, sy[n..]), n);
+        _row++;
+    }
+
+    private static void Divide(ReadOnlySpan<float> values, ReadOnlySpan<float> divisors, Span<float> quotients)
+    {
+        for (int j = 0; j < values.Length; j++)
+        {
+            quotients[j] = values[j] / divisors[j];
+        }
     }
 
     /// <summary>Writes the column sums, once every row was added.</summary>
@@ -131,8 +198,10 @@ public sealed class TorchColumnSumAccumulator
     }
 
     /// <summary>
-    /// <see cref="AddRow"/> with the row's terms computed as they are added: the row-by-row columns straight into the
-    /// cascade, the row_sum rest (fewer than 32 columns) through a small buffer into <see cref="AddRow"/>'s own path.
+    /// The one dispatch of a row's terms, whatever they are (the stored row, squares, normalised products): the
+    /// row-by-row columns straight into their cascade, computed as it adds them; the row_sum rest (fewer than 32
+    /// columns) through a small buffer into the cascade of the row's index mod 4, or after the last whole group of
+    /// four rows into the first cascade's finished sum.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void AddTerms<TTerms>(TTerms terms)
@@ -145,17 +214,28 @@ public sealed class TorchColumnSumAccumulator
         }
 
         _wide?.Add(terms);
+        AddRest(terms, 0);
+        _row++;
+    }
+
+    /// <summary>
+    /// The row_sum rest of a row's terms (the columns after the row-by-row ones); <paramref name="firstColumn"/> is
+    /// the column of <paramref name="terms"/>' index 0 (0 for a whole row, the first rest column for the rest alone).
+    /// </summary>
+    private void AddRest<TTerms>(TTerms terms, int firstColumn)
+        where TTerms : IRowTerms, allows ref struct
+    {
         if (_ilp.Length > 0)
         {
             Span<float> rest = stackalloc float[_columns - _rowByRow];
             for (int j = 0; j < rest.Length; j++)
             {
-                rest[j] = terms.Scalar(_rowByRow + j);
+                rest[j] = terms.Scalar(_rowByRow - firstColumn + j);
             }
 
             if (_row < _ilpRows)
             {
-                _ilp[_row % IlpFactor].Add(rest);
+                _ilp[_row % IlpFactor].Add(new RowValues(rest));
             }
             else
             {
@@ -163,8 +243,6 @@ public sealed class TorchColumnSumAccumulator
                 AddInto(_ilpTotal, rest);
             }
         }
-
-        _row++;
     }
 
     /// <summary>The first row_sum cascade's finished sum starts the total the leftover rows are added to.</summary>
@@ -214,14 +292,7 @@ public sealed class TorchColumnSumAccumulator
             _levels = new float[Levels * count];
         }
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        public void Add(ReadOnlySpan<float> row)
-        {
-            AddInto(Level(0), row);
-            Carry();
-        }
-
-        /// <summary>The first <c>count</c> terms of a row, computed as they are added (the same f32 adds as <see cref="Add(ReadOnlySpan{float})"/>).</summary>
+        /// <summary>Adds the first <c>count</c> terms of the next row, each computed as it is added.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Add<TTerms>(TTerms terms)
             where TTerms : IRowTerms, allows ref struct
@@ -241,7 +312,11 @@ public sealed class TorchColumnSumAccumulator
             Carry();
         }
 
-        private void Carry()
+        /// <summary>Level 0, for a caller adding a row's terms itself (then <see cref="Carry"/>).</summary>
+        public Span<float> LevelZero => Level(0);
+
+        /// <summary>Counts a row added to level 0 and carries whole chunks up the levels.</summary>
+        public void Carry()
         {
             _added++;
             if ((_added & _levelMask) != 0)

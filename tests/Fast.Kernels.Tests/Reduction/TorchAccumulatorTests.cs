@@ -95,6 +95,101 @@ public class TorchAccumulatorTests
     }
 
     [Fact]
+    public void Normalized_products_fused_with_the_magnitude_are_the_separate_sums_and_the_whole_vector_magnitude()
+    {
+        // Row-by-row columns only (32, 64), the row_sum rest only (8, 16, 24), both (40, 72, 1064); rows around the
+        // cascades' chunks and the row_sum leftovers; plain and divided first by per-column divisors (cosineA).
+        // Oracles: the whole-tensor sums of the terms written out one at a time, and dot / norm of the whole flat
+        // tensors of the (divided) values.
+        foreach (bool divided in new[] { false, true })
+        {
+            foreach (int columns in new[] { 8, 16, 24, 32, 40, 64, 72, 1064 })
+            {
+                foreach (int rows in new[] { 0, 1, 3, 4, 5, 17, 257 })
+                {
+                    AssertFusedProducts(rows, columns, divided);
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public void Squares_of_divided_rows_are_the_sums_of_the_stored_terms()
+    {
+        foreach (int columns in s_columns.Concat([1025]))
+        {
+            foreach (int rows in new[] { 1, 4, 5, 17, 257 })
+            {
+                bool special = (rows + columns) % 2 == 0;
+                float[] x = Values(rows * columns, seed: (rows * 31) + columns, special);
+                float[] d = Values(columns, seed: columns + 5, special);
+                var squares = new float[rows * columns];
+                for (int i = 0; i < squares.Length; i++)
+                {
+                    float q = x[i] / d[i % columns];
+                    squares[i] = q * q;
+                }
+
+                var expected = new float[columns];
+                TorchColumnReductions.Sum(squares, rows, columns, expected);
+                var sums = new TorchColumnSumAccumulator(rows, columns);
+                for (int r = 0; r < rows; r++)
+                {
+                    sums.AddSquaresRow(x.AsSpan(r * columns, columns), d);
+                }
+
+                var actual = new float[columns];
+                sums.Result(actual);
+                Bits.AssertSame(expected, actual, $"[{rows}, {columns}] pow(x / d, 2).sum(0)");
+            }
+        }
+    }
+
+    private static void AssertFusedProducts(int rows, int columns, bool divided)
+    {
+        bool special = (rows + columns) % 3 == 1;
+        float[] x = Values(rows * columns, seed: (rows * 23) + columns, special);
+        float[] y = Values(rows * columns, seed: (rows * 29) + columns, special);
+        float[] sx = Values(columns, seed: columns + 2, special);
+        float[] sy = Values(columns, seed: columns + 3, special: false);
+        float[] dx = divided ? Values(columns, seed: columns + 4, special) : [];
+        float[] dy = divided ? Values(columns, seed: columns + 6, special: false) : [];
+        float[] qx = divided ? [.. x.Select((v, i) => v / dx[i % columns])] : x;
+        float[] qy = divided ? [.. y.Select((v, i) => v / dy[i % columns])] : y;
+        var products = new float[rows * columns];
+        for (int i = 0; i < products.Length; i++)
+        {
+            int j = i % columns;
+            products[i] = (qx[i] / sx[j]) * (qy[i] / sy[j]);
+        }
+
+        var expected = new float[columns];
+        TorchColumnReductions.Sum(products, rows, columns, expected);
+        var sums = new TorchColumnSumAccumulator(rows, columns);
+        var magnitude = default(TorchMagnitudeAccumulator);
+        for (int r = 0; r < rows; r++)
+        {
+            if (divided)
+            {
+                sums.AddNormalizedProductsRow(x.AsSpan(r * columns, columns), dx, sx, y.AsSpan(r * columns, columns), dy, sy, ref magnitude);
+            }
+            else
+            {
+                sums.AddNormalizedProductsRow(x.AsSpan(r * columns, columns), sx, y.AsSpan(r * columns, columns), sy, ref magnitude);
+            }
+        }
+
+        var actual = new float[columns];
+        sums.Result(actual);
+        string context = $"[{rows}, {columns}] fused{(divided ? ", divided" : "")}";
+        Bits.AssertSame(expected, actual, context + " ((x / sx) * (y / sy)).sum(0)");
+        (float dot, float normX, float normY) = magnitude.Finish([], []);
+        Bits.AssertSame([TorchVectorReductions.Dot(qx, qy)], [dot], context + " dot");
+        Bits.AssertSame([TorchVectorReductions.Norm(qx)], [normX], context + " norm(x)");
+        Bits.AssertSame([TorchVectorReductions.Norm(qy)], [normY], context + " norm(y)");
+    }
+
+    [Fact]
     public void Column_norms_fed_by_rows_are_the_whole_tensor_norms()
     {
         foreach (int columns in s_columns)
@@ -144,6 +239,7 @@ public class TorchAccumulatorTests
         Assert.Throws<ArgumentException>(() => new TorchColumnSumAccumulator(1, 3).AddNormalizedProductsRow(new float[3], new float[3], new float[3], new float[2]));
         Assert.Throws<InvalidOperationException>(() => new TorchColumnSumAccumulator(2, 3).Result(new float[3]));
         var magnitude = default(TorchMagnitudeAccumulator);
+        Assert.Throws<ArgumentException>(() => new TorchColumnSumAccumulator(1, 12).AddNormalizedProductsRow(new float[12], new float[12], new float[12], new float[12], ref magnitude));
         Assert.Throws<ArgumentException>(() => magnitude.Add(new float[7], new float[7]));
         Assert.Throws<ArgumentException>(() => magnitude.Add(new float[8], new float[16]));
     }

@@ -11,7 +11,7 @@ namespace Fast.Merging.Tests.Methods;
 /// </summary>
 public sealed class StreamedCosineSimilarityTests
 {
-    public static TheoryData<string> Shapes => new() { "2x3", "5x7", "3x8", "40x33", "320x4x3x3", "16x1025", "700x9", "1280x640x1x1", "3x20000", "9000x13" };
+    public static TheoryData<string> Shapes => new() { "2x3", "5x7", "3x8", "40x33", "320x4x3x3", "16x1025", "700x9", "1280x640x1x1", "3x20000", "9000x13", "70x40", "300x1064", "4100x24" };
 
     [Theory]
     [MemberData(nameof(Shapes))]

@@ -37,7 +37,7 @@ internal static class CosineMerge
     }
 
     /// <summary>About this many values per block and operand.</summary>
-    private const int BlockElements = 16384;
+    private const int BlockElements = 2048;
 
     /// <summary>
     /// <paramref name="total"/> elements, the first at column <paramref name="firstColumn"/> of a row, in blocks of

@@ -71,25 +71,32 @@ internal sealed class CosineStatistics
                 }
             });
 
-        var values = new List<double>();
-        foreach (float[] part in statistics)
-        {
-            foreach (float v in part)
-            {
-                if (!float.IsNaN(v))
-                {
-                    values.Add(v);
-                }
-            }
-        }
-
-        double[] kept = Trim(Trim([.. values], 1, below: true), 99, below: false);
-        if (kept.Length == 0)
+        // Between the two parallel passes, on one thread: arrays and plain loops (a list grown one value at a time
+        // and LINQ filters over a million values ran there as tier-0 code).
+        double[] values = Finite(statistics);
+        int kept = Trim(values, values.Length, 1, below: true);
+        kept = Trim(values, kept, 99, below: false);
+        if (kept == 0)
         {
             throw new MergePlanException($"calcmode {RecipeNames.Name(plan.Recipe.CalcMode)} found no finite similarities to measure; use calcmode normal");
         }
 
-        return new CosineStatistics(kept.Min(), kept.Max(), combined);
+        // The first of equal values stays, as Enumerable.Min / Max keep it (so −0 and +0 resolve as before).
+        double min = values[0], max = values[0];
+        foreach (double v in values.AsSpan(1, kept - 1))
+        {
+            if (v < min)
+            {
+                min = v;
+            }
+
+            if (v > max)
+            {
+                max = v;
+            }
+        }
+
+        return new CosineStatistics(min, max, combined);
     }
 
     /// <summary>The per-column weight <c>k = clip((combined − min)/(max − min) − α, 0, 1)</c>, in torch's f32 ops (computed once per key).</summary>
@@ -175,15 +182,57 @@ internal sealed class CosineStatistics
         return CosineSimilarity.Compute(favorA, a, other, [.. ids.Shape]);
     }
 
-    private static double[] Trim(double[] values, double q, bool below)
+    /// <summary>The keys' statistic values in A's key order as double, NaN dropped.</summary>
+    private static double[] Finite(float[][] statistics)
     {
-        if (values.Length == 0)
+        int count = 0;
+        foreach (float[] part in statistics)
         {
-            return values;
+            foreach (float v in part)
+            {
+                count += float.IsNaN(v) ? 0 : 1;
+            }
         }
 
-        double[] scratch = [.. values];
+        var values = new double[count];
+        int n = 0;
+        foreach (float[] part in statistics)
+        {
+            foreach (float v in part)
+            {
+                if (!float.IsNaN(v))
+                {
+                    values[n++] = v;
+                }
+            }
+        }
+
+        return values;
+    }
+
+    /// <summary>
+    /// Removes the values below (or above) the q-th percentile of the first <paramref name="count"/> values, keeping
+    /// the rest in order at the front; returns how many are kept.
+    /// </summary>
+    private static int Trim(double[] values, int count, double q, bool below)
+    {
+        if (count == 0)
+        {
+            return 0;
+        }
+
+        double[] scratch = values[..count];
         double bound = Percentile.MidpointOfUnsorted(scratch, q);
-        return below ? [.. values.Where(v => !(v < bound))] : [.. values.Where(v => !(v > bound))];
+        int kept = 0;
+        for (int i = 0; i < count; i++)
+        {
+            double v = values[i];
+            if (below ? !(v < bound) : !(v > bound))
+            {
+                values[kept++] = v;
+            }
+        }
+
+        return kept;
     }
 }

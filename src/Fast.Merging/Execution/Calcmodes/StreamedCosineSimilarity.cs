@@ -6,9 +6,9 @@ namespace Fast.Merging.Execution.Calcmodes;
 /// <see cref="CosineSimilarity.Compute"/> swept in cache-sized blocks of rows from the stored bytes: the same f32
 /// element ops and torch reduction orders (<see cref="TorchColumnSumAccumulator"/>, <see cref="TorchColumnNormAccumulator"/>,
 /// <see cref="TorchMagnitudeAccumulator"/>), so the same bits, without widening the key into tensor-sized f32 arrays and
-/// sweeping those a dozen times. cosineB takes two sweeps (dot, norms and column squares; then the normalised
-/// products, which need the squares' roots); cosineA one more first (the column norms it normalises by). The squares
-/// and products are computed as the column sums add them, never stored as a row.
+/// sweeping those a dozen times. cosineB takes two sweeps (the column squares; then the normalised products, which
+/// need the squares' roots, with the dot product and norms); cosineA one more first (the column norms it normalises
+/// by). The squares and products are computed as the column sums add them, never stored as a row.
 /// </summary>
 internal static class StreamedCosineSimilarity
 {
@@ -46,59 +46,69 @@ internal static class StreamedCosineSimilarity
             normsY = ClampedNorms(columnNormsY, columns);
         }
 
-        var magnitude = default(TorchMagnitudeAccumulator);
-        (float Dot, float NormX, float NormY) whole = default;
+        // cosineA's normalised values are divided as the sums read them (the same f32 quotients), not written back.
         var squaresX = new TorchColumnSumAccumulator(rows, columns);
         var squaresY = new TorchColumnSumAccumulator(rows, columns);
-
-        // The dot product is one chain of dependent f32 adds (torch's sdot), bound by add latency. Fed a row at a time
-        // (rows of a multiple of 8 values keep its blocks whole groups of 8), the row's column squares that follow are
-        // executed in the shadow of the chain's pending adds instead of after a whole block's chain.
-        bool rowWise = columns % 8 == 0;
         for (int r0 = 0; r0 < rows; r0 += blockRows)
         {
             int count = Math.Min(blockRows, rows - r0);
-            bool lastBlock = r0 + count == rows;
-            Load(inputs, r0, count, columns, normsX, normsY, scratch, out Span<float> x, out Span<float> y);
-            if (!rowWise)
-            {
-                if (lastBlock)
-                {
-                    whole = magnitude.Finish(x, y);
-                }
-                else
-                {
-                    magnitude.Add(x, y);
-                }
-            }
-
+            inputs.Load(r0, count, columns, scratch, out Span<float> x, out Span<float> y);
             for (int r = 0; r < count; r++)
             {
                 ReadOnlySpan<float> rowX = x.Slice(r * columns, columns), rowY = y.Slice(r * columns, columns);
-                if (rowWise)
+                if (normsX is not null && normsY is not null)
                 {
-                    if (lastBlock && r == count - 1)
-                    {
-                        whole = magnitude.Finish(rowX, rowY);
-                    }
-                    else
-                    {
-                        magnitude.Add(rowX, rowY);
-                    }
+                    squaresX.AddSquaresRow(rowX, normsX);
+                    squaresY.AddSquaresRow(rowY, normsY);
                 }
-
-                squaresX.AddSquaresRow(rowX);
-                squaresY.AddSquaresRow(rowY);
+                else
+                {
+                    squaresX.AddSquaresRow(rowX);
+                    squaresY.AddSquaresRow(rowY);
+                }
             }
         }
 
+        // The magnitude (dot, both norms) is taken in the products' sweep: the dot product is one chain of dependent
+        // f32 adds (torch's sdot), bound by add latency, and the products' divisions fit in its shadow, where the
+        // squares' cheap adds left most of it idle. Rows of a multiple of 8 values feed both in one loop.
         float[] sx = ClampedRoots(squaresX, columns);
         float[] sy = ClampedRoots(squaresY, columns);
+        var magnitude = default(TorchMagnitudeAccumulator);
+        (float Dot, float NormX, float NormY) whole = default;
+        bool fused = columns % 8 == 0;
         var products = new TorchColumnSumAccumulator(rows, columns);
         for (int r0 = 0; r0 < rows; r0 += blockRows)
         {
             int count = Math.Min(blockRows, rows - r0);
+            bool lastBlock = r0 + count == rows;
+            if (fused)
+            {
+                inputs.Load(r0, count, columns, scratch, out Span<float> storedX, out Span<float> storedY);
+                for (int r = 0; r < count; r++)
+                {
+                    products.AddNormalizedProductsRow(
+                        storedX.Slice(r * columns, columns), normsX, sx, storedY.Slice(r * columns, columns), normsY, sy, ref magnitude);
+                }
+
+                if (lastBlock)
+                {
+                    whole = magnitude.Finish([], []);
+                }
+
+                continue;
+            }
+
             Load(inputs, r0, count, columns, normsX, normsY, scratch, out Span<float> x, out Span<float> y);
+            if (lastBlock)
+            {
+                whole = magnitude.Finish(x, y);
+            }
+            else
+            {
+                magnitude.Add(x, y);
+            }
+
             for (int r = 0; r < count; r++)
             {
                 products.AddNormalizedProductsRow(x.Slice(r * columns, columns), sx, y.Slice(r * columns, columns), sy);
