@@ -1,0 +1,169 @@
+using System.Numerics;
+using System.Runtime.InteropServices;
+
+namespace Fast.Kernels.Methods;
+
+/// <summary>
+/// TIES after its thresholds are known, fused into ONE pass over the operands: per element, δᵢ = Mᵢ − base, the trim
+/// (<see cref="MagnitudeTrim.ApplyThreshold"/>'s rule), wᵢ·δᵢ, the sign election and disjoint mean
+/// (<see cref="MethodKernels.SignElectedMean"/>) and <c>base + λ·mixed</c> (<see cref="MethodKernels.AddScaled"/>).
+/// The separate kernels wrote and re-read an f32 array per model and step (subtract, trim, scale, mean, copy, add);
+/// here every intermediate stays in registers. Each element goes through the same binary32 operations in the same
+/// order, so the bytes are those of the separate kernels, at every SIMD width.
+/// </summary>
+public static class TiesCombine
+{
+    /// <summary>The most models one call takes (their weighted differences are held on the stack per vector).</summary>
+    public const int MaxModels = 64;
+
+    private const uint MagnitudeMask = 0x7FFF_FFFF;
+
+    /// <summary>
+    /// <c>destination[i] = base[i] + λ·mixed[i]</c>, where mixed is the elected-sign mean of the trimmed, weighted
+    /// differences. Model m keeps δ when its magnitude pattern lies above <c>thresholds[m]</c>, or equals it while
+    /// <c>equalToKeep[m]</c> is positive (then decremented, in index order), else uses +0. Called on consecutive pieces
+    /// of a tensor in order with the same counters, it gives the bytes of one call on the whole tensor.
+    /// </summary>
+    /// <param name="baseValues">The base's values.</param>
+    /// <param name="models">Per model, its values (each array at least as long as <paramref name="destination"/>).</param>
+    /// <param name="thresholds">Per model, the k-th largest magnitude pattern of its difference.</param>
+    /// <param name="equalToKeep">Per model, how many differences equal to the threshold are still to be kept; decremented.</param>
+    /// <param name="weights">Per model, wᵢ as f32.</param>
+    /// <param name="normalize">Divide by the elected weights' sum (0 → 1).</param>
+    /// <param name="lambda">λ as f32.</param>
+    /// <param name="destination">The result.</param>
+    public static void Apply(
+        ReadOnlySpan<float> baseValues, ReadOnlySpan<float[]> models, ReadOnlySpan<uint> thresholds, Span<long> equalToKeep, ReadOnlySpan<float> weights, bool normalize, float lambda, Span<float> destination)
+    {
+        int n = destination.Length;
+        int count = models.Length;
+        Guard.SameLength(n, baseValues.Length, nameof(baseValues));
+        Guard.SameLength(count, thresholds.Length, nameof(thresholds));
+        Guard.SameLength(count, equalToKeep.Length, nameof(equalToKeep));
+        Guard.SameLength(count, weights.Length, nameof(weights));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(count, MaxModels, nameof(models));
+        foreach (float[] model in models)
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(model.Length, n, nameof(models));
+        }
+
+        int i = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            i = ApplyVectors(baseValues, models, thresholds, equalToKeep, weights, normalize, lambda, destination);
+        }
+
+        Span<float> terms = stackalloc float[count];
+        for (; i < n; i++)
+        {
+            destination[i] = Element(i, baseValues[i], models, thresholds, equalToKeep, weights, normalize, lambda, terms);
+        }
+    }
+
+    /// <summary>Whole vectors; returns where the scalar tail starts.</summary>
+    private static int ApplyVectors(
+        ReadOnlySpan<float> baseValues, ReadOnlySpan<float[]> models, ReadOnlySpan<uint> thresholds, Span<long> equalToKeep, ReadOnlySpan<float> weights, bool normalize, float lambda, Span<float> destination)
+    {
+        int n = destination.Length;
+        int count = models.Length;
+        int lanes = Vector<float>.Count;
+        ref float baseRef = ref MemoryMarshal.GetReference(baseValues);
+        ref float destinationRef = ref MemoryMarshal.GetReference(destination);
+        Span<Vector<float>> terms = stackalloc Vector<float>[count];
+        Span<float> scalarTerms = stackalloc float[count];
+        var mask = new Vector<uint>(MagnitudeMask);
+        var zero = Vector<float>.Zero;
+        var one = Vector<float>.One;
+        var lambdaV = new Vector<float>(lambda);
+        int i = 0;
+        for (; i <= n - lanes; i += lanes)
+        {
+            Vector<float> b = Vector.LoadUnsafe(ref baseRef, (nuint)i);
+            Vector<float> sum = zero;
+            bool atThreshold = false;
+            for (int m = 0; m < count; m++)
+            {
+                Vector<float> delta = Vector.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(models[m]), (nuint)i) - b;
+                Vector<uint> magnitude = delta.As<float, uint>() & mask;
+                var limit = new Vector<uint>(thresholds[m]);
+                if (Vector.EqualsAny(magnitude, limit))
+                {
+                    // Rare: an element at the threshold is kept or not by its index order; nothing is counted yet.
+                    atThreshold = true;
+                    break;
+                }
+
+                Vector<float> kept = Vector.ConditionalSelect(Vector.GreaterThan(magnitude, limit).As<uint, float>(), delta, zero);
+                Vector<float> term = new Vector<float>(weights[m]) * kept;
+                terms[m] = term;
+                sum += term;
+            }
+
+            if (atThreshold)
+            {
+                for (int j = i; j < i + lanes; j++)
+                {
+                    destination[j] = Element(j, baseValues[j], models, thresholds, equalToKeep, weights, normalize, lambda, scalarTerms);
+                }
+
+                continue;
+            }
+
+            Vector<int> positive = Vector.GreaterThanOrEqual(sum, zero);
+            Vector<float> acc = zero, divisor = zero;
+            for (int m = 0; m < count; m++)
+            {
+                Vector<float> v = terms[m];
+                Vector<int> elected = Vector.ConditionalSelect(positive, Vector.GreaterThan(v, zero), Vector.LessThan(v, zero));
+                acc += Vector.ConditionalSelect(elected.As<int, float>(), v, zero);
+                divisor += Vector.ConditionalSelect(elected.As<int, float>(), new Vector<float>(weights[m]), zero);
+            }
+
+            if (normalize)
+            {
+                divisor = Vector.ConditionalSelect(Vector.Equals(divisor, zero).As<int, float>(), one, divisor);
+                acc /= divisor;
+            }
+
+            Vector.StoreUnsafe(b + (lambdaV * acc), ref destinationRef, (nuint)i);
+        }
+
+        return i;
+    }
+
+    /// <summary>One element, as the separate kernels' scalar loops compute it.</summary>
+    private static float Element(
+        int i, float b, ReadOnlySpan<float[]> models, ReadOnlySpan<uint> thresholds, Span<long> equalToKeep, ReadOnlySpan<float> weights, bool normalize, float lambda, Span<float> terms)
+    {
+        float sum = 0f;
+        for (int m = 0; m < models.Length; m++)
+        {
+            float delta = models[m][i] - b;
+            uint magnitude = BitConverter.SingleToUInt32Bits(delta) & MagnitudeMask;
+            bool keep = magnitude > thresholds[m];
+            if (!keep && magnitude == thresholds[m] && equalToKeep[m] > 0)
+            {
+                equalToKeep[m]--;
+                keep = true;
+            }
+
+            terms[m] = weights[m] * (keep ? delta : 0f);
+            sum += terms[m];
+        }
+
+        bool positive = sum >= 0f;
+        float acc = 0f, divisor = 0f;
+        for (int m = 0; m < models.Length; m++)
+        {
+            float v = terms[m];
+            if (positive ? v > 0f : v < 0f)
+            {
+                acc += v;
+                divisor += weights[m];
+            }
+        }
+
+        float mixed = normalize ? acc / (divisor == 0f ? 1f : divisor) : acc;
+        return b + (lambda * mixed);
+    }
+}
