@@ -21,7 +21,8 @@ public static class TiesCombine
     /// <summary>
     /// <c>destination[i] = base[i] + λ·mixed[i]</c>, where mixed is the elected-sign mean of the trimmed, weighted
     /// differences. Model m keeps δ when its magnitude pattern lies above <c>thresholds[m]</c>, or equals it while
-    /// <c>equalToKeep[m]</c> is positive (then decremented, in index order), else uses +0. Called on consecutive pieces
+    /// <c>equalToKeep[m]</c> is positive (then decremented, in index order), else uses +0 (a threshold is a pattern,
+    /// below 2³¹: 0 &lt; k &lt; n; the caller handles keeping all or nothing). Called on consecutive pieces
     /// of a tensor in order with the same counters, it gives the bytes of one call on the whole tensor.
     /// </summary>
     /// <param name="baseValues">The base's values.</param>
@@ -45,6 +46,11 @@ public static class TiesCombine
         foreach (float[] model in models)
         {
             ArgumentOutOfRangeException.ThrowIfLessThan(model.Length, n, nameof(models));
+        }
+
+        foreach (uint threshold in thresholds)
+        {
+            ArgumentOutOfRangeException.ThrowIfGreaterThan(threshold, MagnitudeMask, nameof(thresholds));
         }
 
         int i = 0;
@@ -71,7 +77,7 @@ public static class TiesCombine
         ref float destinationRef = ref MemoryMarshal.GetReference(destination);
         Span<Vector<float>> terms = stackalloc Vector<float>[count];
         Span<float> scalarTerms = stackalloc float[count];
-        var mask = new Vector<uint>(MagnitudeMask);
+        var mask = new Vector<int>((int)MagnitudeMask);
         var zero = Vector<float>.Zero;
         var one = Vector<float>.One;
         var lambdaV = new Vector<float>(lambda);
@@ -84,8 +90,10 @@ public static class TiesCombine
             for (int m = 0; m < count; m++)
             {
                 Vector<float> delta = Vector.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(models[m]), (nuint)i) - b;
-                Vector<uint> magnitude = delta.As<float, uint>() & mask;
-                var limit = new Vector<uint>(thresholds[m]);
+                // Magnitude patterns and thresholds lie in [0, 2³¹): a signed compare orders them (no unsigned
+                // compare to emulate below AVX-512).
+                Vector<int> magnitude = delta.As<float, int>() & mask;
+                var limit = new Vector<int>((int)thresholds[m]);
                 if (Vector.EqualsAny(magnitude, limit))
                 {
                     // Rare: an element at the threshold is kept or not by its index order; nothing is counted yet.
@@ -93,7 +101,7 @@ public static class TiesCombine
                     break;
                 }
 
-                Vector<float> kept = Vector.ConditionalSelect(Vector.GreaterThan(magnitude, limit).As<uint, float>(), delta, zero);
+                Vector<float> kept = Vector.ConditionalSelect(Vector.GreaterThan(magnitude, limit).As<int, float>(), delta, zero);
                 Vector<float> term = new Vector<float>(weights[m]) * kept;
                 terms[m] = term;
                 sum += term;
