@@ -59,6 +59,34 @@ public class TiesCombineTests
     }
 
     [Theory]
+    [InlineData(100, 37)]
+    [InlineData(1000, 333)]
+    [InlineData(67, 20)]
+    public void TheCounterOfEqualMagnitudesRunsOutInsideAVector(int n, long keep)
+    {
+        // Nearly every difference has magnitude 0.5: the equal ones are kept in index order until the counter runs
+        // out, which happens between two equal lanes of one vector at every width.
+        float[] baseValues = [.. Enumerable.Range(0, n).Select(i => (float)(i % 5))];
+        float[][] models =
+        [
+            [.. baseValues.Select((b, i) => i % 11 == 3 ? b + 2f : i % 3 == 0 ? b - 0.5f : b + 0.5f)],
+            [.. baseValues.Select((b, i) => i % 2 == 0 ? b + 0.5f : b - 0.5f)],
+            [.. baseValues.Select((b, i) => i % 7 == 0 ? b - 1.5f : b + 0.5f)],
+        ];
+        float[] weights = [1f, 0.5f, 2f];
+        float[][] differences = [.. models.Select(model => model.Zip(baseValues, (x, b) => x - b).ToArray())];
+        uint[] thresholds = [.. differences.Select(d => MagnitudeTrim.RadixSelect(d, keep, out _))];
+        long[] equalToKeep = [.. differences.Select((d, m) => keep - d.LongCount(v => Magnitude(v) > thresholds[m]))];
+        Assert.All(thresholds, t => Assert.Equal(Magnitude(0.5f), t));
+
+        float[] fused = new float[n];
+        TiesCombine.Apply(baseValues, models, thresholds, equalToKeep, weights, true, 1f, fused);
+        Assert.Equal(Bits(Definition(baseValues, differences, keep, weights, true, 1f)), Bits(fused));
+        Assert.Equal(Bits(SeparateKernels(baseValues, models, keep, weights, true, 1f)), Bits(fused));
+        Assert.All(equalToKeep, left => Assert.Equal(0, left));
+    }
+
+    [Theory]
     [InlineData(100_003, 7)]
     [InlineData(70_001, 4096)]
     [InlineData(5_000, 1)]
