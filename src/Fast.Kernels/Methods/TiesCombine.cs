@@ -84,7 +84,7 @@ public static class TiesCombine
         ref float baseRef = ref MemoryMarshal.GetReference(baseValues);
         ref float destinationRef = ref MemoryMarshal.GetReference(destination);
         Span<Vector512<float>> terms = stackalloc Vector512<float>[count];
-        Span<int> laneMask = stackalloc int[lanes];
+        Span<float> scalarTerms = stackalloc float[count];
         Vector512<int> mask = Vector512.Create((int)MagnitudeMask);
         Vector512<float> zero = Vector512<float>.Zero;
         Vector512<float> one = Vector512<float>.One;
@@ -94,6 +94,7 @@ public static class TiesCombine
         {
             Vector512<float> b = Vector512.LoadUnsafe(ref baseRef, (nuint)i);
             Vector512<float> sum = zero;
+            bool atThreshold = false;
             for (int m = 0; m < count; m++)
             {
                 Vector512<float> delta = Vector512.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(models[m]), (nuint)i) - b;
@@ -102,25 +103,26 @@ public static class TiesCombine
                 Vector512<int> keep = Vector512.GreaterThan(magnitude, limit);
                 if (equalToKeep[m] > 0 && Vector512.EqualsAny(magnitude, limit))
                 {
-                    // Equal ones are kept in index order while the model's counter lasts (once it is 0, never).
-                    Vector512<int> equal = Vector512.Equals(magnitude, limit);
-                    long equalCount = BitOperations.PopCount(equal.ExtractMostSignificantBits());
-                    if (equalCount > equalToKeep[m])
-                    {
-                        equal = Vector512.Create<int>(FirstEqualLanes(equal, ref equalToKeep[m], laneMask));
-                    }
-                    else
-                    {
-                        equalToKeep[m] -= equalCount;
-                    }
-
-                    keep |= equal;
+                    // Rare: elements at the threshold are kept or not by their index order while the counter
+                    // lasts (once it is 0, never); nothing of this vector is counted yet: it goes lane by lane.
+                    atThreshold = true;
+                    break;
                 }
 
                 Vector512<float> kept = Vector512.ConditionalSelect(keep.AsSingle(), delta, zero);
                 Vector512<float> term = Vector512.Create(weights[m]) * kept;
                 terms[m] = term;
                 sum += term;
+            }
+
+            if (atThreshold)
+            {
+                for (int j = i; j < i + lanes; j++)
+                {
+                    destination[j] = Element(j, baseValues[j], models, thresholds, equalToKeep, weights, normalize, lambda, scalarTerms);
+                }
+
+                continue;
             }
 
             Vector512<float> positive = Vector512.GreaterThanOrEqual(sum, zero);
@@ -156,7 +158,7 @@ public static class TiesCombine
         ref float baseRef = ref MemoryMarshal.GetReference(baseValues);
         ref float destinationRef = ref MemoryMarshal.GetReference(destination);
         Span<Vector<float>> terms = stackalloc Vector<float>[count];
-        Span<int> laneMask = stackalloc int[lanes];
+        Span<float> scalarTerms = stackalloc float[count];
         var mask = new Vector<int>((int)MagnitudeMask);
         var zero = Vector<float>.Zero;
         var one = Vector<float>.One;
@@ -166,6 +168,7 @@ public static class TiesCombine
         {
             Vector<float> b = Vector.LoadUnsafe(ref baseRef, (nuint)i);
             Vector<float> sum = zero;
+            bool atThreshold = false;
             for (int m = 0; m < count; m++)
             {
                 Vector<float> delta = Vector.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(models[m]), (nuint)i) - b;
@@ -176,25 +179,26 @@ public static class TiesCombine
                 Vector<int> keep = Vector.GreaterThan(magnitude, limit);
                 if (equalToKeep[m] > 0 && Vector.EqualsAny(magnitude, limit))
                 {
-                    // Equal ones are kept in index order while the model's counter lasts (once it is 0, never).
-                    Vector<int> equal = Vector.Equals(magnitude, limit);
-                    long equalCount = -Vector.Sum(equal); // all-ones lanes are −1
-                    if (equalCount > equalToKeep[m])
-                    {
-                        equal = new Vector<int>(FirstEqualLanes(equal, ref equalToKeep[m], laneMask));
-                    }
-                    else
-                    {
-                        equalToKeep[m] -= equalCount;
-                    }
-
-                    keep |= equal;
+                    // Rare: elements at the threshold are kept or not by their index order while the counter
+                    // lasts (once it is 0, never); nothing of this vector is counted yet: it goes lane by lane.
+                    atThreshold = true;
+                    break;
                 }
 
                 Vector<float> kept = Vector.ConditionalSelect(keep.As<int, float>(), delta, zero);
                 Vector<float> term = new Vector<float>(weights[m]) * kept;
                 terms[m] = term;
                 sum += term;
+            }
+
+            if (atThreshold)
+            {
+                for (int j = i; j < i + lanes; j++)
+                {
+                    destination[j] = Element(j, baseValues[j], models, thresholds, equalToKeep, weights, normalize, lambda, scalarTerms);
+                }
+
+                continue;
             }
 
             Vector<int> positive = Vector.GreaterThanOrEqual(sum, zero);
@@ -217,28 +221,6 @@ public static class TiesCombine
         }
 
         return i;
-    }
-
-    /// <summary>
-    /// The vector where a model's counter of equal elements runs out: the first <paramref name="equalToKeep"/> lanes
-    /// of <paramref name="equal"/> in index order as a lane mask (the counter set to 0). Once per model and tensor.
-    /// </summary>
-    private static ReadOnlySpan<int> FirstEqualLanes<TVector>(TVector equal, ref long equalToKeep, Span<int> lanes)
-        where TVector : struct
-    {
-        ReadOnlySpan<int> equalLanes = MemoryMarshal.Cast<TVector, int>(new ReadOnlySpan<TVector>(in equal));
-        for (int j = 0; j < lanes.Length; j++)
-        {
-            bool kept = equalLanes[j] != 0 && equalToKeep > 0;
-            if (kept)
-            {
-                equalToKeep--;
-            }
-
-            lanes[j] = kept ? -1 : 0;
-        }
-
-        return lanes;
     }
 
     /// <summary>One element, as the separate kernels' scalar loops compute it.</summary>
