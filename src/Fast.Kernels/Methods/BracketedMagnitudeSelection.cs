@@ -25,6 +25,7 @@ public sealed class BracketedMagnitudeSelection
     private uint _low, _high;
     private bool _bracketed;
     private uint[] _candidates = [];
+    private int _capacity; // of _candidates, which the pool may hand out longer
     private long _collected, _aboveBracket, _seen;
     private MagnitudeSelection? _fallback;
     private uint _threshold;
@@ -82,7 +83,7 @@ public sealed class BracketedMagnitudeSelection
     /// <param name="scratch">Room for the differences where they are needed (the first piece's sample, passes 1 and 2).</param>
     public void ObserveDifference(int pass, ReadOnlySpan<float> minuend, ReadOnlySpan<float> subtrahend, Span<float> scratch)
     {
-        if (pass > 0 || !_bracketed)
+        if (pass > 0)
         {
             Span<float> difference = scratch[..minuend.Length];
             MethodKernels.Subtract(minuend, subtrahend, difference);
@@ -91,8 +92,18 @@ public sealed class BracketedMagnitudeSelection
         }
 
         Guard.SameLength(minuend.Length, subtrahend.Length, nameof(subtrahend));
+        if (!_bracketed)
+        {
+            // The sample computes just the differences it reads: the first piece is not stored either.
+            (_low, _high) = MagnitudeBracket.EstimateDifference(minuend, subtrahend, _keep, _total, FirstPieceMargin);
+            _bracketed = true;
+        }
+
         ScanPiece(minuend, subtrahend, difference: true);
     }
+
+    /// <summary>The room for candidates: exactly what was asked for, so that an overflow past it is seen as one.</summary>
+    private Span<uint> Candidates => _candidates.AsSpan(0, _capacity);
 
     private void ScanPiece(ReadOnlySpan<float> values, ReadOnlySpan<float> subtrahend, bool difference)
     {
@@ -104,12 +115,12 @@ public sealed class BracketedMagnitudeSelection
         long above = _aboveBracket, collected = _collected;
         _seen += values.Length;
         Scan(values, subtrahend, difference, ref above, ref collected);
-        if (collected > _candidates.Length && collected <= _candidateLimit)
+        if (collected > _capacity && collected <= _candidateLimit)
         {
             // Room ran out within this piece: grow to what the rate so far predicts for the whole tensor (at least
             // twice what is held) and scan the piece again.
             double predicted = collected * ((double)_total / _seen) * 1.1;
-            Array.Resize(ref _candidates, (int)Math.Min(_candidateLimit, Math.Max(collected * 2, (long)predicted + 1024)));
+            Grow((int)Math.Min(_candidateLimit, Math.Max(collected * 2, (long)predicted + 1024)));
             above = _aboveBracket;
             collected = _collected;
             Scan(values, subtrahend, difference, ref above, ref collected);
@@ -123,11 +134,11 @@ public sealed class BracketedMagnitudeSelection
     {
         if (difference)
         {
-            MagnitudeBracket.ScanDifference(values, subtrahend, _low, _high, ref above, _candidates, ref collected);
+            MagnitudeBracket.ScanDifference(values, subtrahend, _low, _high, ref above, Candidates, ref collected);
         }
         else
         {
-            MagnitudeBracket.Scan(values, _low, _high, ref above, _candidates, ref collected);
+            MagnitudeBracket.Scan(values, _low, _high, ref above, Candidates, ref collected);
         }
     }
 
@@ -141,12 +152,37 @@ public sealed class BracketedMagnitudeSelection
             return;
         }
 
-        if (!MagnitudeBracket.TryResolve(_candidates, _collected, _keep, _aboveBracket, _low, _high, out _threshold, out _above))
+        if (!MagnitudeBracket.TryResolve(Candidates, _collected, _keep, _aboveBracket, _low, _high, out _threshold, out _above))
         {
             _fallback = new MagnitudeSelection(_keep);
             Passes = 1 + MagnitudeSelection.Passes;
         }
 
-        _candidates = []; // done with: a large tensor's candidates are megabytes
+        ReturnCandidates(); // done with: a large tensor's candidates are megabytes
+    }
+
+    /// <summary>
+    /// Room for at least <paramref name="length"/> candidates, the ones held so far kept. The arrays come from the
+    /// shared pool: every split tensor of a merge needs one per model, megabytes each, and fresh ones cost a zeroing
+    /// and page faults per tensor and pile up on the large-object heap until a full collection.
+    /// </summary>
+    private void Grow(int length)
+    {
+        uint[] grown = System.Buffers.ArrayPool<uint>.Shared.Rent(length);
+        Candidates[..(int)Math.Min(_collected, _capacity)].CopyTo(grown);
+        ReturnCandidates();
+        _candidates = grown;
+        _capacity = length;
+    }
+
+    private void ReturnCandidates()
+    {
+        if (_candidates.Length > 0)
+        {
+            System.Buffers.ArrayPool<uint>.Shared.Return(_candidates);
+        }
+
+        _candidates = [];
+        _capacity = 0;
     }
 }

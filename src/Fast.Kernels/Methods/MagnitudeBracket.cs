@@ -34,7 +34,26 @@ public static class MagnitudeBracket
     /// <param name="total">Elements of the whole tensor.</param>
     /// <param name="relativeMargin">Extra margin as a fraction of the sample (0 for a whole tensor; more for a first piece, which may not look like the rest).</param>
     /// <returns>The bracket's low and high patterns (inclusive).</returns>
-    public static (uint Low, uint High) Estimate(ReadOnlySpan<float> values, long keep, long total, double relativeMargin)
+    public static (uint Low, uint High) Estimate(ReadOnlySpan<float> values, long keep, long total, double relativeMargin) =>
+        EstimateCore(values, values, difference: false, keep, total, relativeMargin);
+
+    /// <summary>
+    /// <see cref="Estimate"/> of the values <c>minuend − subtrahend</c> (f32, as <see cref="MethodKernels.Subtract"/>):
+    /// only the sampled differences are computed, none is stored.
+    /// </summary>
+    /// <param name="minuend">The model's values.</param>
+    /// <param name="subtrahend">The base's values, as long.</param>
+    /// <param name="keep">The rank from the top, 1 ≤ keep ≤ total.</param>
+    /// <param name="total">Elements of the whole tensor.</param>
+    /// <param name="relativeMargin">Extra margin as a fraction of the sample.</param>
+    /// <returns>The bracket's low and high patterns (inclusive).</returns>
+    public static (uint Low, uint High) EstimateDifference(ReadOnlySpan<float> minuend, ReadOnlySpan<float> subtrahend, long keep, long total, double relativeMargin)
+    {
+        Guard.SameLength(minuend.Length, subtrahend.Length, nameof(subtrahend));
+        return EstimateCore(minuend, subtrahend, difference: true, keep, total, relativeMargin);
+    }
+
+    private static (uint Low, uint High) EstimateCore(ReadOnlySpan<float> values, ReadOnlySpan<float> subtrahend, bool difference, long keep, long total, double relativeMargin)
     {
         int n = values.Length;
         if (n == 0)
@@ -49,7 +68,6 @@ public static class MagnitudeBracket
         size = Math.Min(size, n);
         uint[] pooled = System.Buffers.ArrayPool<uint>.Shared.Rent(size);
         Span<uint> sample = pooled.AsSpan(0, size);
-        ReadOnlySpan<uint> bits = MemoryMarshal.Cast<float, uint>(values);
         // Runs of SampleRun adjacent elements (one cache line each, not one line per sampled element) at a stride,
         // each run at a hashed offset inside its stride, so a row length that divides the stride is not sampled in
         // one column only.
@@ -64,7 +82,8 @@ public static class MagnitudeBracket
             int at = (int)((long)r * n / runs) + jitter;
             for (int j = 0; j < run; j++)
             {
-                sample[(r * run) + j] = bits[at + j] & MagnitudeMask;
+                float x = difference ? values[at + j] - subtrahend[at + j] : values[at + j];
+                sample[(r * run) + j] = BitConverter.SingleToUInt32Bits(x) & MagnitudeMask;
             }
         }
 
@@ -270,15 +289,25 @@ public static class MagnitudeBracket
     }
 
     /// <summary><see cref="Estimate"/>, <see cref="Scan"/> and <see cref="TryResolve"/> over a whole tensor, with candidates for up to a quarter of it.</summary>
-    internal static bool TrySelect(ReadOnlySpan<float> values, long keep, out uint threshold, out long above)
+    internal static bool TrySelect(ReadOnlySpan<float> values, long keep, out uint threshold, out long above) =>
+        TrySelectCore(values, values, difference: false, keep, out threshold, out above);
+
+    /// <summary><see cref="TrySelect"/> of <c>minuend − subtrahend</c>, the differences computed as they are scanned, never stored.</summary>
+    internal static bool TrySelectDifference(ReadOnlySpan<float> minuend, ReadOnlySpan<float> subtrahend, long keep, out uint threshold, out long above)
     {
-        (uint low, uint high) = Estimate(values, keep, values.Length, 0);
+        Guard.SameLength(minuend.Length, subtrahend.Length, nameof(subtrahend));
+        return TrySelectCore(minuend, subtrahend, difference: true, keep, out threshold, out above);
+    }
+
+    private static bool TrySelectCore(ReadOnlySpan<float> values, ReadOnlySpan<float> subtrahend, bool difference, long keep, out uint threshold, out long above)
+    {
+        (uint low, uint high) = EstimateCore(values, subtrahend, difference, keep, values.Length, 0);
         uint[] candidates = System.Buffers.ArrayPool<uint>.Shared.Rent(values.Length / 4);
         try
         {
             long aboveBracket = 0, collected = 0;
             Span<uint> room = candidates.AsSpan(0, values.Length / 4);
-            Scan(values, low, high, ref aboveBracket, room, ref collected);
+            ScanCore(values, subtrahend, difference, low, high, ref aboveBracket, room, ref collected);
             return TryResolve(room, collected, keep, aboveBracket, low, high, out threshold, out above);
         }
         finally

@@ -94,6 +94,33 @@ public static class MagnitudeTrim
     }
 
     /// <summary>
+    /// <see cref="Threshold"/> of the differences <c>minuend − subtrahend</c> (f32, as
+    /// <see cref="MethodKernels.Subtract"/>) without storing them: the sampled bracket scans them as they are computed;
+    /// only when it misses are they written to <paramref name="scratch"/> for the radix select. Either way the threshold
+    /// and the count above it are those of the stored differences.
+    /// </summary>
+    /// <param name="minuend">The model's values.</param>
+    /// <param name="subtrahend">The base's values, as long.</param>
+    /// <param name="keep">How many to keep, 1 ≤ keep &lt; the length.</param>
+    /// <param name="scratch">Room for the differences, at least as long (used only when the bracket misses).</param>
+    /// <param name="above">Differences whose magnitude pattern lies strictly above the threshold.</param>
+    /// <returns>The threshold pattern.</returns>
+    public static uint DifferenceThreshold(ReadOnlySpan<float> minuend, ReadOnlySpan<float> subtrahend, long keep, Span<float> scratch, out long above)
+    {
+        Guard.SameLength(minuend.Length, subtrahend.Length, nameof(subtrahend));
+        ArgumentOutOfRangeException.ThrowIfLessThan(keep, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(keep, minuend.Length);
+        if (minuend.Length >= MagnitudeBracket.MinElements && MagnitudeBracket.TrySelectDifference(minuend, subtrahend, keep, out uint threshold, out above))
+        {
+            return threshold;
+        }
+
+        Span<float> difference = scratch[..minuend.Length];
+        MethodKernels.Subtract(minuend, subtrahend, difference);
+        return RadixSelect(difference, keep, out above);
+    }
+
+    /// <summary>
     /// Where <see cref="ApplyThreshold"/> stops keeping elements equal to <paramref name="threshold"/> in this piece: the
     /// index just after the last equal element it keeps (0 when it keeps none), with <paramref name="equalToKeep"/>
     /// decremented as <see cref="ApplyThreshold"/> would. <see cref="ApplyThreshold"/> is then the same as keeping, per

@@ -59,6 +59,8 @@ internal sealed class GraphTensorEvaluation
                         using MethodOperands operands = Operands(merge, start, count);
                         state.Observe(pass, operands);
                     },
+                    _workspace.PieceElements,
+                    CachedPiece(),
                     cancellation);
                 state.EndPass(pass);
             }
@@ -74,11 +76,29 @@ internal sealed class GraphTensorEvaluation
                 ElementConvert.Narrow(output.AsSpan(0, count), narrowed, outputType);
                 writer.Write(_tensor.Name, start * size, narrowed);
             },
+            CachedPiece(),
+            CachedPiece(),
             cancellation);
     }
 
-    /// <summary>Calls <paramref name="body"/> for each piece in index order (one empty piece for an empty tensor).</summary>
-    private void Sweep(Action<long, int> body, CancellationToken cancellation)
+    /// <summary>
+    /// The piece of a split tensor's sweeps on the CPU: its pieces are re-read from the inputs in every sweep anyway, so
+    /// they go through in <see cref="CachedPieceElements"/> (the bytes do not depend on the piece size): every read,
+    /// widened, merged and narrowed array of a piece then stays in the core's cache, where a full-size piece's
+    /// (megabytes per operand) went out to memory and back at every step. The streaming passes keep a full-size first
+    /// piece: the trim's bracket is sampled from it. A whole tensor is one piece (its state may hold it whole), and a
+    /// device wants large pieces.
+    /// </summary>
+    private int CachedPiece() => _whole || _device is not null ? _workspace.PieceElements : Math.Min(_workspace.PieceElements, CachedPieceElements);
+
+    /// <summary>A cache-sized piece: 64 Ki elements, a quarter of a megabyte per f32 operand (a multiple of 4096 elements, as every piece).</summary>
+    internal const int CachedPieceElements = 1 << 16;
+
+    /// <summary>
+    /// Calls <paramref name="body"/> for each piece in index order (one empty piece for an empty tensor): the first of
+    /// <paramref name="firstPiece"/> elements, the next ones of <paramref name="piece"/>.
+    /// </summary>
+    private void Sweep(Action<long, int> body, int firstPiece, int piece, CancellationToken cancellation)
     {
         foreach (MethodTensorState state in _states.Values)
         {
@@ -89,7 +109,7 @@ internal sealed class GraphTensorEvaluation
         do
         {
             cancellation.ThrowIfCancellationRequested();
-            int count = (int)Math.Min(_workspace.PieceElements, _elements - start);
+            int count = (int)Math.Min(start == 0 ? firstPiece : piece, _elements - start);
             if (!_whole)
             {
                 _piece.Clear(); // the previous piece's values

@@ -44,6 +44,10 @@ public sealed class PieceSizeTests : IDisposable
         Assert.Equal(whole, Merge(recipe, "auto", threads: 2, pieceElements: null));
         Assert.Equal(whole, Merge(recipe, "p4096", threads: 2, pieceElements: 4096));
         Assert.Equal(whole, Merge(recipe, "p1028", threads: 1, pieceElements: 1028));
+
+        // Above the cache-sized piece a split tensor's first piece is full size and the later ones are cache-sized.
+        Assert.Equal(whole, Merge(recipe, "p69632", threads: 2, pieceElements: 17 * 4096));
+        Assert.Equal(whole, Merge(recipe, "p131072", threads: 1, pieceElements: 1 << 17));
     }
 
     public void Dispose() => _dir.Dispose();

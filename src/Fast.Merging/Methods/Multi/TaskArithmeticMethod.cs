@@ -98,6 +98,12 @@ internal static class TaskArithmeticMethod
                 return;
             }
 
+            if (_trim && _consensus && !_drop && (_streamedTrim || (_keep > 0 && _keep < count)) && operands.ModelCount <= TiesCombine.MaxModels)
+            {
+                EvaluateTies(operands, weights, destination);
+                return;
+            }
+
             var weighted = new float[operands.ModelCount][];
             for (int m = 0; m < operands.ModelCount; m++)
             {
@@ -144,6 +150,38 @@ internal static class TaskArithmeticMethod
 
             operands.Base.CopyTo(destination);
             MethodKernels.AddScaled(destination, mixed, (float)_parameters.Lambda);
+        }
+
+        /// <summary>
+        /// ties on the CPU with a real trim (0 &lt; k &lt; n): each model's threshold, then <see cref="TiesCombine"/> in
+        /// one pass over the operands. A whole tensor's thresholds come from its differences scanned as they are
+        /// computed (<see cref="MagnitudeTrim.DifferenceThreshold"/>), a split one's from the streamed passes; neither
+        /// stores a difference array (the separate kernels wrote and re-read one per model and step).
+        /// </summary>
+        private void EvaluateTies(MethodOperands operands, float[] weights, Span<float> destination)
+        {
+            int models = operands.ModelCount;
+            Span<uint> thresholds = stackalloc uint[models];
+            Span<long> equalToKeep = stackalloc long[models];
+            if (_streamedTrim)
+            {
+                for (int m = 0; m < models; m++)
+                {
+                    thresholds[m] = _selections![m].Threshold;
+                }
+
+                TiesCombine.Apply(operands.Base, [.. operands.ModelArrays], thresholds, _equalToKeep!, weights, _parameters.Normalize, (float)_parameters.Lambda, destination);
+                return;
+            }
+
+            Span<float> scratch = operands.Rent().AsSpan(0, operands.Count); // for a threshold whose sampled bracket missed
+            for (int m = 0; m < models; m++)
+            {
+                thresholds[m] = MagnitudeTrim.DifferenceThreshold(operands.Model(m), operands.Base, _keep, scratch, out long above);
+                equalToKeep[m] = _keep - above;
+            }
+
+            TiesCombine.Apply(operands.Base, [.. operands.ModelArrays], thresholds, equalToKeep, weights, _parameters.Normalize, (float)_parameters.Lambda, destination);
         }
 
         /// <summary>The weights' f32 sum in order, 1 when it is nearly 0: what the sum without consensus is divided by.</summary>
