@@ -8,7 +8,8 @@ namespace Fast.Bench;
 /// <c>-- slothful-compare [THREADS]</c> the SlothfulAttention pooling timings bench/slothful_vs_torch.py compares with torch;
 /// <c>-- slothful-micro [SECONDS [SHAPE]]</c> single-thread pooling against a memcpy of the same bytes, interleaved;
 /// <c>-- slothful-compare-gpu</c> the same on the first CUDA device (<c>slothful_vs_torch.py --cuda</c>);
-/// <c>-- plusrandom-micro [SECONDS]</c> calcmode plus random's draw and add against fp16 weighted sum, one thread, interleaved.
+/// <c>-- plusrandom-micro [SECONDS]</c> calcmode plus random's draw and add against fp16 weighted sum, one thread, interleaved;
+/// <c>-- widen-micro [SECONDS]</c> binary16 → binary32 widening, the current code against the previous, one thread, interleaved.
 /// </summary>
 internal static class Program
 {
@@ -43,6 +44,12 @@ internal static class Program
         if (args is ["plusrandom-micro", ..])
         {
             Randomness.PlusRandomMicro.Run(args.Length > 1 ? double.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 5.0);
+            return;
+        }
+
+        if (args is ["widen-micro", ..])
+        {
+            Conversion.WidenMicro.Run(args.Length > 1 ? double.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 3.0);
             return;
         }
 
