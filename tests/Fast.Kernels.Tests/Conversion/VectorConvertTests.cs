@@ -81,6 +81,99 @@ public class VectorConvertTests
         Assert.Equal(2 * 1023, subnormalCount);
     }
 
+    [Fact]
+    public void F16_narrowing_lanes_of_every_width_match_scalar_and_System_Half_on_a_structured_set_and_10_million_random_patterns()
+    {
+        uint[] structured = StructuredNarrowingPatterns();
+        CheckNarrowingOfEveryWidth(structured);
+        var random = new Random(2026);
+        var chunk = new uint[1 << 20];
+        for (int done = 0; done < 10_000_000; done += chunk.Length)
+        {
+            for (int i = 0; i < chunk.Length; i++)
+            {
+                chunk[i] = (uint)random.NextInt64(0, 1L << 32);
+            }
+
+            CheckNarrowingOfEveryWidth(chunk);
+        }
+    }
+
+    /// <summary>
+    /// Every binary32 exponent × the mantissas where binary16 rounding changes (around the kept LSB, the round bit and
+    /// the sticky bits, the ends) × both signs; ±0, ±inf, quiet and signalling NaNs with payloads in the kept and the
+    /// dropped bits; every tie between neighbouring binary16 values (subnormal ones included, 65504/65536 → 65520 among
+    /// them) and one float ulp either side of it.
+    /// </summary>
+    private static uint[] StructuredNarrowingPatterns()
+    {
+        var patterns = new List<uint>();
+        uint[] mantissas = [0, 1, 2, 0x0FFF, 0x1000, 0x1001, 0x1FFF, 0x2000, 0x2001, 0x2FFF, 0x3000, 0x3001, 0x40_0000, 0x40_1000, 0x7F_E000, 0x7F_EFFF, 0x7F_F000, 0x7F_F001, 0x7F_FFFF];
+        for (uint exponent = 0; exponent < 256; exponent++)
+        {
+            foreach (uint mantissa in mantissas)
+            {
+                patterns.Add((exponent << 23) | mantissa);
+            }
+        }
+
+        patterns.AddRange([0x7F80_0001u, 0x7FA0_0000u, 0x7FBF_E000u, 0x7FC0_0000u, 0x7FC0_1FFFu, 0x7FFF_FFFFu, 0x7F80_2000u, 0x7F80_1FFFu]);
+        for (int h = 0; h < 0x7C00; h++)
+        {
+            double tie = ((double)ScalarConvert.F16ToSingle((ushort)h) + ScalarConvert.F16ToSingle((ushort)(h + 1))) / 2;
+            uint tieBits = BitConverter.SingleToUInt32Bits((float)tie);
+            Assert.Equal(tie, (double)BitConverter.UInt32BitsToSingle(tieBits)); // every tie is a binary32 value
+            patterns.AddRange([tieBits - 1, tieBits, tieBits + 1]);
+        }
+
+        int count = patterns.Count;
+        for (int i = 0; i < count; i++)
+        {
+            patterns.Add(patterns[i] | 0x8000_0000u);
+        }
+
+        while (patterns.Count % 16 != 0)
+        {
+            patterns.Add(0x3C00_0000u); // whole vectors only, so no pattern above is left out
+        }
+
+        return patterns.ToArray();
+    }
+
+    private static void CheckNarrowingOfEveryWidth(uint[] patterns)
+    {
+        int n = patterns.Length;
+        Assert.Equal(0, n % 16);
+        var by512 = new uint[n];
+        var by256 = new uint[n];
+        var by128 = new uint[n];
+        for (int i = 0; i < n; i += 16)
+        {
+            HalfLanes.SingleToF16(Vector512.Create(patterns.AsSpan(i, 16)).AsSingle()).CopyTo(by512.AsSpan(i, 16));
+        }
+
+        for (int i = 0; i < n; i += 8)
+        {
+            HalfLanes.SingleToF16(Vector256.Create(patterns.AsSpan(i, 8)).AsSingle()).CopyTo(by256.AsSpan(i, 8));
+        }
+
+        for (int i = 0; i < n; i += 4)
+        {
+            HalfLanes.SingleToF16(Vector128.Create(patterns.AsSpan(i, 4)).AsSingle()).CopyTo(by128.AsSpan(i, 4));
+        }
+
+        for (int i = 0; i < n; i++)
+        {
+            float value = BitConverter.UInt32BitsToSingle(patterns[i]);
+            ushort scalar = ScalarConvert.SingleToF16(value);
+            ushort half = BitConverter.HalfToUInt16Bits((Half)value);
+            if (scalar != half || by512[i] != scalar || by256[i] != scalar || by128[i] != scalar)
+            {
+                Assert.Fail($"0x{patterns[i]:X8}: System.Half 0x{half:X4}, scalar 0x{scalar:X4}, 512 0x{by512[i]:X}, 256 0x{by256[i]:X}, 128 0x{by128[i]:X}");
+            }
+        }
+    }
+
     /// <summary>
     /// The widening's contract from outside the code under test: System.Half's value for every non-NaN pattern, and for
     /// NaN the rule FastMerge keeps (System.Half would quiet signalling NaNs): sign, all-ones exponent, the 10 payload
