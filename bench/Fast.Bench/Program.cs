@@ -9,7 +9,7 @@ namespace Fast.Bench;
 /// <c>-- slothful-micro [SECONDS [SHAPE]]</c> single-thread pooling against a memcpy of the same bytes, interleaved;
 /// <c>-- slothful-compare-gpu</c> the same on the first CUDA device (<c>slothful_vs_torch.py --cuda</c>);
 /// <c>-- plusrandom-micro [SECONDS]</c> calcmode plus random's draw and add against fp16 weighted sum, one thread, interleaved;
-/// <c>-- widen-micro [SECONDS]</c> binary16 → binary32 widening, the current code against the previous, one thread, interleaved.
+/// <c>-- widen-micro [SECONDS]</c> binary16 ↔ binary32 widening and narrowing, the current code against the previous, one thread, interleaved.
 /// </summary>
 internal static class Program
 {
