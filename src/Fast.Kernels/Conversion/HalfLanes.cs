@@ -12,8 +12,8 @@ internal static class HalfLanes
 {
     private const float MinNormalF16 = 1.0f / 16384.0f; // 2^-14
 
-    // F16ToSingle, per lane (about 11 vector operations at 512 bits where the old form took 15; the JIT turns the two
-    // selects into masked vpord/vsubps and the sign merge into one vpternlogd):
+    // F16ToSingle, per lane (11 vector operations at 512 bits as the JIT emits them, where the old form took 16; the two
+    // selects become masked vpord/vsubps and the sign merge one vpternlogd):
     // - normal: the 15 exponent/mantissa bits moved up 13 and rebiased from 15 to 127 by an integer add;
     // - inf/NaN (exponent 31): the rebiased exponent (143) OR-ed up to 255 — integer only, so every NaN payload and
     //   signalling NaN comes out bit for bit (a float operation would quiet it);
@@ -25,7 +25,7 @@ internal static class HalfLanes
     private const uint SubnormalAsMinNormalBits = 0x3880_0000u; // exponent field of 2^-14
 
     // SingleToF16, per lane, the scalar code's cases in integer form (16 operations at 512 bits where the old form
-    // took 20): the normal rounding (rebias, add 0x0FFF plus the kept LSB, shift) clamped by an unsigned Min at 0x7C00,
+    // took 18): the normal rounding (rebias, add 0x0FFF plus the kept LSB, shift) clamped by an unsigned Min at 0x7C00,
     // which is exactly where 65520 and everything above it (+inf included) must land, so the infinity case needs no
     // compare and select of its own; the subnormal range by the FPU's own round-to-even (ScalarConvert's magic add);
     // NaN as 0x7E00 with the top payload bits; the sign OR-ed back last. The a >> 13 is shared by the rounding bit and
