@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace Fast.Kernels.Methods;
@@ -98,8 +99,12 @@ public static class MethodKernels
         // An array, not the interface: the vector loop reads every operand per element group.
         float[][] deltas = weightedDeltas as float[][] ?? [.. weightedDeltas];
         int count = deltas.Length;
-        Span<Vector<float>> terms = count <= StackTerms ? stackalloc Vector<float>[count] : new Vector<float>[count];
-        Span<float> scalarTerms = count <= StackTerms ? stackalloc float[count] : new float[count];
+        // Fixed-size buffers rather than stackalloc: a method with a stackalloc is compiled once, fully optimised but
+        // without tiering's profile, and measured slower here.
+        TermVectors vectorBuffer = default;
+        TermScalars scalarBuffer = default;
+        Span<Vector<float>> terms = count <= StackTerms ? ((Span<Vector<float>>)vectorBuffer)[..count] : new Vector<float>[count];
+        Span<float> scalarTerms = count <= StackTerms ? ((Span<float>)scalarBuffer)[..count] : new float[count];
         int n = mixed.Length;
         int lanes = Vector<float>.Count;
         int vectorEnd = n - (n % lanes);
@@ -127,6 +132,20 @@ public static class MethodKernels
 
             mixed[i] = SignElection.Mix(scalarTerms, sum, weights, normalize);
         }
+    }
+
+    /// <summary>One element group's terms for up to <see cref="StackTerms"/> operands, on the stack.</summary>
+    [InlineArray(StackTerms)]
+    private struct TermVectors
+    {
+        private Vector<float> _element0;
+    }
+
+    /// <summary>One element's terms for up to <see cref="StackTerms"/> operands, on the stack.</summary>
+    [InlineArray(StackTerms)]
+    private struct TermScalars
+    {
+        private float _element0;
     }
 
     /// <summary><c>destination[i] = x[i] / divisor</c> (a division, not a product with the reciprocal).</summary>
