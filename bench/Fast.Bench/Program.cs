@@ -9,7 +9,8 @@ namespace Fast.Bench;
 /// <c>-- slothful-micro [SECONDS [SHAPE]]</c> single-thread pooling against a memcpy of the same bytes, interleaved;
 /// <c>-- slothful-compare-gpu</c> the same on the first CUDA device (<c>slothful_vs_torch.py --cuda</c>);
 /// <c>-- plusrandom-micro [SECONDS]</c> calcmode plus random's draw and add against fp16 weighted sum, one thread, interleaved;
-/// <c>-- widen-micro [SECONDS]</c> binary16 ↔ binary32 widening and narrowing, the current code against the previous, one thread, interleaved.
+/// <c>-- widen-micro [SECONDS]</c> binary16 ↔ binary32 widening and narrowing, the current code against the previous, one thread, interleaved;
+/// <c>-- ties-micro [SECONDS [BASELINE_FAST_KERNELS_DLL]]</c> TIES' fused pass and sign election, one thread, against another build's.
 /// </summary>
 internal static class Program
 {
@@ -50,6 +51,12 @@ internal static class Program
         if (args is ["widen-micro", ..])
         {
             Conversion.WidenMicro.Run(args.Length > 1 ? double.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 3.0);
+            return;
+        }
+
+        if (args is ["ties-micro", ..])
+        {
+            Kernels.TiesCombineMicro.Run(args.Length > 1 ? double.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 5.0, args.Length > 2 ? args[2] : string.Empty);
             return;
         }
 

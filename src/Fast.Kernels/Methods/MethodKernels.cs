@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace Fast.Kernels.Methods;
@@ -10,6 +11,9 @@ namespace Fast.Kernels.Methods;
 /// </summary>
 public static class MethodKernels
 {
+    /// <summary>Operands up to which <see cref="SignElectedMean"/> holds one element group's terms on the stack.</summary>
+    private const int StackTerms = 64;
+
     /// <summary><c>acc[i] = acc[i] + weight·x[i]</c>: the product, then the sum, each rounded.</summary>
     /// <param name="acc">The running sum, in place.</param>
     /// <param name="x">The term.</param>
@@ -94,60 +98,54 @@ public static class MethodKernels
 
         // An array, not the interface: the vector loop reads every operand per element group.
         float[][] deltas = weightedDeltas as float[][] ?? [.. weightedDeltas];
+        int count = deltas.Length;
+        // Fixed-size buffers rather than stackalloc: a method with a stackalloc is compiled once, fully optimised but
+        // without tiering's profile, and measured slower here.
+        TermVectors vectorBuffer = default;
+        TermScalars scalarBuffer = default;
+        Span<Vector<float>> terms = count <= StackTerms ? ((Span<Vector<float>>)vectorBuffer)[..count] : new Vector<float>[count];
+        Span<float> scalarTerms = count <= StackTerms ? ((Span<float>)scalarBuffer)[..count] : new float[count];
         int n = mixed.Length;
         int lanes = Vector<float>.Count;
         int vectorEnd = n - (n % lanes);
-        var zero = Vector<float>.Zero;
-        var one = Vector<float>.One;
         for (int i = 0; i < vectorEnd; i += lanes)
         {
-            Vector<float> sum = zero;
-            for (int m = 0; m < deltas.Length; m++)
+            Vector<float> sum = Vector<float>.Zero;
+            for (int m = 0; m < count; m++)
             {
-                sum += new Vector<float>(deltas[m], i);
+                var term = new Vector<float>(deltas[m], i);
+                terms[m] = term;
+                sum += term;
             }
 
-            Vector<int> positive = Vector.GreaterThanOrEqual(sum, zero);
-            Vector<float> acc = zero, divisor = zero;
-            for (int m = 0; m < deltas.Length; m++)
-            {
-                var v = new Vector<float>(deltas[m], i);
-                Vector<int> elected = Vector.ConditionalSelect(positive, Vector.GreaterThan(v, zero), Vector.LessThan(v, zero));
-                acc += Vector.ConditionalSelect(elected.As<int, float>(), v, zero);
-                divisor += Vector.ConditionalSelect(elected.As<int, float>(), new Vector<float>(weights[m]), zero);
-            }
-
-            if (normalize)
-            {
-                divisor = Vector.ConditionalSelect(Vector.Equals(divisor, zero).As<int, float>(), one, divisor);
-                acc /= divisor;
-            }
-
-            acc.CopyTo(mixed[i..]);
+            SignElection.Mix(terms, sum, weights, normalize).CopyTo(mixed[i..]);
         }
 
         for (int i = vectorEnd; i < n; i++)
         {
             float sum = 0f;
-            for (int m = 0; m < deltas.Length; m++)
+            for (int m = 0; m < count; m++)
             {
-                sum += deltas[m][i];
+                scalarTerms[m] = deltas[m][i];
+                sum += scalarTerms[m];
             }
 
-            bool positive = sum >= 0f;
-            float acc = 0f, divisor = 0f;
-            for (int m = 0; m < deltas.Length; m++)
-            {
-                float v = deltas[m][i];
-                if (positive ? v > 0f : v < 0f)
-                {
-                    acc += v;
-                    divisor += weights[m];
-                }
-            }
-
-            mixed[i] = normalize ? acc / (divisor == 0f ? 1f : divisor) : acc;
+            mixed[i] = SignElection.Mix(scalarTerms, sum, weights, normalize);
         }
+    }
+
+    /// <summary>One element group's terms for up to <see cref="StackTerms"/> operands, on the stack.</summary>
+    [InlineArray(StackTerms)]
+    private struct TermVectors
+    {
+        private Vector<float> _element0;
+    }
+
+    /// <summary>One element's terms for up to <see cref="StackTerms"/> operands, on the stack.</summary>
+    [InlineArray(StackTerms)]
+    private struct TermScalars
+    {
+        private float _element0;
     }
 
     /// <summary><c>destination[i] = x[i] / divisor</c> (a division, not a product with the reciprocal).</summary>

@@ -7,7 +7,7 @@ namespace Fast.Kernels.Methods;
 /// <summary>
 /// TIES after its thresholds are known, fused into ONE pass over the operands: per element, δᵢ = Mᵢ − base, the trim
 /// (<see cref="MagnitudeTrim.ApplyThreshold"/>'s rule), wᵢ·δᵢ, the sign election and disjoint mean
-/// (<see cref="MethodKernels.SignElectedMean"/>) and <c>base + λ·mixed</c> (<see cref="MethodKernels.AddScaled"/>).
+/// (<see cref="SignElection"/>, as <see cref="MethodKernels.SignElectedMean"/>) and <c>base + λ·mixed</c> (<see cref="MethodKernels.AddScaled"/>).
 /// The separate kernels wrote and re-read an f32 array per model and step (subtract, trim, scale, mean, copy, add);
 /// here every intermediate stays in registers. Each element goes through the same binary32 operations in the same
 /// order, so the bytes are those of the separate kernels, at every SIMD width.
@@ -87,7 +87,6 @@ public static class TiesCombine
         Span<float> scalarTerms = stackalloc float[count];
         Vector512<int> mask = Vector512.Create((int)MagnitudeMask);
         Vector512<float> zero = Vector512<float>.Zero;
-        Vector512<float> one = Vector512<float>.One;
         Vector512<float> lambdaV = Vector512.Create(lambda);
         int i = 0;
         for (; i <= n - lanes; i += lanes)
@@ -125,23 +124,7 @@ public static class TiesCombine
                 continue;
             }
 
-            Vector512<float> positive = Vector512.GreaterThanOrEqual(sum, zero);
-            Vector512<float> acc = zero, divisor = zero;
-            for (int m = 0; m < count; m++)
-            {
-                Vector512<float> v = terms[m];
-                Vector512<float> elected = Vector512.ConditionalSelect(positive, Vector512.GreaterThan(v, zero), Vector512.LessThan(v, zero));
-                acc += Vector512.ConditionalSelect(elected, v, zero);
-                divisor += Vector512.ConditionalSelect(elected, Vector512.Create(weights[m]), zero);
-            }
-
-            if (normalize)
-            {
-                divisor = Vector512.ConditionalSelect(Vector512.Equals(divisor, zero), one, divisor);
-                acc /= divisor;
-            }
-
-            (b + (lambdaV * acc)).StoreUnsafe(ref destinationRef, (nuint)i);
+            (b + (lambdaV * SignElection.Mix(terms, sum, weights, normalize))).StoreUnsafe(ref destinationRef, (nuint)i);
         }
 
         return i;
@@ -161,7 +144,6 @@ public static class TiesCombine
         Span<float> scalarTerms = stackalloc float[count];
         var mask = new Vector<int>((int)MagnitudeMask);
         var zero = Vector<float>.Zero;
-        var one = Vector<float>.One;
         var lambdaV = new Vector<float>(lambda);
         int i = start;
         for (; i <= n - lanes; i += lanes)
@@ -201,23 +183,7 @@ public static class TiesCombine
                 continue;
             }
 
-            Vector<int> positive = Vector.GreaterThanOrEqual(sum, zero);
-            Vector<float> acc = zero, divisor = zero;
-            for (int m = 0; m < count; m++)
-            {
-                Vector<float> v = terms[m];
-                Vector<int> elected = Vector.ConditionalSelect(positive, Vector.GreaterThan(v, zero), Vector.LessThan(v, zero));
-                acc += Vector.ConditionalSelect(elected.As<int, float>(), v, zero);
-                divisor += Vector.ConditionalSelect(elected.As<int, float>(), new Vector<float>(weights[m]), zero);
-            }
-
-            if (normalize)
-            {
-                divisor = Vector.ConditionalSelect(Vector.Equals(divisor, zero).As<int, float>(), one, divisor);
-                acc /= divisor;
-            }
-
-            Vector.StoreUnsafe(b + (lambdaV * acc), ref destinationRef, (nuint)i);
+            Vector.StoreUnsafe(b + (lambdaV * SignElection.Mix(terms, sum, weights, normalize)), ref destinationRef, (nuint)i);
         }
 
         return i;
@@ -243,19 +209,6 @@ public static class TiesCombine
             sum += terms[m];
         }
 
-        bool positive = sum >= 0f;
-        float acc = 0f, divisor = 0f;
-        for (int m = 0; m < models.Length; m++)
-        {
-            float v = terms[m];
-            if (positive ? v > 0f : v < 0f)
-            {
-                acc += v;
-                divisor += weights[m];
-            }
-        }
-
-        float mixed = normalize ? acc / (divisor == 0f ? 1f : divisor) : acc;
-        return b + (lambda * mixed);
+        return b + (lambda * SignElection.Mix(terms, sum, weights, normalize));
     }
 }

@@ -10,7 +10,7 @@ namespace Fast.Merging.Methods;
 /// <see cref="Device"/> the methods run their elementwise part there (device gpu), the per-tensor scalars on the CPU.
 /// </summary>
 internal sealed class MethodOperands(
-    string tensorName, long start, int count, float[]? baseValues, ElementType baseType, IReadOnlyList<float[]> models, IReadOnlyList<ElementType> modelTypes, ScratchBuffers scratch,
+    string tensorName, long start, int count, float[]? baseValues, ElementType baseType, float[][] models, IReadOnlyList<ElementType> modelTypes, ScratchBuffers scratch,
     IMethodAccelerator? device = null)
     : IDisposable
 {
@@ -35,7 +35,7 @@ internal sealed class MethodOperands(
     public ElementType BaseType { get; } = baseType;
 
     /// <summary>Model operands in the node's order.</summary>
-    public int ModelCount => models.Count;
+    public int ModelCount => models.Length;
 
     /// <summary>Model <paramref name="m"/>'s values.</summary>
     public ReadOnlySpan<float> Model(int m) => models[m].AsSpan(0, Count);
@@ -45,6 +45,12 @@ internal sealed class MethodOperands(
 
     /// <summary>The model arrays in the node's order (each at least <see cref="Count"/> elements).</summary>
     public IReadOnlyList<float[]> ModelArrays => models;
+
+    /// <summary>
+    /// The same arrays as a span over the array held here: a kernel that takes them per piece (<see cref="Fast.Kernels.Methods.TiesCombine"/>)
+    /// gets them without a copy (a 64 Ki-element piece is short enough that a small array per call shows).
+    /// </summary>
+    public ReadOnlySpan<float[]> ModelArraySpan => models;
 
     /// <summary>Model <paramref name="m"/>'s stored element type.</summary>
     public ElementType ModelType(int m) => modelTypes[m];

@@ -134,6 +134,54 @@ public class MethodKernelTests
         }
     }
 
+    /// <summary>
+    /// Operand counts around the 64 whose terms SignElectedMean holds on the stack (more go to a heap buffer), each
+    /// against the rule written out in order.
+    /// </summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(64)]
+    [InlineData(65)]
+    [InlineData(70)]
+    public void SignElectedMeanMatchesScalarForAnyOperandCount(int operands)
+    {
+        float[] weights = [.. Enumerable.Range(0, operands).Select(m => 0.25f + (0.125f * (m % 7)))];
+        for (int n = 0; n <= 35; n++)
+        {
+            float[][] terms = [.. Enumerable.Range(0, operands).Select(m => Values(n, 100 + m))];
+            foreach (bool normalize in new[] { false, true })
+            {
+                float[] mixed = new float[n];
+                MethodKernels.SignElectedMean(terms, weights, normalize, mixed);
+                for (int i = 0; i < n; i++)
+                {
+                    float sum = 0f;
+                    for (int m = 0; m < operands; m++)
+                    {
+                        sum += terms[m][i];
+                    }
+
+                    float acc = 0f, divisor = 0f;
+                    for (int m = 0; m < operands; m++)
+                    {
+                        float v = terms[m][i];
+                        if (sum >= 0f ? v > 0f : v < 0f)
+                        {
+                            acc += v;
+                            divisor += weights[m];
+                        }
+                    }
+
+                    float expected = normalize ? acc / (divisor == 0f ? 1f : divisor) : acc;
+                    Assert.True(
+                        BitConverter.SingleToUInt32Bits(expected) == BitConverter.SingleToUInt32Bits(mixed[i]),
+                        $"operands {operands} n {n} i {i} normalize {normalize}: {mixed[i]} instead of {expected}");
+                }
+            }
+        }
+    }
+
     private static float[] Values(int n, int seed)
     {
         var random = new Random(seed);

@@ -170,7 +170,7 @@ internal static class TaskArithmeticMethod
                     thresholds[m] = _selections![m].Threshold;
                 }
 
-                TiesCombine.Apply(operands.Base, [.. operands.ModelArrays], thresholds, _equalToKeep!, weights, _parameters.Normalize, (float)_parameters.Lambda, destination);
+                TiesCombine.Apply(operands.Base, operands.ModelArraySpan, thresholds, _equalToKeep!, weights, _parameters.Normalize, (float)_parameters.Lambda, destination);
                 return;
             }
 
@@ -181,7 +181,7 @@ internal static class TaskArithmeticMethod
                 equalToKeep[m] = _keep - above;
             }
 
-            TiesCombine.Apply(operands.Base, [.. operands.ModelArrays], thresholds, equalToKeep, weights, _parameters.Normalize, (float)_parameters.Lambda, destination);
+            TiesCombine.Apply(operands.Base, operands.ModelArraySpan, thresholds, equalToKeep, weights, _parameters.Normalize, (float)_parameters.Lambda, destination);
         }
 
         /// <summary>The weights' f32 sum in order, 1 when it is nearly 0: what the sum without consensus is divided by.</summary>
