@@ -9,7 +9,7 @@ namespace Fast.Bench;
 /// <c>-- slothful-micro [SECONDS [SHAPE]]</c> single-thread pooling against a memcpy of the same bytes, interleaved;
 /// <c>-- slothful-compare-gpu</c> the same on the first CUDA device (<c>slothful_vs_torch.py --cuda</c>);
 /// <c>-- plusrandom-micro [SECONDS]</c> calcmode plus random's draw and add against fp16 weighted sum, one thread, interleaved;
-/// <c>-- widen-micro [SECONDS]</c> binary16 ↔ binary32 widening and narrowing, the current code against the previous, one thread, interleaved;
+/// <c>-- widen-micro [SECONDS [BASELINE_FAST_KERNELS_DLL]]</c> binary16 ↔ binary32 widening and narrowing, one thread, against another build's;
 /// <c>-- ties-micro [SECONDS [BASELINE_FAST_KERNELS_DLL]]</c> TIES' fused pass and sign election, one thread, against another build's.
 /// </summary>
 internal static class Program
@@ -50,7 +50,7 @@ internal static class Program
 
         if (args is ["widen-micro", ..])
         {
-            Conversion.WidenMicro.Run(args.Length > 1 ? double.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 3.0);
+            Conversion.WidenMicro.Run(args.Length > 1 ? double.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 3.0, args.Length > 2 ? args[2] : string.Empty);
             return;
         }
 

@@ -1,5 +1,3 @@
-using System.Reflection;
-using System.Runtime.Loader;
 using Fast.Kernels.Methods;
 
 namespace Fast.Bench.Kernels;
@@ -36,14 +34,11 @@ internal static class TiesCombineMicro
         AddRows(rows, "this build", TiesCombine.Apply, MethodKernels.SignElectedMean, baseValues, models, weighted, thresholds, equalToKeep, weights);
         if (baselinePath.Length > 0)
         {
-            Assembly baseline = new AssemblyLoadContext("baseline").LoadFromAssemblyPath(Path.GetFullPath(baselinePath));
-            Type ties = baseline.GetType("Fast.Kernels.Methods.TiesCombine", throwOnError: true)!;
-            Type kernels = baseline.GetType("Fast.Kernels.Methods.MethodKernels", throwOnError: true)!;
             AddRows(
                 rows,
                 "baseline",
-                ties.GetMethod(nameof(TiesCombine.Apply))!.CreateDelegate<TiesApply>(),
-                kernels.GetMethod(nameof(MethodKernels.SignElectedMean))!.CreateDelegate<SignElectedMeanCall>(),
+                BaselineBuild.Method<TiesApply>(baselinePath, "Fast.Kernels.Methods.TiesCombine", nameof(TiesCombine.Apply)),
+                BaselineBuild.Method<SignElectedMeanCall>(baselinePath, "Fast.Kernels.Methods.MethodKernels", nameof(MethodKernels.SignElectedMean)),
                 baseValues,
                 models,
                 weighted,
