@@ -112,6 +112,60 @@ public sealed class TorchColumnSumAccumulator
         ReadOnlySpan<float> x, ReadOnlySpan<float> dx, ReadOnlySpan<float> sx,
         ReadOnlySpan<float> y, ReadOnlySpan<float> dy, ReadOnlySpan<float> sy, ref TorchMagnitudeAccumulator magnitude)
     {
+        bool divided = CheckFusedRow(x, dx, sx, y, dy, sy);
+        int n = _rowByRow;
+        if (_wide is not null)
+        {
+            magnitude.AddWithNormalizedProducts(
+                x[..n], divided ? dx[..n] : default, sx[..n], y[..n], divided ? dy[..n] : default, sy[..n], _wide.LevelZero);
+            _wide.Carry();
+        }
+
+        AddFusedRest(x, dx, sx, y, dy, sy, divided, ref magnitude);
+    }
+
+    /// <summary>
+    /// The fused <see cref="AddNormalizedProductsRow(ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ref TorchMagnitudeAccumulator)"/>
+    /// of two tensors' rows of the same number of columns, in one loop over their row-by-row columns: each tensor keeps
+    /// its own sums, dot chain and norms (the bits of two separate calls), but the two dot chains (torch's
+    /// <c>sdot</c>, one dependent f32 add per element) interleave, so each waits out its add latency on the other's
+    /// work. Both rows are divided (cosineA: <paramref name="firstDx"/> … <paramref name="secondDy"/> given) or neither.
+    /// </summary>
+    /// <exception cref="ArgumentException">A span has the wrong length, the column counts differ, the rows are not a multiple of 8 columns, or one row is divided and the other not.</exception>
+    /// <exception cref="InvalidOperationException">Every row was already added to either, or a magnitude is finished.</exception>
+    public static void AddNormalizedProductsRows(
+        TorchColumnSumAccumulator first, ReadOnlySpan<float> firstX, ReadOnlySpan<float> firstDx, ReadOnlySpan<float> firstSx,
+        ReadOnlySpan<float> firstY, ReadOnlySpan<float> firstDy, ReadOnlySpan<float> firstSy, ref TorchMagnitudeAccumulator firstMagnitude,
+        TorchColumnSumAccumulator second, ReadOnlySpan<float> secondX, ReadOnlySpan<float> secondDx, ReadOnlySpan<float> secondSx,
+        ReadOnlySpan<float> secondY, ReadOnlySpan<float> secondDy, ReadOnlySpan<float> secondSy, ref TorchMagnitudeAccumulator secondMagnitude)
+    {
+        ArgumentNullException.ThrowIfNull(first);
+        ArgumentNullException.ThrowIfNull(second);
+        Guard.SameLength(first._columns, second._columns, nameof(second));
+        bool divided = first.CheckFusedRow(firstX, firstDx, firstSx, firstY, firstDy, firstSy);
+        if (second.CheckFusedRow(secondX, secondDx, secondSx, secondY, secondDy, secondSy) != divided)
+        {
+            throw new ArgumentException("both rows are divided (cosineA) or neither", nameof(secondDx));
+        }
+
+        int n = first._rowByRow;
+        if (first._wide is not null && second._wide is not null)
+        {
+            TorchMagnitudeAccumulator.AddPairWithNormalizedProducts(
+                ref firstMagnitude, firstX[..n], divided ? firstDx[..n] : default, firstSx[..n], firstY[..n], divided ? firstDy[..n] : default, firstSy[..n], first._wide.LevelZero,
+                ref secondMagnitude, secondX[..n], divided ? secondDx[..n] : default, secondSx[..n], secondY[..n], divided ? secondDy[..n] : default, secondSy[..n], second._wide.LevelZero);
+            first._wide.Carry();
+            second._wide.Carry();
+        }
+
+        first.AddFusedRest(firstX, firstDx, firstSx, firstY, firstDy, firstSy, divided, ref firstMagnitude);
+        second.AddFusedRest(secondX, secondDx, secondSx, secondY, secondDy, secondSy, divided, ref secondMagnitude);
+    }
+
+    /// <summary>Checks a fused row's spans and state; returns whether it is divided (dx and dy given).</summary>
+    private bool CheckFusedRow(
+        ReadOnlySpan<float> x, ReadOnlySpan<float> dx, ReadOnlySpan<float> sx, ReadOnlySpan<float> y, ReadOnlySpan<float> dy, ReadOnlySpan<float> sy)
+    {
         Guard.SameLength(_columns, x.Length, nameof(x));
         Guard.SameLength(_columns, sx.Length, nameof(sx));
         Guard.SameLength(_columns, y.Length, nameof(y));
@@ -133,15 +187,15 @@ public sealed class TorchColumnSumAccumulator
             throw new InvalidOperationException($"all {_rows} rows were already added");
         }
 
-        int n = _rowByRow;
-        if (_wide is not null)
-        {
-            magnitude.AddWithNormalizedProducts(
-                x[..n], divided ? dx[..n] : default, sx[..n], y[..n], divided ? dy[..n] : default, sy[..n], _wide.LevelZero);
-            _wide.Carry();
-        }
+        return divided;
+    }
 
-        // The row_sum rest (fewer than 32 columns, whole groups of 8) after the row-by-row columns, in the flat order.
+    /// <summary>A fused row's row_sum rest (fewer than 32 columns, whole groups of 8) after its row-by-row columns, in the flat order; then counts the row.</summary>
+    private void AddFusedRest(
+        ReadOnlySpan<float> x, ReadOnlySpan<float> dx, ReadOnlySpan<float> sx,
+        ReadOnlySpan<float> y, ReadOnlySpan<float> dy, ReadOnlySpan<float> sy, bool divided, ref TorchMagnitudeAccumulator magnitude)
+    {
+        int n = _rowByRow;
         scoped ReadOnlySpan<float> restX = x[n..];
         scoped ReadOnlySpan<float> restY = y[n..];
         if (divided)

@@ -114,6 +114,108 @@ public class TorchAccumulatorTests
     }
 
     [Fact]
+    public void Two_tensors_fused_side_by_side_keep_each_tensors_own_bits()
+    {
+        // AddNormalizedProductsRows feeds two tensors in one loop; each one's sums, dot chain and norms must be its own
+        // whole-tensor ones (the two tensors differ in every value, one with NaN/±∞/±0), plain and divided.
+        foreach (bool divided in new[] { false, true })
+        {
+            foreach (int columns in new[] { 8, 16, 24, 32, 40, 48, 64, 72, 1064 })
+            {
+                foreach (int rows in new[] { 1, 3, 4, 5, 17, 257 })
+                {
+                    var one = FusedCase.Make(rows, columns, divided, seed: (rows * 23) + columns, special: true);
+                    var two = FusedCase.Make(rows, columns, divided, seed: (rows * 37) + columns + 1, special: false);
+                    var oneMagnitude = default(TorchMagnitudeAccumulator);
+                    var twoMagnitude = default(TorchMagnitudeAccumulator);
+                    for (int r = 0; r < rows; r++)
+                    {
+                        TorchColumnSumAccumulator.AddNormalizedProductsRows(
+                            one.Sums, one.X.AsSpan(r * columns, columns), one.Dx, one.Sx, one.Y.AsSpan(r * columns, columns), one.Dy, one.Sy, ref oneMagnitude,
+                            two.Sums, two.X.AsSpan(r * columns, columns), two.Dx, two.Sx, two.Y.AsSpan(r * columns, columns), two.Dy, two.Sy, ref twoMagnitude);
+                    }
+
+                    string context = $"[{rows}, {columns}] paired{(divided ? ", divided" : "")}";
+                    one.AssertResult(ref oneMagnitude, context + ", first");
+                    two.AssertResult(ref twoMagnitude, context + ", second");
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public void Paired_rows_of_other_widths_or_divisions_are_refused()
+    {
+        var m1 = default(TorchMagnitudeAccumulator);
+        var m2 = default(TorchMagnitudeAccumulator);
+        float[] r16 = new float[16], r24 = new float[24];
+        Assert.Throws<ArgumentException>(() => TorchColumnSumAccumulator.AddNormalizedProductsRows(
+            new TorchColumnSumAccumulator(2, 16), r16, [], r16, r16, [], r16, ref m1,
+            new TorchColumnSumAccumulator(2, 24), r24, [], r24, r24, [], r24, ref m2));
+        Assert.Throws<ArgumentException>(() => TorchColumnSumAccumulator.AddNormalizedProductsRows(
+            new TorchColumnSumAccumulator(2, 16), r16, r16, r16, r16, r16, r16, ref m1,
+            new TorchColumnSumAccumulator(2, 16), r16, [], r16, r16, [], r16, ref m2));
+        var full = new TorchColumnSumAccumulator(1, 16);
+        full.AddNormalizedProductsRow(r16, r16, r16, r16, ref m1);
+        Assert.Throws<InvalidOperationException>(() => TorchColumnSumAccumulator.AddNormalizedProductsRows(
+            new TorchColumnSumAccumulator(2, 16), r16, [], r16, r16, [], r16, ref m2,
+            full, r16, [], r16, r16, [], r16, ref m1));
+    }
+
+    /// <summary>One tensor's fused products case: its inputs, its accumulator, and the whole-tensor oracle's results.</summary>
+    private sealed class FusedCase
+    {
+        public required float[] X { get; init; }
+        public required float[] Y { get; init; }
+        public required float[] Sx { get; init; }
+        public required float[] Sy { get; init; }
+        public required float[] Dx { get; init; }
+        public required float[] Dy { get; init; }
+        public required TorchColumnSumAccumulator Sums { get; init; }
+        public required float[] ExpectedSums { get; init; }
+        public required (float Dot, float NormX, float NormY) ExpectedMagnitude { get; init; }
+
+        public static FusedCase Make(int rows, int columns, bool divided, int seed, bool special)
+        {
+            float[] x = Values(rows * columns, seed, special);
+            float[] y = Values(rows * columns, seed + 1, special);
+            float[] sx = Values(columns, seed + 2, special);
+            float[] sy = Values(columns, seed + 3, special: false);
+            float[] dx = divided ? Values(columns, seed + 4, special) : [];
+            float[] dy = divided ? Values(columns, seed + 5, special: false) : [];
+            float[] qx = divided ? [.. x.Select((v, i) => v / dx[i % columns])] : x;
+            float[] qy = divided ? [.. y.Select((v, i) => v / dy[i % columns])] : y;
+            var products = new float[rows * columns];
+            for (int i = 0; i < products.Length; i++)
+            {
+                int j = i % columns;
+                products[i] = (qx[i] / sx[j]) * (qy[i] / sy[j]);
+            }
+
+            var expected = new float[columns];
+            TorchColumnReductions.Sum(products, rows, columns, expected);
+            return new FusedCase
+            {
+                X = x, Y = y, Sx = sx, Sy = sy, Dx = dx, Dy = dy,
+                Sums = new TorchColumnSumAccumulator(rows, columns),
+                ExpectedSums = expected,
+                ExpectedMagnitude = (TorchVectorReductions.Dot(qx, qy), TorchVectorReductions.Norm(qx), TorchVectorReductions.Norm(qy)),
+            };
+        }
+
+        public void AssertResult(ref TorchMagnitudeAccumulator magnitude, string context)
+        {
+            var actual = new float[ExpectedSums.Length];
+            Sums.Result(actual);
+            Bits.AssertSame(ExpectedSums, actual, context + " ((x / sx) * (y / sy)).sum(0)");
+            (float dot, float normX, float normY) = magnitude.Finish([], []);
+            Bits.AssertSame([ExpectedMagnitude.Dot], [dot], context + " dot");
+            Bits.AssertSame([ExpectedMagnitude.NormX], [normX], context + " norm(x)");
+            Bits.AssertSame([ExpectedMagnitude.NormY], [normY], context + " norm(y)");
+        }
+    }
+
+    [Fact]
     public void Squares_of_divided_rows_are_the_sums_of_the_stored_terms()
     {
         foreach (int columns in s_columns.Concat([1025]))

@@ -46,6 +46,66 @@ public sealed class StreamedCosineSimilarityTests
         }
     }
 
+    public static TheoryData<string> PairedShapes => new() { "3x8", "70x40", "1280x640x1x1", "300x1064", "4100x24", "20x8x2x2" };
+
+    [Theory]
+    [MemberData(nameof(PairedShapes))]
+    public void Two_keys_swept_side_by_side_are_each_the_whole_tensor_ones(string shapeText)
+    {
+        // Two keys of one shape with different values (one with NaN/±∞/±0, the other without, then swapped): each
+        // result must be its own whole-tensor one, so a chain, sum or norm fed from the other key shows.
+        long[] shape = [.. shapeText.Split('x').Select(long.Parse)];
+        Assert.True(StreamedCosineSimilarity.CanPair(shape, [.. shape]), shapeText);
+        int count = checked((int)shape.Aggregate(1L, (p, d) => p * d));
+        int seed = shapeText.GetHashCode(StringComparison.Ordinal);
+        var firstScratch = new CosineScratch();
+        var secondScratch = new CosineScratch();
+        foreach (ElementType type in new[] { ElementType.F16, ElementType.BF16, ElementType.F32 })
+        {
+            foreach (bool specialFirst in new[] { true, false })
+            {
+                byte[] a1 = Stored(count, type, seed, special: specialFirst);
+                byte[] b1 = Stored(count, type, seed + 1, special: false);
+                byte[] a2 = Stored(count, type, seed + 3, special: !specialFirst);
+                byte[] b2 = Stored(count, type, seed + 4, special: !specialFirst);
+                byte[] c = Stored(count, type, seed + 2, special: false);
+                foreach (bool favorA in new[] { true, false })
+                {
+                    foreach (bool difference in new[] { false, true })
+                    {
+                        CosineSimilarity.KeySimilarity expected1 = Whole(favorA, a1, b1, difference ? c : null, type, shape, count);
+                        CosineSimilarity.KeySimilarity expected2 = Whole(favorA, a2, b2, difference ? c : null, type, shape, count);
+                        foreach (int window in new[] { StoredPair.WindowElements, 1 })
+                        {
+                            StoredPair first = StoredPair.InMemory(a1, type, b1, type, difference ? c : null, type, difference, window);
+                            StoredPair second = StoredPair.InMemory(a2, type, b2, type, difference ? c : null, type, difference, window);
+                            (CosineSimilarity.KeySimilarity actual1, CosineSimilarity.KeySimilarity actual2) =
+                                StreamedCosineSimilarity.ComputePair(favorA, first, second, shape, firstScratch, secondScratch);
+                            string context = $"{shapeText} {type} {(favorA ? "cosineA" : "cosineB")}{(difference ? " add difference" : "")}, window {window}";
+                            AssertSame(expected1.Statistic, actual1.Statistic, context + " first statistic");
+                            AssertSame(expected1.Combined, actual1.Combined, context + " first combined");
+                            AssertSame(expected2.Statistic, actual2.Statistic, context + " second statistic");
+                            AssertSame(expected2.Combined, actual2.Combined, context + " second combined");
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public void Only_keys_of_one_shape_with_rows_of_whole_groups_of_8_pair()
+    {
+        Assert.True(StreamedCosineSimilarity.CanPair([16, 8], [16, 8]));
+        Assert.False(StreamedCosineSimilarity.CanPair([16, 8], [8, 16]));
+        Assert.False(StreamedCosineSimilarity.CanPair([16, 8], [17, 8]));
+        Assert.False(StreamedCosineSimilarity.CanPair([16, 9], [16, 9]));
+        Assert.False(StreamedCosineSimilarity.CanPair([16], [16]));
+        var scratch = new CosineScratch();
+        StoredPair inputs = StoredPair.InMemory(new byte[16 * 9 * 2], ElementType.F16, new byte[16 * 9 * 2], ElementType.F16, null, default, difference: false);
+        Assert.Throws<ArgumentException>(() => StreamedCosineSimilarity.ComputePair(true, inputs, inputs, [16, 9], scratch, new CosineScratch()));
+    }
+
     [Fact]
     public void Blocks_hold_whole_rows_and_multiples_of_8_elements()
     {

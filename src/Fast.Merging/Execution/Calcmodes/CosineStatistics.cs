@@ -45,31 +45,51 @@ internal sealed class CosineStatistics
         var statistics = new float[measured.Length][];
         var combined = new ConcurrentDictionary<string, float[]>(StringComparer.Ordinal);
 
-        // Largest keys first, each worker taking the next: a big key started last would leave the others idle.
-        int[] order = [.. Enumerable.Range(0, measured.Length).OrderByDescending(i => Elements(measured[i]))];
+        // Largest keys first, each worker taking the next: a big key started last would leave the others idle. Keys of
+        // one shape that are swept from their stored bytes go in pairs, whose products sweeps run side by side.
+        KeyInputs?[] inputs = [.. measured.Select(t => StreamedInputs(t, sources, difference))];
+        int[][] units = WorkUnits(measured, inputs);
         int next = -1;
         Parallel.For(
             0,
-            Math.Min(Math.Max(1, threads), Math.Max(1, measured.Length)),
+            Math.Min(Math.Max(1, threads), Math.Max(1, units.Length)),
             new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, threads), CancellationToken = cancellation },
             _ =>
             {
                 var scratch = new CosineScratch();
-                for (int n = Interlocked.Increment(ref next); n < order.Length; n = Interlocked.Increment(ref next))
+                CosineScratch? pairScratch = null;
+                for (int n = Interlocked.Increment(ref next); n < units.Length; n = Interlocked.Increment(ref next))
                 {
                     cancellation.ThrowIfCancellationRequested();
-                    int i = order[n];
-                    PlannedTensor t = measured[i];
-                    CosineSimilarity.KeySimilarity similarity = PositionIdsKeys.IsPositionIds(t.Name)
-                        ? MeasurePositionIds(favorA, t, sources)
-                        : Measure(favorA, difference, t, sources, scratch);
-                    statistics[i] = similarity.Statistic;
-                    if (t.Action == TensorAction.Merge)
+                    int[] unit = units[n];
+                    if (unit.Length == 2)
                     {
-                        combined[t.Name] = similarity.Combined;
+                        pairScratch ??= new CosineScratch();
+                        (CosineSimilarity.KeySimilarity first, CosineSimilarity.KeySimilarity second) = StreamedCosineSimilarity.ComputePair(
+                            favorA, inputs[unit[0]]!.Stored, inputs[unit[1]]!.Stored, inputs[unit[0]]!.Shape, scratch, pairScratch);
+                        Record(unit[0], first);
+                        Record(unit[1], second);
+                        continue;
                     }
+
+                    int i = unit[0];
+                    PlannedTensor t = measured[i];
+                    KeyInputs? streamed = inputs[i];
+                    CosineSimilarity.KeySimilarity similarity = PositionIdsKeys.IsPositionIds(t.Name) ? MeasurePositionIds(favorA, t, sources)
+                        : streamed is not null ? StreamedCosineSimilarity.Compute(favorA, streamed.Stored, streamed.Shape, scratch)
+                        : MeasureWhole(favorA, difference, t, sources);
+                    Record(i, similarity);
                 }
             });
+
+        void Record(int i, CosineSimilarity.KeySimilarity similarity)
+        {
+            statistics[i] = similarity.Statistic;
+            if (measured[i].Action == TensorAction.Merge)
+            {
+                combined[measured[i].Name] = similarity.Combined;
+            }
+        }
 
         // Between the two parallel passes, on one thread: arrays and plain loops (a list grown one value at a time
         // and LINQ filters over a million values ran there as tier-0 code).
@@ -132,11 +152,47 @@ internal sealed class CosineStatistics
         }
     }
 
+    /// <summary>A key swept by rows from its stored bytes: the reads of its operands and its shape.</summary>
+    private sealed record KeyInputs(StoredPair Stored, long[] Shape);
+
     /// <summary>
-    /// One key's similarities: swept by rows from the stored bytes (<see cref="StreamedCosineSimilarity"/>) where the
-    /// shape allows, else on the widened whole tensor; both give <see cref="CosineSimilarity.Compute"/>'s bits.
+    /// The work of the pass, largest keys first: each unit one key, or two keys of one shape swept from their stored
+    /// bytes (<see cref="StreamedCosineSimilarity.ComputePair"/>). Which keys pair depends only on the plan, never on
+    /// the thread count, and no result depends on the pairing.
     /// </summary>
-    private static CosineSimilarity.KeySimilarity Measure(bool favorA, bool difference, PlannedTensor t, MergeSources sources, CosineScratch scratch)
+    private static int[][] WorkUnits(PlannedTensor[] measured, KeyInputs?[] inputs)
+    {
+        int[] order = [.. Enumerable.Range(0, measured.Length)
+            .OrderByDescending(i => Elements(measured[i]))
+            .ThenBy(i => string.Join(',', measured[i].Shape))
+            .ThenBy(i => i)];
+        var units = new List<int[]>(order.Length);
+        for (int n = 0; n < order.Length; n++)
+        {
+            int i = order[n];
+            if (n + 1 < order.Length && Pairs(inputs[i], inputs[order[n + 1]]))
+            {
+                units.Add([i, order[n + 1]]);
+                n++;
+            }
+            else
+            {
+                units.Add([i]);
+            }
+        }
+
+        return [.. units];
+    }
+
+    private static bool Pairs(KeyInputs? first, KeyInputs? second) =>
+        first is not null && second is not null && StreamedCosineSimilarity.CanPair(first.Shape, second.Shape);
+
+    /// <summary>
+    /// The reads of a key that can be swept by rows from its stored bytes (<see cref="StreamedCosineSimilarity"/>):
+    /// every operand holds the whole key and the shape allows it. Null for the others, which are measured on the
+    /// widened whole tensor (<see cref="MeasureWhole"/>); both give <see cref="CosineSimilarity.Compute"/>'s bits.
+    /// </summary>
+    private static KeyInputs? StreamedInputs(PlannedTensor t, MergeSources sources, bool difference)
     {
         long[] shape = [.. t.Shape];
         long elements = Elements(t);
@@ -144,17 +200,23 @@ internal sealed class CosineStatistics
             && sources.A[t.Name].ElementCount == elements
             && sources.B[t.Name].ElementCount == elements
             && (!difference || sources.C![t.Name].ElementCount == elements);
-        if (whole && StreamedCosineSimilarity.Supports(shape))
+        if (PositionIdsKeys.IsPositionIds(t.Name) || !whole || !StreamedCosineSimilarity.Supports(shape))
         {
-            var inputs = new StoredPair(
-                Stored(sources, sources.A, t), ElementTypes.Of(sources.A[t.Name].DType),
-                Stored(sources, sources.B, t), ElementTypes.Of(sources.B[t.Name].DType),
-                difference ? Stored(sources, sources.C!, t) : null, difference ? ElementTypes.Of(sources.C![t.Name].DType) : default,
-                difference,
-                elements);
-            return StreamedCosineSimilarity.Compute(favorA, inputs, shape, scratch);
+            return null;
         }
 
+        var stored = new StoredPair(
+            Stored(sources, sources.A, t), ElementTypes.Of(sources.A[t.Name].DType),
+            Stored(sources, sources.B, t), ElementTypes.Of(sources.B[t.Name].DType),
+            difference ? Stored(sources, sources.C!, t) : null, difference ? ElementTypes.Of(sources.C![t.Name].DType) : default,
+            difference,
+            elements);
+        return new KeyInputs(stored, shape);
+    }
+
+    /// <summary>One key's similarities on the widened whole tensor.</summary>
+    private static CosineSimilarity.KeySimilarity MeasureWhole(bool favorA, bool difference, PlannedTensor t, MergeSources sources)
+    {
         using var operands = new Operands(sources, t);
         Inputs(operands, difference, out Span<float> x, out Span<float> y);
         return CosineSimilarity.Compute(favorA, x, y, operands.Shape);

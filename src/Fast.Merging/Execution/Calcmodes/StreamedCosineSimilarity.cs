@@ -18,109 +18,227 @@ internal static class StreamedCosineSimilarity
     /// <summary>Whether a key of this shape can be swept by rows (2 or more columns; one column is a contiguous reduction).</summary>
     public static bool Supports(long[] shape) => shape.Length >= 2 && shape[0] > 0 && CosineSimilarity.Columns(shape) >= 2;
 
+    /// <summary>Whether two keys of these shapes can take their products sweep together (<see cref="ComputePair"/>).</summary>
+    public static bool CanPair(long[] first, long[] second) =>
+        Supports(first) && first.AsSpan().SequenceEqual(second) && CosineSimilarity.Columns(first) % 8 == 0;
+
     /// <summary>The key's similarities, as <see cref="CosineSimilarity.Compute"/> returns them for the widened inputs.</summary>
     public static CosineSimilarity.KeySimilarity Compute(bool favorA, StoredPair inputs, long[] shape, CosineScratch scratch)
     {
-        int rows = checked((int)shape[0]);
-        int columns = CosineSimilarity.Columns(shape);
-        int blockRows = BlockRows(rows, columns);
+        var key = new KeySweeps(favorA, inputs, shape, scratch);
+        key.SweepColumnSquares();
+        key.SweepProducts();
+        return key.Result();
+    }
 
-        float[]? normsX = null, normsY = null;
-        if (favorA)
+    /// <summary>
+    /// Two keys of one shape (<see cref="CanPair"/>), each as <see cref="Compute"/> gives it, with their products sweeps
+    /// run side by side in one loop: each products sweep is bound by its dot product's chain of dependent adds
+    /// (torch's <c>sdot</c>), which no reordering within a key may shorten, so two keys' chains advancing together
+    /// take about the time of one. Each key keeps its own reads, sums and chain: the bits do not depend on the pairing.
+    /// </summary>
+    /// <exception cref="ArgumentException">The shapes differ or cannot be paired.</exception>
+    public static (CosineSimilarity.KeySimilarity First, CosineSimilarity.KeySimilarity Second) ComputePair(
+        bool favorA, StoredPair first, StoredPair second, long[] shape, CosineScratch firstScratch, CosineScratch secondScratch)
+    {
+        if (!CanPair(shape, shape))
         {
-            // normalize(p=2, dim=0): each column divided by clamp_min(norm(column), 1e-12).
-            var columnNormsX = new TorchColumnNormAccumulator(columns);
-            var columnNormsY = new TorchColumnNormAccumulator(columns);
-            for (int r0 = 0; r0 < rows; r0 += blockRows)
+            throw new ArgumentException($"keys of shape [{string.Join(", ", shape)}] take their sweeps one at a time", nameof(shape));
+        }
+
+        var one = new KeySweeps(favorA, first, shape, firstScratch);
+        var two = new KeySweeps(favorA, second, shape, secondScratch);
+        one.SweepColumnSquares();
+        two.SweepColumnSquares();
+        for (int r0 = 0; r0 < one.Rows; r0 += one.BlockRows)
+        {
+            int count = Math.Min(one.BlockRows, one.Rows - r0);
+            one.Inputs.Load(r0, count, one.Columns, one.Scratch, out Span<float> x1, out Span<float> y1);
+            two.Inputs.Load(r0, count, two.Columns, two.Scratch, out Span<float> x2, out Span<float> y2);
+            int columns = one.Columns;
+            for (int r = 0; r < count; r++)
             {
-                int count = Math.Min(blockRows, rows - r0);
-                inputs.Load(r0, count, columns, scratch, out Span<float> x, out Span<float> y);
+                TorchColumnSumAccumulator.AddNormalizedProductsRows(
+                    one.Products, x1.Slice(r * columns, columns), one.NormsX, one.RootsX, y1.Slice(r * columns, columns), one.NormsY, one.RootsY, ref one.Magnitude,
+                    two.Products, x2.Slice(r * columns, columns), two.NormsX, two.RootsX, y2.Slice(r * columns, columns), two.NormsY, two.RootsY, ref two.Magnitude);
+            }
+        }
+
+        one.FinishFusedMagnitude();
+        two.FinishFusedMagnitude();
+        return (one.Result(), two.Result());
+    }
+
+    /// <summary>
+    /// One key's sweeps and their state: cosineA's column norms (the divisors of <c>normalize</c>), the column squares'
+    /// roots, then the products' column sums with the magnitude (dot, both norms) of the same values.
+    /// </summary>
+    private sealed class KeySweeps
+    {
+        private readonly bool _favorA;
+        private (float Dot, float NormX, float NormY) _whole;
+
+        public KeySweeps(bool favorA, StoredPair inputs, long[] shape, CosineScratch scratch)
+        {
+            _favorA = favorA;
+            Inputs = inputs;
+            Scratch = scratch;
+            Rows = checked((int)shape[0]);
+            Columns = CosineSimilarity.Columns(shape);
+            BlockRows = StreamedCosineSimilarity.BlockRows(Rows, Columns);
+            Products = new TorchColumnSumAccumulator(Rows, Columns);
+        }
+
+        public StoredPair Inputs { get; }
+
+        public CosineScratch Scratch { get; }
+
+        public int Rows { get; }
+
+        public int Columns { get; }
+
+        public int BlockRows { get; }
+
+        /// <summary>cosineA's per-column divisors <c>clamp_min(norm, 1e-12)</c>; empty in cosineB.</summary>
+        public float[] NormsX { get; private set; } = [];
+
+        /// <inheritdoc cref="NormsX"/>
+        public float[] NormsY { get; private set; } = [];
+
+        /// <summary><c>sqrt(clamp_min(sum of squares, eps²))</c> per column, of the (normalised) values.</summary>
+        public float[] RootsX { get; private set; } = [];
+
+        /// <inheritdoc cref="RootsX"/>
+        public float[] RootsY { get; private set; } = [];
+
+        public TorchColumnSumAccumulator Products { get; }
+
+        /// <summary>The magnitude of the products' sweep (a field, so the paired sweep can pass it by reference).</summary>
+        public TorchMagnitudeAccumulator Magnitude;
+
+        /// <summary>Whether the products sweep runs fused with the magnitude (rows of a multiple of 8 values).</summary>
+        private bool Fused => Columns % 8 == 0;
+
+        /// <summary>cosineA's column norms (one sweep), then the column squares' roots (one more).</summary>
+        public void SweepColumnSquares()
+        {
+            if (_favorA)
+            {
+                // normalize(p=2, dim=0): each column divided by clamp_min(norm(column), 1e-12).
+                var columnNormsX = new TorchColumnNormAccumulator(Columns);
+                var columnNormsY = new TorchColumnNormAccumulator(Columns);
+                for (int r0 = 0; r0 < Rows; r0 += BlockRows)
+                {
+                    int count = Math.Min(BlockRows, Rows - r0);
+                    Inputs.Load(r0, count, Columns, Scratch, out Span<float> x, out Span<float> y);
+                    for (int r = 0; r < count; r++)
+                    {
+                        columnNormsX.AddRow(x.Slice(r * Columns, Columns));
+                        columnNormsY.AddRow(y.Slice(r * Columns, Columns));
+                    }
+                }
+
+                NormsX = ClampedNorms(columnNormsX, Columns);
+                NormsY = ClampedNorms(columnNormsY, Columns);
+            }
+
+            // cosineA's normalised values are divided as the sums read them (the same f32 quotients), not written back.
+            var squaresX = new TorchColumnSumAccumulator(Rows, Columns);
+            var squaresY = new TorchColumnSumAccumulator(Rows, Columns);
+            for (int r0 = 0; r0 < Rows; r0 += BlockRows)
+            {
+                int count = Math.Min(BlockRows, Rows - r0);
+                Inputs.Load(r0, count, Columns, Scratch, out Span<float> x, out Span<float> y);
                 for (int r = 0; r < count; r++)
                 {
-                    columnNormsX.AddRow(x.Slice(r * columns, columns));
-                    columnNormsY.AddRow(y.Slice(r * columns, columns));
+                    ReadOnlySpan<float> rowX = x.Slice(r * Columns, Columns), rowY = y.Slice(r * Columns, Columns);
+                    if (_favorA)
+                    {
+                        squaresX.AddSquaresRow(rowX, NormsX);
+                        squaresY.AddSquaresRow(rowY, NormsY);
+                    }
+                    else
+                    {
+                        squaresX.AddSquaresRow(rowX);
+                        squaresY.AddSquaresRow(rowY);
+                    }
                 }
             }
 
-            normsX = ClampedNorms(columnNormsX, columns);
-            normsY = ClampedNorms(columnNormsY, columns);
+            RootsX = ClampedRoots(squaresX, Columns);
+            RootsY = ClampedRoots(squaresY, Columns);
         }
 
-        // cosineA's normalised values are divided as the sums read them (the same f32 quotients), not written back.
-        var squaresX = new TorchColumnSumAccumulator(rows, columns);
-        var squaresY = new TorchColumnSumAccumulator(rows, columns);
-        for (int r0 = 0; r0 < rows; r0 += blockRows)
+        /// <summary>
+        /// The products sweep alone. The magnitude (dot, both norms) is taken in it: the dot product is one chain of
+        /// dependent f32 adds (torch's sdot), bound by add latency, and the products' divisions fit in its shadow,
+        /// where the squares' cheap adds left most of it idle. Rows of a multiple of 8 values feed both in one loop.
+        /// </summary>
+        public void SweepProducts()
         {
-            int count = Math.Min(blockRows, rows - r0);
-            inputs.Load(r0, count, columns, scratch, out Span<float> x, out Span<float> y);
-            for (int r = 0; r < count; r++)
+            for (int r0 = 0; r0 < Rows; r0 += BlockRows)
             {
-                ReadOnlySpan<float> rowX = x.Slice(r * columns, columns), rowY = y.Slice(r * columns, columns);
-                if (normsX is not null && normsY is not null)
+                int count = Math.Min(BlockRows, Rows - r0);
+                if (Fused)
                 {
-                    squaresX.AddSquaresRow(rowX, normsX);
-                    squaresY.AddSquaresRow(rowY, normsY);
+                    Inputs.Load(r0, count, Columns, Scratch, out Span<float> storedX, out Span<float> storedY);
+                    for (int r = 0; r < count; r++)
+                    {
+                        Products.AddNormalizedProductsRow(
+                            storedX.Slice(r * Columns, Columns), NormsX, RootsX, storedY.Slice(r * Columns, Columns), NormsY, RootsY, ref Magnitude);
+                    }
+
+                    continue;
+                }
+
+                Load(r0, count, out Span<float> x, out Span<float> y);
+                if (r0 + count == Rows)
+                {
+                    _whole = Magnitude.Finish(x, y);
                 }
                 else
                 {
-                    squaresX.AddSquaresRow(rowX);
-                    squaresY.AddSquaresRow(rowY);
+                    Magnitude.Add(x, y);
                 }
-            }
-        }
 
-        // The magnitude (dot, both norms) is taken in the products' sweep: the dot product is one chain of dependent
-        // f32 adds (torch's sdot), bound by add latency, and the products' divisions fit in its shadow, where the
-        // squares' cheap adds left most of it idle. Rows of a multiple of 8 values feed both in one loop.
-        float[] sx = ClampedRoots(squaresX, columns);
-        float[] sy = ClampedRoots(squaresY, columns);
-        var magnitude = default(TorchMagnitudeAccumulator);
-        (float Dot, float NormX, float NormY) whole = default;
-        bool fused = columns % 8 == 0;
-        var products = new TorchColumnSumAccumulator(rows, columns);
-        for (int r0 = 0; r0 < rows; r0 += blockRows)
-        {
-            int count = Math.Min(blockRows, rows - r0);
-            bool lastBlock = r0 + count == rows;
-            if (fused)
-            {
-                inputs.Load(r0, count, columns, scratch, out Span<float> storedX, out Span<float> storedY);
                 for (int r = 0; r < count; r++)
                 {
-                    products.AddNormalizedProductsRow(
-                        storedX.Slice(r * columns, columns), normsX, sx, storedY.Slice(r * columns, columns), normsY, sy, ref magnitude);
+                    Products.AddNormalizedProductsRow(x.Slice(r * Columns, Columns), RootsX, y.Slice(r * Columns, Columns), RootsY);
                 }
-
-                if (lastBlock)
-                {
-                    whole = magnitude.Finish([], []);
-                }
-
-                continue;
             }
 
-            Load(inputs, r0, count, columns, normsX, normsY, scratch, out Span<float> x, out Span<float> y);
-            if (lastBlock)
+            if (Fused)
             {
-                whole = magnitude.Finish(x, y);
-            }
-            else
-            {
-                magnitude.Add(x, y);
-            }
-
-            for (int r = 0; r < count; r++)
-            {
-                products.AddNormalizedProductsRow(x.Slice(r * columns, columns), sx, y.Slice(r * columns, columns), sy);
+                FinishFusedMagnitude();
             }
         }
 
-        var similarity = new float[columns];
-        products.Result(similarity);
+        /// <summary>Ends a fused products sweep: every block fed whole groups of 8, so nothing is left over.</summary>
+        public void FinishFusedMagnitude() => _whole = Magnitude.Finish([], []);
 
-        // torch.dot(A, B) / (torch.norm(A) * torch.norm(B)), each an f32 op.
-        float magnitudeTerm = whole.Dot / (whole.NormX * whole.NormY);
-        return CosineSimilarity.FromSimilarity(favorA, similarity, magnitudeTerm);
+        public CosineSimilarity.KeySimilarity Result()
+        {
+            var similarity = new float[Columns];
+            Products.Result(similarity);
+
+            // torch.dot(A, B) / (torch.norm(A) * torch.norm(B)), each an f32 op.
+            float magnitudeTerm = _whole.Dot / (_whole.NormX * _whole.NormY);
+            return CosineSimilarity.FromSimilarity(_favorA, similarity, magnitudeTerm);
+        }
+
+        /// <summary>A block of rows as f32, divided by cosineA's column norms.</summary>
+        private void Load(int firstRow, int count, out Span<float> x, out Span<float> y)
+        {
+            Inputs.Load(firstRow, count, Columns, Scratch, out x, out y);
+            if (_favorA)
+            {
+                for (int r = 0; r < count; r++)
+                {
+                    CosineSimilarity.DivideInPlace(x.Slice(r * Columns, Columns), NormsX);
+                    CosineSimilarity.DivideInPlace(y.Slice(r * Columns, Columns), NormsY);
+                }
+            }
+        }
     }
 
     /// <summary>
@@ -132,19 +250,6 @@ internal static class StreamedCosineSimilarity
         int step = columns % 8 == 0 ? 1 : columns % 4 == 0 ? 2 : columns % 2 == 0 ? 4 : 8;
         int blockRows = Math.Max(step, BlockElements / columns / step * step);
         return Math.Min(blockRows, rows);
-    }
-
-    private static void Load(StoredPair inputs, int firstRow, int count, int columns, float[]? normsX, float[]? normsY, CosineScratch scratch, out Span<float> x, out Span<float> y)
-    {
-        inputs.Load(firstRow, count, columns, scratch, out x, out y);
-        if (normsX is not null && normsY is not null)
-        {
-            for (int r = 0; r < count; r++)
-            {
-                CosineSimilarity.DivideInPlace(x.Slice(r * columns, columns), normsX);
-                CosineSimilarity.DivideInPlace(y.Slice(r * columns, columns), normsY);
-            }
-        }
     }
 
     private static float[] ClampedNorms(TorchColumnNormAccumulator stream, int columns)
