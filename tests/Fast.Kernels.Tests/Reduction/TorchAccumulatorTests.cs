@@ -249,46 +249,22 @@ public class TorchAccumulatorTests
 
     private static void AssertFusedProducts(int rows, int columns, bool divided)
     {
-        bool special = (rows + columns) % 3 == 1;
-        float[] x = Values(rows * columns, seed: (rows * 23) + columns, special);
-        float[] y = Values(rows * columns, seed: (rows * 29) + columns, special);
-        float[] sx = Values(columns, seed: columns + 2, special);
-        float[] sy = Values(columns, seed: columns + 3, special: false);
-        float[] dx = divided ? Values(columns, seed: columns + 4, special) : [];
-        float[] dy = divided ? Values(columns, seed: columns + 6, special: false) : [];
-        float[] qx = divided ? [.. x.Select((v, i) => v / dx[i % columns])] : x;
-        float[] qy = divided ? [.. y.Select((v, i) => v / dy[i % columns])] : y;
-        var products = new float[rows * columns];
-        for (int i = 0; i < products.Length; i++)
-        {
-            int j = i % columns;
-            products[i] = (qx[i] / sx[j]) * (qy[i] / sy[j]);
-        }
-
-        var expected = new float[columns];
-        TorchColumnReductions.Sum(products, rows, columns, expected);
-        var sums = new TorchColumnSumAccumulator(rows, columns);
+        var fused = FusedCase.Make(rows, columns, divided, seed: (rows * 23) + columns, special: (rows + columns) % 3 == 1);
         var magnitude = default(TorchMagnitudeAccumulator);
         for (int r = 0; r < rows; r++)
         {
+            Span<float> x = fused.X.AsSpan(r * columns, columns), y = fused.Y.AsSpan(r * columns, columns);
             if (divided)
             {
-                sums.AddNormalizedProductsRow(x.AsSpan(r * columns, columns), dx, sx, y.AsSpan(r * columns, columns), dy, sy, ref magnitude);
+                fused.Sums.AddNormalizedProductsRow(x, fused.Dx, fused.Sx, y, fused.Dy, fused.Sy, ref magnitude);
             }
             else
             {
-                sums.AddNormalizedProductsRow(x.AsSpan(r * columns, columns), sx, y.AsSpan(r * columns, columns), sy, ref magnitude);
+                fused.Sums.AddNormalizedProductsRow(x, fused.Sx, y, fused.Sy, ref magnitude);
             }
         }
 
-        var actual = new float[columns];
-        sums.Result(actual);
-        string context = $"[{rows}, {columns}] fused{(divided ? ", divided" : "")}";
-        Bits.AssertSame(expected, actual, context + " ((x / sx) * (y / sy)).sum(0)");
-        (float dot, float normX, float normY) = magnitude.Finish([], []);
-        Bits.AssertSame([TorchVectorReductions.Dot(qx, qy)], [dot], context + " dot");
-        Bits.AssertSame([TorchVectorReductions.Norm(qx)], [normX], context + " norm(x)");
-        Bits.AssertSame([TorchVectorReductions.Norm(qy)], [normY], context + " norm(y)");
+        fused.AssertResult(ref magnitude, $"[{rows}, {columns}] fused{(divided ? ", divided" : "")}");
     }
 
     [Fact]
