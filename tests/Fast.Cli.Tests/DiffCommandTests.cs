@@ -68,14 +68,9 @@ public sealed class DiffCommandTests : IDisposable
         }
     }
 
-    [Fact]
+    [BrowserFact]
     public void Html_report_renders_in_headless_chromium_with_every_block_and_value()
     {
-        if (HeadlessChromium.SkippedOnPurpose)
-        {
-            return;
-        }
-
         HeadlessChromium.Executable();
         (string a, string b) = Sd1Pair();
         string html = _dir.File("report.html");
@@ -112,14 +107,9 @@ public sealed class DiffCommandTests : IDisposable
         AssertNotBlank(png);
     }
 
-    [Fact]
+    [BrowserFact]
     public void Flux_html_draws_every_block_row()
     {
-        if (HeadlessChromium.SkippedOnPurpose)
-        {
-            return;
-        }
-
         HeadlessChromium.Executable();
         string a = SyntheticCheckpoint.Write(_dir.File("fa.safetensors"), ArchitectureId.Flux1Dev, "bf16", 1);
         string b = SyntheticCheckpoint.Write(_dir.File("fb.safetensors"), ArchitectureId.Flux1Dev, "bf16", 2);
@@ -140,15 +130,10 @@ public sealed class DiffCommandTests : IDisposable
         AssertNotBlank(png);
     }
 
-    [Fact]
+    [BrowserFact]
     public void The_console_check_sees_a_console_message()
     {
         // The control for the checks above: a page that logs is caught, so an empty list means the report logged nothing.
-        if (HeadlessChromium.SkippedOnPurpose)
-        {
-            return;
-        }
-
         string page = _dir.Write("noisy.html", "<!DOCTYPE html><html><body><script>console.error('diff-test-marker')</script></body></html>"u8.ToArray());
         HeadlessChromium.Page loaded = HeadlessChromium.Load(page, _dir.File("profile"));
         Assert.Contains(loaded.ConsoleMessages, m => m.Contains("diff-test-marker", StringComparison.Ordinal));
