@@ -148,6 +148,7 @@ public static class FastMerger
     {
         RecipeValidator.EnsureValid(recipe, null);
         var clock = Stopwatch.StartNew();
+        using DeviceOpening device = DeviceOpening.Start(options, recipe.CalcMode);
         using SafeTensorsFile a = SafeTensorsFile.Open(recipe.A.Path, options.ReadMode);
         using SafeTensorsFile b = SafeTensorsFile.Open(recipe.B!.Path, options.ReadMode);
         using SafeTensorsFile? c = recipe.UsesModelC ? SafeTensorsFile.Open(recipe.C!.Path, options.ReadMode) : null;
@@ -181,7 +182,7 @@ public static class FastMerger
             }
         }
 
-        using IMergeAccelerator? accelerator = OpenDevice(options, recipe.CalcMode);
+        using IMergeAccelerator? accelerator = device.Take();
         var engineOptions = new EngineOptions(options.Threads, accelerator, options.Device == MergeDevice.Gpu);
         MergePlan planned = plan;
         MergeEngine.Run(planned, sources, () => createSink(planned, waitForFinalPlan), engineOptions, progress, cancellation);
@@ -229,30 +230,6 @@ public static class FastMerger
         }
 
         return hashes;
-    }
-
-    /// <summary>Resolves <see cref="MergeOptions.Device"/>: null means the SIMD kernels.</summary>
-    private static IMergeAccelerator? OpenDevice(MergeOptions options, CalcMode calcMode)
-    {
-        switch (options.Device)
-        {
-            case MergeDevice.Cpu:
-                return null;
-            case MergeDevice.Gpu:
-                if (options.Accelerator is null)
-                {
-                    throw new MergeDeviceException("device gpu: this build has no GPU backend; use device auto or cpu");
-                }
-
-                return options.Accelerator.TryCreate(out IMergeAccelerator? gpu, out string reason)
-                    ? gpu
-                    : throw new MergeDeviceException($"device gpu: {reason}; use device auto or cpu");
-            default:
-                // The GPU pays only where the arithmetic outweighs the transfers: elsewhere they dominate.
-                return CalcModeCatalog.Get(calcMode).ComputeHeavy && options.Accelerator is not null && options.Accelerator.TryCreate(out IMergeAccelerator? auto, out _)
-                    ? auto
-                    : null;
-        }
     }
 
     /// <summary>

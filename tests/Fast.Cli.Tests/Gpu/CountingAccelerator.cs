@@ -4,8 +4,11 @@ using Fast.Merging.Methods;
 
 namespace Fast.Cli.Tests.Gpu;
 
-/// <summary>Forwards every operation to <paramref name="inner"/> and reports each call, so a test can see the device was used.</summary>
-internal sealed class CountingAccelerator(IMergeAccelerator inner, Action called) : IMergeAccelerator
+/// <summary>
+/// Forwards every operation to <paramref name="inner"/> and reports each call, so a test can see the device was used
+/// (and, with <paramref name="disposed"/>, that it was closed).
+/// </summary>
+internal sealed class CountingAccelerator(IMergeAccelerator inner, Action called, Action? disposed = null) : IMergeAccelerator
 {
     public string Name => inner.Name;
 
@@ -76,5 +79,9 @@ internal sealed class CountingAccelerator(IMergeAccelerator inner, Action called
         inner.Extract(a, typeA, b, typeB, c, typeC, alpha, beta, gamma, columns, destination, destinationType);
     }
 
-    public void Dispose() => inner.Dispose();
+    public void Dispose()
+    {
+        disposed?.Invoke();
+        inner.Dispose();
+    }
 }

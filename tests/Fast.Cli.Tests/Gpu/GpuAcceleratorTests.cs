@@ -117,6 +117,35 @@ public sealed class GpuAcceleratorTests : IDisposable
         Assert.Equal("cpu", FastMerger.Merge(recipe, _dir.File("auto.safetensors"), options).Device);
     }
 
+    /// <summary>
+    /// The device is opened on a worker thread while the inputs are planned: it is closed once whether the merge runs
+    /// on it or fails to plan first (then with the plan's error, not the device's).
+    /// </summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void The_device_opened_beside_planning_is_closed_once_whether_the_merge_runs_or_fails(bool failsToPlan)
+    {
+        (string a, string b, _) = Inputs(fp32: false);
+        var provider = new RecordingProvider();
+        var recipe = new MergeRecipe { CalcMode = CalcMode.CosineB, A = new(a), B = new(b), WeightsAlpha = failsToPlan ? "1,2,3" : null };
+        var options = new MergeOptions { Device = MergeDevice.Gpu, Accelerator = provider, HashInputs = false };
+        string output = _dir.File($"opened-{failsToPlan}.safetensors");
+        if (failsToPlan)
+        {
+            Assert.ThrowsAny<MergingException>(() => FastMerger.Merge(recipe, output, options));
+            Assert.False(File.Exists(output));
+        }
+        else
+        {
+            Assert.NotEqual("cpu", FastMerger.Merge(recipe, output, options).Device);
+            Assert.True(provider.Calls > 0);
+        }
+
+        Assert.Equal(1, provider.Opened);
+        Assert.Equal(1, provider.Closed);
+    }
+
     public void Dispose() => _dir.Dispose();
 
     private static MergeRecipe Recipe(MergeMode mode, CalcMode calc, string a, string b, string c) => new()
@@ -164,16 +193,19 @@ public sealed class GpuAcceleratorTests : IDisposable
     /// <summary>The shared backend, counting how often it is opened and how many operations run on it.</summary>
     private sealed class RecordingProvider : IMergeAcceleratorProvider
     {
-        private int _calls;
+        private int _calls, _opened, _closed;
 
-        public int Opened { get; private set; }
+        public int Opened => Volatile.Read(ref _opened);
+
+        public int Closed => Volatile.Read(ref _closed);
 
         public int Calls => Volatile.Read(ref _calls);
 
         public bool TryCreate(out IMergeAccelerator? accelerator, out string reason)
         {
-            Opened++;
-            accelerator = new CountingAccelerator(new GpuMergeAccelerator(s_backend.Value, ownsBackend: false), () => Interlocked.Increment(ref _calls));
+            Interlocked.Increment(ref _opened);
+            accelerator = new CountingAccelerator(
+                new GpuMergeAccelerator(s_backend.Value, ownsBackend: false), () => Interlocked.Increment(ref _calls), () => Interlocked.Increment(ref _closed));
             reason = accelerator.Name;
             return true;
         }
