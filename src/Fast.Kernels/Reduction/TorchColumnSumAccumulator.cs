@@ -74,6 +74,25 @@ public sealed class TorchColumnSumAccumulator
     }
 
     /// <summary>
+    /// <see cref="AddSquaresRow(ReadOnlySpan{float})"/> of each of the next rows (<paramref name="rows"/> holds whole
+    /// rows, in order). Two rows at a time go into the sums in one pass over them: each column's sum still takes the
+    /// first row's square and then the second's (the same adds, so the same bits), but the sums are loaded and stored
+    /// once per two rows, where wide rows' sums live in the L2 cache rather than L1.
+    /// </summary>
+    /// <exception cref="ArgumentException">The span is not whole rows.</exception>
+    /// <exception cref="InvalidOperationException">More rows than remain.</exception>
+    public void AddSquaresRows(ReadOnlySpan<float> rows) => AddRows(rows, default, divided: false);
+
+    /// <summary><see cref="AddSquaresRow(ReadOnlySpan{float}, ReadOnlySpan{float})"/> of each of the next rows, two at a time as <see cref="AddSquaresRows(ReadOnlySpan{float})"/>.</summary>
+    /// <exception cref="ArgumentException">The span is not whole rows, or the divisors are not one per column.</exception>
+    /// <exception cref="InvalidOperationException">More rows than remain.</exception>
+    public void AddSquaresRows(ReadOnlySpan<float> rows, ReadOnlySpan<float> divisors)
+    {
+        Guard.SameLength(_columns, divisors.Length, nameof(divisors));
+        AddRows(rows, divisors, divided: true);
+    }
+
+    /// <summary>
     /// Adds the next row's normalised products, <c>(x[j] / sx[j]) · (y[j] / sy[j])</c> (torch's <c>cosine_similarity</c>
     /// terms), without a row of them in memory.
     /// </summary>
@@ -273,6 +292,77 @@ public sealed class TorchColumnSumAccumulator
     }
 
     /// <summary>
+    /// The squares of whole rows, in order: a row on its own where the row count is odd (so a pair never straddles a
+    /// cascade carry, which falls on a multiple of 16 rows), then pairs.
+    /// </summary>
+    private void AddRows(ReadOnlySpan<float> rows, ReadOnlySpan<float> divisors, bool divided)
+    {
+        if (rows.Length % _columns != 0)
+        {
+            throw new ArgumentException($"{rows.Length} values are not whole rows of {_columns}", nameof(rows));
+        }
+
+        int count = rows.Length / _columns;
+        if (count > _rows - _row)
+        {
+            throw new InvalidOperationException($"{count} rows given where {_rows - _row} of {_rows} remain");
+        }
+
+        int r = 0;
+        for (; r < count; r++)
+        {
+            ReadOnlySpan<float> row = rows.Slice(r * _columns, _columns);
+            if (_row % 2 == 0 && r + 1 < count)
+            {
+                break;
+            }
+
+            AddSquares(row, divisors, divided);
+        }
+
+        for (; r + 1 < count; r += 2)
+        {
+            ReadOnlySpan<float> first = rows.Slice(r * _columns, _columns), second = rows.Slice((r + 1) * _columns, _columns);
+            if (divided)
+            {
+                AddTermsPair(new ColumnCosineTerms.DividedSquares(first, divisors), new ColumnCosineTerms.DividedSquares(second, divisors));
+            }
+            else
+            {
+                AddTermsPair(new ColumnCosineTerms.Squares(first), new ColumnCosineTerms.Squares(second));
+            }
+        }
+
+        if (r < count)
+        {
+            AddSquares(rows.Slice(r * _columns, _columns), divisors, divided);
+        }
+    }
+
+    private void AddSquares(ReadOnlySpan<float> row, ReadOnlySpan<float> divisors, bool divided)
+    {
+        if (divided)
+        {
+            AddTerms(new ColumnCosineTerms.DividedSquares(row, divisors));
+        }
+        else
+        {
+            AddTerms(new ColumnCosineTerms.Squares(row));
+        }
+    }
+
+    /// <summary>Two consecutive rows' terms, the first at an even row: level 0 takes both in one pass, then each row's rest.</summary>
+    private void AddTermsPair<TTerms>(TTerms first, TTerms second)
+        where TTerms : IRowTerms, allows ref struct
+    {
+        _wide?.AddTwo(first, second);
+        AddRest(first, 0);
+        _row++;
+        AddRest(second, 0);
+        _row++;
+    }
+
+    /// <summary>
     /// The row_sum rest of a row's terms (the columns after the row-by-row ones); <paramref name="firstColumn"/> is
     /// the column of <paramref name="terms"/>' index 0 (0 for a whole row, the first rest column for the rest alone).
     /// </summary>
@@ -363,6 +453,30 @@ public sealed class TorchColumnSumAccumulator
                 Unsafe.Add(ref acc, j) += terms.Scalar(j);
             }
 
+            Carry();
+        }
+
+        /// <summary>
+        /// <see cref="Add{TTerms}"/> of two consecutive rows whose first leaves no carry (an odd row count after it):
+        /// each level-0 sum takes the first row's term and then the second's, loaded and stored once.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public void AddTwo<TTerms>(TTerms first, TTerms second)
+            where TTerms : IRowTerms, allows ref struct
+        {
+            ref float acc = ref MemoryMarshal.GetReference(Level(0));
+            int j = 0;
+            for (; j + Vector256<float>.Count <= _count; j += Vector256<float>.Count)
+            {
+                (Vector256.LoadUnsafe(ref acc, (nuint)j) + first.Vector(j) + second.Vector(j)).StoreUnsafe(ref acc, (nuint)j);
+            }
+
+            for (; j < _count; j++)
+            {
+                Unsafe.Add(ref acc, j) = Unsafe.Add(ref acc, j) + first.Scalar(j) + second.Scalar(j);
+            }
+
+            Carry();
             Carry();
         }
 

@@ -95,6 +95,66 @@ public class TorchAccumulatorTests
     }
 
     [Fact]
+    public void Squares_added_two_rows_at_a_time_are_the_sums_of_the_stored_terms()
+    {
+        // AddSquaresRows adds rows in pairs that start at an even row (no pair may straddle a cascade carry); blocks of
+        // any row count, starting at odd or even rows, plain and divided by per-column divisors (cosineA), must give
+        // the whole-tensor sums of the terms written out one element at a time.
+        foreach (bool divided in new[] { false, true })
+        {
+            foreach (int columns in new[] { 2, 3, 7, 8, 31, 32, 33, 40, 70 })
+            {
+                foreach (int rows in new[] { 1, 2, 3, 15, 16, 17, 33, 257, 1030 })
+                {
+                    foreach (int block in new[] { 1, 2, 3, 5, 16, 64 })
+                    {
+                        bool special = (rows + columns + block) % 2 == 1;
+                        float[] x = Values(rows * columns, seed: (rows * 7) + columns + block, special);
+                        float[] d = Values(columns, seed: columns, special: false);
+                        var terms = new float[x.Length];
+                        for (int i = 0; i < x.Length; i++)
+                        {
+                            float q = divided ? x[i] / d[i % columns] : x[i];
+                            terms[i] = q * q;
+                        }
+
+                        var expected = new float[columns];
+                        TorchColumnReductions.Sum(terms, rows, columns, expected);
+                        var sums = new TorchColumnSumAccumulator(rows, columns);
+                        for (int r0 = 0; r0 < rows; r0 += block)
+                        {
+                            ReadOnlySpan<float> rowsOfBlock = x.AsSpan(r0 * columns, Math.Min(block, rows - r0) * columns);
+                            if (divided)
+                            {
+                                sums.AddSquaresRows(rowsOfBlock, d);
+                            }
+                            else
+                            {
+                                sums.AddSquaresRows(rowsOfBlock);
+                            }
+                        }
+
+                        var actual = new float[columns];
+                        sums.Result(actual);
+                        Bits.AssertSame(expected, actual, $"[{rows}, {columns}] in blocks of {block}{(divided ? ", divided" : "")}");
+                    }
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public void Squares_rows_that_are_not_whole_rows_or_too_many_are_refused()
+    {
+        var sums = new TorchColumnSumAccumulator(3, 4);
+        Assert.Throws<ArgumentException>(() => sums.AddSquaresRows(new float[6]));
+        Assert.Throws<ArgumentException>(() => sums.AddSquaresRows(new float[8], new float[3]));
+        Assert.Throws<InvalidOperationException>(() => sums.AddSquaresRows(new float[16]));
+        sums.AddSquaresRows(new float[12]);
+        Assert.Throws<InvalidOperationException>(() => sums.AddSquaresRows(new float[4]));
+    }
+
+    [Fact]
     public void Normalized_products_fused_with_the_magnitude_are_the_separate_sums_and_the_whole_vector_magnitude()
     {
         // Row-by-row columns only (32, 64), the row_sum rest only (8, 16, 24), both (40, 72, 1064); rows around the

@@ -149,19 +149,15 @@ internal static class StreamedCosineSimilarity
             {
                 int count = Math.Min(BlockRows, Rows - r0);
                 Inputs.Load(r0, count, Columns, Scratch, out Span<float> x, out Span<float> y);
-                for (int r = 0; r < count; r++)
+                if (_favorA)
                 {
-                    ReadOnlySpan<float> rowX = x.Slice(r * Columns, Columns), rowY = y.Slice(r * Columns, Columns);
-                    if (_favorA)
-                    {
-                        squaresX.AddSquaresRow(rowX, NormsX);
-                        squaresY.AddSquaresRow(rowY, NormsY);
-                    }
-                    else
-                    {
-                        squaresX.AddSquaresRow(rowX);
-                        squaresY.AddSquaresRow(rowY);
-                    }
+                    squaresX.AddSquaresRows(x, NormsX);
+                    squaresY.AddSquaresRows(y, NormsY);
+                }
+                else
+                {
+                    squaresX.AddSquaresRows(x);
+                    squaresY.AddSquaresRows(y);
                 }
             }
 
