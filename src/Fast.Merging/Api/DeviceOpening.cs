@@ -31,7 +31,8 @@ internal sealed class DeviceOpening : IDisposable
     }
 
     /// <summary>
-    /// Closes a device that was opened but never taken (the merge failed before it needed one). Its own failure is not
+    /// Closes a device that was opened but never taken (the merge failed before it needed one), once its opening ends:
+    /// the merge's error is reported without waiting for a CUDA context to be created. The opening's own failure is not
     /// reported: the merge's error already is.
     /// </summary>
     public void Dispose()
@@ -42,13 +43,21 @@ internal sealed class DeviceOpening : IDisposable
         }
 
         _taken = true;
-        try
-        {
-            _opening.GetAwaiter().GetResult()?.Dispose();
-        }
-        catch (MergeDeviceException)
-        {
-        }
+        _opening.ContinueWith(
+            opening =>
+            {
+                if (opening.IsCompletedSuccessfully)
+                {
+                    opening.Result?.Dispose();
+                }
+                else
+                {
+                    _ = opening.Exception; // observed, so it is not reported as an unobserved task exception
+                }
+            },
+            CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
     }
 
     /// <summary>Whether <see cref="Open"/> would try to open a device (not only return null).</summary>
