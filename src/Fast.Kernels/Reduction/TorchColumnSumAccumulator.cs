@@ -292,8 +292,8 @@ public sealed class TorchColumnSumAccumulator
     }
 
     /// <summary>
-    /// The squares of whole rows, in order: a row on its own where the row count is odd (so a pair never straddles a
-    /// cascade carry, which falls on a multiple of 16 rows), then pairs.
+    /// The squares of whole rows, in order: pairs that start at an even row (so none straddles a cascade carry, which
+    /// falls on a multiple of 16 rows), with an odd first row and a last unpaired row on their own.
     /// </summary>
     private void AddRows(ReadOnlySpan<float> rows, ReadOnlySpan<float> divisors, bool divided)
     {
@@ -309,15 +309,10 @@ public sealed class TorchColumnSumAccumulator
         }
 
         int r = 0;
-        for (; r < count; r++)
+        if (_row % 2 == 1 && count > 0)
         {
-            ReadOnlySpan<float> row = rows.Slice(r * _columns, _columns);
-            if (_row % 2 == 0 && r + 1 < count)
-            {
-                break;
-            }
-
-            AddSquares(row, divisors, divided);
+            AddSquares(rows[.._columns], divisors, divided); // an odd row alone, so every pair starts at an even row
+            r = 1;
         }
 
         for (; r + 1 < count; r += 2)

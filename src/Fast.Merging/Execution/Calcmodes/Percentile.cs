@@ -62,8 +62,7 @@ internal static class Percentile
             sample[i] = values[i * stride];
         }
 
-        // The bounds are the sample's order statistics, selected like the result (sorting the sample cost a first
-        // call's compilation of the sort, longer than the whole trim).
+        // The bounds are the sample's order statistics at the margin's ranks on each side, selected like the result.
         int center = (int)((long)previous * BandSample / n);
         double low = center - BandMargin < 0 ? double.NegativeInfinity : Select(sample, center - BandMargin);
         double high = center + BandMargin >= BandSample ? double.PositiveInfinity : Select(sample, center + BandMargin);
