@@ -311,7 +311,7 @@ public sealed class TorchColumnSumAccumulator
         int r = 0;
         if (_row % 2 == 1 && count > 0)
         {
-            AddSquares(rows[.._columns], divisors, divided); // an odd row alone, so every pair starts at an even row
+            AddSquaresRow(rows[.._columns], divided, divisors); // an odd row alone, so every pair starts at an even row
             r = 1;
         }
 
@@ -330,19 +330,20 @@ public sealed class TorchColumnSumAccumulator
 
         if (r < count)
         {
-            AddSquares(rows.Slice(r * _columns, _columns), divisors, divided);
+            AddSquaresRow(rows.Slice(r * _columns, _columns), divided, divisors);
         }
     }
 
-    private void AddSquares(ReadOnlySpan<float> row, ReadOnlySpan<float> divisors, bool divided)
+    /// <summary>One row through the single-row methods (<see cref="AddSquaresRow(ReadOnlySpan{float})"/>, divided or not).</summary>
+    private void AddSquaresRow(ReadOnlySpan<float> row, bool divided, ReadOnlySpan<float> divisors)
     {
         if (divided)
         {
-            AddTerms(new ColumnCosineTerms.DividedSquares(row, divisors));
+            AddSquaresRow(row, divisors);
         }
         else
         {
-            AddTerms(new ColumnCosineTerms.Squares(row));
+            AddSquaresRow(row);
         }
     }
 
